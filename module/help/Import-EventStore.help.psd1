@@ -1,0 +1,41 @@
+@{
+    Synopsis    = 'Imports events into a reSolve event store from the pipeline or from reSolve''s NDJSON export.'
+    Description = @'
+Import-EventStore writes events into a reSolve eventstore-lite SQLite store, keeping threadId, threadCounter, timestamp and aggregateVersion exactly as given (as reSolve's importEvents() does). A missing store is created with reSolve's exact schema. Payloads are stored as JSON text, as reSolve stores them.
+
+Events come from the pipeline (the event objects of Export-EventStore at full speed; also PSCustomObjects from ConvertFrom-Json or Import-Csv and hashtables with the fields threadId, threadCounter, timestamp, aggregateId, aggregateVersion, type and payload, or payloadJson) or from -InFile, an NDJSON file with keys in any order.
+
+The import is one transaction: if any event fails (a missing field, a duplicate threadId/threadCounter or aggregateId/aggregateVersion, bad JSON) nothing is written, the store is left exactly as it was and the error names the event or line. A store that already holds events is never wiped silently: by default the import refuses; -Append adds to the stored events (reSolve's manual mode) and -Replace drops them and loads the new ones in the same transaction (reSolve's auto mode, without its window in which the store is empty or frozen).
+
+It writes one result object: the store, the mode, the number of events imported and held before, and the time taken.
+'@
+    Parameters  = @{
+        Path        = 'The SQLite store file to import into. It is created when missing.'
+        InputObject = 'An event from the pipeline: an event object, a PSCustomObject or a hashtable.'
+        InFile      = 'Read events from this NDJSON file (reSolve''s export format; keys in any order, a UTF-8 BOM and CRLF line ends are accepted).'
+        Append      = 'Add the events to those the store already holds.'
+        Replace     = 'Drop the events the store holds (and its snapshots and subscribers, as reSolve''s import does) and import the new ones, in one transaction. Asks for confirmation unless -Force or -Confirm:$false.'
+        Force       = 'With -Replace: do not ask for confirmation.'
+    }
+    Inputs      = @('EventStoreTools.Core.ResolveEvent', 'System.Management.Automation.PSObject', 'System.Collections.Hashtable')
+    Outputs     = @('EventStoreTools.Cmdlets.EventImportResult')
+    Examples    = @(
+        @{
+            Code    = 'Export-EventStore ./app.db | Import-EventStore ./copy.db'
+            Remarks = 'Copies a store into a new file.'
+        }
+        @{
+            Code    = 'Import-EventStore ./restored.db -InFile ./events.db'
+            Remarks = 'Loads reSolve''s NDJSON export into a new store.'
+        }
+        @{
+            Code    = 'Export-EventStore ./app.db | Where-Object Type -ne ''DEBUG_EVENT'' | Import-EventStore ./clean.db -Replace -Force'
+            Remarks = 'Rewrites a store without one event type, replacing what clean.db held.'
+        }
+        @{
+            Code    = 'Get-Content ./events.ndjson | ConvertFrom-Json | Import-EventStore ./app.db -Append'
+            Remarks = 'Adds events given as JSON objects to a store that already holds events.'
+        }
+    )
+    Links       = @('Export-EventStore')
+}

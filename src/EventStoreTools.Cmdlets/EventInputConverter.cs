@@ -1,0 +1,147 @@
+using System.Collections;
+using System.Globalization;
+using System.Management.Automation;
+using System.Numerics;
+using EventStoreTools.Core;
+using EventStoreTools.Core.Json;
+
+namespace EventStoreTools.Cmdlets;
+
+/// <summary>
+/// Turns whatever arrives on the pipeline into a <see cref="ResolveEvent"/>: our own typed events as they are,
+/// and PSCustomObjects (ConvertFrom-Json, Import-Csv) or hashtables by reading their properties ourselves,
+/// which is several times faster than PowerShell's binding by property name.
+/// </summary>
+internal static class EventInputConverter
+{
+    private static readonly string[] StoredFields = ["threadId", "threadCounter", "timestamp", "aggregateId", "aggregateVersion", "type"];
+    private static readonly string[] VersionlessFields = ["timestamp", "aggregateId", "type"];
+
+    /// <param name="input">A pipeline object.</param>
+    /// <param name="versionless">
+    /// True for incremental import, which takes only timestamp, aggregateId, type and payload (reSolve's
+    /// VersionlessEvent); thread fields and version are then neither required nor read.
+    /// </param>
+    public static ResolveEvent Convert(object input, bool versionless = false)
+    {
+        var baseObject = input is PSObject ps ? ps.BaseObject : input;
+        if (baseObject is ResolveEvent typed) return typed;
+
+        Func<string, object?> get = baseObject switch
+        {
+            IDictionary dictionary => name => Lookup(dictionary, name),
+            _ when input is PSObject psObject => name => psObject.Properties[name]?.Value,
+            _ => throw InvalidEvent(input, $"An event must be an event object, a PSCustomObject or a hashtable, not {baseObject.GetType().FullName}."),
+        };
+
+        var required = versionless ? VersionlessFields : StoredFields;
+        var missing = required.Where(name => Unwrap(get(name)) is null).ToList();
+        if (missing.Count > 0)
+            throw InvalidEvent(input, $"The field {string.Join(", ", missing.Select(m => $"\"{m}\""))} is required in {Describe(input)}.");
+
+        var e = new ResolveEvent
+        {
+            Timestamp = Integer(input, get, "timestamp"),
+            AggregateId = Text(input, get, "aggregateId"),
+            Type = Text(input, get, "type"),
+        };
+        if (!versionless)
+        {
+            var threadId = Integer(input, get, "threadId");
+            e.ThreadId = threadId is >= int.MinValue and <= int.MaxValue
+                ? (int)threadId
+                : throw InvalidEvent(input, $"threadId ({threadId}) must be an integer from 0 to 255.");
+            e.ThreadCounter = Integer(input, get, "threadCounter");
+            e.AggregateVersion = Integer(input, get, "aggregateVersion");
+        }
+
+        // PayloadJson (as Export-Csv writes our events) is the exact text; otherwise payload is a value.
+        if (Unwrap(get("payloadJson")) is string json)
+            e.PayloadJson = CanonicalPayload(input, json);
+        else
+            e.PayloadJson = SerializedPayload(input, Unwrap(get("payload")));
+        return e;
+    }
+
+    private static object? Lookup(IDictionary dictionary, string name)
+    {
+        if (dictionary.Contains(name)) return dictionary[name];
+        foreach (DictionaryEntry entry in dictionary)
+        {
+            if (entry.Key is string key && string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
+                return entry.Value;
+        }
+        return null;
+    }
+
+    private static object? Unwrap(object? value) => value is PSObject ps && ps.BaseObject is not PSCustomObject ? ps.BaseObject : value;
+
+    private static long Integer(object input, Func<string, object?> get, string name)
+    {
+        var value = Unwrap(get(name));
+        switch (value)
+        {
+            case long l: return l;
+            case int i: return i;
+            case short or byte or sbyte or ushort or uint: return System.Convert.ToInt64(value, CultureInfo.InvariantCulture);
+            case ulong u when u <= long.MaxValue: return (long)u;
+            case double d when Math.Floor(d) == d && Math.Abs(d) < 9.2e18: return (long)d;
+            case decimal m when decimal.Floor(m) == m && m >= long.MinValue && m <= long.MaxValue: return (long)m;
+            case BigInteger b when b >= long.MinValue && b <= long.MaxValue: return (long)b;
+            // Import-Csv gives every field as text.
+            case string s when long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed): return parsed;
+        }
+        throw InvalidEvent(input, $"The field \"{name}\" must be a whole number, not {DescribeValue(value)}, in {Describe(input)}.");
+    }
+
+    private static string Text(object input, Func<string, object?> get, string name) =>
+        Unwrap(get(name)) as string
+        ?? throw InvalidEvent(input, $"The field \"{name}\" must be a string, not {DescribeValue(Unwrap(get(name)))}, in {Describe(input)}.");
+
+    private static string CanonicalPayload(object input, string json)
+    {
+        try
+        {
+            return JsJson.Canonicalize(json);
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            throw InvalidEvent(input, $"payloadJson is not valid JSON: {ex.Message}");
+        }
+    }
+
+    private static string SerializedPayload(object input, object? payload)
+    {
+        try
+        {
+            return JsJson.Serialize(payload);
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            throw InvalidEvent(input, $"The payload cannot be written as JSON: {ex.Message}");
+        }
+    }
+
+    private static string DescribeValue(object? value) => value switch
+    {
+        null => "null",
+        string s => $"the string '{s}'",
+        _ => $"{value} ({value.GetType().Name})",
+    };
+
+    private static string Describe(object input)
+    {
+        try
+        {
+            var text = JsJson.Serialize(input);
+            return text.Length > 300 ? text[..300] + "…" : text;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return input.ToString() ?? "the event";
+        }
+    }
+
+    private static EventStoreException InvalidEvent(object input, string message) =>
+        new(EventStoreErrorKind.InvalidInput, message) { Event = input };
+}

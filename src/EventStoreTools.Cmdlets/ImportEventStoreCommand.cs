@@ -1,0 +1,142 @@
+using System.Management.Automation;
+using EventStoreTools.Core;
+using EventStoreTools.Core.Ndjson;
+using EventStoreTools.Core.Sqlite;
+
+namespace EventStoreTools.Cmdlets;
+
+/// <summary>
+/// Import-EventStore: writes events from the pipeline or an NDJSON file into a store, keeping thread ids,
+/// counters, versions and timestamps, all in one transaction.
+/// </summary>
+[Cmdlet(VerbsData.Import, "EventStore", DefaultParameterSetName = FromPipelineSet,
+    SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(EventImportResult))]
+public sealed class ImportEventStoreCommand : EventStoreCmdlet
+{
+    private const string FromPipelineSet = "FromPipeline";
+    private const string FromFileSet = "FromFile";
+
+    private string _storePath = "";
+    private ImportMode _mode;
+    private SqliteEventImport? _import;
+    private ProgressReporter? _progress;
+    private bool _skipped;
+
+    [Parameter(Mandatory = true, Position = 0)]
+    [Alias("Store")]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = "";
+
+    /// <summary>An event: one of ours, a PSCustomObject (ConvertFrom-Json, Import-Csv) or a hashtable.</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = FromPipelineSet)]
+    [AllowNull]
+    public PSObject? InputObject { get; set; }
+
+    /// <summary>Read reSolve's NDJSON export format (keys in any order) from this file.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = FromFileSet)]
+    [ValidateNotNullOrEmpty]
+    public string InFile { get; set; } = "";
+
+    /// <summary>Add to the events the store already holds (reSolve's manual maintenance mode).</summary>
+    [Parameter]
+    public SwitchParameter Append { get; set; }
+
+    /// <summary>Drop the events the store holds and import the new ones, atomically (reSolve's auto mode).</summary>
+    [Parameter]
+    public SwitchParameter Replace { get; set; }
+
+    /// <summary>With -Replace: do not ask for confirmation.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        if (Append && Replace)
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException("Use -Append or -Replace, not both."),
+                ErrorIdPrefix + "ConflictingModes", ErrorCategory.InvalidArgument, null));
+        }
+        _storePath = ResolveFilePath(Path);
+        _mode = Replace ? ImportMode.Replace : Append ? ImportMode.Append : ImportMode.FailIfNotEmpty;
+        if (!ConfirmWrite())
+        {
+            _skipped = true;
+            return;
+        }
+        _progress = new ProgressReporter(this, 1, $"Importing events into {_storePath}");
+        Run(() => _import = SqliteEventImport.Begin(_storePath, _mode), _storePath);
+    }
+
+    protected override void ProcessRecord()
+    {
+        if (_skipped || ParameterSetName != FromPipelineSet) return;
+        if (InputObject is null)
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentNullException(nameof(InputObject), "A null event cannot be imported."),
+                ErrorIdPrefix + "NullEvent", ErrorCategory.InvalidData, null));
+        }
+        Run(() =>
+        {
+            _import!.Add(EventInputConverter.Convert(InputObject!));
+            _progress!.Report(_import.EventCount);
+        }, InputObject);
+    }
+
+    protected override void EndProcessing()
+    {
+        if (_skipped) return;
+        Run(() =>
+        {
+            if (ParameterSetName == FromFileSet) ImportFile();
+            Cancellation.ThrowIfCancellationRequested();
+            _import!.Commit();
+        }, _storePath);
+        _progress!.Complete();
+        WriteObject(new EventImportResult(_storePath, _mode.ToString(), _import!.EventCount, _import.ExistingEventCount, _progress.Elapsed));
+    }
+
+    private void ImportFile()
+    {
+        using var reader = NdjsonEventReader.Open(ResolveFilePath(InFile));
+        var total = reader.Length ?? 0;
+        foreach (var e in reader.ReadEvents())
+        {
+            Cancellation.ThrowIfCancellationRequested();
+            try
+            {
+                _import!.Add(e);
+            }
+            catch (EventStoreException ex)
+            {
+                throw new EventStoreException(ex.Kind, $"Line {reader.LineNumber}: {ex.Message}", ex)
+                {
+                    Event = e,
+                    LineNumber = reader.LineNumber,
+                    Line = e.ToString(),
+                };
+            }
+            _progress!.Report(_import.EventCount, reader.BytesRead, total);
+        }
+    }
+
+    private bool ConfirmWrite()
+    {
+        var fileExists = File.Exists(_storePath);
+        if (_mode != ImportMode.Replace || !fileExists)
+            return ShouldProcess(_storePath, fileExists ? "Import events" : "Create an event store and import events");
+        if (!ShouldProcess(_storePath, "Replace all events (drop and re-create the events table)")) return false;
+        // -Replace deletes data: ask even at the default $ConfirmPreference, as ConfirmImpact High would.
+        var confirmGiven = MyInvocation.BoundParameters.ContainsKey("Confirm");
+        var preference = GetVariableValue("ConfirmPreference") is ConfirmImpact p ? p : ConfirmImpact.High;
+        if (Force || confirmGiven || preference == ConfirmImpact.None) return true;
+        return ShouldContinue($"Replace all events in '{_storePath}' with the imported ones?", "Confirm -Replace");
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        // Without a commit this rolls back: the store is left as it was.
+        _import?.Dispose();
+        _import = null;
+    }
+}

@@ -1,0 +1,46 @@
+using System.Diagnostics;
+using System.Management.Automation;
+
+namespace EventStoreTools.Cmdlets;
+
+/// <summary>Write-Progress at most every 200 ms, with counts and a rate, and a completed record at the end.</summary>
+internal sealed class ProgressReporter
+{
+    private const long IntervalMilliseconds = 200;
+    private readonly Cmdlet _cmdlet;
+    private readonly ProgressRecord _record;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private long _nextReportAt = IntervalMilliseconds;
+    private bool _reported;
+
+    public ProgressReporter(Cmdlet cmdlet, int activityId, string activity)
+    {
+        _cmdlet = cmdlet;
+        _record = new ProgressRecord(activityId, activity, "Starting");
+    }
+
+    public TimeSpan Elapsed => _clock.Elapsed;
+
+    /// <param name="events">Events done so far.</param>
+    /// <param name="done">Work done so far, in the unit of <paramref name="total"/> (events or bytes).</param>
+    /// <param name="total">Total work, when known.</param>
+    public void Report(long events, long done = 0, long total = 0)
+    {
+        if (_clock.ElapsedMilliseconds < _nextReportAt) return;
+        _nextReportAt = _clock.ElapsedMilliseconds + IntervalMilliseconds;
+        var rate = events / Math.Max(_clock.Elapsed.TotalSeconds, 0.001);
+        _record.StatusDescription = $"{events:N0} events, {rate:N0} events/s";
+        _record.PercentComplete = total > 0 ? (int)Math.Min(100, done * 100 / total) : -1;
+        if (total > 0 && done > 0)
+            _record.SecondsRemaining = (int)Math.Min(int.MaxValue, _clock.Elapsed.TotalSeconds * (total - done) / done);
+        _cmdlet.WriteProgress(_record);
+        _reported = true;
+    }
+
+    public void Complete()
+    {
+        if (!_reported) return;
+        _record.RecordType = ProgressRecordType.Completed;
+        _cmdlet.WriteProgress(_record);
+    }
+}

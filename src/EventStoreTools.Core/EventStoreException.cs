@@ -1,0 +1,35 @@
+namespace EventStoreTools.Core;
+
+/// <summary>What went wrong, so that a caller (the cmdlets) can pick a fitting error category.</summary>
+public enum EventStoreErrorKind
+{
+    InvalidInput,
+    StoreNotFound,
+    NotAnEventStore,
+    TargetNotEmpty,
+    DuplicateEvent,
+    ImportNotFound,
+    ImportAlreadyOpen,
+    StoreBusy,
+    StoreError,
+}
+
+public class EventStoreException : Exception
+{
+    public EventStoreException(EventStoreErrorKind kind, string message, Exception? inner = null)
+        : base(message, inner)
+    {
+        Kind = kind;
+    }
+
+    public EventStoreErrorKind Kind { get; }
+
+    /// <summary>The offending event (a <see cref="ResolveEvent"/>, or the input object it came from), if any.</summary>
+    public object? Event { get; init; }
+
+    /// <summary>1-based line number in an NDJSON input, if the error came from one.</summary>
+    public long? LineNumber { get; init; }
+
+    /// <summary>The offending NDJSON line, shortened for display, if the error came from one.</summary>
+    public string? Line { get; init; }
+}

@@ -1,0 +1,53 @@
+using System.Text;
+
+namespace EventStoreTools.Core.Json;
+
+/// <summary>A growable UTF-8 byte buffer that can be reused line after line without allocating.</summary>
+internal sealed class Utf8Buffer
+{
+    private byte[] _bytes;
+
+    public Utf8Buffer(int capacity = 4096) => _bytes = new byte[capacity];
+
+    public int Length { get; private set; }
+
+    public ReadOnlySpan<byte> Span => _bytes.AsSpan(0, Length);
+
+    public void Clear() => Length = 0;
+
+    public void Append(byte b)
+    {
+        if (Length == _bytes.Length) Grow(1);
+        _bytes[Length++] = b;
+    }
+
+    public void Append(ReadOnlySpan<byte> bytes)
+    {
+        if (Length + bytes.Length > _bytes.Length) Grow(bytes.Length);
+        bytes.CopyTo(_bytes.AsSpan(Length));
+        Length += bytes.Length;
+    }
+
+    public void AppendUtf8(ReadOnlySpan<char> chars)
+    {
+        if (chars.IsEmpty) return;
+        var max = Encoding.UTF8.GetMaxByteCount(chars.Length);
+        if (Length + max > _bytes.Length) Grow(max);
+        Length += Encoding.UTF8.GetBytes(chars, _bytes.AsSpan(Length));
+    }
+
+    public void AppendInt64(long value)
+    {
+        if (Length + 20 > _bytes.Length) Grow(20);
+        value.TryFormat(_bytes.AsSpan(Length), out var written, default, System.Globalization.CultureInfo.InvariantCulture);
+        Length += written;
+    }
+
+    public override string ToString() => Encoding.UTF8.GetString(Span);
+
+    private void Grow(int needed)
+    {
+        var size = Math.Max(_bytes.Length * 2, Length + needed);
+        Array.Resize(ref _bytes, size);
+    }
+}

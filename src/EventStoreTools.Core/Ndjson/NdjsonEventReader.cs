@@ -1,0 +1,237 @@
+using System.Text;
+using System.Text.Json;
+using EventStoreTools.Core.Json;
+
+namespace EventStoreTools.Core.Ndjson;
+
+/// <summary>
+/// Reads events from NDJSON as reSolve's importEvents() accepts them: one JSON object a line, keys in any
+/// order, unknown keys ignored. Unlike reSolve it has no line-length limit, skips a UTF-8 BOM at the start,
+/// and fails on an unparsable last line instead of dropping it silently.
+/// </summary>
+public sealed class NdjsonEventReader : IDisposable
+{
+    private const int MaxLineShownInErrors = 300;
+    private readonly Stream _stream;
+    private readonly bool _ownsStream;
+    private readonly Utf8Buffer _payload = new();
+    private readonly JsJsonWriter _payloadWriter;
+    private byte[] _buffer = new byte[1 << 20];
+    private int _start;
+    private int _end;
+    private bool _eof;
+
+    public NdjsonEventReader(Stream stream, bool ownsStream = true)
+    {
+        _stream = stream;
+        _ownsStream = ownsStream;
+        _payloadWriter = new JsJsonWriter(_payload);
+    }
+
+    public static NdjsonEventReader Open(string path)
+    {
+        try
+        {
+            return new NdjsonEventReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan));
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException)
+        {
+            throw new EventStoreException(EventStoreErrorKind.StoreNotFound, $"Cannot read the input file '{path}': {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>The 1-based number of the line last read.</summary>
+    public long LineNumber { get; private set; }
+
+    /// <summary>Bytes of input consumed so far, line ends included.</summary>
+    public long BytesRead { get; private set; }
+
+    /// <summary>Total size of the input, when the stream knows it.</summary>
+    public long? Length => _stream.CanSeek ? _stream.Length : null;
+
+    public IEnumerable<ResolveEvent> ReadEvents()
+    {
+        while (TryReadLine(out var lineStart, out var lineLength))
+        {
+            yield return ParseEvent(_buffer.AsSpan(lineStart, lineLength));
+        }
+    }
+
+    private bool TryReadLine(out int lineStart, out int lineLength)
+    {
+        var searchFrom = _start;
+        while (true)
+        {
+            var newline = _buffer.AsSpan(searchFrom, _end - searchFrom).IndexOf((byte)'\n');
+            if (newline >= 0)
+            {
+                lineStart = _start;
+                lineLength = searchFrom + newline - _start;
+                _start += lineLength + 1;
+                return CountLine(lineStart, lineLength, lineLength + 1);
+            }
+            if (_eof)
+            {
+                lineStart = _start;
+                lineLength = _end - _start;
+                _start = _end;
+                return lineLength > 0 && CountLine(lineStart, lineLength, lineLength);
+            }
+            searchFrom = _end;
+            Fill(ref searchFrom);
+        }
+    }
+
+    private bool CountLine(int lineStart, int lineLength, int consumed)
+    {
+        LineNumber++;
+        BytesRead += consumed;
+        if (LineNumber == 1 && _buffer.AsSpan(lineStart, lineLength).StartsWith("\uFEFF"u8))
+        {
+            // The BOM is skipped, not parsed; report it as part of the first line's bytes.
+            Array.Fill(_buffer, (byte)' ', lineStart, 3);
+        }
+        return true;
+    }
+
+    private void Fill(ref int searchFrom)
+    {
+        if (_start > 0)
+        {
+            var pending = _end - _start;
+            Buffer.BlockCopy(_buffer, _start, _buffer, 0, pending);
+            searchFrom -= _start;
+            _start = 0;
+            _end = pending;
+        }
+        if (_end == _buffer.Length) Array.Resize(ref _buffer, _buffer.Length * 2);
+        var read = _stream.Read(_buffer, _end, _buffer.Length - _end);
+        if (read == 0) _eof = true;
+        _end += read;
+    }
+
+    private ResolveEvent ParseEvent(ReadOnlySpan<byte> line)
+    {
+        if (!System.Text.Unicode.Utf8.IsValid(line))
+            throw LineError(line, "The line is not valid UTF-8.");
+        if (line.Trim(" \t\r"u8).IsEmpty)
+            throw LineError(line, "The line is blank; every line must hold one JSON event.");
+        try
+        {
+            return ReadEventObject(line, out var missing) ?? throw LineError(line,
+                $"The field {string.Join(", ", missing.Select(m => $"\"{m}\""))} is required.");
+        }
+        catch (JsonException ex)
+        {
+            throw LineError(line, $"The line is not valid JSON: {ex.Message}", ex);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw LineError(line, ex.Message, ex);
+        }
+    }
+
+    private ResolveEvent? ReadEventObject(ReadOnlySpan<byte> line, out List<string> missing)
+    {
+        var reader = new Utf8JsonReader(line, new JsonReaderOptions { MaxDepth = 4096 });
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            throw new InvalidOperationException("The line must hold a JSON object.");
+        long? threadId = null, threadCounter = null, timestamp = null, aggregateVersion = null;
+        string? type = null, aggregateId = null;
+        string payload = "null";
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("threadId"u8)) threadId = ReadInteger(ref reader, "threadId");
+            else if (reader.ValueTextEquals("threadCounter"u8)) threadCounter = ReadInteger(ref reader, "threadCounter");
+            else if (reader.ValueTextEquals("timestamp"u8)) timestamp = ReadInteger(ref reader, "timestamp");
+            else if (reader.ValueTextEquals("aggregateVersion"u8)) aggregateVersion = ReadInteger(ref reader, "aggregateVersion");
+            else if (reader.ValueTextEquals("type"u8)) type = ReadString(ref reader, "type");
+            else if (reader.ValueTextEquals("aggregateId"u8)) aggregateId = ReadString(ref reader, "aggregateId");
+            else if (reader.ValueTextEquals("payload"u8))
+            {
+                reader.Read();
+                var start = (int)reader.TokenStartIndex;
+                reader.Skip();
+                _payload.Clear();
+                _payloadWriter.WriteCanonical(line[start..(int)reader.BytesConsumed]);
+                payload = _payload.ToString();
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+        if (reader.Read())
+            throw new InvalidOperationException("The line holds more than one JSON value.");
+
+        missing = [];
+        if (threadId is null) missing.Add("threadId");
+        if (threadCounter is null) missing.Add("threadCounter");
+        if (timestamp is null) missing.Add("timestamp");
+        if (aggregateId is null) missing.Add("aggregateId");
+        if (aggregateVersion is null) missing.Add("aggregateVersion");
+        if (type is null) missing.Add("type");
+        if (missing.Count > 0) return null;
+        if (threadId is < int.MinValue or > int.MaxValue)
+            throw new InvalidOperationException($"threadId ({threadId}) must be an integer from 0 to 255.");
+        return new ResolveEvent
+        {
+            ThreadId = (int)threadId!.Value,
+            ThreadCounter = threadCounter!.Value,
+            Timestamp = timestamp!.Value,
+            AggregateId = aggregateId!,
+            AggregateVersion = aggregateVersion!.Value,
+            Type = type!,
+            PayloadJson = payload,
+        };
+    }
+
+    private static long? ReadInteger(ref Utf8JsonReader reader, string field)
+    {
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Null) return null;
+        if (reader.TokenType != JsonTokenType.Number)
+            throw new InvalidOperationException($"The field \"{field}\" must be a number, not {Describe(reader.TokenType)}.");
+        if (reader.TryGetInt64(out var value)) return value;
+        // JSON.parse reads 1e3 as 1000: accept any number that is a whole integer.
+        if (reader.TryGetDouble(out var number) && Math.Floor(number) == number && Math.Abs(number) < 9.2e18)
+            return (long)number;
+        throw new InvalidOperationException($"The field \"{field}\" must be a whole number, not {Encoding.UTF8.GetString(reader.ValueSpan)}.");
+    }
+
+    private static string? ReadString(ref Utf8JsonReader reader, string field)
+    {
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Null) return null;
+        if (reader.TokenType != JsonTokenType.String)
+            throw new InvalidOperationException($"The field \"{field}\" must be a string, not {Describe(reader.TokenType)}.");
+        return reader.GetString();
+    }
+
+    private static string Describe(JsonTokenType token) => token switch
+    {
+        JsonTokenType.String => "a string",
+        JsonTokenType.Number => "a number",
+        JsonTokenType.True or JsonTokenType.False => "a boolean",
+        JsonTokenType.StartObject => "an object",
+        JsonTokenType.StartArray => "an array",
+        _ => token.ToString(),
+    };
+
+    private EventStoreException LineError(ReadOnlySpan<byte> line, string message, Exception? inner = null)
+    {
+        var text = Encoding.UTF8.GetString(line).TrimEnd('\r');
+        if (text.Length > MaxLineShownInErrors) text = text[..MaxLineShownInErrors] + "…";
+        return new EventStoreException(EventStoreErrorKind.InvalidInput, $"Line {LineNumber}: {message}", inner)
+        {
+            LineNumber = LineNumber,
+            Line = text,
+        };
+    }
+
+    public void Dispose()
+    {
+        if (_ownsStream) _stream.Dispose();
+    }
+}

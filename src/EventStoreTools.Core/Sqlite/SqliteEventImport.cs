@@ -1,0 +1,189 @@
+using Microsoft.Data.Sqlite;
+
+namespace EventStoreTools.Core.Sqlite;
+
+/// <summary>What to do with a target store that already holds events.</summary>
+public enum ImportMode
+{
+    /// <summary>Refuse: nothing already stored is ever wiped or mixed by accident.</summary>
+    FailIfNotEmpty,
+
+    /// <summary>Add the events to those already stored (reSolve's MAINTENANCE_MODE_MANUAL).</summary>
+    Append,
+
+    /// <summary>Drop the stored events and load the new ones (reSolve's MAINTENANCE_MODE_AUTO), atomically.</summary>
+    Replace,
+}
+
+/// <summary>
+/// Writes events into an eventstore-lite file in one transaction, keeping thread ids, counters, versions and
+/// timestamps as given. Until <see cref="Commit"/> nothing is visible; disposing without a commit leaves the
+/// store exactly as it was (and removes a file this import created). reSolve instead freezes the store,
+/// drops it before the first batch and commits batch by batch, so an error leaves it wiped, half-filled or
+/// frozen.
+/// </summary>
+public sealed class SqliteEventImport : IDisposable
+{
+    private const string InsertSql = """
+        INSERT INTO "events"("threadId", "threadCounter", "timestamp", "aggregateId", "aggregateVersion", "type", "payload")
+        VALUES ($threadId, $threadCounter, $timestamp, $aggregateId, $aggregateVersion, $type, json($payload))
+        """;
+
+    private readonly string _path;
+    private readonly bool _createdFile;
+    private readonly SqliteConnection _connection;
+    private readonly SqliteCommand _insert;
+    private readonly SqliteParameter _threadId, _threadCounter, _timestamp, _aggregateId, _aggregateVersion, _type, _payload;
+    private bool _rebuildIndexes;
+    private bool _committed;
+
+    private SqliteEventImport(string path, bool createdFile, SqliteConnection connection)
+    {
+        _path = path;
+        _createdFile = createdFile;
+        _connection = connection;
+        _insert = connection.CreateCommand();
+        _insert.CommandText = InsertSql;
+        _threadId = _insert.Parameters.Add("$threadId", SqliteType.Integer);
+        _threadCounter = _insert.Parameters.Add("$threadCounter", SqliteType.Integer);
+        _timestamp = _insert.Parameters.Add("$timestamp", SqliteType.Integer);
+        _aggregateId = _insert.Parameters.Add("$aggregateId", SqliteType.Text);
+        _aggregateVersion = _insert.Parameters.Add("$aggregateVersion", SqliteType.Integer);
+        _type = _insert.Parameters.Add("$type", SqliteType.Text);
+        _payload = _insert.Parameters.Add("$payload", SqliteType.Text);
+    }
+
+    /// <summary>Events written so far in this import.</summary>
+    public long EventCount { get; private set; }
+
+    /// <summary>Events the target held before the import (0 after a replace).</summary>
+    public long ExistingEventCount { get; private set; }
+
+    public static SqliteEventImport Begin(string path, ImportMode mode)
+    {
+        var createdFile = !File.Exists(path);
+        var connection = SqliteConnections.OpenForWrite(path);
+        SqliteEventImport? import = null;
+        try
+        {
+            import = new SqliteEventImport(path, createdFile, connection);
+            import.Prepare(mode);
+            return import;
+        }
+        catch (SqliteException ex)
+        {
+            import?.Dispose();
+            if (import is null) connection.Dispose();
+            throw SqliteConnections.Translate(ex, path);
+        }
+        catch
+        {
+            if (import is not null) import.Dispose();
+            else connection.Dispose();
+            throw;
+        }
+    }
+
+    private void Prepare(ImportMode mode)
+    {
+        // IMMEDIATE takes the write lock now: a second import into the same store waits here, then sees
+        // this one's events and refuses, rather than interleaving with it.
+        SqliteConnections.Execute(_connection, "BEGIN IMMEDIATE");
+        SqliteConnections.Execute(_connection, "PRAGMA cache_size=-65536");
+        if (!SqliteConnections.TableExists(_connection, SqliteSchema.EventsTable))
+        {
+            var tables = (long)SqliteConnections.Scalar(_connection, "SELECT count(*) FROM sqlite_master WHERE type='table'")!;
+            if (tables > 0)
+                throw new EventStoreException(EventStoreErrorKind.NotAnEventStore,
+                    $"'{_path}' is a SQLite database of another schema: it has tables but no \"events\" table. Import into a new file instead.");
+            SqliteStoreSchema.CreateEventStore(_connection, withEventIndexes: false);
+            _rebuildIndexes = true;
+        }
+        else if (mode == ImportMode.Replace)
+        {
+            ExistingEventCount = 0;
+            SqliteStoreSchema.DropEvents(_connection);
+            SqliteStoreSchema.CreateEventStore(_connection, withEventIndexes: false);
+            _rebuildIndexes = true;
+        }
+        else
+        {
+            ExistingEventCount = (long)SqliteConnections.Scalar(_connection, """SELECT count(*) FROM "events" """)!;
+            if (ExistingEventCount > 0 && mode == ImportMode.FailIfNotEmpty)
+                throw new EventStoreException(EventStoreErrorKind.TargetNotEmpty,
+                    $"The store '{_path}' already holds {ExistingEventCount} events. Use -Append to add to them or -Replace to replace them.");
+            if (ExistingEventCount == 0)
+            {
+                // Building the secondary indexes once after the load is much faster than keeping them up to date.
+                SqliteStoreSchema.DropEventIndexes(_connection);
+                _rebuildIndexes = true;
+            }
+        }
+        _insert.Prepare();
+    }
+
+    public void Add(ResolveEvent e)
+    {
+        EventValidation.RequireStorable(e);
+        _threadId.Value = e.ThreadId;
+        _threadCounter.Value = e.ThreadCounter;
+        _timestamp.Value = e.Timestamp;
+        _aggregateId.Value = e.AggregateId;
+        _aggregateVersion.Value = e.AggregateVersion;
+        _type.Value = e.Type;
+        _payload.Value = e.PayloadJson;
+        try
+        {
+            _insert.ExecuteNonQuery();
+        }
+        catch (SqliteException ex)
+        {
+            throw DescribeInsertFailure(ex, e);
+        }
+        EventCount++;
+    }
+
+    public void Commit()
+    {
+        try
+        {
+            if (_rebuildIndexes) SqliteStoreSchema.CreateEventIndexes(_connection);
+            SqliteConnections.Execute(_connection, "COMMIT");
+            _committed = true;
+        }
+        catch (SqliteException ex)
+        {
+            throw SqliteConnections.Translate(ex, _path);
+        }
+    }
+
+    private EventStoreException DescribeInsertFailure(SqliteException ex, ResolveEvent e)
+    {
+        if (ex.SqliteErrorCode == 19 && ex.Message.Contains("threadCounter", StringComparison.Ordinal))
+            return new EventStoreException(EventStoreErrorKind.DuplicateEvent,
+                $"An event with threadId {e.ThreadId} and threadCounter {e.ThreadCounter} is already in the store or earlier in the input.", ex) { Event = e };
+        if (ex.SqliteErrorCode == 19 && ex.Message.Contains("aggregateVersion", StringComparison.Ordinal))
+            return new EventStoreException(EventStoreErrorKind.DuplicateEvent,
+                $"Aggregate '{e.AggregateId}' already has a version {e.AggregateVersion} in the store or earlier in the input.", ex) { Event = e };
+        if (ex.Message.Contains("malformed JSON", StringComparison.OrdinalIgnoreCase))
+            return new EventStoreException(EventStoreErrorKind.InvalidInput, $"The payload is not valid JSON: {e.PayloadJson}", ex) { Event = e };
+        var translated = SqliteConnections.Translate(ex, _path);
+        return new EventStoreException(translated.Kind, translated.Message, ex) { Event = e };
+    }
+
+    public void Dispose()
+    {
+        _insert.Dispose();
+        if (!_committed)
+        {
+            try { SqliteConnections.Execute(_connection, "ROLLBACK"); }
+            catch (SqliteException) { /* no transaction was open */ }
+        }
+        _connection.Dispose();
+        if (!_committed && _createdFile)
+        {
+            File.Delete(_path);
+            File.Delete(_path + "-journal");
+        }
+    }
+}
