@@ -112,7 +112,7 @@ public static class JsJson
                 var obj = new OrderedDictionary(StringComparer.Ordinal);
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
-                    var name = reader.GetString()!;
+                    var name = JsonStringUnescaper.Unescape(ref reader);
                     reader.Read();
                     obj[name] = ReadValue(ref reader);
                 }
@@ -123,7 +123,7 @@ public static class JsJson
                     list.Add(ReadValue(ref reader));
                 return list;
             case JsonTokenType.String:
-                return reader.GetString();
+                return JsonStringUnescaper.Unescape(ref reader);
             case JsonTokenType.Number:
                 if (reader.TryGetInt64(out var integer) && Math.Abs((double)integer) <= MaxSafeInteger)
                     return integer;

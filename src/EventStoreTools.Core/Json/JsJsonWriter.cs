@@ -219,7 +219,7 @@ internal sealed class JsJsonWriter
                 return;
             }
         }
-        WriteString(reader.GetString());
+        WriteString(JsonStringUnescaper.Unescape(ref reader));
     }
 
     private void WriteNumberToken(ref Utf8JsonReader reader)

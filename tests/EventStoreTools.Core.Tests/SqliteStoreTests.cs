@@ -1,0 +1,158 @@
+using EventStoreTools.Core.Ndjson;
+using EventStoreTools.Core.Sqlite;
+using Microsoft.Data.Sqlite;
+using Xunit;
+
+namespace EventStoreTools.Core.Tests;
+
+public class SqliteStoreTests
+{
+    private static string ExportToString(string store)
+    {
+        var stream = new MemoryStream();
+        using (var reader = SqliteEventReader.Open(store))
+        using (var writer = new NdjsonEventWriter(stream, ownsStream: false))
+            foreach (var e in reader.ReadEvents()) writer.Write(e);
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private static List<object[]> Rows(string store)
+    {
+        using var connection = new SqliteConnection($"Data Source={store};Pooling=False;Mode=ReadOnly");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """SELECT "threadId","threadCounter","timestamp","aggregateId","aggregateVersion","type","payload", typeof("payload") FROM "events" ORDER BY 1, 2""";
+        using var reader = command.ExecuteReader();
+        var rows = new List<object[]>();
+        while (reader.Read())
+        {
+            var row = new object[reader.FieldCount];
+            reader.GetValues(row);
+            rows.Add(row);
+        }
+        return rows;
+    }
+
+    private static void Copy(string source, string target, ImportMode mode = ImportMode.FailIfNotEmpty)
+    {
+        using var reader = SqliteEventReader.Open(source);
+        using var import = SqliteEventImport.Begin(target, mode);
+        foreach (var e in reader.ReadEvents()) import.Add(e);
+        import.Commit();
+    }
+
+    [Fact]
+    public void Export_of_reSolve_store_is_byte_identical_to_reSolve_export()
+    {
+        var store = TestFiles.CopyFixture("resolve-lite-600.db");
+        Assert.Equal(File.ReadAllText(TestFiles.Fixture("resolve-lite-600.export.ndjson")), ExportToString(store));
+    }
+
+    [Fact]
+    public void Copy_keeps_every_column_byte_for_byte()
+    {
+        var source = TestFiles.CopyFixture("resolve-lite-600.db");
+        var target = Path.Combine(TestFiles.NewDirectory(), "copy.db");
+        Copy(source, target);
+        Assert.Equal(Rows(source), Rows(target));
+    }
+
+    [Fact]
+    public void Import_from_reSolve_ndjson_gives_reSolve_store()
+    {
+        var source = TestFiles.CopyFixture("resolve-lite-600.db");
+        var target = Path.Combine(TestFiles.NewDirectory(), "imported.db");
+        using (var reader = NdjsonEventReader.Open(TestFiles.Fixture("resolve-lite-600.export.ndjson")))
+        using (var import = SqliteEventImport.Begin(target, ImportMode.FailIfNotEmpty))
+        {
+            foreach (var e in reader.ReadEvents()) import.Add(e);
+            import.Commit();
+        }
+        Assert.Equal(Rows(source), Rows(target));
+    }
+
+    [Fact]
+    public void Creates_reSolve_schema_with_all_tables_and_indexes()
+    {
+        var target = Path.Combine(TestFiles.NewDirectory(), "new.db");
+        using (var import = SqliteEventImport.Begin(target, ImportMode.FailIfNotEmpty))
+            import.Commit();
+        using var connection = new SqliteConnection($"Data Source={target};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_autoindex%' ORDER BY name";
+        var names = new List<string>();
+        using (var reader = command.ExecuteReader())
+            while (reader.Read()) names.Add(reader.GetString(0));
+        Assert.Equal(["aggregateId-idx", "aggregateIdAndVersion-idx", "aggregateVersion-idx", "events", "idx-index", "secrets", "snapshots", "subscribers", "timestamp-idx", "type-idx"], names);
+    }
+
+    [Fact]
+    public void Top_level_numbers_are_stored_as_numbers_and_read_back_exactly()
+    {
+        var target = Path.Combine(TestFiles.NewDirectory(), "numbers.db");
+        using (var import = SqliteEventImport.Begin(target, ImportMode.FailIfNotEmpty))
+        {
+            var payloads = new[] { "123", "0.30000000000000004", "1e+21", "\"text\"", "null", "{\"a\":[]}" };
+            for (var i = 0; i < payloads.Length; i++)
+                import.Add(new ResolveEvent { ThreadId = 1, ThreadCounter = i, Timestamp = i, AggregateId = "n", AggregateVersion = i + 1, Type = "T", PayloadJson = payloads[i] });
+            import.Commit();
+        }
+        Assert.Equal(["integer", "real", "real", "text", "text", "text"], Rows(target).Select(r => (string)r[7]));
+        Assert.Contains("\"payload\":0.30000000000000004}", ExportToString(target));
+        Assert.Contains("\"payload\":1e+21}", ExportToString(target));
+    }
+
+    [Fact]
+    public void Refuses_a_store_that_holds_events_unless_told()
+    {
+        var source = TestFiles.CopyFixture("resolve-lite-600.db");
+        var target = TestFiles.CopyFixture("resolve-lite-600.db");
+        var before = File.ReadAllBytes(target);
+        var ex = Assert.Throws<EventStoreException>(() => SqliteEventImport.Begin(target, ImportMode.FailIfNotEmpty));
+        Assert.Equal(EventStoreErrorKind.TargetNotEmpty, ex.Kind);
+        Assert.Equal(before, File.ReadAllBytes(target));
+
+        Copy(source, target, ImportMode.Replace);
+        Assert.Equal(Rows(source), Rows(target));
+    }
+
+    [Fact]
+    public void A_failing_import_leaves_the_store_as_it_was()
+    {
+        var source = TestFiles.CopyFixture("resolve-lite-600.db");
+        var target = TestFiles.CopyFixture("resolve-lite-600.db");
+        var before = File.ReadAllBytes(target);
+        using (var import = SqliteEventImport.Begin(target, ImportMode.Replace))
+        {
+            using var reader = SqliteEventReader.Open(source);
+            var events = reader.ReadEvents().ToList();
+            foreach (var e in events.Take(300)) import.Add(e);
+            var ex = Assert.Throws<EventStoreException>(() => import.Add(events[10]));
+            Assert.Equal(EventStoreErrorKind.DuplicateEvent, ex.Kind);
+            Assert.Same(events[10], ex.Event);
+        }
+        Assert.Equal(before, File.ReadAllBytes(target));
+    }
+
+    [Fact]
+    public void A_failing_import_into_a_new_file_leaves_no_file()
+    {
+        var target = Path.Combine(TestFiles.NewDirectory(), "never.db");
+        using (var import = SqliteEventImport.Begin(target, ImportMode.FailIfNotEmpty))
+        {
+            Assert.Throws<EventStoreException>(() => import.Add(new ResolveEvent { ThreadId = 256, Type = "T", AggregateVersion = 1 }));
+        }
+        Assert.False(File.Exists(target));
+    }
+
+    [Fact]
+    public void Reading_a_missing_store_or_a_non_database_fails_clearly()
+    {
+        var dir = TestFiles.NewDirectory();
+        Assert.Equal(EventStoreErrorKind.StoreNotFound, Assert.Throws<EventStoreException>(() => SqliteEventReader.Open(Path.Combine(dir, "none.db"))).Kind);
+        var text = Path.Combine(dir, "text.db");
+        File.WriteAllText(text, "this is not a database, it is long enough to have a header of sorts........");
+        Assert.Equal(EventStoreErrorKind.NotAnEventStore, Assert.Throws<EventStoreException>(() => SqliteEventReader.Open(text)).Kind);
+    }
+}

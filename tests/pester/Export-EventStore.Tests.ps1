@@ -1,0 +1,61 @@
+BeforeAll { . (Join-Path $PSScriptRoot 'TestHelpers.ps1') }
+
+Describe 'Export-EventStore' {
+    It 'writes NDJSON byte-identical to reSolve''s exportEvents() of the same store' {
+        $store = Copy-Fixture 'resolve-lite-600.db'
+        $out = New-TestPath 'export.ndjson'
+        Export-EventStore $store -OutFile $out
+        (Get-FileHash $out).Hash | Should -Be (Get-FileHash (Join-Path $Fixtures 'resolve-lite-600.export.ndjson')).Hash
+    }
+
+    It 'streams typed events in reSolve''s read order' {
+        $store = Copy-Fixture 'resolve-lite-600.db'
+        $events = Export-EventStore $store
+        $events.Count | Should -Be 600
+        $events[0] | Should -BeOfType ([EventStoreTools.Core.ResolveEvent])
+        $keys = $events | ForEach-Object { '{0:D16}|{1:D10}|{2:D3}' -f $_.Timestamp, $_.ThreadCounter, $_.ThreadId }
+        ($keys -join "`n") | Should -BeExactly (($keys | Sort-Object -CaseSensitive) -join "`n")
+    }
+
+    It 'makes payload fields readable in a script' {
+        $store = Copy-Fixture 'resolve-lite-600.db'
+        $first = Export-EventStore $store | Select-Object -First 1
+        $first.Payload.name | Should -Be 'Zoë'
+        $first.Payload.createdBy.roles | Should -Be @('admin', 'user')
+        $first.Time | Should -Be ([DateTimeOffset]::FromUnixTimeMilliseconds($first.Timestamp))
+    }
+
+    It 'resolves relative paths against the current location' {
+        $store = Copy-Fixture 'resolve-lite-600.db'
+        Push-Location $TestDrive
+        try { (Export-EventStore ./resolve-lite-600.db | Measure-Object).Count | Should -Be 600 }
+        finally { Pop-Location }
+    }
+
+    It 'fails with ObjectNotFound for a missing store' {
+        { Export-EventStore (Join-Path $TestDrive 'missing.db') -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ExportEventStoreStoreNotFound,EventStoreTools.Cmdlets.ExportEventStoreCommand'
+    }
+
+    It 'does not write -OutFile under -WhatIf' {
+        $store = Copy-Fixture 'resolve-lite-600.db'
+        $out = New-TestPath 'whatif.ndjson'
+        Export-EventStore $store -OutFile $out -WhatIf
+        Test-Path $out | Should -BeFalse
+    }
+
+    It 'refuses to overwrite with -NoClobber' {
+        $store = Copy-Fixture 'resolve-lite-600.db'
+        $out = New-TestPath 'exists.ndjson'
+        Set-Content $out 'keep me'
+        { Export-EventStore $store -OutFile $out -NoClobber -ErrorAction Stop } | Should -Throw -ErrorId 'ExportEventStoreOutFileExists*'
+        Get-Content $out | Should -Be 'keep me'
+    }
+
+    It 'releases the store file when done' {
+        $store = Copy-Fixture 'resolve-lite-600.db'
+        Export-EventStore $store | Select-Object -First 3 | Out-Null
+        Remove-Item $store
+        Test-Path $store | Should -BeFalse
+    }
+}

@@ -1,0 +1,62 @@
+# Dot-sourced by every *.Tests.ps1 in BeforeAll: loads the built module and offers fixture helpers.
+$script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+$script:ModuleManifest = if ($env:EVENTSTORETOOLS_MODULE) { $env:EVENTSTORETOOLS_MODULE } else { Join-Path $RepoRoot 'out/EventStoreTools/EventStoreTools.psd1' }
+$script:Fixtures = Join-Path $RepoRoot '../shared/fixtures'
+$ProgressPreference = 'SilentlyContinue'
+Import-Module $ModuleManifest -Force
+
+# CI lays the fixtures out read-only: tests work on copies in $TestDrive.
+function Copy-Fixture([string] $Name, [string] $As = (Split-Path $Name -Leaf)) {
+    $target = Join-Path $TestDrive $As
+    Copy-Item (Join-Path $Fixtures $Name) $target -Force
+    Set-ItemProperty $target -Name IsReadOnly -Value $false
+    $target
+}
+
+function New-TestPath([string] $Name) {
+    $path = Join-Path $TestDrive $Name
+    Remove-Item $path -Force -ErrorAction Ignore
+    $path
+}
+
+# Every column of every event, ordered by thread, as one string per row (payload storage type included).
+function Get-StoreRows([string] $Path) {
+    $query = 'SELECT threadId, threadCounter, timestamp, aggregateId, aggregateVersion, type, payload, typeof(payload) FROM events ORDER BY 1, 2'
+    Invoke-SqliteQuery -Path $Path -Query $query | ForEach-Object { $_ -join '|' }
+}
+
+function Invoke-SqliteQuery([string] $Path, [string] $Query) {
+    $connection = [Microsoft.Data.Sqlite.SqliteConnection]::new("Data Source=$Path;Pooling=False")
+    try {
+        $connection.Open()
+        $command = $connection.CreateCommand()
+        $command.CommandText = $Query
+        $reader = $command.ExecuteReader()
+        while ($reader.Read()) {
+            $row = [object[]]::new($reader.FieldCount)
+            [void]$reader.GetValues($row)
+            , $row
+        }
+        $reader.Dispose()
+    }
+    finally { $connection.Dispose() }
+}
+
+function New-TestEvent([int] $Thread = 0, [long] $Counter = 0, [long] $Timestamp = 1000, [string] $Aggregate = 'a', [long] $Version = 1, [string] $Type = 'T', $Payload = $null) {
+    @{ threadId = $Thread; threadCounter = $Counter; timestamp = $Timestamp; aggregateId = $Aggregate; aggregateVersion = $Version; type = $Type; payload = $Payload }
+}
+
+# The command line that starts this same pwsh again (under `dotnet pwsh` that is dotnet plus pwsh.dll).
+function Get-PwshCommand {
+    $exe = [Environment]::ProcessPath
+    if ((Split-Path $exe -Leaf) -like 'dotnet*') { , @($exe, [Environment]::GetCommandLineArgs()[0]) }
+    else { , @($exe) }
+}
+
+# Runs a script in a fresh pwsh -NoProfile with the built module imported; returns its output lines.
+function Invoke-FreshPwsh([string] $Script) {
+    $command = Get-PwshCommand
+    $exe = $command[0]
+    $rest = @($command | Select-Object -Skip 1)
+    & $exe @rest -NoProfile -NonInteractive -Command "`$ProgressPreference='SilentlyContinue'; Import-Module '$ModuleManifest'; $Script" 2>&1
+}
