@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using EventStoreTools.Core;
+using EventStoreTools.Core.Sqlite;
 
 namespace EventStoreTools.Cmdlets;
 
@@ -16,6 +17,12 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
 
     /// <summary>A provider path for a file that may not exist yet: ~, relative paths and PSDrives work.</summary>
     protected string ResolveFilePath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+
+    /// <summary>The store a cmdlet works on, from its -Path parameter.</summary>
+    protected IEventStore OpenStore() => new SqliteEventStore(ResolveFilePath(StorePath));
+
+    /// <summary>The -Path parameter of the cmdlet.</summary>
+    protected abstract string StorePath { get; }
 
     protected override void StopProcessing() => _stopping.Cancel();
 

@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using EventStoreTools.Core;
 using EventStoreTools.Core.Ndjson;
-using EventStoreTools.Core.Sqlite;
 
 namespace EventStoreTools.Cmdlets;
 
@@ -21,6 +20,8 @@ public sealed class ExportEventStoreCommand : EventStoreCmdlet
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
 
+    protected override string StorePath => Path;
+
     /// <summary>Write reSolve's NDJSON export (byte-identical to exportEvents()) to this file instead of the pipeline.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ToFileSet)]
     [ValidateNotNullOrEmpty]
@@ -32,7 +33,7 @@ public sealed class ExportEventStoreCommand : EventStoreCmdlet
 
     protected override void ProcessRecord()
     {
-        var storePath = ResolveFilePath(Path);
+        var store = OpenStore();
         if (ParameterSetName == ToFileSet)
         {
             var outFile = ResolveFilePath(OutFile);
@@ -41,19 +42,19 @@ public sealed class ExportEventStoreCommand : EventStoreCmdlet
                 ThrowTerminatingError(new ErrorRecord(new IOException($"The file '{outFile}' already exists."),
                     ErrorIdPrefix + "OutFileExists", ErrorCategory.ResourceExists, outFile));
             }
-            if (!ShouldProcess(outFile, $"Export the events of '{storePath}' as NDJSON")) return;
-            Run(() => ExportToFile(storePath, outFile), storePath);
+            if (!ShouldProcess(outFile, $"Export the events of '{store.DisplayName}' as NDJSON")) return;
+            Run(() => ExportToFile(store, outFile), store.DisplayName);
         }
         else
         {
-            Run(() => ExportToPipeline(storePath), storePath);
+            Run(() => ExportToPipeline(store), store.DisplayName);
         }
     }
 
-    private void ExportToPipeline(string storePath)
+    private void ExportToPipeline(IEventStore store)
     {
-        using var reader = SqliteEventReader.Open(storePath);
-        var progress = new ProgressReporter(this, 1, $"Exporting events from {storePath}");
+        using var reader = store.OpenSource();
+        var progress = new ProgressReporter(this, 1, $"Exporting events from {store.DisplayName}");
         var total = reader.CountEvents();
         long count = 0;
         foreach (var e in reader.ReadEvents(Cancellation))
@@ -64,10 +65,10 @@ public sealed class ExportEventStoreCommand : EventStoreCmdlet
         progress.Complete();
     }
 
-    private void ExportToFile(string storePath, string outFile)
+    private void ExportToFile(IEventStore store, string outFile)
     {
-        using var reader = SqliteEventReader.Open(storePath);
-        var progress = new ProgressReporter(this, 1, $"Exporting events from {storePath} to {outFile}");
+        using var reader = store.OpenSource();
+        var progress = new ProgressReporter(this, 1, $"Exporting events from {store.DisplayName} to {outFile}");
         var total = reader.CountEvents();
         // Write beside the target and rename at the end, so a failed export never leaves a truncated file
         // where a good one was.

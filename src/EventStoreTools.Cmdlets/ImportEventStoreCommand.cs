@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using EventStoreTools.Core;
 using EventStoreTools.Core.Ndjson;
-using EventStoreTools.Core.Sqlite;
 
 namespace EventStoreTools.Cmdlets;
 
@@ -17,9 +16,9 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
     private const string FromPipelineSet = "FromPipeline";
     private const string FromFileSet = "FromFile";
 
-    private string _storePath = "";
+    private IEventStore? _store;
     private ImportMode _mode;
-    private SqliteEventImport? _import;
+    private IEventImport? _import;
     private ProgressReporter? _progress;
     private bool _skipped;
 
@@ -27,6 +26,8 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
     [Alias("Store")]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
+
+    protected override string StorePath => Path;
 
     /// <summary>An event: one of ours, a PSCustomObject (ConvertFrom-Json, Import-Csv) or a hashtable.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = FromPipelineSet)]
@@ -57,15 +58,15 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
             ThrowTerminatingError(new ErrorRecord(new ArgumentException("Use -Append or -Replace, not both."),
                 ErrorIdPrefix + "ConflictingModes", ErrorCategory.InvalidArgument, null));
         }
-        _storePath = ResolveFilePath(Path);
+        _store = OpenStore();
         _mode = Replace ? ImportMode.Replace : Append ? ImportMode.Append : ImportMode.FailIfNotEmpty;
         if (!ConfirmWrite())
         {
             _skipped = true;
             return;
         }
-        _progress = new ProgressReporter(this, 1, $"Importing events into {_storePath}");
-        Run(() => _import = SqliteEventImport.Begin(_storePath, _mode), _storePath);
+        _progress = new ProgressReporter(this, 1, $"Importing events into {_store.DisplayName}");
+        Run(() => _import = _store.BeginImport(_mode), _store.DisplayName);
     }
 
     protected override void ProcessRecord()
@@ -91,9 +92,9 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
             if (ParameterSetName == FromFileSet) ImportFile();
             Cancellation.ThrowIfCancellationRequested();
             _import!.Commit();
-        }, _storePath);
+        }, _store!.DisplayName);
         _progress!.Complete();
-        WriteObject(new EventImportResult(_storePath, _mode.ToString(), _import!.EventCount, _import.ExistingEventCount, _progress.Elapsed));
+        WriteObject(new EventImportResult(_store.DisplayName, _mode.ToString(), _import!.EventCount, _import.ExistingEventCount, _progress.Elapsed));
     }
 
     private void ImportFile()
@@ -122,15 +123,16 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
 
     private bool ConfirmWrite()
     {
-        var fileExists = File.Exists(_storePath);
-        if (_mode != ImportMode.Replace || !fileExists)
-            return ShouldProcess(_storePath, fileExists ? "Import events" : "Create an event store and import events");
-        if (!ShouldProcess(_storePath, "Replace all events (drop and re-create the events table)")) return false;
+        var target = _store!.DisplayName;
+        var exists = _store.Exists();
+        if (_mode != ImportMode.Replace || !exists)
+            return ShouldProcess(target, exists ? "Import events" : "Create an event store and import events");
+        if (!ShouldProcess(target, "Replace all events (drop and re-create the events table)")) return false;
         // -Replace deletes data: ask even at the default $ConfirmPreference, as ConfirmImpact High would.
         var confirmGiven = MyInvocation.BoundParameters.ContainsKey("Confirm");
         var preference = GetVariableValue("ConfirmPreference") is ConfirmImpact p ? p : ConfirmImpact.High;
         if (Force || confirmGiven || preference == ConfirmImpact.None) return true;
-        return ShouldContinue($"Replace all events in '{_storePath}' with the imported ones?", "Confirm -Replace");
+        return ShouldContinue($"Replace all events in '{target}' with the imported ones?", "Confirm -Replace");
     }
 
     protected override void Dispose(bool disposing)

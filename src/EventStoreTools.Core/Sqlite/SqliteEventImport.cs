@@ -2,19 +2,6 @@ using Microsoft.Data.Sqlite;
 
 namespace EventStoreTools.Core.Sqlite;
 
-/// <summary>What to do with a target store that already holds events.</summary>
-public enum ImportMode
-{
-    /// <summary>Refuse: nothing already stored is ever wiped or mixed by accident.</summary>
-    FailIfNotEmpty,
-
-    /// <summary>Add the events to those already stored (reSolve's MAINTENANCE_MODE_MANUAL).</summary>
-    Append,
-
-    /// <summary>Drop the stored events and load the new ones (reSolve's MAINTENANCE_MODE_AUTO), atomically.</summary>
-    Replace,
-}
-
 /// <summary>
 /// Writes events into an eventstore-lite file in one transaction, keeping thread ids, counters, versions and
 /// timestamps as given. Until <see cref="Commit"/> nothing is visible; disposing without a commit leaves the
@@ -22,7 +9,7 @@ public enum ImportMode
 /// drops it before the first batch and commits batch by batch, so an error leaves it wiped, half-filled or
 /// frozen.
 /// </summary>
-public sealed class SqliteEventImport : IDisposable
+public sealed class SqliteEventImport : IEventImport
 {
     private const string InsertSql = """
         INSERT INTO "events"("threadId", "threadCounter", "timestamp", "aggregateId", "aggregateVersion", "type", "payload")
@@ -53,10 +40,8 @@ public sealed class SqliteEventImport : IDisposable
         _payload = _insert.Parameters.Add("$payload", SqliteType.Text);
     }
 
-    /// <summary>Events written so far in this import.</summary>
     public long EventCount { get; private set; }
 
-    /// <summary>Events the target held before the import (0 after a replace).</summary>
     public long ExistingEventCount { get; private set; }
 
     public static SqliteEventImport Begin(string path, ImportMode mode)

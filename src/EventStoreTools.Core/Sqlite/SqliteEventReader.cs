@@ -9,7 +9,7 @@ namespace EventStoreTools.Core.Sqlite;
 /// every 200 events, which is quadratic; one statement is linear and, under SQLite's shared lock, a
 /// consistent snapshot.
 /// </summary>
-public sealed class SqliteEventReader : IDisposable
+public sealed class SqliteEventReader : IEventSource
 {
     private const string SelectColumns =
         """SELECT "threadId", "threadCounter", "timestamp", "aggregateId", "aggregateVersion", "type", "payload" FROM "events" """;

@@ -1,0 +1,56 @@
+namespace EventStoreTools.Core;
+
+/// <summary>
+/// One event store, whatever engine holds it. The cmdlets work only through this, so every engine gets
+/// every cmdlet.
+/// </summary>
+public interface IEventStore
+{
+    /// <summary>How the store is named in messages (a file path, or a server and schema).</summary>
+    string DisplayName { get; }
+
+    /// <summary>Whether the store exists at all (an import creates it when it does not).</summary>
+    bool Exists();
+
+    /// <summary>Opens the store for reading; fails clearly when it is missing or not an event store.</summary>
+    IEventSource OpenSource();
+
+    /// <summary>Starts an import transaction; nothing is visible until <see cref="IEventImport.Commit"/>.</summary>
+    IEventImport BeginImport(ImportMode mode);
+}
+
+/// <summary>A store opened for reading.</summary>
+public interface IEventSource : IDisposable
+{
+    long CountEvents();
+
+    /// <summary>Every event in reSolve's read order (timestamp, threadCounter, threadId), streamed.</summary>
+    IEnumerable<ResolveEvent> ReadEvents(CancellationToken cancellation = default);
+}
+
+/// <summary>An import in progress: one transaction, rolled back on dispose unless committed.</summary>
+public interface IEventImport : IDisposable
+{
+    /// <summary>Events written so far in this import.</summary>
+    long EventCount { get; }
+
+    /// <summary>Events the target held before the import (0 after a replace).</summary>
+    long ExistingEventCount { get; }
+
+    void Add(ResolveEvent e);
+
+    void Commit();
+}
+
+/// <summary>What to do with a target store that already holds events.</summary>
+public enum ImportMode
+{
+    /// <summary>Refuse: nothing already stored is ever wiped or mixed by accident.</summary>
+    FailIfNotEmpty,
+
+    /// <summary>Add the events to those already stored (reSolve's MAINTENANCE_MODE_MANUAL).</summary>
+    Append,
+
+    /// <summary>Drop the stored events and load the new ones (reSolve's MAINTENANCE_MODE_AUTO), atomically.</summary>
+    Replace,
+}
