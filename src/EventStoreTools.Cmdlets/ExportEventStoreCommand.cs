@@ -57,7 +57,7 @@ public sealed class ExportEventStoreCommand : EventStoreCmdlet
         var progress = new ProgressReporter(this, 1, $"Exporting events from {store.DisplayName}");
         var total = reader.CountEvents();
         long count = 0;
-        foreach (var e in reader.ReadEvents(Cancellation))
+        foreach (var e in reader.ReadEvents(null, Cancellation))
         {
             WriteObject(e);
             progress.Report(++count, count, total);
@@ -77,7 +77,7 @@ public sealed class ExportEventStoreCommand : EventStoreCmdlet
         {
             using (var writer = NdjsonEventWriter.Create(partial))
             {
-                foreach (var e in reader.ReadEvents(Cancellation))
+                foreach (var e in reader.ReadEvents(null, Cancellation))
                 {
                     writer.Write(e);
                     progress.Report(writer.EventCount, writer.EventCount, total);

@@ -24,8 +24,8 @@ public interface IEventSource : IDisposable
 {
     long CountEvents();
 
-    /// <summary>Every event in reSolve's read order (timestamp, threadCounter, threadId), streamed.</summary>
-    IEnumerable<ResolveEvent> ReadEvents(CancellationToken cancellation = default);
+    /// <summary>The events the filter selects (all when null) in reSolve's read order (timestamp, threadCounter, threadId), streamed.</summary>
+    IEnumerable<ResolveEvent> ReadEvents(EventFilter? filter = null, CancellationToken cancellation = default);
 }
 
 /// <summary>An import in progress: one transaction, rolled back on dispose unless committed.</summary>

@@ -28,8 +28,10 @@ public sealed class SqliteEventReader : IEventSource
 
     public long CountEvents() => (long)SqliteConnections.Scalar(_connection, """SELECT count(*) FROM "events" """)!;
 
-    public IEnumerable<ResolveEvent> ReadEvents(CancellationToken cancellation = default)
+    public IEnumerable<ResolveEvent> ReadEvents(EventFilter? filter = null, CancellationToken cancellation = default)
     {
+        if (filter is not null && !filter.IsEmpty)
+            throw new NotSupportedException("Filters are not implemented for SQLite stores yet.");
         using var command = _connection.CreateCommand();
         command.CommandText = SelectColumns + ReadOrder;
         SqliteDataReader reader;

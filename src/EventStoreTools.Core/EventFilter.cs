@@ -1,0 +1,33 @@
+namespace EventStoreTools.Core;
+
+/// <summary>
+/// Which events to read. Every engine applies it in its query (never by reading everything and dropping
+/// rows). An empty filter reads every event.
+/// </summary>
+public sealed record EventFilter
+{
+    public static readonly EventFilter All = new();
+
+    /// <summary>
+    /// reSolve's cursor as 256 thread counters: read only events with threadCounter &gt;= counters[threadId]
+    /// (spec 4.3, 4.4). Null reads from the start.
+    /// </summary>
+    public IReadOnlyList<long>? ThreadCounters { get; init; }
+
+    /// <summary>Only these event types (exact names). Null: any. Empty: none.</summary>
+    public IReadOnlyList<string>? EventTypes { get; init; }
+
+    /// <summary>Only these aggregate ids (exact ids). Null: any. Empty: none.</summary>
+    public IReadOnlyList<string>? AggregateIds { get; init; }
+
+    /// <summary>Only events with timestamp &gt;= this (ms since epoch), inclusive as in reSolve.</summary>
+    public long? Since { get; init; }
+
+    /// <summary>Only events with timestamp &lt;= this (ms since epoch), inclusive as in reSolve.</summary>
+    public long? Until { get; init; }
+
+    /// <summary>At most this many events.</summary>
+    public long? First { get; init; }
+
+    public bool IsEmpty => this == All;
+}
