@@ -14,10 +14,13 @@ public sealed record EventFilter
     /// </summary>
     public IReadOnlyList<long>? ThreadCounters { get; init; }
 
-    /// <summary>Only these event types (exact names). Null: any. Empty: none.</summary>
+    /// <summary>
+    /// Only these event types: exact names, or patterns with the wildcards * and ? (see
+    /// <see cref="WildcardPattern"/>). Null: any. Empty: none.
+    /// </summary>
     public IReadOnlyList<string>? EventTypes { get; init; }
 
-    /// <summary>Only these aggregate ids (exact ids). Null: any. Empty: none.</summary>
+    /// <summary>Only these aggregate ids: exact ids, or patterns with * and ? as for <see cref="EventTypes"/>. Null: any. Empty: none.</summary>
     public IReadOnlyList<string>? AggregateIds { get; init; }
 
     /// <summary>Only events with timestamp &gt;= this (ms since epoch), inclusive as in reSolve.</summary>

@@ -8,6 +8,7 @@ public enum EventStoreErrorKind
     NotAnEventStore,
     TargetNotEmpty,
     DuplicateEvent,
+    DuplicateSecret,
     ImportNotFound,
     ImportAlreadyOpen,
     StoreBusy,

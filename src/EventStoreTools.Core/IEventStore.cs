@@ -26,6 +26,32 @@ public interface IEventSource : IDisposable
 
     /// <summary>The events the filter selects (all when null) in reSolve's read order (timestamp, threadCounter, threadId), streamed.</summary>
     IEnumerable<ResolveEvent> ReadEvents(EventFilter? filter = null, CancellationToken cancellation = default);
+
+    // The members below have default bodies so that an engine written before them still compiles; each
+    // engine overrides them.
+
+    /// <summary>Every event ordered by its key (threadId, threadCounter), streamed: two stores compare by merging these.</summary>
+    IEnumerable<ResolveEvent> ReadEventsByKey(CancellationToken cancellation = default) =>
+        throw new NotSupportedException($"{GetType().Name} cannot read events by key yet.");
+
+    /// <summary>Counts, time range, freeze flag, open incremental import and latest cursor.</summary>
+    EventStoreDescription Describe() =>
+        throw new NotSupportedException($"{GetType().Name} cannot describe its store yet.");
+
+    /// <summary>The secrets that have a value, ordered by idx (reSolve's exportSecrets).</summary>
+    IEnumerable<ResolveSecret> ReadSecrets(CancellationToken cancellation = default) =>
+        throw new NotSupportedException($"{GetType().Name} cannot read secrets yet.");
+
+    /// <summary>Distinct values of a field starting with a prefix (wildcards allowed), sorted, for tab completion.</summary>
+    IReadOnlyList<string> ListValues(EventField field, string prefix, int limit) =>
+        throw new NotSupportedException($"{GetType().Name} cannot list values yet.");
+}
+
+/// <summary>The text fields of an event that can be listed and filtered by value.</summary>
+public enum EventField
+{
+    Type,
+    AggregateId,
 }
 
 /// <summary>An import in progress: one transaction, rolled back on dispose unless committed.</summary>
@@ -38,6 +64,15 @@ public interface IEventImport : IDisposable
     long ExistingEventCount { get; }
 
     void Add(ResolveEvent e);
+
+    /// <summary>Secrets written so far in this import.</summary>
+    long SecretCount => 0;
+
+    /// <summary>Deletes every stored secret in this transaction (a restore that replaces the store's secrets).</summary>
+    void DropSecrets() => throw new NotSupportedException($"{GetType().Name} cannot import secrets yet.");
+
+    /// <summary>Stores a secret keeping its idx, as reSolve's eventstore-lite importSecrets does.</summary>
+    void AddSecret(ResolveSecret secret) => throw new NotSupportedException($"{GetType().Name} cannot import secrets yet.");
 
     void Commit();
 }

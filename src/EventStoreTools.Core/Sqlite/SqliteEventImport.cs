@@ -21,6 +21,7 @@ public sealed class SqliteEventImport : IEventImport
     private readonly SqliteConnection _connection;
     private readonly SqliteCommand _insert;
     private readonly SqliteParameter _threadId, _threadCounter, _timestamp, _aggregateId, _aggregateVersion, _type, _payload;
+    private SqliteCommand? _insertSecret;
     private bool _rebuildIndexes;
     private bool _committed;
 
@@ -128,6 +129,49 @@ public sealed class SqliteEventImport : IEventImport
         EventCount++;
     }
 
+    public long SecretCount { get; private set; }
+
+    public void DropSecrets()
+    {
+        if (SqliteConnections.TableExists(_connection, SqliteSchema.SecretsTable))
+            SqliteConnections.Execute(_connection, """DELETE FROM "secrets" """);
+    }
+
+    /// <summary>Inserts a secret with its idx, as eventstore-lite's injectSecret (spec 7.2), in the events' transaction.</summary>
+    public void AddSecret(ResolveSecret secret)
+    {
+        if (_insertSecret is null)
+        {
+            if (!SqliteConnections.TableExists(_connection, SqliteSchema.SecretsTable))
+            {
+                SqliteConnections.Execute(_connection, SqliteSchema.CreateSecretsTable);
+                SqliteConnections.Execute(_connection, SqliteSchema.CreateSecretsIndex);
+            }
+            _insertSecret = _connection.CreateCommand();
+            _insertSecret.CommandText = """INSERT INTO "secrets"("idx", "id", "secret") VALUES ($idx, $id, $secret)""";
+            _insertSecret.Parameters.Add("$idx", SqliteType.Integer);
+            _insertSecret.Parameters.Add("$id", SqliteType.Text);
+            _insertSecret.Parameters.Add("$secret", SqliteType.Text);
+        }
+        _insertSecret.Parameters[0].Value = secret.Idx;
+        _insertSecret.Parameters[1].Value = secret.Id;
+        _insertSecret.Parameters[2].Value = (object?)secret.Secret ?? DBNull.Value;
+        try
+        {
+            _insertSecret.ExecuteNonQuery();
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == 19)
+        {
+            throw new EventStoreException(EventStoreErrorKind.DuplicateSecret,
+                $"A secret with id '{secret.Id}' or idx {secret.Idx} is already in the store or earlier in the input.", ex) { Event = secret };
+        }
+        catch (SqliteException ex)
+        {
+            throw SqliteConnections.Translate(ex, _path);
+        }
+        SecretCount++;
+    }
+
     public void Commit()
     {
         try
@@ -159,6 +203,7 @@ public sealed class SqliteEventImport : IEventImport
     public void Dispose()
     {
         _insert.Dispose();
+        _insertSecret?.Dispose();
         if (!_committed)
         {
             try { SqliteConnections.Execute(_connection, "ROLLBACK"); }

@@ -1,3 +1,5 @@
+using System.Text;
+using System.Text.RegularExpressions;
 using EventStoreTools.Core.Json;
 using Microsoft.Data.Sqlite;
 
@@ -9,11 +11,12 @@ namespace EventStoreTools.Core.Sqlite;
 /// every 200 events, which is quadratic; one statement is linear and, under SQLite's shared lock, a
 /// consistent snapshot.
 /// </summary>
-public sealed class SqliteEventReader : IEventSource
+public sealed partial class SqliteEventReader : IEventSource
 {
     private const string SelectColumns =
         """SELECT "threadId", "threadCounter", "timestamp", "aggregateId", "aggregateVersion", "type", "payload" FROM "events" """;
     private const string ReadOrder = """ ORDER BY "timestamp" ASC, "threadCounter" ASC, "threadId" ASC""";
+    private const string KeyOrder = """ ORDER BY "threadId" ASC, "threadCounter" ASC""";
 
     private readonly SqliteConnection _connection;
     private readonly string _path;
@@ -30,25 +33,124 @@ public sealed class SqliteEventReader : IEventSource
 
     public IEnumerable<ResolveEvent> ReadEvents(EventFilter? filter = null, CancellationToken cancellation = default)
     {
-        if (filter is not null && !filter.IsEmpty)
-            throw new NotSupportedException("Filters are not implemented for SQLite stores yet.");
-        using var command = _connection.CreateCommand();
-        command.CommandText = SelectColumns + ReadOrder;
-        SqliteDataReader reader;
+        var command = _connection.CreateCommand();
+        var sql = new StringBuilder(SelectColumns);
+        if (filter is not null) SqliteEventFilter.ApplyWhere(command, sql, filter);
+        sql.Append(ReadOrder);
+        if (filter is not null) SqliteEventFilter.ApplyLimit(command, sql, filter);
+        command.CommandText = sql.ToString();
+        return Stream(command, ReadEvent, cancellation);
+    }
+
+    public IEnumerable<ResolveEvent> ReadEventsByKey(CancellationToken cancellation = default)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = SelectColumns + KeyOrder;
+        return Stream(command, ReadEvent, cancellation);
+    }
+
+    public IEnumerable<ResolveSecret> ReadSecrets(CancellationToken cancellation = default)
+    {
+        if (!SqliteConnections.TableExists(_connection, SqliteSchema.SecretsTable)) return [];
+        var command = _connection.CreateCommand();
+        command.CommandText = """SELECT "secret", "id", "idx" FROM "secrets" WHERE "secret" IS NOT NULL ORDER BY "idx" ASC""";
+        return Stream(command, reader => new ResolveSecret(reader.GetString(0), reader.GetString(1), reader.GetInt64(2)), cancellation);
+    }
+
+    public IReadOnlyList<string> ListValues(EventField field, string prefix, int limit)
+    {
+        var column = field == EventField.Type ? "type" : "aggregateId";
+        var command = _connection.CreateCommand();
+        // LIKE is case-insensitive for ASCII, as PowerShell's completion is; the index still gives sorted distinct values.
+        command.CommandText = $"""SELECT DISTINCT "{column}" FROM "events" WHERE "{column}" LIKE $prefix ESCAPE '\' ORDER BY 1 LIMIT $limit""";
+        command.Parameters.AddWithValue("$prefix", WildcardPattern.PrefixToLike(prefix));
+        command.Parameters.AddWithValue("$limit", limit);
+        return Stream(command, reader => reader.GetString(0), CancellationToken.None).ToList();
+    }
+
+    public EventStoreDescription Describe()
+    {
         try
         {
-            reader = command.ExecuteReader();
+            var hasSecrets = SqliteConnections.TableExists(_connection, SqliteSchema.SecretsTable);
+            var (secretCount, deletedSecretCount) = hasSecrets
+                ? ScalarPair("""SELECT count("secret"), count(*) - count("secret") FROM "secrets" """)
+                : (0L, 0L);
+            return new EventStoreDescription
+            {
+                Store = _path,
+                EventCount = CountEvents(),
+                SecretCount = secretCount,
+                DeletedSecretCount = deletedSecretCount,
+                // Two queries: each is one step down the timestamp index, while min and max together scan the table.
+                FirstTimestamp = SqliteConnections.Scalar(_connection, """SELECT min("timestamp") FROM "events" """) as long?,
+                LastTimestamp = SqliteConnections.Scalar(_connection, """SELECT max("timestamp") FROM "events" """) as long?,
+                IsFrozen = SqliteConnections.TableExists(_connection, SqliteSchema.FreezeTable),
+                IncrementalImportId = ReadIncrementalImportId(),
+                LatestCursor = ReadLatestCursor(),
+            };
         }
         catch (SqliteException ex)
         {
             throw SqliteConnections.Translate(ex, _path);
         }
-        using (reader)
+    }
+
+    private (long, long) ScalarPair(string sql)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        return (reader.GetInt64(0), reader.GetInt64(1));
+    }
+
+    /// <summary>reSolve keeps the id of an open incremental import only as a comment in the table's SQL (spec 6.2).</summary>
+    private string? ReadIncrementalImportId()
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = "SELECT sql FROM sqlite_master WHERE type='table' AND name=$name";
+        command.Parameters.AddWithValue("$name", SqliteSchema.IncrementalImportTable);
+        if (command.ExecuteScalar() is not string sql) return null;
+        var match = IncrementalImportIdPattern().Match(sql);
+        return match.Success ? match.Groups[1].Value : "";
+    }
+
+    /// <summary>reSolve's describe({calculateCursor}): max(threadCounter)+1 per thread, 0 for an empty thread.</summary>
+    private ResolveCursor ReadLatestCursor()
+    {
+        var cursor = ResolveCursor.Start;
+        using var command = _connection.CreateCommand();
+        command.CommandText = """SELECT "threadId", max("threadCounter") FROM "events" GROUP BY "threadId" """;
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+            cursor.Advance(new ResolveEvent { ThreadId = (int)reader.GetInt64(0), ThreadCounter = reader.GetInt64(1) });
+        return cursor;
+    }
+
+    [GeneratedRegex(@"RESOLVE INCREMENTAL-IMPORT '([^']*)'")]
+    private static partial Regex IncrementalImportIdPattern();
+
+    private IEnumerable<T> Stream<T>(SqliteCommand command, Func<SqliteDataReader, T> read, CancellationToken cancellation)
+    {
+        using (command)
         {
-            while (Next(reader))
+            SqliteDataReader reader;
+            try
             {
-                cancellation.ThrowIfCancellationRequested();
-                yield return ReadEvent(reader);
+                reader = command.ExecuteReader();
+            }
+            catch (SqliteException ex)
+            {
+                throw SqliteConnections.Translate(ex, _path);
+            }
+            using (reader)
+            {
+                while (Next(reader))
+                {
+                    cancellation.ThrowIfCancellationRequested();
+                    yield return read(reader);
+                }
             }
         }
     }

@@ -84,6 +84,7 @@ internal static class SqliteSchema
             )
         """;
 
+    public const string SecretsTable = "secrets";
     public const string FreezeTable = "events-freeze";
     public const string IncrementalImportTable = "events-incremental-import";
 

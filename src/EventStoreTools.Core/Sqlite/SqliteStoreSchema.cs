@@ -11,7 +11,7 @@ internal static class SqliteStoreSchema
         if (withEventIndexes) CreateEventIndexes(connection);
         SqliteConnections.Execute(connection, SqliteSchema.CreateSnapshotsTable);
         SqliteConnections.Execute(connection, SqliteSchema.CreateSubscribersTable);
-        if (!SqliteConnections.TableExists(connection, "secrets"))
+        if (!SqliteConnections.TableExists(connection, SqliteSchema.SecretsTable))
         {
             SqliteConnections.Execute(connection, SqliteSchema.CreateSecretsTable);
             SqliteConnections.Execute(connection, SqliteSchema.CreateSecretsIndex);

@@ -1,0 +1,104 @@
+namespace EventStoreTools.Core;
+
+/// <summary>How an event differs between a reference store and a difference store.</summary>
+public enum EventChange
+{
+    /// <summary>In the reference store, not in the difference store.</summary>
+    Missing,
+
+    /// <summary>In the difference store, not in the reference store.</summary>
+    Extra,
+
+    /// <summary>In both under the same key, with other content.</summary>
+    Changed,
+}
+
+/// <summary>One event that differs, by its key (threadId, threadCounter).</summary>
+public sealed record EventDifference(
+    EventChange Change,
+    int ThreadId,
+    long ThreadCounter,
+    ResolveEvent? ReferenceEvent,
+    ResolveEvent? DifferenceEvent,
+    IReadOnlyList<string> ChangedFields);
+
+/// <summary>
+/// Compares two stores by merging two reads ordered by the events' key (threadId, threadCounter), which is
+/// reSolve's primary key and what an export/import keeps: memory stays flat however large the stores are.
+/// </summary>
+public sealed class EventStoreComparison
+{
+    private readonly IEnumerable<ResolveEvent> _reference;
+    private readonly IEnumerable<ResolveEvent> _difference;
+
+    /// <param name="reference">The reference store's events, ordered by (threadId, threadCounter).</param>
+    /// <param name="difference">The other store's events, in the same order.</param>
+    public EventStoreComparison(IEnumerable<ResolveEvent> reference, IEnumerable<ResolveEvent> difference)
+    {
+        _reference = reference;
+        _difference = difference;
+    }
+
+    public long ReferenceCount { get; private set; }
+
+    public long DifferenceCount { get; private set; }
+
+    public long EqualCount { get; private set; }
+
+    public IEnumerable<EventDifference> Differences()
+    {
+        using var reference = _reference.GetEnumerator();
+        using var difference = _difference.GetEnumerator();
+        var left = Next(reference, isReference: true);
+        var right = Next(difference, isReference: false);
+        while (left is not null || right is not null)
+        {
+            var order = left is null ? 1 : right is null ? -1 : CompareKeys(left, right);
+            if (order < 0)
+            {
+                yield return new EventDifference(EventChange.Missing, left!.ThreadId, left.ThreadCounter, left, null, []);
+                left = Next(reference, isReference: true);
+            }
+            else if (order > 0)
+            {
+                yield return new EventDifference(EventChange.Extra, right!.ThreadId, right.ThreadCounter, null, right, []);
+                right = Next(difference, isReference: false);
+            }
+            else
+            {
+                var changed = ChangedFields(left!, right!);
+                if (changed.Count > 0)
+                    yield return new EventDifference(EventChange.Changed, left!.ThreadId, left.ThreadCounter, left, right, changed);
+                else
+                    EqualCount++;
+                left = Next(reference, isReference: true);
+                right = Next(difference, isReference: false);
+            }
+        }
+    }
+
+    private ResolveEvent? Next(IEnumerator<ResolveEvent> events, bool isReference)
+    {
+        if (!events.MoveNext()) return null;
+        if (isReference) ReferenceCount++;
+        else DifferenceCount++;
+        return events.Current;
+    }
+
+    private static int CompareKeys(ResolveEvent a, ResolveEvent b)
+    {
+        var byThread = a.ThreadId.CompareTo(b.ThreadId);
+        return byThread != 0 ? byThread : a.ThreadCounter.CompareTo(b.ThreadCounter);
+    }
+
+    private static List<string> ChangedFields(ResolveEvent a, ResolveEvent b)
+    {
+        var changed = new List<string>();
+        if (a.Timestamp != b.Timestamp) changed.Add(nameof(ResolveEvent.Timestamp));
+        if (!string.Equals(a.AggregateId, b.AggregateId, StringComparison.Ordinal)) changed.Add(nameof(ResolveEvent.AggregateId));
+        if (a.AggregateVersion != b.AggregateVersion) changed.Add(nameof(ResolveEvent.AggregateVersion));
+        if (!string.Equals(a.Type, b.Type, StringComparison.Ordinal)) changed.Add(nameof(ResolveEvent.Type));
+        if (!string.Equals(a.PayloadJson, b.PayloadJson, StringComparison.Ordinal)) changed.Add(nameof(ResolveEvent.Payload));
+        return changed;
+    }
+}

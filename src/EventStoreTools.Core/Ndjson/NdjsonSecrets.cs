@@ -1,0 +1,97 @@
+using System.Text;
+using System.Text.Json;
+using EventStoreTools.Core.Json;
+
+namespace EventStoreTools.Core.Ndjson;
+
+/// <summary>
+/// reSolve's secrets export (secrets.db): one JSON.stringify({secret, id, idx}) per line, in that key order
+/// (spec 7.1). Secrets are few and small, so lines are read with a plain text reader.
+/// </summary>
+public static class NdjsonSecrets
+{
+    public static string FormatLine(ResolveSecret secret) =>
+        $"{{\"secret\":{(secret.Secret is null ? "null" : JsJson.QuoteString(secret.Secret))},\"id\":{JsJson.QuoteString(secret.Id)},\"idx\":{secret.Idx}}}\n";
+
+    /// <summary>Writes the secrets to a file; returns how many.</summary>
+    public static long Write(string path, IEnumerable<ResolveSecret> secrets)
+    {
+        long count = 0;
+        using var writer = new StreamWriter(path, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        foreach (var secret in secrets)
+        {
+            writer.Write(FormatLine(secret));
+            count++;
+        }
+        return count;
+    }
+
+    /// <summary>Reads reSolve's secrets file: keys in any order, a BOM and CRLF accepted, errors name the line.</summary>
+    public static IEnumerable<ResolveSecret> Read(string path)
+    {
+        using var reader = OpenText(path);
+        long lineNumber = 0;
+        while (reader.ReadLine() is { } line)
+        {
+            lineNumber++;
+            if (line.Length == 0 && reader.Peek() < 0) yield break;
+            yield return Parse(line, lineNumber, path);
+        }
+    }
+
+    private static StreamReader OpenText(string path)
+    {
+        try
+        {
+            return new StreamReader(path, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException)
+        {
+            throw new EventStoreException(EventStoreErrorKind.StoreNotFound, $"Cannot read the secrets file '{path}': {ex.Message}", ex);
+        }
+    }
+
+    private static ResolveSecret Parse(string line, long lineNumber, string path)
+    {
+        string? secret = null, id = null;
+        long? idx = null;
+        try
+        {
+            var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(line));
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+                throw Error("The line must hold a JSON object.");
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.GetString();
+                reader.Read();
+                switch (name)
+                {
+                    case "secret" when reader.TokenType is JsonTokenType.String or JsonTokenType.Null:
+                        secret = reader.GetString();
+                        break;
+                    case "id" when reader.TokenType == JsonTokenType.String:
+                        id = reader.GetString();
+                        break;
+                    case "idx" when reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var value):
+                        idx = value;
+                        break;
+                    case "secret" or "id" or "idx":
+                        throw Error($"The field \"{name}\" has the wrong type ({reader.TokenType}).");
+                    default:
+                        reader.Skip();
+                        break;
+                }
+            }
+        }
+        catch (JsonException ex)
+        {
+            throw Error($"The line is not valid JSON: {ex.Message}");
+        }
+        if (id is null || idx is null)
+            throw Error("A secret needs the fields \"id\" (a string) and \"idx\" (a whole number).");
+        return new ResolveSecret(secret, id, idx.Value);
+
+        EventStoreException Error(string message) =>
+            new(EventStoreErrorKind.InvalidInput, $"{path}, line {lineNumber}: {message}") { LineNumber = lineNumber, Line = line.Length > 300 ? line[..300] + "…" : line };
+    }
+}
