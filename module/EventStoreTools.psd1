@@ -10,7 +10,9 @@
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('EventStoreTools.format.ps1xml')
     CmdletsToExport      = @(
+        'Compare-EventStore'
         'Export-EventStore'
+        'Get-EventStore'
         'Import-EventStore'
     )
     FunctionsToExport    = @()
@@ -18,7 +20,7 @@
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{
-            Tags         = @('reSolve', 'EventSourcing', 'EventStore', 'SQLite', 'NDJSON', 'Export', 'Import')
+            Tags         = @('reSolve', 'EventSourcing', 'EventStore', 'SQLite', 'NDJSON', 'Export', 'Import', 'Backup', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
             LicenseUri   = 'https://example.invalid/EventStoreTools/LICENSE'
             ProjectUri   = 'https://example.invalid/EventStoreTools'
             ReleaseNotes = 'See README.md.'

@@ -5,12 +5,27 @@ Export-EventStore reads every event of a reSolve eventstore-lite SQLite store in
 
 With -OutFile it writes the NDJSON that reSolve's exportEvents() writes, byte for byte: one JSON.stringify(event) per line, keys in the order threadCounter, threadId, type, timestamp, aggregateId, aggregateVersion, payload. The file is written beside the target and renamed at the end, so a failed export never leaves a truncated file.
 
+Filters run in the store's query, not in PowerShell: -EventType and -AggregateId (exact values or patterns with * and ?, case-sensitive), -Since and -Until (inclusive, as a DateTime, a date string or milliseconds since 1970-01-01 UTC; a DateTime without a kind is taken as UTC), -First. Tab completion offers the event types and aggregate ids of the store given in -Path.
+
+-Cursor resumes after a previous export, and -CursorVariable sets a variable in the caller's scope to the cursor after the last exported event. Both use reSolve's cursor format (256 thread counters, 6 bytes big-endian each, base64, 2048 characters): a cursor from reSolve's exportEvents() resumes here, and ours resumes in reSolve. Exporting with -First and then with the cursor gives the same events, in the same order, as one export. A malformed cursor fails with ExportEventStoreInvalidCursor.
+
+-Directory writes reSolve's backup layout (what reSolve's exportEventStore and module-admin write): events.db (the NDJSON export) and secrets.db (the secrets, one {"secret","id","idx"} line each, without deleted secrets). Secrets are sensitive, so secrets.db holds them only with -IncludeSecrets; without it the file is written empty, so that reSolve's importer, which requires both files, still accepts the folder. Import-EventStore -Directory restores it.
+
 The store is only read: it is not frozen (reSolve freezes it and may leave it frozen after an error), and a concurrent writer waits until the export's consistent snapshot has been read.
 '@
     Parameters  = @{
         Path      = 'The SQLite store file to export. Relative paths, ~ and PSDrives work.'
         OutFile   = 'Write reSolve''s NDJSON export to this file instead of writing objects to the pipeline. An existing file is replaced (see -NoClobber).'
-        NoClobber = 'With -OutFile: fail instead of replacing an existing file.'
+        NoClobber = 'With -OutFile or -Directory: fail instead of replacing an existing file.'
+        Directory = 'Write reSolve''s backup layout into this folder (created when missing): events.db and secrets.db, both NDJSON.'
+        IncludeSecrets = 'With -Directory: write the store''s secrets (those not deleted, with their idx) into secrets.db. Without it secrets.db is written empty.'
+        Cursor = 'Resume after a previous export: a cursor in reSolve''s format (2048 base64 characters), from -CursorVariable, from reSolve''s exportEvents() stream, or from Get-EventStore (LatestCursor). Only events with threadCounter >= cursor[threadId] are read. An empty cursor reads from the start.'
+        CursorVariable = 'The name of a variable (without $) that is set, in the caller''s scope, to the cursor after the last exported event; with -OutFile or -Directory only once the files are written. Pass it to -Cursor to resume.'
+        EventType = 'Only events of these types. * and ? are wildcards (case-sensitive); tab completion lists the types in the store.'
+        AggregateId = 'Only events of these aggregates. * and ? are wildcards (case-sensitive); tab completion lists the aggregate ids in the store.'
+        Since = 'Only events at or after this time: a DateTime, a date string such as ''2024-01-31T12:00Z'' or milliseconds since 1970-01-01 UTC.'
+        Until = 'Only events at or before this time (inclusive), given as for -Since.'
+        First = 'At most this many events (in read order). With -CursorVariable, the next export resumes after them.'
     }
     Inputs      = @('System.String (the store path, by property name Path or FullName)')
     Outputs     = @('EventStoreTools.Core.ResolveEvent')
@@ -25,9 +40,20 @@ The store is only read: it is not frozen (reSolve freezes it and may leave it fr
             Remarks = 'Writes reSolve''s export format (NDJSON, named events.db in reSolve''s tooling) for reSolve''s importEvents() or Import-EventStore -InFile.'
         }
         @{
-            Code    = 'Export-EventStore ./app.db | Where-Object Type -eq ''USER_CREATED'' | Select-Object -First 5 | ForEach-Object { $_.Payload.name }'
-            Remarks = 'Filters events in flight and reads a payload field.'
+            Code    = 'Export-EventStore ./app.db -EventType USER_* -Since (Get-Date).AddDays(-1) -First 5 | ForEach-Object { $_.Payload.name }'
+            Remarks = 'Reads a payload field of the first five events of the last day whose type starts with USER_; the filter runs in SQL.'
+        }
+        @{
+            Code    = @'
+Export-EventStore ./app.db -OutFile ./part1.ndjson -First 100000 -CursorVariable cursor
+Export-EventStore ./app.db -OutFile ./part2.ndjson -Cursor $cursor -CursorVariable cursor
+'@
+            Remarks = 'Exports in two parts; the parts together are byte-identical to one export. Keep $cursor to export only the newer events next time.'
+        }
+        @{
+            Code    = 'Export-EventStore ./app.db -Directory ./backup -IncludeSecrets'
+            Remarks = 'A whole-store backup in reSolve''s layout: ./backup/events.db and ./backup/secrets.db. Restore it with Import-EventStore ./restored.db -Directory ./backup.'
         }
     )
-    Links       = @('Import-EventStore')
+    Links       = @('Import-EventStore', 'Get-EventStore', 'Compare-EventStore')
 }

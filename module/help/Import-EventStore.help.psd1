@@ -7,12 +7,17 @@ Events come from the pipeline (the event objects of Export-EventStore at full sp
 
 The import is one transaction: if any event fails (a missing field, a duplicate threadId/threadCounter or aggregateId/aggregateVersion, bad JSON) nothing is written, the store is left exactly as it was and the error names the event or line. A store that already holds events is never wiped silently: by default the import refuses; -Append adds to the stored events (reSolve's manual mode) and -Replace drops them and loads the new ones in the same transaction (reSolve's auto mode, without its window in which the store is empty or frozen).
 
+With -Directory it restores reSolve's backup layout (written by Export-EventStore -Directory or by reSolve's exportEventStore): events.db and secrets.db, both required as in reSolve. The secrets are stored with their idx (as eventstore-lite's importSecrets does), in the same transaction as the events. With -Replace the stored secrets are replaced only when secrets.db holds secrets, as in reSolve: a backup made without secrets never erases them. A secret whose id or idx is already stored fails the import (ImportEventStoreDuplicateSecret).
+
+Progress (Write-Progress) shows the events imported and the rate, then the commit; it is silent when $ProgressPreference is SilentlyContinue.
+
 It writes one result object: the store, the mode, the number of events imported and held before, and the time taken.
 '@
     Parameters  = @{
         Path        = 'The SQLite store file to import into. It is created when missing.'
         InputObject = 'An event from the pipeline: an event object, a PSCustomObject or a hashtable.'
         InFile      = 'Read events from this NDJSON file (reSolve''s export format; keys in any order, a UTF-8 BOM and CRLF line ends are accepted).'
+        Directory   = 'Restore a backup folder in reSolve''s layout: events.db (events, NDJSON) and secrets.db (secrets, NDJSON).'
         Append      = 'Add the events to those the store already holds.'
         Replace     = 'Drop the events the store holds (and its snapshots and subscribers, as reSolve''s import does) and import the new ones, in one transaction. Asks for confirmation unless -Force or -Confirm:$false.'
         Force       = 'With -Replace: do not ask for confirmation.'
@@ -33,9 +38,13 @@ It writes one result object: the store, the mode, the number of events imported 
             Remarks = 'Rewrites a store without one event type, replacing what clean.db held.'
         }
         @{
+            Code    = 'Import-EventStore ./restored.db -Directory ./backup'
+            Remarks = 'Restores a backup made with Export-EventStore -Directory ./backup -IncludeSecrets, secrets included.'
+        }
+        @{
             Code    = 'Get-Content ./events.ndjson | ConvertFrom-Json | Import-EventStore ./app.db -Append'
             Remarks = 'Adds events given as JSON objects to a store that already holds events.'
         }
     )
-    Links       = @('Export-EventStore')
+    Links       = @('Export-EventStore', 'Get-EventStore', 'Compare-EventStore')
 }

@@ -19,7 +19,13 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
     protected string ResolveFilePath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
 
     /// <summary>The store a cmdlet works on, from its -Path parameter.</summary>
-    protected IEventStore OpenStore() => new SqliteEventStore(ResolveFilePath(StorePath));
+    protected IEventStore OpenStore() => OpenStore(StorePath);
+
+    /// <summary>The store at a path given by the user (the one place that picks the engine).</summary>
+    protected IEventStore OpenStore(string path) => StoreAt(ResolveFilePath(path));
+
+    /// <summary>The store at a resolved provider path: the one place that picks the engine.</summary>
+    internal static IEventStore StoreAt(string providerPath) => new SqliteEventStore(providerPath);
 
     /// <summary>The -Path parameter of the cmdlet.</summary>
     protected abstract string StorePath { get; }
@@ -56,10 +62,12 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
         var category = ex.Kind switch
         {
             EventStoreErrorKind.InvalidInput => ErrorCategory.InvalidData,
+            EventStoreErrorKind.InvalidCursor => ErrorCategory.InvalidArgument,
             EventStoreErrorKind.StoreNotFound => ErrorCategory.ObjectNotFound,
             EventStoreErrorKind.NotAnEventStore => ErrorCategory.InvalidType,
             EventStoreErrorKind.TargetNotEmpty => ErrorCategory.ResourceExists,
             EventStoreErrorKind.DuplicateEvent => ErrorCategory.ResourceExists,
+            EventStoreErrorKind.DuplicateSecret => ErrorCategory.ResourceExists,
             EventStoreErrorKind.ImportNotFound => ErrorCategory.ObjectNotFound,
             EventStoreErrorKind.ImportAlreadyOpen => ErrorCategory.ResourceBusy,
             EventStoreErrorKind.StoreBusy => ErrorCategory.ResourceBusy,

@@ -5,8 +5,9 @@ using EventStoreTools.Core.Ndjson;
 namespace EventStoreTools.Cmdlets;
 
 /// <summary>
-/// Export-EventStore: streams the events of a store in reSolve's read order, as objects or as reSolve's
-/// NDJSON export.
+/// Export-EventStore: streams the events of a store in reSolve's read order, as objects, as reSolve's NDJSON
+/// export, or as reSolve's backup folder (events.db and secrets.db); filtered in the store's query and
+/// resumable with reSolve's cursor.
 /// </summary>
 [Cmdlet(VerbsData.Export, "EventStore", DefaultParameterSetName = ToPipelineSet, SupportsShouldProcess = true)]
 [OutputType(typeof(ResolveEvent), ParameterSetName = [ToPipelineSet])]
@@ -14,6 +15,9 @@ public sealed class ExportEventStoreCommand : EventStoreCmdlet
 {
     private const string ToPipelineSet = "ToPipeline";
     private const string ToFileSet = "ToFile";
+    private const string ToDirectorySet = "ToDirectory";
+    public const string EventsFileName = "events.db";
+    public const string SecretsFileName = "secrets.db";
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName", "Store")]
@@ -27,68 +31,197 @@ public sealed class ExportEventStoreCommand : EventStoreCmdlet
     [ValidateNotNullOrEmpty]
     public string OutFile { get; set; } = "";
 
-    /// <summary>Fail rather than overwrite an existing -OutFile.</summary>
+    /// <summary>Write reSolve's backup layout into this folder: events.db and secrets.db, both NDJSON.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ToDirectorySet)]
+    [ValidateNotNullOrEmpty]
+    public string Directory { get; set; } = "";
+
+    /// <summary>With -Directory: write the store's secrets into secrets.db (otherwise it is written empty).</summary>
+    [Parameter(ParameterSetName = ToDirectorySet)]
+    public SwitchParameter IncludeSecrets { get; set; }
+
+    /// <summary>Fail rather than overwrite an existing file.</summary>
     [Parameter(ParameterSetName = ToFileSet)]
+    [Parameter(ParameterSetName = ToDirectorySet)]
     public SwitchParameter NoClobber { get; set; }
+
+    /// <summary>Resume after a previous export: reSolve's cursor (2048 base64 characters).</summary>
+    [Parameter]
+    [AllowEmptyString]
+    [AllowNull]
+    public string? Cursor { get; set; }
+
+    /// <summary>Set this variable (in the caller's scope) to the cursor after the last exported event.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? CursorVariable { get; set; }
+
+    /// <summary>Only events of these types; * and ? are wildcards.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(EventTypeCompleter))]
+    [SupportsWildcards]
+    public string[]? EventType { get; set; }
+
+    /// <summary>Only events of these aggregates; * and ? are wildcards.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(AggregateIdCompleter))]
+    [SupportsWildcards]
+    public string[]? AggregateId { get; set; }
+
+    /// <summary>Only events at or after this time (DateTime, date string or ms since epoch).</summary>
+    [Parameter]
+    [EventTime]
+    public long Since { get; set; }
+
+    /// <summary>Only events at or before this time (DateTime, date string or ms since epoch).</summary>
+    [Parameter]
+    [EventTime]
+    public long Until { get; set; }
+
+    /// <summary>At most this many events.</summary>
+    [Parameter]
+    [ValidateRange(0, long.MaxValue)]
+    public long First { get; set; }
 
     protected override void ProcessRecord()
     {
         var store = OpenStore();
-        if (ParameterSetName == ToFileSet)
+        ResolveCursor cursor = ResolveCursor.Start;
+        Run(() => cursor = ResolveCursor.Parse(Cursor), Cursor);
+        var filter = BuildFilter(cursor);
+        switch (ParameterSetName)
         {
-            var outFile = ResolveFilePath(OutFile);
-            if (NoClobber && File.Exists(outFile))
-            {
-                ThrowTerminatingError(new ErrorRecord(new IOException($"The file '{outFile}' already exists."),
-                    ErrorIdPrefix + "OutFileExists", ErrorCategory.ResourceExists, outFile));
-            }
-            if (!ShouldProcess(outFile, $"Export the events of '{store.DisplayName}' as NDJSON")) return;
-            Run(() => ExportToFile(store, outFile), store.DisplayName);
-        }
-        else
-        {
-            Run(() => ExportToPipeline(store), store.DisplayName);
+            case ToFileSet:
+                var outFile = ResolveFilePath(OutFile);
+                RefuseToClobber(outFile);
+                if (!ShouldProcess(outFile, $"Export the events of '{store.DisplayName}' as NDJSON")) return;
+                Run(() => cursor = ExportToFile(store, filter, cursor, outFile), store.DisplayName);
+                SetCursorVariable(cursor);
+                break;
+            case ToDirectorySet:
+                var directory = ResolveFilePath(Directory);
+                var eventsFile = System.IO.Path.Combine(directory, EventsFileName);
+                var secretsFile = System.IO.Path.Combine(directory, SecretsFileName);
+                RefuseToClobber(eventsFile);
+                RefuseToClobber(secretsFile);
+                var what = IncludeSecrets ? "events and secrets" : "events";
+                if (!ShouldProcess(directory, $"Export the {what} of '{store.DisplayName}' as {EventsFileName} and {SecretsFileName}")) return;
+                Run(() =>
+                {
+                    System.IO.Directory.CreateDirectory(directory);
+                    cursor = ExportToFile(store, filter, cursor, eventsFile);
+                    ExportSecrets(store, secretsFile);
+                }, store.DisplayName);
+                SetCursorVariable(cursor);
+                break;
+            default:
+                try
+                {
+                    Run(() => ExportToPipeline(store, filter, cursor), store.DisplayName);
+                }
+                finally
+                {
+                    // Events already written stay written (also when a downstream Select-Object -First stops
+                    // the pipeline), so the cursor after them is the place to resume.
+                    SetCursorVariable(cursor);
+                }
+                break;
         }
     }
 
-    private void ExportToPipeline(IEventStore store)
+    private EventFilter BuildFilter(ResolveCursor cursor)
+    {
+        var bound = MyInvocation.BoundParameters;
+        return new EventFilter
+        {
+            ThreadCounters = bound.ContainsKey(nameof(Cursor)) && !cursor.IsStart ? cursor.Counters : null,
+            EventTypes = EventType,
+            AggregateIds = AggregateId,
+            Since = bound.ContainsKey(nameof(Since)) ? Since : null,
+            Until = bound.ContainsKey(nameof(Until)) ? Until : null,
+            First = bound.ContainsKey(nameof(First)) ? First : null,
+        };
+    }
+
+    private void RefuseToClobber(string file)
+    {
+        if (NoClobber && File.Exists(file))
+        {
+            ThrowTerminatingError(new ErrorRecord(new IOException($"The file '{file}' already exists."),
+                ErrorIdPrefix + "OutFileExists", ErrorCategory.ResourceExists, file));
+        }
+    }
+
+    private void SetCursorVariable(ResolveCursor cursor)
+    {
+        if (CursorVariable is not null) SessionState.PSVariable.Set(CursorVariable, cursor.ToString());
+    }
+
+    /// <summary>Counts the events for the progress bar when that costs one cheap query (no filter but -First).</summary>
+    private static long ProgressTotal(IEventSource reader, EventFilter filter)
+    {
+        if (filter with { First = null } != EventFilter.All) return 0;
+        var count = reader.CountEvents();
+        return filter.First is { } first ? Math.Min(first, count) : count;
+    }
+
+    private void ExportToPipeline(IEventStore store, EventFilter filter, ResolveCursor cursor)
     {
         using var reader = store.OpenSource();
         var progress = new ProgressReporter(this, 1, $"Exporting events from {store.DisplayName}");
-        var total = reader.CountEvents();
+        var total = ProgressTotal(reader, filter);
         long count = 0;
-        foreach (var e in reader.ReadEvents(null, Cancellation))
+        foreach (var e in reader.ReadEvents(filter, Cancellation))
         {
+            cursor.Advance(e);
             WriteObject(e);
             progress.Report(++count, count, total);
         }
         progress.Complete();
     }
 
-    private void ExportToFile(IEventStore store, string outFile)
+    /// <summary>The cursor after the exported events, given only once the file is in place: a failed export resumes from where it began.</summary>
+    private ResolveCursor ExportToFile(IEventStore store, EventFilter filter, ResolveCursor cursor, string outFile)
     {
         using var reader = store.OpenSource();
         var progress = new ProgressReporter(this, 1, $"Exporting events from {store.DisplayName} to {outFile}");
-        var total = reader.CountEvents();
-        // Write beside the target and rename at the end, so a failed export never leaves a truncated file
-        // where a good one was.
-        var partial = outFile + ".partial";
+        var total = ProgressTotal(reader, filter);
+        var advanced = cursor.Clone();
+        WriteBeside(outFile, partial =>
+        {
+            using var writer = NdjsonEventWriter.Create(partial);
+            foreach (var e in reader.ReadEvents(filter, Cancellation))
+            {
+                writer.Write(e);
+                advanced.Advance(e);
+                progress.Report(writer.EventCount, writer.EventCount, total);
+            }
+        });
+        progress.Complete();
+        return advanced;
+    }
+
+    private void ExportSecrets(IEventStore store, string secretsFile)
+    {
+        using var reader = store.OpenSource();
+        WriteBeside(secretsFile, partial => NdjsonSecrets.Write(partial, IncludeSecrets ? reader.ReadSecrets(Cancellation) : []));
+    }
+
+    /// <summary>
+    /// Writes beside the target and renames at the end, so a failed export never leaves a truncated file
+    /// where a good one was.
+    /// </summary>
+    private static void WriteBeside(string file, Action<string> write)
+    {
+        var partial = file + ".partial";
         try
         {
-            using (var writer = NdjsonEventWriter.Create(partial))
-            {
-                foreach (var e in reader.ReadEvents(null, Cancellation))
-                {
-                    writer.Write(e);
-                    progress.Report(writer.EventCount, writer.EventCount, total);
-                }
-            }
-            File.Move(partial, outFile, overwrite: true);
+            write(partial);
+            File.Move(partial, file, overwrite: true);
         }
         finally
         {
             File.Delete(partial);
         }
-        progress.Complete();
     }
 }

@@ -15,6 +15,7 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
 {
     private const string FromPipelineSet = "FromPipeline";
     private const string FromFileSet = "FromFile";
+    private const string FromDirectorySet = "FromDirectory";
 
     private IEventStore? _store;
     private ImportMode _mode;
@@ -39,6 +40,11 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
     [ValidateNotNullOrEmpty]
     public string InFile { get; set; } = "";
 
+    /// <summary>Restore reSolve's backup layout from this folder: events.db and secrets.db (both NDJSON, both required).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = FromDirectorySet)]
+    [ValidateNotNullOrEmpty]
+    public string Directory { get; set; } = "";
+
     /// <summary>Add to the events the store already holds (reSolve's manual maintenance mode).</summary>
     [Parameter]
     public SwitchParameter Append { get; set; }
@@ -58,6 +64,7 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
             ThrowTerminatingError(new ErrorRecord(new ArgumentException("Use -Append or -Replace, not both."),
                 ErrorIdPrefix + "ConflictingModes", ErrorCategory.InvalidArgument, null));
         }
+        if (ParameterSetName == FromDirectorySet) RequireBackupFiles();
         _store = OpenStore();
         _mode = Replace ? ImportMode.Replace : Append ? ImportMode.Append : ImportMode.FailIfNotEmpty;
         if (!ConfirmWrite())
@@ -89,17 +96,55 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
         if (_skipped) return;
         Run(() =>
         {
-            if (ParameterSetName == FromFileSet) ImportFile();
+            if (ParameterSetName == FromFileSet) ImportFile(ResolveFilePath(InFile));
+            if (ParameterSetName == FromDirectorySet) ImportDirectory();
             Cancellation.ThrowIfCancellationRequested();
-            _import!.Commit();
+            _progress!.Phase($"Committing {_import!.EventCount:N0} events");
+            _import.Commit();
         }, _store!.DisplayName);
         _progress!.Complete();
-        WriteObject(new EventImportResult(_store.DisplayName, _mode.ToString(), _import!.EventCount, _import.ExistingEventCount, _progress.Elapsed));
+        WriteObject(new EventImportResult(_store.DisplayName, _mode.ToString(), _import!.EventCount, _import.ExistingEventCount, _progress.Elapsed)
+        {
+            ImportedSecretCount = _import.SecretCount,
+        });
     }
 
-    private void ImportFile()
+    private string BackupFile(string name) => System.IO.Path.Combine(ResolveFilePath(Directory), name);
+
+    /// <summary>reSolve's importEventStore needs both files too; checking first leaves no new store behind.</summary>
+    private void RequireBackupFiles()
     {
-        using var reader = NdjsonEventReader.Open(ResolveFilePath(InFile));
+        foreach (var name in new[] { ExportEventStoreCommand.EventsFileName, ExportEventStoreCommand.SecretsFileName })
+        {
+            var file = BackupFile(name);
+            if (!File.Exists(file))
+            {
+                ThrowTerminatingError(new ErrorRecord(new FileNotFoundException($"No such file or directory \"{file}\": a backup folder holds {ExportEventStoreCommand.EventsFileName} and {ExportEventStoreCommand.SecretsFileName}.", file),
+                    ErrorIdPrefix + "BackupFileNotFound", ErrorCategory.ObjectNotFound, file));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Events, then secrets with their idx, in the one transaction. As in reSolve, -Replace replaces the
+    /// stored secrets only when the backup holds some: a backup made without secrets does not erase them.
+    /// </summary>
+    private void ImportDirectory()
+    {
+        ImportFile(BackupFile(ExportEventStoreCommand.EventsFileName));
+        var first = true;
+        foreach (var secret in NdjsonSecrets.Read(BackupFile(ExportEventStoreCommand.SecretsFileName)))
+        {
+            Cancellation.ThrowIfCancellationRequested();
+            if (first && _mode == ImportMode.Replace) _import!.DropSecrets();
+            first = false;
+            _import!.AddSecret(secret);
+        }
+    }
+
+    private void ImportFile(string path)
+    {
+        using var reader = NdjsonEventReader.Open(path);
         var total = reader.Length ?? 0;
         foreach (var e in reader.ReadEvents())
         {

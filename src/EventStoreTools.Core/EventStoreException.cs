@@ -4,6 +4,7 @@ namespace EventStoreTools.Core;
 public enum EventStoreErrorKind
 {
     InvalidInput,
+    InvalidCursor,
     StoreNotFound,
     NotAnEventStore,
     TargetNotEmpty,

@@ -92,5 +92,5 @@ public sealed class ResolveCursor
 
     private static string Describe(string text) => text.Length > 40 ? $"{text.Length} characters, starting '{text[..40]}'" : $"'{text}'";
 
-    private static EventStoreException Malformed(string message) => new(EventStoreErrorKind.InvalidInput, message);
+    private static EventStoreException Malformed(string message) => new(EventStoreErrorKind.InvalidCursor, message);
 }

@@ -42,7 +42,7 @@ public class ResolveCursorTests
     public void Rejects_malformed_cursors_with_reSolve_message(string text, string message)
     {
         var ex = Assert.Throws<EventStoreException>(() => ResolveCursor.Parse(text));
-        Assert.Equal(EventStoreErrorKind.InvalidInput, ex.Kind);
+        Assert.Equal(EventStoreErrorKind.InvalidCursor, ex.Kind);
         Assert.StartsWith(message, ex.Message);
     }
 

@@ -1,0 +1,35 @@
+@{
+    Synopsis    = 'Shows the events that differ between two reSolve event stores: missing, extra and changed.'
+    Description = @'
+Compare-EventStore reads both stores ordered by the events' key, (threadId, threadCounter), and merges the two streams, so memory stays flat and a million events take seconds. The key is reSolve's primary key and what export and import keep, so a copy or a restore has the same keys as its source. (aggregateId, aggregateVersion) would miss a change of aggregate id or version, which is why it is not the key.
+
+It writes one object per differing event:
+- Missing: in the reference store, not in the difference store;
+- Extra: in the difference store, not in the reference store;
+- Changed: under the same key in both, with another timestamp, aggregateId, aggregateVersion, type or payload; ChangedFields names them. Payloads are compared as their stored JSON text.
+
+Nothing is written when the stores hold the same events. With -Summary it writes one object with the counts instead (and Identical).
+'@
+    Parameters  = @{
+        ReferencePath  = 'The store to compare against (for example the source of a copy).'
+        DifferencePath = 'The store compared with it (for example the copy or the restored backup).'
+        Summary        = 'Write one summary object (counts of events read, equal, missing, extra and changed, and Identical) instead of each difference.'
+    }
+    Inputs      = @('None')
+    Outputs     = @('EventStoreTools.Core.EventDifference', 'EventStoreTools.Cmdlets.EventStoreComparisonSummary')
+    Examples    = @(
+        @{
+            Code    = 'Compare-EventStore ./app.db ./restored.db'
+            Remarks = 'Lists every event that is missing from, extra in or changed in the restored store.'
+        }
+        @{
+            Code    = 'if (-not (Compare-EventStore ./app.db ./copy.db -Summary).Identical) { throw ''The copy differs.'' }'
+            Remarks = 'Checks a copy in a script.'
+        }
+        @{
+            Code    = 'Compare-EventStore ./a.db ./b.db | Where-Object Change -eq Changed | Select-Object ThreadId, ThreadCounter, ChangedFields'
+            Remarks = 'Shows which fields changed.'
+        }
+    )
+    Links       = @('Get-EventStore', 'Export-EventStore')
+}

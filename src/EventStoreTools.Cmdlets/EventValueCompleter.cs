@@ -1,0 +1,61 @@
+using System.Collections;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using EventStoreTools.Core;
+
+namespace EventStoreTools.Cmdlets;
+
+/// <summary>Tab completion of event types or aggregate ids, read from the store named by -Path.</summary>
+public abstract class EventValueCompleter : IArgumentCompleter
+{
+    private const int MaxCompletions = 200;
+
+    protected abstract EventField Field { get; }
+
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        if (fakeBoundParameters["Path"] is not { } pathValue) return [];
+        var prefix = wordToComplete.Trim('\'', '"');
+        try
+        {
+            var path = pathValue is PSObject ps ? ps.BaseObject.ToString()! : pathValue.ToString()!;
+            using var source = EventStoreCmdlet.StoreAt(ResolveInCurrentRunspace(path)).OpenSource();
+            return source.ListValues(Field, prefix, MaxCompletions)
+                .Select(value => new CompletionResult(Quote(value), value, CompletionResultType.ParameterValue, value))
+                .ToList();
+        }
+        catch (Exception ex) when (ex is EventStoreException or IOException or SessionStateException or NotSupportedException)
+        {
+            // Completion has no place to show an error: a missing or unreadable store completes nothing.
+            return [];
+        }
+    }
+
+    /// <summary>
+    /// Completion runs on the pipeline thread of the runspace that asks, where only a nested pipeline may
+    /// use its session state (to resolve a relative path against the current location).
+    /// </summary>
+    private static string ResolveInCurrentRunspace(string path)
+    {
+        using var shell = PowerShell.Create(RunspaceMode.CurrentRunspace);
+        shell.AddScript("param($path) $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($path)").AddArgument(path);
+        var resolved = shell.Invoke();
+        return resolved.Count == 1 && resolved[0]?.BaseObject is string text ? text : path;
+    }
+
+    private static string Quote(string value) =>
+        value.Length > 0 && value.All(c => char.IsLetterOrDigit(c) || c is '_' or '-' or '.')
+            ? value
+            : "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
+}
+
+public sealed class EventTypeCompleter : EventValueCompleter
+{
+    protected override EventField Field => EventField.Type;
+}
+
+public sealed class AggregateIdCompleter : EventValueCompleter
+{
+    protected override EventField Field => EventField.AggregateId;
+}
