@@ -8,10 +8,12 @@ The one entry point: builds the EventStoreTools module into out/EventStoreTools 
   Test    Build, run the xunit tests of the core, then the Pester tests against the built module in a
           child pwsh; ends with one line "N passed, N failed, N skipped".
   Bench   Build, then run bench/Invoke-Benchmark.ps1.
+  Package Build, then pack out/EventStoreTools into out/package/EventStoreTools.<version>.nupkg, which
+          Install-PSResource accepts from a folder repository.
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Demo', 'Build', 'Test', 'Bench')]
+    [ValidateSet('Demo', 'Build', 'Test', 'Bench', 'Package')]
     [string] $Task = 'Demo',
     [string] $Configuration = 'Release',
     # Pester tags to leave out of the Test task.
@@ -154,5 +156,10 @@ switch ($Task) {
     'Build' { Invoke-Build }
     'Demo' { Invoke-Build; Invoke-Demo }
     'Test' { Invoke-Build; Invoke-Test }
+    'Package' {
+        Invoke-Build
+        $package = & (Join-Path $Root 'module/New-ModulePackage.ps1') -ModuleDirectory $ModuleDir -OutputDirectory (Join-Path $Out 'package')
+        Write-Host "Packed $($package.FullName)"
+    }
     'Bench' { Invoke-Build; & (Join-Path $Root 'bench/Invoke-Benchmark.ps1') -ModulePath (Join-Path $ModuleDir 'EventStoreTools.psd1') }
 }

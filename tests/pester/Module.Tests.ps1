@@ -13,6 +13,8 @@ Describe 'The built module' {
         $commands = Get-Command -Module EventStoreTools
         $commands.Name | Should -Contain 'Export-EventStore'
         $commands.Name | Should -Contain 'Import-EventStore'
+        $commands.Name | Should -Contain 'Get-EventStore'
+        $commands.Name | Should -Contain 'Compare-EventStore'
         foreach ($command in $commands) {
             $command.OutputType | Should -Not -BeNullOrEmpty -Because "$($command.Name) declares what it writes"
             (Get-Verb -Verb $command.Verb) | Should -Not -BeNullOrEmpty -Because "$($command.Verb) is an approved verb"

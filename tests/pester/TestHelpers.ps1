@@ -60,3 +60,26 @@ function Invoke-FreshPwsh([string] $Script) {
     $rest = @($command | Select-Object -Skip 1)
     & $exe @rest -NoProfile -NonInteractive -Command "`$ProgressPreference='SilentlyContinue'; Import-Module '$ModuleManifest'; $Script" 2>&1
 }
+
+# The progress records a script writes, collected in-process (a console host does not render progress
+# when its output is redirected, so this is the only place to see it).
+function Get-ProgressRecord([string] $Script, [string] $Preference = 'Continue') {
+    $shell = [powershell]::Create()
+    try {
+        [void]$shell.AddScript("Import-Module '$ModuleManifest'; `$ProgressPreference = '$Preference'; $Script")
+        [void]$shell.Invoke()
+        if ($shell.HadErrors) { throw "The script failed: $($shell.Streams.Error | Select-Object -First 1)" }
+        @($shell.Streams.Progress)
+    }
+    finally { $shell.Dispose() }
+}
+
+# reSolve's cursor text for 256 thread counters (6 bytes big-endian each, base64), built independently of the module.
+function ConvertTo-ResolveCursor([long[]] $Counters) {
+    $bytes = [byte[]]::new(1536)
+    for ($thread = 0; $thread -lt 256; $thread++) {
+        $value = $Counters[$thread]
+        for ($b = 5; $b -ge 0; $b--) { $bytes[$thread * 6 + $b] = [byte]($value -band 0xFF); $value = $value -shr 8 }
+    }
+    [Convert]::ToBase64String($bytes)
+}
