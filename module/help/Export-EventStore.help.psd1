@@ -1,5 +1,5 @@
 @{
-    Synopsis    = 'Exports the events of a reSolve event store, as objects or as reSolve''s NDJSON export.'
+    Synopsis    = 'Exports the events of a reSolve event store, as objects, as reSolve''s NDJSON export or as a backup folder with secrets; filtered and resumable.'
     Description = @'
 Export-EventStore reads every event of a reSolve eventstore-lite SQLite store in reSolve's read order (timestamp, threadCounter, threadId) with one ordered, streaming query, and writes one typed event object at a time to the pipeline. Memory stays flat however large the store is.
 

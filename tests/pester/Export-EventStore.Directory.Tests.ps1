@@ -78,11 +78,20 @@ Describe 'Backup folders (events.db and secrets.db)' {
         Test-Path $target | Should -BeFalse
     }
 
-    It 'writes nothing under -WhatIf' {
+    It 'writes nothing under -WhatIf, neither the backup nor the restore' {
         $store = New-StoreWithSecrets
         $backup = New-TestPath 'whatif'
         Export-EventStore $store -Directory $backup -IncludeSecrets -WhatIf
         Test-Path $backup | Should -BeFalse
+
+        Export-EventStore $store -Directory $backup -IncludeSecrets
+        $target = Copy-Fixture 'resolve-lite-600.db' 'whatif-target.db'
+        $before = (Get-FileHash $target).Hash
+        Import-EventStore $target -Directory $backup -Replace -WhatIf
+        (Get-FileHash $target).Hash | Should -Be $before
+        $new = New-TestPath 'whatif-new.db'
+        Import-EventStore $new -Directory $backup -WhatIf
+        Test-Path $new | Should -BeFalse
     }
 
     It 'restores a folder that reSolve''s own tooling wrote (secrets.db empty)' {
