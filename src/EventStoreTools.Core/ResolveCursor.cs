@@ -19,8 +19,8 @@ public sealed class ResolveCursor
     /// <summary>A cursor that reads from the start (reSolve's null cursor).</summary>
     public static ResolveCursor Start => new(new long[EventValidation.ThreadCount]);
 
-    /// <summary>The next threadCounter to read in each thread.</summary>
-    public IReadOnlyList<long> Counters => _counters;
+    /// <summary>The next threadCounter to read in each thread: a snapshot, which a later Advance does not change.</summary>
+    public IReadOnlyList<long> Counters => (long[])_counters.Clone();
 
     public static ResolveCursor FromCounters(IReadOnlyList<long> counters)
     {
@@ -73,7 +73,7 @@ public sealed class ResolveCursor
 
     public ResolveCursor Clone() => new((long[])_counters.Clone());
 
-    public bool IsStart => _counters.All(c => c == 0);
+    public bool IsStart => Array.TrueForAll(_counters, c => c == 0);
 
     public override string ToString()
     {

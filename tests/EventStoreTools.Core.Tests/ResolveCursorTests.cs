@@ -30,7 +30,9 @@ public class ResolveCursorTests
     public void Advances_as_reSolve_does()
     {
         var cursor = ResolveCursor.Start;
+        var before = cursor.Counters;
         cursor.Advance(new ResolveEvent { ThreadId = 7, ThreadCounter = 4 });
+        Assert.Equal(0, before[7]);
         cursor.Advance(new ResolveEvent { ThreadId = 7, ThreadCounter = 2 });
         Assert.Equal(5, cursor.Counters[7]);
         Assert.Equal(cursor.ToString(), ResolveCursor.Parse(cursor.ToString()).ToString());
