@@ -71,6 +71,9 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
             EventStoreErrorKind.ImportNotFound => ErrorCategory.ObjectNotFound,
             EventStoreErrorKind.ImportAlreadyOpen => ErrorCategory.ResourceBusy,
             EventStoreErrorKind.StoreBusy => ErrorCategory.ResourceBusy,
+            EventStoreErrorKind.InvalidStorePath => ErrorCategory.InvalidArgument,
+            EventStoreErrorKind.StoreReadOnly => ErrorCategory.PermissionDenied,
+            EventStoreErrorKind.InputNotFound => ErrorCategory.ObjectNotFound,
             _ => ErrorCategory.NotSpecified,
         };
         object? errorTarget = ex.LineNumber is { } line

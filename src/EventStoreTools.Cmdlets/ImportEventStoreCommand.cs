@@ -20,6 +20,7 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
     private IEventStore? _store;
     private ImportMode _mode;
     private IEventImport? _import;
+    private NdjsonEventReader? _inFile;
     private ProgressReporter? _progress;
     private bool _skipped;
 
@@ -73,6 +74,8 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
             return;
         }
         _progress = new ProgressReporter(this, 1, $"Importing events into {_store.DisplayName}");
+        // A missing input fails before the store is opened or created.
+        if (ParameterSetName == FromFileSet) Run(() => _inFile = NdjsonEventReader.Open(ResolveFilePath(InFile)), InFile);
         Run(() => _import = _store.BeginImport(_mode), _store.DisplayName);
     }
 
@@ -96,7 +99,7 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
         if (_skipped) return;
         Run(() =>
         {
-            if (ParameterSetName == FromFileSet) ImportFile(ResolveFilePath(InFile));
+            if (ParameterSetName == FromFileSet) ImportFile(_inFile!);
             if (ParameterSetName == FromDirectorySet) ImportDirectory();
             Cancellation.ThrowIfCancellationRequested();
             _progress!.Phase($"Committing {_import!.EventCount:N0} events");
@@ -131,7 +134,8 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
     /// </summary>
     private void ImportDirectory()
     {
-        ImportFile(BackupFile(ExportEventStoreCommand.EventsFileName));
+        using (var events = NdjsonEventReader.Open(BackupFile(ExportEventStoreCommand.EventsFileName)))
+            ImportFile(events);
         var first = true;
         foreach (var secret in NdjsonSecrets.Read(BackupFile(ExportEventStoreCommand.SecretsFileName)))
         {
@@ -142,9 +146,8 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
         }
     }
 
-    private void ImportFile(string path)
+    private void ImportFile(NdjsonEventReader reader)
     {
-        using var reader = NdjsonEventReader.Open(path);
         var total = reader.Length ?? 0;
         foreach (var e in reader.ReadEvents())
         {
@@ -185,5 +188,7 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
         // Without a commit this rolls back: the store is left as it was.
         _import?.Dispose();
         _import = null;
+        _inFile?.Dispose();
+        _inFile = null;
     }
 }

@@ -14,6 +14,12 @@ public enum EventStoreErrorKind
     ImportAlreadyOpen,
     StoreBusy,
     StoreError,
+    /// <summary>The store path names something that cannot be a store file, such as a directory.</summary>
+    InvalidStorePath,
+    /// <summary>The store file may not be written (a read-only file, or SQLite opened it read-only).</summary>
+    StoreReadOnly,
+    /// <summary>The input file to import is missing or cannot be read.</summary>
+    InputNotFound,
 }
 
 public class EventStoreException : Exception

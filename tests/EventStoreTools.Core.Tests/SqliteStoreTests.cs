@@ -143,7 +143,36 @@ public class SqliteStoreTests
         {
             Assert.Throws<EventStoreException>(() => import.Add(new ResolveEvent { ThreadId = 256, Type = "T", AggregateVersion = 1 }));
         }
-        Assert.False(File.Exists(target));
+        Assert.Empty(Directory.GetFileSystemEntries(Path.GetDirectoryName(target)!));
+    }
+
+    [Fact]
+    public void A_new_store_appears_only_at_commit_and_two_imports_into_one_new_path_do_not_mix()
+    {
+        var target = Path.Combine(TestFiles.NewDirectory(), "raced.db");
+        var first = new ResolveEvent { ThreadId = 1, ThreadCounter = 0, Type = "FIRST", AggregateId = "a", AggregateVersion = 1 };
+        var second = new ResolveEvent { ThreadId = 2, ThreadCounter = 0, Type = "SECOND", AggregateId = "b", AggregateVersion = 1 };
+        using (var winner = SqliteEventImport.Begin(target, ImportMode.FailIfNotEmpty))
+        using (var loser = SqliteEventImport.Begin(target, ImportMode.FailIfNotEmpty))
+        {
+            winner.Add(first);
+            loser.Add(second);
+            Assert.False(File.Exists(target));
+            winner.Commit();
+            Assert.Equal(EventStoreErrorKind.TargetNotEmpty, Assert.Throws<EventStoreException>(loser.Commit).Kind);
+        }
+        Assert.Equal(["FIRST"], Rows(target).Select(row => (string)row[5]));
+        Assert.Equal(["raced.db"], Directory.GetFileSystemEntries(Path.GetDirectoryName(target)!).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void A_store_path_that_is_a_directory_or_a_read_only_file_is_refused()
+    {
+        var dir = TestFiles.NewDirectory();
+        Assert.Equal(EventStoreErrorKind.InvalidStorePath, Assert.Throws<EventStoreException>(() => SqliteEventImport.Begin(dir, ImportMode.Append)).Kind);
+        var readOnly = TestFiles.CopyFixture("resolve-lite-600.db");
+        File.SetAttributes(readOnly, FileAttributes.ReadOnly);
+        Assert.Equal(EventStoreErrorKind.StoreReadOnly, Assert.Throws<EventStoreException>(() => SqliteEventImport.Begin(readOnly, ImportMode.Append)).Kind);
     }
 
     [Fact]

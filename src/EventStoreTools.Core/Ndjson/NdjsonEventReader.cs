@@ -30,13 +30,15 @@ public sealed class NdjsonEventReader : IDisposable
 
     public static NdjsonEventReader Open(string path)
     {
+        if (Directory.Exists(path))
+            throw new EventStoreException(EventStoreErrorKind.InputNotFound, $"The input file '{path}' is a directory.");
         try
         {
             return new NdjsonEventReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan));
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException)
         {
-            throw new EventStoreException(EventStoreErrorKind.StoreNotFound, $"Cannot read the input file '{path}': {ex.Message}", ex);
+            throw new EventStoreException(EventStoreErrorKind.InputNotFound, $"Cannot read the input file '{path}': {ex.Message}", ex);
         }
     }
 
@@ -123,7 +125,7 @@ public sealed class NdjsonEventReader : IDisposable
         }
         catch (JsonException ex)
         {
-            throw LineError(line, $"The line is not valid JSON: {ex.Message}", ex);
+            throw LineError(line, $"The line is not valid JSON: {DescribeJsonError(ex)}", ex);
         }
         catch (InvalidOperationException ex)
         {
@@ -207,6 +209,15 @@ public sealed class NdjsonEventReader : IDisposable
         if (reader.TokenType != JsonTokenType.String)
             throw new InvalidOperationException($"The field \"{field}\" must be a string, not {Describe(reader.TokenType)}.");
         return reader.GetString();
+    }
+
+    // System.Text.Json appends "LineNumber: 0 | BytePositionInLine: n." about its own one-line input.
+    private static string DescribeJsonError(JsonException ex)
+    {
+        var message = ex.Message;
+        var position = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        if (position < 0) return message;
+        return $"{message[..position]} (at byte {ex.BytePositionInLine + 1})";
     }
 
     private static string Describe(JsonTokenType token) => token switch

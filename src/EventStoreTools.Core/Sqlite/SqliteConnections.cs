@@ -12,16 +12,20 @@ internal static class SqliteConnections
     public static SqliteConnection OpenForRead(string path)
     {
         EnsureIsFile(path);
-        var connection = Open(path, SqliteOpenMode.ReadOnly);
+        var connection = Open(path, SqliteOpenMode.ReadOnly, path);
         RequireEventsTable(connection, path);
         return connection;
     }
 
-    public static SqliteConnection OpenForWrite(string path)
+    /// <param name="path">The file to open, created when missing.</param>
+    /// <param name="storePath">The store as errors name it, when <paramref name="path"/> is a temporary file standing in for it.</param>
+    public static SqliteConnection OpenForWrite(string path, string? storePath = null)
     {
-        if (Directory.Exists(path))
-            throw new EventStoreException(EventStoreErrorKind.StoreNotFound, $"The store path '{path}' is a directory, not a SQLite file.");
-        var connection = Open(path, SqliteOpenMode.ReadWriteCreate);
+        RequireNotDirectory(path);
+        // Root may write a file without write permission; a file marked read-only is still not ours to change.
+        if (File.Exists(path) && File.GetAttributes(path).HasFlag(FileAttributes.ReadOnly))
+            throw new EventStoreException(EventStoreErrorKind.StoreReadOnly, $"The store '{path}' is a read-only file.");
+        var connection = Open(path, SqliteOpenMode.ReadWriteCreate, storePath ?? path);
         Execute(connection, "PRAGMA encoding='UTF-8'; PRAGMA synchronous=EXTRA; PRAGMA journal_mode=DELETE;");
         return connection;
     }
@@ -59,20 +63,25 @@ internal static class SqliteConnections
     {
         26 => new EventStoreException(EventStoreErrorKind.NotAnEventStore, $"'{path}' is not a SQLite database.", ex),
         5 or 6 => new EventStoreException(EventStoreErrorKind.StoreBusy, $"The store '{path}' is locked by another process: {ex.Message}", ex),
-        8 => new EventStoreException(EventStoreErrorKind.StoreError, $"The store '{path}' is read-only: {ex.Message}", ex),
+        8 => new EventStoreException(EventStoreErrorKind.StoreReadOnly, $"The store '{path}' is read-only: {ex.Message}", ex),
         14 => new EventStoreException(EventStoreErrorKind.StoreNotFound, $"Cannot open the store '{path}': {ex.Message}", ex),
         _ => new EventStoreException(EventStoreErrorKind.StoreError, $"SQLite error on '{path}': {ex.Message}", ex),
     };
 
-    private static void EnsureIsFile(string path)
+    private static void RequireNotDirectory(string path)
     {
         if (Directory.Exists(path))
-            throw new EventStoreException(EventStoreErrorKind.StoreNotFound, $"The store path '{path}' is a directory, not a SQLite file.");
+            throw new EventStoreException(EventStoreErrorKind.InvalidStorePath, $"The store path '{path}' is a directory, not a SQLite file.");
+    }
+
+    private static void EnsureIsFile(string path)
+    {
+        RequireNotDirectory(path);
         if (!File.Exists(path))
             throw new EventStoreException(EventStoreErrorKind.StoreNotFound, $"The store '{path}' does not exist.");
     }
 
-    private static SqliteConnection Open(string path, SqliteOpenMode mode)
+    private static SqliteConnection Open(string path, SqliteOpenMode mode, string storePath)
     {
         var builder = new SqliteConnectionStringBuilder
         {
@@ -94,7 +103,7 @@ internal static class SqliteConnections
         catch (SqliteException ex)
         {
             connection.Dispose();
-            throw Translate(ex, path);
+            throw Translate(ex, storePath);
         }
     }
 }

@@ -5,9 +5,11 @@ namespace EventStoreTools.Core.Sqlite;
 /// <summary>
 /// Writes events into an eventstore-lite file in one transaction, keeping thread ids, counters, versions and
 /// timestamps as given. Until <see cref="Commit"/> nothing is visible; disposing without a commit leaves the
-/// store exactly as it was (and removes a file this import created). reSolve instead freezes the store,
-/// drops it before the first batch and commits batch by batch, so an error leaves it wiped, half-filled or
-/// frozen.
+/// store exactly as it was. reSolve instead freezes the store, drops it before the first batch and commits
+/// batch by batch, so an error leaves it wiped, half-filled or frozen.
+/// A store that does not exist yet is built under a temporary name beside it and moved into place only by
+/// <see cref="Commit"/>, without overwriting: a failed, cancelled or killed import never leaves a store
+/// behind, and two imports into one new path cannot mix (the second to finish fails).
 /// </summary>
 public sealed class SqliteEventImport : IEventImport
 {
@@ -17,18 +19,19 @@ public sealed class SqliteEventImport : IEventImport
         """;
 
     private readonly string _path;
-    private readonly bool _createdFile;
+    private readonly string _workPath;
     private readonly SqliteConnection _connection;
     private readonly SqliteCommand _insert;
     private readonly SqliteParameter _threadId, _threadCounter, _timestamp, _aggregateId, _aggregateVersion, _type, _payload;
     private SqliteCommand? _insertSecret;
     private bool _rebuildIndexes;
     private bool _committed;
+    private bool _published;
 
-    private SqliteEventImport(string path, bool createdFile, SqliteConnection connection)
+    private SqliteEventImport(string path, string workPath, SqliteConnection connection)
     {
         _path = path;
-        _createdFile = createdFile;
+        _workPath = workPath;
         _connection = connection;
         _insert = connection.CreateCommand();
         _insert.CommandText = InsertSql;
@@ -45,21 +48,23 @@ public sealed class SqliteEventImport : IEventImport
 
     public long ExistingEventCount { get; private set; }
 
+    private bool IsNewStore => _workPath != _path;
+
     public static SqliteEventImport Begin(string path, ImportMode mode)
     {
-        var createdFile = !File.Exists(path);
-        var connection = SqliteConnections.OpenForWrite(path);
+        var workPath = File.Exists(path) || Directory.Exists(path) ? path : NewStoreWorkPath(path);
+        var connection = SqliteConnections.OpenForWrite(workPath, path);
         SqliteEventImport? import = null;
         try
         {
-            import = new SqliteEventImport(path, createdFile, connection);
+            import = new SqliteEventImport(path, workPath, connection);
             import.Prepare(mode);
             return import;
         }
         catch (SqliteException ex)
         {
-            import?.Dispose();
-            if (import is null) connection.Dispose();
+            if (import is not null) import.Dispose();
+            else connection.Dispose();
             throw SqliteConnections.Translate(ex, path);
         }
         catch
@@ -68,6 +73,16 @@ public sealed class SqliteEventImport : IEventImport
             else connection.Dispose();
             throw;
         }
+    }
+
+    /// <summary>A temporary file beside a new store (same folder, so the final move is a rename).</summary>
+    private static string NewStoreWorkPath(string path)
+    {
+        var fullPath = Path.GetFullPath(path);
+        var folder = Path.GetDirectoryName(fullPath)!;
+        if (!Directory.Exists(folder))
+            throw new EventStoreException(EventStoreErrorKind.StoreNotFound, $"Cannot create the store '{path}': the folder '{folder}' does not exist.");
+        return Path.Combine(folder, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.importing");
     }
 
     private void Prepare(ImportMode mode)
@@ -184,6 +199,25 @@ public sealed class SqliteEventImport : IEventImport
         {
             throw SqliteConnections.Translate(ex, _path);
         }
+        if (IsNewStore) PublishNewStore();
+    }
+
+    private void PublishNewStore()
+    {
+        // Closed first: Windows does not rename an open file.
+        _insert.Dispose();
+        _insertSecret?.Dispose();
+        _connection.Dispose();
+        try
+        {
+            File.Move(_workPath, _path, overwrite: false);
+            _published = true;
+        }
+        catch (IOException ex) when (File.Exists(_path) || Directory.Exists(_path))
+        {
+            throw new EventStoreException(EventStoreErrorKind.TargetNotEmpty,
+                $"The store '{_path}' was created by another process while this import ran; nothing was imported into it.", ex);
+        }
     }
 
     private EventStoreException DescribeInsertFailure(SqliteException ex, ResolveEvent e)
@@ -207,13 +241,13 @@ public sealed class SqliteEventImport : IEventImport
         if (!_committed)
         {
             try { SqliteConnections.Execute(_connection, "ROLLBACK"); }
-            catch (SqliteException) { /* no transaction was open */ }
+            catch (Exception ex) when (ex is SqliteException or InvalidOperationException) { /* no transaction was open */ }
         }
         _connection.Dispose();
-        if (!_committed && _createdFile)
+        if (IsNewStore && !_published)
         {
-            File.Delete(_path);
-            File.Delete(_path + "-journal");
+            File.Delete(_workPath);
+            File.Delete(_workPath + "-journal");
         }
     }
 }
