@@ -1,0 +1,300 @@
+# Faults: a killed importer, Ctrl+C, -WhatIf, concurrent writers and importers. Nothing may be lost or mixed.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+
+    $script:GeneratedCount = 100000
+
+    # A store of 100k events made by SQLite itself (seconds, not minutes), with thread counters from 1000 and
+    # aggregates 'generated-*' so that it can be appended to the reSolve fixture without collisions.
+    function New-GeneratedStore([string] $Path) {
+        @() | Import-EventStore $Path | Out-Null
+        Invoke-SqliteQuery $Path @"
+WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $($GeneratedCount - 1))
+INSERT INTO events SELECT i % 256, 1000 + i / 256, 1700000000000 + i, 'generated-' || (i % 1000), i / 1000 + 1, 'GENERATED',
+    json_object('i', i, 'text', 'a payload of a realistic size for an event', 'list', json_array(1, 2, 3)) FROM n
+"@
+    }
+
+    function Get-EventCount([string] $Path) {
+        if (-not (Invoke-SqliteQuery $Path "SELECT 1 FROM sqlite_master WHERE name = 'events'")) { return 0 }
+        (Invoke-SqliteQuery $Path 'SELECT count(*) FROM events')[0]
+    }
+
+    function Get-IntegrityCheck([string] $Path) { Invoke-SqliteQuery $Path 'PRAGMA integrity_check' | ForEach-Object { $_[0] } }
+
+    # The reSolve fixture copied into a case folder, writable.
+    function Copy-FixtureInto([string] $Folder, [string] $Name) {
+        Copy-Fixture 'resolve-lite-600.db' (Join-Path (Split-Path $Folder -Leaf) $Name)
+    }
+
+    # Polls a condition; a child process that ends meanwhile fails the wait with its errors.
+    function Wait-Until([scriptblock] $Condition, [Diagnostics.Process] $Child, [int] $TimeoutSeconds = 30) {
+        $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+        while (-not (& $Condition)) {
+            if ($Child -and $Child.HasExited) { throw "The child pwsh ended early: $($Child.StandardError.ReadToEnd())" }
+            if ([DateTime]::UtcNow -gt $deadline) { throw "Timed out waiting for: $Condition" }
+            Start-Sleep -Milliseconds 5
+        }
+    }
+
+    # A child pwsh with the built module, its output captured; the caller waits for it or kills it.
+    function Start-ChildPwsh([string] $Script) {
+        $command = Get-PwshCommand
+        $start = [Diagnostics.ProcessStartInfo]::new($command[0])
+        foreach ($argument in @($command | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command',
+                "`$ProgressPreference = 'SilentlyContinue'; Import-Module '$ModuleManifest'; $Script")) {
+            $start.ArgumentList.Add($argument)
+        }
+        $start.RedirectStandardOutput = $true
+        $start.RedirectStandardError = $true
+        $start.UseShellExecute = $false
+        [Diagnostics.Process]::Start($start)
+    }
+
+    function Wait-ChildPwsh([Diagnostics.Process] $Process, [int] $TimeoutSeconds = 60) {
+        $output = $Process.StandardOutput.ReadToEndAsync()
+        $errors = $Process.StandardError.ReadToEndAsync()
+        if (-not $Process.WaitForExit($TimeoutSeconds * 1000)) { $Process.Kill($true); throw 'The child pwsh did not finish.' }
+        [pscustomobject]@{ ExitCode = $Process.ExitCode; Output = $output.Result.Trim(); Errors = $errors.Result.Trim() }
+    }
+
+    # An import in a child pwsh that prints OK or the error id, for the concurrency tests.
+    function Start-ChildImport([string] $Target, [string] $InFile) {
+        Start-ChildPwsh "try { Import-EventStore '$Target' -InFile '$InFile' -ErrorAction Stop | Out-Null; 'OK' } catch { `$_.FullyQualifiedErrorId; exit 1 }"
+    }
+
+    # The files this process has open under a folder (Linux: /proc/self/fd); elsewhere nothing to check.
+    function Get-OpenFiles([string] $Folder) {
+        if (-not $IsLinux) { return }
+        Get-ChildItem "/proc/$PID/fd" -ErrorAction Ignore | ForEach-Object { $_.LinkTarget } | Where-Object { $_ -like "$Folder*" }
+    }
+
+    function New-CaseFolder {
+        $folder = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
+        New-Item -ItemType Directory $folder | Out-Null
+        $folder
+    }
+
+    # A runspace of this process with the module loaded, for StopProcessing (what Ctrl+C does).
+    function New-ModulePowerShell {
+        $ps = [powershell]::Create()
+        $ps.AddScript("`$ProgressPreference = 'SilentlyContinue'; Import-Module '$ModuleManifest'").Invoke() | Out-Null
+        $ps.Commands.Clear()
+        $ps
+    }
+
+    # Stops a running command as Ctrl+C does; returns how long the stop took.
+    function Stop-ModulePowerShell([powershell] $PowerShell) {
+        $PowerShell.InvocationStateInfo.State | Should -Be 'Running' -Because 'the command must still be at work when it is stopped'
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        $PowerShell.Stop()
+        $clock.Elapsed
+        $PowerShell.InvocationStateInfo.State | Should -Be 'Stopped'
+        $PowerShell.Dispose()
+    }
+
+    $script:Shared = Join-Path $TestDrive 'shared'
+    New-Item -ItemType Directory $Shared | Out-Null
+    $script:BigStore = Join-Path $Shared 'big.db'
+    $script:BigNdjson = Join-Path $Shared 'big.ndjson'
+    New-GeneratedStore $BigStore
+    Export-EventStore $BigStore -OutFile $BigNdjson
+    $script:FixtureRows = Get-StoreRows (Join-Path $Fixtures 'resolve-lite-600.db')
+}
+
+Describe 'kill -9 of an importing process' -Tag Fault {
+    # Kill points spread over the whole import, from its first event to its commit; an import that ends before
+    # the kill must have all its events, one killed before must have none.
+    It 'leaves a <Target> target with all or none of the new events, passing integrity_check (kill after <Delay> ms)' -ForEach @(
+        @{ Target = 'new'; Delay = (Get-Random -Maximum 400) }, @{ Target = 'new'; Delay = (Get-Random -Minimum 400 -Maximum 1500) }
+        @{ Target = 'existing'; Delay = (Get-Random -Maximum 400) }, @{ Target = 'existing'; Delay = (Get-Random -Minimum 400 -Maximum 1500) }
+    ) {
+        $folder = New-CaseFolder
+        if ($Target -eq 'new') {
+            $store = Join-Path $folder 'new.db'
+            $child = Start-ChildPwsh "Import-EventStore '$store' -InFile '$BigNdjson'"
+            Wait-Until { $child.HasExited -or (Get-ChildItem $folder -Force -Filter '.new.db.*.importing') }
+        }
+        else {
+            $store = Copy-FixtureInto $folder 'existing.db'
+            $child = Start-ChildPwsh "Import-EventStore '$store' -InFile '$BigNdjson' -Append"
+            Wait-Until { $child.HasExited -or (Test-Path "$store-journal") }
+        }
+        Start-Sleep -Milliseconds $Delay
+        $finished = $child.HasExited
+        $child.Kill()
+        $child.WaitForExit()
+
+        if (Test-Path $store) {
+            # Read first, through the hot journal a killed writer leaves: Export must recover, not fail.
+            $exported = @(Export-EventStore $store).Count
+            Get-IntegrityCheck $store | Should -Be 'ok'
+            $count = Get-EventCount $store
+            $exported | Should -Be $count
+        }
+        else { $count = 0 }
+        $before = if ($Target -eq 'new') { 0 } else { 600 }
+        $count | Should -BeIn @($before, ($before + $GeneratedCount))
+        if ($finished) { $count | Should -Be ($before + $GeneratedCount) }
+        if ($Target -eq 'existing' -and $count -eq 600) { Get-StoreRows $store | Should -Be $FixtureRows }
+        if ($Target -eq 'new' -and $count -eq 0) {
+            Test-Path $store | Should -BeFalse
+            # What a killed import leaves behind does not stand in the way of the next one.
+            (Import-EventStore $store -InFile (Join-Path $PSScriptRoot '../corpus/import-ndjson/crlf.ndjson')).ImportedCount | Should -Be 3
+        }
+    }
+}
+
+Describe 'Ctrl+C (StopProcessing)' -Tag Fault {
+    It 'stops an -InFile import into a new store promptly, leaving no file and no open handle' {
+        $folder = New-CaseFolder
+        $store = Join-Path $folder 'stopped.db'
+        $ps = New-ModulePowerShell
+        [void]$ps.AddCommand('Import-EventStore').AddParameter('Path', $store).AddParameter('InFile', $BigNdjson).BeginInvoke()
+        Wait-Until { Get-ChildItem $folder -Force -Filter '.stopped.db.*.importing' }
+        Start-Sleep -Milliseconds 300
+        (Stop-ModulePowerShell $ps).TotalSeconds | Should -BeLessThan 2
+        Get-OpenFiles $folder | Should -BeNullOrEmpty
+        Get-ChildItem $folder -Force | Should -BeNullOrEmpty
+    }
+
+    It 'stops a pipeline import into an existing store promptly, rolls back and releases both stores' {
+        $folder = New-CaseFolder
+        $source = Copy-Item $BigStore (Join-Path $folder 'source.db') -PassThru
+        $store = Copy-FixtureInto $folder 'existing.db'
+        $before = (Get-FileHash $store).Hash
+        $ps = New-ModulePowerShell
+        [void]$ps.AddScript("Export-EventStore '$source' | Import-EventStore '$store' -Append").BeginInvoke()
+        Wait-Until { Test-Path "$store-journal" }
+        Start-Sleep -Milliseconds 300
+        (Stop-ModulePowerShell $ps).TotalSeconds | Should -BeLessThan 2
+        Get-OpenFiles $folder | Should -BeNullOrEmpty
+        Test-Path "$store-journal" | Should -BeFalse
+        (Get-FileHash $store).Hash | Should -Be $before
+        Remove-Item $store, $source
+        Get-ChildItem $folder -Force | Should -BeNullOrEmpty
+    }
+
+    It 'stops an export to the pipeline promptly and releases the store' {
+        $folder = New-CaseFolder
+        $source = Copy-Item $BigStore (Join-Path $folder 'source.db') -PassThru
+        $ps = New-ModulePowerShell
+        [void]$ps.AddScript("Export-EventStore '$source' | ForEach-Object { `$_.Payload.i } | Out-Null").BeginInvoke()
+        Start-Sleep -Milliseconds 500
+        (Stop-ModulePowerShell $ps).TotalSeconds | Should -BeLessThan 2
+        Get-OpenFiles $folder | Should -BeNullOrEmpty
+        Remove-Item $source
+        Get-ChildItem $folder -Force | Should -BeNullOrEmpty
+    }
+
+    It 'stops an export to -OutFile promptly, leaving no partial file' {
+        $folder = New-CaseFolder
+        $source = Copy-Item $BigStore (Join-Path $folder 'source.db') -PassThru
+        $out = Join-Path $folder 'out.ndjson'
+        $ps = New-ModulePowerShell
+        [void]$ps.AddCommand('Export-EventStore').AddParameter('Path', $source).AddParameter('OutFile', $out).BeginInvoke()
+        Wait-Until { Test-Path "$out.partial" }
+        Start-Sleep -Milliseconds 100
+        (Stop-ModulePowerShell $ps).TotalSeconds | Should -BeLessThan 2
+        Get-OpenFiles $folder | Should -BeNullOrEmpty
+        Remove-Item $source
+        Get-ChildItem $folder -Force | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Concurrency' -Tag Fault {
+    It 'Export-EventStore reads a consistent snapshot while another process writes; the writer waits and loses nothing' {
+        $folder = New-CaseFolder
+        $store = Copy-Item $BigStore (Join-Path $folder 'live.db') -PassThru
+        $stop = Join-Path $folder 'stop'
+        # reSolve's saveEvent: one INSERT per event in its own transaction, waiting on locks (busy_timeout).
+        $writer = Start-ChildPwsh @"
+Add-Type -Path (Join-Path (Split-Path (Get-Module EventStoreTools).Path) 'Microsoft.Data.Sqlite.dll')
+`$connection = [Microsoft.Data.Sqlite.SqliteConnection]::new('Data Source=$store;Pooling=False')
+`$connection.Open()
+`$command = `$connection.CreateCommand()
+`$command.CommandText = 'PRAGMA busy_timeout = 60000'
+[void]`$command.ExecuteNonQuery()
+`$written = 0; `$longestWait = 0
+while (-not (Test-Path '$stop')) {
+    `$command.CommandText = "INSERT INTO events VALUES (7, 100000 + `$written, 1800000000000 + `$written, 'writer', 1 + `$written, 'WRITTEN', '{}')"
+    `$clock = [Diagnostics.Stopwatch]::StartNew()
+    [void]`$command.ExecuteNonQuery()
+    `$longestWait = [Math]::Max(`$longestWait, `$clock.ElapsedMilliseconds)
+    `$written++
+}
+`$connection.Dispose()
+"`$written `$longestWait"
+"@
+        Wait-Until { (Get-EventCount $store) -gt $GeneratedCount } $writer
+        $snapshot = Join-Path $folder 'snapshot.ndjson'
+        Export-EventStore $store -OutFile $snapshot
+        New-Item $stop | Out-Null
+        $result = Wait-ChildPwsh $writer
+        $result.ExitCode | Should -Be 0 -Because $result.Errors
+        $written, $longestWait = $result.Output -split ' ' | ForEach-Object { [long]$_ }
+
+        Get-EventCount $store | Should -Be ($GeneratedCount + $written)
+        $longestWait | Should -BeGreaterThan 100 -Because 'the writer waited for the export''s read lock rather than failing'
+        $final = Join-Path $folder 'final.ndjson'
+        Export-EventStore $store -OutFile $final
+        # Read order puts the writer's events last: a consistent snapshot is a prefix of the final export.
+        $snapshotBytes = [IO.File]::ReadAllBytes($snapshot)
+        $finalBytes = [IO.File]::ReadAllBytes($final)
+        $snapshotBytes.Length | Should -BeLessThan $finalBytes.Length
+        [Linq.Enumerable]::SequenceEqual[byte]($snapshotBytes, [ArraySegment[byte]]::new($finalBytes, 0, $snapshotBytes.Length)) | Should -BeTrue
+        $snapshotBytes[-1] | Should -Be 10
+        (Get-Content $snapshot | Measure-Object).Count | Should -BeGreaterThan $GeneratedCount
+    }
+
+    # Into an existing store the second import waits for the first's write lock, then finds events and refuses;
+    # into a new path both build their own file, the first to finish moves it into place, the other fails.
+    It 'of two imports into <Target>, one wins (<Winner>) and the other fails clearly; no mix' -ForEach @(
+        @{ Target = 'one existing empty store'; Existing = $true; Winner = 'the first to start' }
+        @{ Target = 'one new path'; Existing = $false; Winner = 'the first to finish' }
+    ) {
+        $folder = New-CaseFolder
+        $store = Join-Path $folder 'contested.db'
+        if ($Existing) { @() | Import-EventStore $store | Out-Null }
+        $large = Start-ChildImport $store $BigNdjson
+        Wait-Until { (Test-Path "$store-journal") -or (Get-ChildItem $folder -Force -Filter '.contested.db.*.importing') } $large
+        $small = Start-ChildImport $store (Join-Path $PSScriptRoot '../corpus/import-ndjson/crlf.ndjson')
+        $smallResult = Wait-ChildPwsh $small
+        $largeResult = Wait-ChildPwsh $large
+        $winner, $loser, $stored = if ($Existing) { $largeResult, $smallResult, "GENERATED,$GeneratedCount" } else { $smallResult, $largeResult, 'CORPUS_EVENT,3' }
+        $winner.Output | Should -Be 'OK' -Because $winner.Errors
+        $loser.Output | Should -Be 'ImportEventStoreTargetNotEmpty,EventStoreTools.Cmdlets.ImportEventStoreCommand'
+        (Invoke-SqliteQuery $store 'SELECT type, count(*) FROM events GROUP BY type') -join ',' | Should -Be $stored
+        (Get-ChildItem $folder -Force).Name | Should -Be 'contested.db'
+    }
+}
+
+Describe '-WhatIf touches nothing' {
+    It 'Import-EventStore <Mode> -WhatIf leaves an existing store byte for byte' -ForEach @(
+        @{ Mode = '(default)'; Arguments = @{} }, @{ Mode = '-Append'; Arguments = @{ Append = $true } }, @{ Mode = '-Replace -Force'; Arguments = @{ Replace = $true; Force = $true } }
+    ) {
+        $store = Copy-Fixture 'resolve-lite-600.db' 'whatif.db'
+        $before = (Get-FileHash $store).Hash
+        New-TestEvent -Counter 99 -Aggregate 'whatif' | Import-EventStore $store @Arguments -WhatIf | Should -BeNullOrEmpty
+        Import-EventStore $store -InFile $BigNdjson @Arguments -WhatIf | Should -BeNullOrEmpty
+        (Get-FileHash $store).Hash | Should -Be $before
+        Test-Path "$store-journal" | Should -BeFalse
+    }
+
+    It 'Import-EventStore -WhatIf creates no new store' {
+        $folder = New-CaseFolder
+        New-TestEvent | Import-EventStore (Join-Path $folder 'new.db') -WhatIf
+        Import-EventStore (Join-Path $folder 'new.db') -InFile $BigNdjson -WhatIf
+        Get-ChildItem $folder -Force | Should -BeNullOrEmpty
+    }
+
+    It 'Export-EventStore -OutFile -WhatIf leaves an existing file and the store byte for byte' {
+        $store = Copy-Fixture 'resolve-lite-600.db' 'whatif-export.db'
+        $out = New-TestPath 'whatif-export.ndjson'
+        Set-Content $out 'keep me'
+        $before = (Get-FileHash $store, $out).Hash
+        Export-EventStore $store -OutFile $out -WhatIf
+        (Get-FileHash $store, $out).Hash | Should -Be $before
+        Test-Path "$out.partial" | Should -BeFalse
+    }
+}
