@@ -153,6 +153,12 @@ Describe 'Import-EventStore accepts from the pipeline' {
         @(Export-EventStore $target).Count | Should -Be 0
     }
 
+    It 'an empty pipeline with -Replace: the store is emptied' {
+        $target = Copy-Fixture 'resolve-lite-600.db' 'empty-replace.db'
+        (@() | Import-EventStore $target -Replace -Force).ImportedCount | Should -Be 0
+        @(Export-EventStore $target).Count | Should -Be 0
+    }
+
     It 'an empty pipeline with -Append: an existing store is left as it was' {
         $target = Copy-Fixture 'resolve-lite-600.db' 'empty-append.db'
         $rows = Get-StoreRows $target
