@@ -297,4 +297,15 @@ Describe '-WhatIf touches nothing' {
         (Get-FileHash $store, $out).Hash | Should -Be $before
         Test-Path "$out.partial" | Should -BeFalse
     }
+
+    It 'Export-EventStore -Directory -WhatIf leaves an existing backup and the store byte for byte' {
+        $store = Copy-Fixture 'resolve-lite-600.db' 'whatif-backup.db'
+        $backup = New-TestPath 'whatif-backup'
+        Export-EventStore $store -Directory $backup
+        Import-EventStore $store -InFile (Join-Path $PSScriptRoot '../corpus/import-ndjson/crlf.ndjson') -Append | Out-Null
+        $snapshot = { (Get-FileHash $store).Hash; Get-ChildItem $backup -Force | Get-FileHash | ForEach-Object { "$($_.Path) $($_.Hash)" } }
+        $before = & $snapshot
+        Export-EventStore $store -Directory $backup -IncludeSecrets -WhatIf
+        & $snapshot | Should -Be $before
+    }
 }
