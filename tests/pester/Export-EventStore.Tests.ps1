@@ -37,6 +37,21 @@ Describe 'Export-EventStore' {
             Should -Throw -ErrorId 'ExportEventStoreStoreNotFound,EventStoreTools.Cmdlets.ExportEventStoreCommand'
     }
 
+    It 'fails with <ErrorId>/<Category> for a store path <Name>' -ForEach @(
+        @{ Name = 'that is a directory'; ErrorId = 'InvalidStorePath'; Category = 'InvalidArgument'; Make = { param($path) New-Item -ItemType Directory $path | Out-Null } }
+        @{ Name = 'that is not SQLite'; ErrorId = 'NotAnEventStore'; Category = 'InvalidType'; Make = { param($path) Set-Content $path ('text ' * 100) } }
+        @{ Name = 'of another schema'; ErrorId = 'NotAnEventStore'; Category = 'InvalidType'; Make = { param($path) Invoke-SqliteQuery $path 'CREATE TABLE people(name TEXT)' } }
+    ) {
+        $path = New-TestPath 'not-a-store'
+        Remove-Item $path -Recurse -Force -ErrorAction Ignore
+        & $Make $path
+        $err = $null
+        try { Export-EventStore $path -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -Be "ExportEventStore$ErrorId,EventStoreTools.Cmdlets.ExportEventStoreCommand"
+        $err.CategoryInfo.Category | Should -Be $Category
+        $err.TargetObject | Should -Be $path
+    }
+
     It 'does not write -OutFile under -WhatIf' {
         $store = Copy-Fixture 'resolve-lite-600.db'
         $out = New-TestPath 'whatif.ndjson'
