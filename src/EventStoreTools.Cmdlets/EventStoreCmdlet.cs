@@ -22,10 +22,10 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
     protected IEventStore OpenStore() => OpenStore(StorePath);
 
     /// <summary>The store at a path given by the user (the one place that picks the engine).</summary>
-    protected IEventStore OpenStore(string path) => StoreAt(ResolveFilePath(path));
+    protected IEventStore OpenStore(string path) => StoreAt(ResolveFilePath(path), Cancellation);
 
     /// <summary>The store at a resolved provider path: the one place that picks the engine.</summary>
-    internal static IEventStore StoreAt(string providerPath) => new SqliteEventStore(providerPath);
+    internal static IEventStore StoreAt(string providerPath, CancellationToken cancellation = default) => new SqliteEventStore(providerPath, cancellation);
 
     /// <summary>The -Path parameter of the cmdlet.</summary>
     protected abstract string StorePath { get; }
@@ -39,13 +39,14 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
         {
             action();
         }
+        // A wait for a lock that Ctrl+C ended surfaces as "busy": it is the stop, not an error.
+        catch (Exception ex) when (Cancellation.IsCancellationRequested && ex is OperationCanceledException or EventStoreException)
+        {
+            throw new PipelineStoppedException();
+        }
         catch (EventStoreException ex)
         {
             ThrowTerminatingError(ToErrorRecord(ex, target));
-        }
-        catch (OperationCanceledException) when (Cancellation.IsCancellationRequested)
-        {
-            throw new PipelineStoppedException();
         }
         catch (IOException ex)
         {

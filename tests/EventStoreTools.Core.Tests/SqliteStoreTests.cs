@@ -166,6 +166,23 @@ public class SqliteStoreTests
     }
 
     [Fact]
+    public void Cancelling_ends_a_wait_for_another_connections_lock()
+    {
+        var target = TestFiles.CopyFixture("resolve-lite-600.db");
+        using var holder = new SqliteConnection($"Data Source={target};Pooling=False");
+        holder.Open();
+        using (var begin = holder.CreateCommand())
+        {
+            begin.CommandText = "BEGIN IMMEDIATE";
+            begin.ExecuteNonQuery();
+        }
+        using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Assert.ThrowsAny<OperationCanceledException>(() => SqliteEventImport.Begin(target, ImportMode.Append, stop.Token));
+        Assert.InRange(clock.Elapsed.TotalSeconds, 0.3, 3);
+    }
+
+    [Fact]
     public void A_store_path_that_is_a_directory_or_a_read_only_file_is_refused()
     {
         var dir = TestFiles.NewDirectory();

@@ -202,6 +202,32 @@ Describe 'Ctrl+C (StopProcessing)' -Tag Fault {
     }
 }
 
+Describe 'Ctrl+C while waiting for another process''s lock' -Tag Fault {
+    # SQLite's busy handler would sit out its whole 60 s timeout; the wait must end on Ctrl+C.
+    It 'stops <Command> promptly and leaves the store as it was' -ForEach @(
+        @{ Command = 'Import-EventStore -Append'; Lock = 'BEGIN IMMEDIATE'; Script = { param($store) "@() | Import-EventStore '$store' -Append" } }
+        @{ Command = 'Export-EventStore'; Lock = 'BEGIN EXCLUSIVE'; Script = { param($store) "Export-EventStore '$store' | Out-Null" } }
+    ) {
+        $folder = New-CaseFolder
+        $store = Copy-FixtureInto $folder 'locked.db'
+        $before = (Get-FileHash $store).Hash
+        $holder = [Microsoft.Data.Sqlite.SqliteConnection]::new("Data Source=$store;Pooling=False")
+        $holder.Open()
+        try {
+            $locking = $holder.CreateCommand()
+            $locking.CommandText = $Lock
+            [void]$locking.ExecuteNonQuery()
+            $ps = New-ModulePowerShell
+            [void]$ps.AddScript((& $Script $store)).BeginInvoke()
+            Start-Sleep -Milliseconds 1500
+            (Stop-ModulePowerShell $ps).TotalSeconds | Should -BeLessThan 3
+        }
+        finally { $holder.Dispose() }
+        Get-OpenFiles $folder | Should -BeNullOrEmpty
+        (Get-FileHash $store).Hash | Should -Be $before
+    }
+}
+
 Describe 'Concurrency' -Tag Fault {
     It 'Export-EventStore reads a consistent snapshot while another process writes; the writer waits and loses nothing' {
         $folder = New-CaseFolder

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 
 namespace EventStoreTools.Core.Sqlite;
@@ -8,24 +9,26 @@ internal static class SqliteConnections
     // reSolve waits for locks practically forever; we wait long enough for a concurrent writer to finish
     // a batch, then fail with a clear message instead of hanging a script.
     public const int BusyTimeoutMilliseconds = 60_000;
+    private const int BusySliceMilliseconds = 250;
 
-    public static SqliteConnection OpenForRead(string path)
+    public static SqliteConnection OpenForRead(string path, CancellationToken cancellation = default)
     {
         EnsureIsFile(path);
-        var connection = Open(path, SqliteOpenMode.ReadOnly, path);
+        var connection = Open(path, SqliteOpenMode.ReadOnly, path, cancellation);
         RequireEventsTable(connection, path);
         return connection;
     }
 
     /// <param name="path">The file to open, created when missing.</param>
     /// <param name="storePath">The store as errors name it, when <paramref name="path"/> is a temporary file standing in for it.</param>
-    public static SqliteConnection OpenForWrite(string path, string? storePath = null)
+    /// <param name="cancellation">Ends a wait for another process's lock (Ctrl+C), failing with <see cref="OperationCanceledException"/>.</param>
+    public static SqliteConnection OpenForWrite(string path, string? storePath = null, CancellationToken cancellation = default)
     {
         RequireNotDirectory(path);
         // Root may write a file without write permission; a file marked read-only is still not ours to change.
         if (File.Exists(path) && File.GetAttributes(path).HasFlag(FileAttributes.ReadOnly))
             throw new EventStoreException(EventStoreErrorKind.StoreReadOnly, $"The store '{path}' is a read-only file.");
-        var connection = Open(path, SqliteOpenMode.ReadWriteCreate, storePath ?? path);
+        var connection = Open(path, SqliteOpenMode.ReadWriteCreate, storePath ?? path, cancellation);
         Execute(connection, "PRAGMA encoding='UTF-8'; PRAGMA synchronous=EXTRA; PRAGMA journal_mode=DELETE;");
         return connection;
     }
@@ -81,7 +84,7 @@ internal static class SqliteConnections
             throw new EventStoreException(EventStoreErrorKind.StoreNotFound, $"The store '{path}' does not exist.");
     }
 
-    private static SqliteConnection Open(string path, SqliteOpenMode mode, string storePath)
+    private static SqliteConnection Open(string path, SqliteOpenMode mode, string storePath, CancellationToken cancellation)
     {
         var builder = new SqliteConnectionStringBuilder
         {
@@ -89,7 +92,9 @@ internal static class SqliteConnections
             Mode = mode,
             // A pooled connection keeps the file open after the cmdlet ends; scripts move and delete stores.
             Pooling = false,
-            DefaultTimeout = BusyTimeoutMilliseconds / 1000,
+            // Microsoft.Data.Sqlite retries a busy statement on its own, deaf to Ctrl+C: keep that short and
+            // let busy_timeout and ScalarWhenNotBusy do the waiting.
+            DefaultTimeout = 1,
         };
         var connection = new SqliteConnection(builder.ToString());
         try
@@ -97,13 +102,47 @@ internal static class SqliteConnections
             connection.Open();
             Execute(connection, $"PRAGMA busy_timeout={BusyTimeoutMilliseconds}");
             // Fails here, not at the first query, when the file is not a database.
-            Scalar(connection, "SELECT count(*) FROM sqlite_master");
+            ScalarWhenNotBusy(connection, "SELECT count(*) FROM sqlite_master", cancellation);
             return connection;
         }
         catch (SqliteException ex)
         {
             connection.Dispose();
             throw Translate(ex, storePath);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs a statement that may wait for another process's lock (opening, BEGIN IMMEDIATE, COMMIT) for as long
+    /// as busy_timeout would, but in short slices that end with <see cref="OperationCanceledException"/> on
+    /// Ctrl+C: SQLite's busy handler sleeps through it, and sqlite3_interrupt does not wake it.
+    /// </summary>
+    public static object? ScalarWhenNotBusy(SqliteConnection connection, string sql, CancellationToken cancellation)
+    {
+        var clock = Stopwatch.StartNew();
+        Execute(connection, $"PRAGMA busy_timeout={BusySliceMilliseconds}");
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    return Scalar(connection, sql);
+                }
+                catch (SqliteException ex) when (ex.SqliteErrorCode == 5 && clock.ElapsedMilliseconds < BusyTimeoutMilliseconds)
+                {
+                    cancellation.ThrowIfCancellationRequested();
+                }
+            }
+        }
+        finally
+        {
+            Execute(connection, $"PRAGMA busy_timeout={BusyTimeoutMilliseconds}");
         }
     }
 }

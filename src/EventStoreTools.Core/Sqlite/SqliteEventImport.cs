@@ -20,6 +20,7 @@ public sealed class SqliteEventImport : IEventImport
 
     private readonly string _path;
     private readonly string _workPath;
+    private readonly CancellationToken _cancellation;
     private readonly SqliteConnection _connection;
     private readonly SqliteCommand _insert;
     private readonly SqliteParameter _threadId, _threadCounter, _timestamp, _aggregateId, _aggregateVersion, _type, _payload;
@@ -28,8 +29,9 @@ public sealed class SqliteEventImport : IEventImport
     private bool _committed;
     private bool _published;
 
-    private SqliteEventImport(string path, string workPath, SqliteConnection connection)
+    private SqliteEventImport(string path, string workPath, SqliteConnection connection, CancellationToken cancellation)
     {
+        _cancellation = cancellation;
         _path = path;
         _workPath = workPath;
         _connection = connection;
@@ -50,14 +52,14 @@ public sealed class SqliteEventImport : IEventImport
 
     private bool IsNewStore => _workPath != _path;
 
-    public static SqliteEventImport Begin(string path, ImportMode mode)
+    public static SqliteEventImport Begin(string path, ImportMode mode, CancellationToken cancellation = default)
     {
         var workPath = File.Exists(path) || Directory.Exists(path) ? path : NewStoreWorkPath(path);
-        var connection = SqliteConnections.OpenForWrite(workPath, path);
+        var connection = SqliteConnections.OpenForWrite(workPath, path, cancellation);
         SqliteEventImport? import = null;
         try
         {
-            import = new SqliteEventImport(path, workPath, connection);
+            import = new SqliteEventImport(path, workPath, connection, cancellation);
             import.Prepare(mode);
             return import;
         }
@@ -89,7 +91,7 @@ public sealed class SqliteEventImport : IEventImport
     {
         // IMMEDIATE takes the write lock now: a second import into the same store waits here, then sees
         // this one's events and refuses, rather than interleaving with it.
-        SqliteConnections.Execute(_connection, "BEGIN IMMEDIATE");
+        SqliteConnections.ScalarWhenNotBusy(_connection, "BEGIN IMMEDIATE", _cancellation);
         SqliteConnections.Execute(_connection, "PRAGMA cache_size=-65536");
         if (!SqliteConnections.TableExists(_connection, SqliteSchema.EventsTable))
         {
@@ -192,7 +194,7 @@ public sealed class SqliteEventImport : IEventImport
         try
         {
             if (_rebuildIndexes) SqliteStoreSchema.CreateEventIndexes(_connection);
-            SqliteConnections.Execute(_connection, "COMMIT");
+            SqliteConnections.ScalarWhenNotBusy(_connection, "COMMIT", _cancellation);
             _committed = true;
         }
         catch (SqliteException ex)

@@ -27,7 +27,7 @@ public sealed partial class SqliteEventReader : IEventSource
         _path = path;
     }
 
-    public static SqliteEventReader Open(string path) => new(SqliteConnections.OpenForRead(path), path);
+    public static SqliteEventReader Open(string path, CancellationToken cancellation = default) => new(SqliteConnections.OpenForRead(path, cancellation), path);
 
     public long CountEvents() => (long)SqliteConnections.Scalar(_connection, """SELECT count(*) FROM "events" """)!;
 

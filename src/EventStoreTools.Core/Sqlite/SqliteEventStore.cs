@@ -3,7 +3,15 @@ namespace EventStoreTools.Core.Sqlite;
 /// <summary>A reSolve eventstore-lite store: one SQLite file with reSolve's default table names.</summary>
 public sealed class SqliteEventStore : IEventStore
 {
-    public SqliteEventStore(string path) => Path = path;
+    private readonly CancellationToken _cancellation;
+
+    /// <param name="path">The store file.</param>
+    /// <param name="cancellation">Ends waits for other processes' locks (Ctrl+C), which SQLite would otherwise sit out.</param>
+    public SqliteEventStore(string path, CancellationToken cancellation = default)
+    {
+        Path = path;
+        _cancellation = cancellation;
+    }
 
     public string Path { get; }
 
@@ -11,7 +19,7 @@ public sealed class SqliteEventStore : IEventStore
 
     public bool Exists() => File.Exists(Path);
 
-    public IEventSource OpenSource() => SqliteEventReader.Open(Path);
+    public IEventSource OpenSource() => SqliteEventReader.Open(Path, _cancellation);
 
-    public IEventImport BeginImport(ImportMode mode) => SqliteEventImport.Begin(Path, mode);
+    public IEventImport BeginImport(ImportMode mode) => SqliteEventImport.Begin(Path, mode, _cancellation);
 }
