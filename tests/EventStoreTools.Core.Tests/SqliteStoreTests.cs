@@ -104,6 +104,24 @@ public class SqliteStoreTests
     }
 
     [Fact]
+    public void Text_columns_keep_empty_and_non_ascii_strings_and_bad_payloads_are_refused()
+    {
+        var target = Path.Combine(TestFiles.NewDirectory(), "text.db");
+        using (var import = SqliteEventImport.Begin(target, ImportMode.FailIfNotEmpty))
+        {
+            import.Add(new ResolveEvent { ThreadId = 0, ThreadCounter = 0, Timestamp = 1, AggregateId = "", AggregateVersion = 1, Type = "Überweisung ✓", PayloadJson = "\"\"" });
+            import.Add(new ResolveEvent { ThreadId = 0, ThreadCounter = 1, Timestamp = 2, AggregateId = "№" + new string('x', 5000), AggregateVersion = 1, Type = "T", PayloadJson = "{\"a\":\"😀\"}" });
+            var ex = Assert.Throws<EventStoreException>(() => import.Add(new ResolveEvent { ThreadId = 0, ThreadCounter = 2, Timestamp = 3, AggregateId = "b", AggregateVersion = 1, Type = "T", PayloadJson = "{oops" }));
+            Assert.Equal(EventStoreErrorKind.InvalidInput, ex.Kind);
+            import.Commit();
+        }
+        var rows = Rows(target);
+        Assert.Equal(2, rows.Count);
+        Assert.Equal(["", "Überweisung ✓", "\"\"", "text"], new[] { rows[0][3], rows[0][5], rows[0][6], rows[0][7] });
+        Assert.Equal(["№" + new string('x', 5000), "{\"a\":\"😀\"}"], new[] { rows[1][3], rows[1][6] });
+    }
+
+    [Fact]
     public void Refuses_a_store_that_holds_events_unless_told()
     {
         var source = TestFiles.CopyFixture("resolve-lite-600.db");
