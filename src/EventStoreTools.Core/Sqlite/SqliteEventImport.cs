@@ -18,6 +18,9 @@ public sealed class SqliteEventImport : IEventImport
         VALUES ($threadId, $threadCounter, $timestamp, $aggregateId, $aggregateVersion, $type, json($payload))
         """;
 
+    /// <summary>Negative: a size in KiB rather than in pages.</summary>
+    private const int BulkCacheSizeKibibytes = -32768;
+
     private readonly string _path;
     private readonly bool _createdFile;
     private readonly SqliteConnection _connection;
@@ -71,7 +74,9 @@ public sealed class SqliteEventImport : IEventImport
         // IMMEDIATE takes the write lock now: a second import into the same store waits here, then sees
         // this one's events and refuses, rather than interleaving with it.
         SqliteConnections.Execute(_connection, "BEGIN IMMEDIATE");
-        SqliteConnections.Execute(_connection, "PRAGMA cache_size=-65536");
+        // 32 MB of page cache for the load (CREATE INDEX sorts in as much memory again) keeps the import's own
+        // memory near 70 MB at any store size; 256 MB did not measurably speed up a million events.
+        SqliteConnections.Execute(_connection, $"PRAGMA cache_size={BulkCacheSizeKibibytes}");
         if (!SqliteConnections.TableExists(_connection, SqliteSchema.EventsTable))
         {
             var tables = (long)SqliteConnections.Scalar(_connection, "SELECT count(*) FROM sqlite_master WHERE type='table'")!;
