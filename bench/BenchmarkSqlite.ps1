@@ -113,8 +113,11 @@ INSERT INTO "events" SELECT * FROM large."events" ORDER BY "timestamp" DESC, "th
 <#
 SQLite's own copy into a new file, as our import does it: the same schema and pragmas, one transaction,
 secondary indexes built after the rows are in.
+Plain INSERT ... SELECT * between tables of one schema is SQLite's transfer optimization: it copies
+records and index entries as they are, in index order. -InReadOrder (an ORDER BY) turns it off, so SQLite
+inserts row by row in reSolve's read order, as any streaming import must.
 #>
-function Copy-EventsWithAttach([string] $Source, [string] $Target) {
+function Copy-EventsWithAttach([string] $Source, [string] $Target, [switch] $InReadOrder) {
     $connection = Open-BenchmarkDatabase $Target
     try {
         Set-WritePragmas $connection
@@ -123,7 +126,8 @@ function Copy-EventsWithAttach([string] $Source, [string] $Target) {
         Invoke-Sql $connection 'BEGIN IMMEDIATE' | Out-Null
         Invoke-Sql $connection $BulkCacheSizePragma | Out-Null
         foreach ($table in $schema | Where-Object Type -eq 'table') { Invoke-Sql $connection $table.Sql | Out-Null }
-        Invoke-Sql $connection 'INSERT INTO main."events" SELECT * FROM source."events"' | Out-Null
+        $order = if ($InReadOrder) { ' ORDER BY "timestamp", "threadCounter", "threadId"' } else { '' }
+        Invoke-Sql $connection "INSERT INTO main.`"events`" SELECT * FROM source.`"events`"$order" | Out-Null
         foreach ($index in $schema | Where-Object Type -eq 'index') { Invoke-Sql $connection $index.Sql | Out-Null }
         Invoke-Sql $connection 'COMMIT' | Out-Null
         Invoke-Sql $connection 'DETACH DATABASE source' | Out-Null

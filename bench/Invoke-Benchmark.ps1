@@ -138,6 +138,7 @@ foreach ($size in $Sizes) {
     $floor.Ratio = 1
     $rows.Add($floor)
     $sized = @(
+        Measure-Scenario 'SQLite INSERT ... SELECT ... ORDER BY (row by row)' 'FloorInReadOrder' $size @{ Source = $source; Target = $target } $null
         Measure-Scenario 'Export-EventStore | Import-EventStore' 'Pipeline' $size @{ Source = $source; Target = $target } $null
         Measure-Scenario 'Export-EventStore -OutFile (NDJSON)' 'ExportNdjson' $size @{ Source = $source; Ndjson = (Join-Path $Scratch 'out.ndjson') } $null $ndjsonBytes
         Measure-Scenario 'Import-EventStore -InFile (NDJSON)' 'ImportNdjson' $size @{ Source = $source; Target = $target; Ndjson = $ndjson } $null $ndjsonBytes

@@ -10,7 +10,7 @@ scenario alone. Only the scenario itself is timed: pwsh start-up and Import-Modu
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)]
-    [ValidateSet('Idle', 'Floor', 'Pipeline', 'ExportNdjson', 'ImportNdjson', 'ExportMeasure', 'Incremental')]
+    [ValidateSet('Idle', 'Floor', 'FloorInReadOrder', 'Pipeline', 'ExportNdjson', 'ImportNdjson', 'ExportMeasure', 'Incremental')]
     [string] $Scenario,
     [Parameter(Mandatory)] [string] $Source,
     [string] $Target,
@@ -27,6 +27,7 @@ $watch = [Diagnostics.Stopwatch]::StartNew()
 switch ($Scenario) {
     'Idle' { }
     'Floor' { Copy-EventsWithAttach -Source $Source -Target $Target }
+    'FloorInReadOrder' { Copy-EventsWithAttach -Source $Source -Target $Target -InReadOrder }
     'Pipeline' { Export-EventStore $Source | Import-EventStore $Target | Out-Null }
     'ExportNdjson' { Export-EventStore $Source -OutFile $Ndjson }
     'ImportNdjson' { Import-EventStore $Target -InFile $Ndjson | Out-Null }
