@@ -3,7 +3,7 @@
 # the cmdlets. Dot-source after Import-Module EventStoreTools.
 
 # The page cache SqliteEventImport uses for bulk work, so the floor copies under the same conditions.
-$BulkCacheSizePragma = 'PRAGMA cache_size=-32768'
+$BulkCacheSizePragma = 'PRAGMA cache_size=-24576'
 
 # The module loads Microsoft.Data.Sqlite on first use; the helpers need its types before that.
 Add-Type -Path (Join-Path (Split-Path (Get-Module EventStoreTools).Path) 'Microsoft.Data.Sqlite.dll')
