@@ -104,6 +104,74 @@ public class SqliteStoreTests
     }
 
     [Fact]
+    public void Text_columns_keep_empty_and_non_ascii_strings_and_bad_payloads_are_refused()
+    {
+        var target = Path.Combine(TestFiles.NewDirectory(), "text.db");
+        using (var import = SqliteEventImport.Begin(target, ImportMode.FailIfNotEmpty))
+        {
+            import.Add(new ResolveEvent { ThreadId = 0, ThreadCounter = 0, Timestamp = 1, AggregateId = "", AggregateVersion = 1, Type = "Überweisung ✓", PayloadJson = "\"\"" });
+            import.Add(new ResolveEvent { ThreadId = 0, ThreadCounter = 1, Timestamp = 2, AggregateId = "№" + new string('x', 5000), AggregateVersion = 1, Type = "T", PayloadJson = "{\"a\":\"😀\"}" });
+            var ex = Assert.Throws<EventStoreException>(() => import.Add(new ResolveEvent { ThreadId = 0, ThreadCounter = 2, Timestamp = 3, AggregateId = "b", AggregateVersion = 1, Type = "T", PayloadJson = "{oops" }));
+            Assert.Equal(EventStoreErrorKind.InvalidInput, ex.Kind);
+            import.Commit();
+        }
+        var rows = Rows(target);
+        Assert.Equal(2, rows.Count);
+        Assert.Equal(["", "Überweisung ✓", "\"\"", "text"], new[] { rows[0][3], rows[0][5], rows[0][6], rows[0][7] });
+        Assert.Equal(["№" + new string('x', 5000), "{\"a\":\"😀\"}"], new[] { rows[1][3], rows[1][6] });
+    }
+
+    [Theory]
+    [InlineData("{\"a\":1,\"b\":{\"c\":[true,false,null]}}")]
+    [InlineData("[1,2.5,-0,1e400,1E5,0.1e-5,-1.0,12345678901234567890]")]
+    [InlineData("\"\\/\\u00e9\\uD83D\\uDE00\\u0000\\\"\"")]
+    [InlineData("{\"a\":1,\"a\":2}")]
+    [InlineData("123")]
+    [InlineData("-4.5e-7")]
+    [InlineData("\"\"")]
+    [InlineData("{ \"a\": 1 }")]
+    [InlineData("[1,\n2]")]
+    [InlineData("{'a':1}")]
+    [InlineData("[1,]")]
+    [InlineData("{\"a\":1}x")]
+    [InlineData("0x10")]
+    [InlineData("NaN")]
+    [InlineData("\"tab\tinside\"")]
+    [InlineData("")]
+    [InlineData("[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]")]
+    public void Payloads_are_stored_as_SQLite_json_stores_them(string payload)
+    {
+        string? expected;
+        using (var reference = new SqliteConnection("Data Source=:memory:"))
+        {
+            reference.Open();
+            using var command = reference.CreateCommand();
+            command.CommandText = "CREATE TABLE t(\"payload\" JSON NULL); INSERT INTO t VALUES (json($p)); SELECT typeof(\"payload\") || ':' || quote(\"payload\") FROM t";
+            command.Parameters.AddWithValue("$p", payload);
+            try { expected = (string?)command.ExecuteScalar(); }
+            catch (SqliteException) { expected = null; }
+        }
+
+        var target = Path.Combine(TestFiles.NewDirectory(), "payload.db");
+        using (var import = SqliteEventImport.Begin(target, ImportMode.FailIfNotEmpty))
+        {
+            var e = new ResolveEvent { ThreadId = 0, ThreadCounter = 0, Timestamp = 1, AggregateId = "a", AggregateVersion = 1, Type = "T", PayloadJson = payload };
+            if (expected is null)
+            {
+                Assert.Equal(EventStoreErrorKind.InvalidInput, Assert.Throws<EventStoreException>(() => import.Add(e)).Kind);
+                return;
+            }
+            import.Add(e);
+            import.Commit();
+        }
+        using var connection = new SqliteConnection($"Data Source={target};Pooling=False;Mode=ReadOnly");
+        connection.Open();
+        using var read = connection.CreateCommand();
+        read.CommandText = "SELECT typeof(\"payload\") || ':' || quote(\"payload\") FROM \"events\"";
+        Assert.Equal(expected, (string?)read.ExecuteScalar());
+    }
+
+    [Fact]
     public void Refuses_a_store_that_holds_events_unless_told()
     {
         var source = TestFiles.CopyFixture("resolve-lite-600.db");

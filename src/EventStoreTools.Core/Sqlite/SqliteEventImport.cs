@@ -1,4 +1,6 @@
+using System.Text;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace EventStoreTools.Core.Sqlite;
 
@@ -18,12 +20,18 @@ public sealed class SqliteEventImport : IEventImport
         VALUES ($threadId, $threadCounter, $timestamp, $aggregateId, $aggregateVersion, $type, json($payload))
         """;
 
+    /// <summary>Negative: a size in KiB rather than in pages.</summary>
+    private const int BulkCacheSizeKibibytes = -24576;
+
     private readonly string _path;
     private readonly string _workPath;
     private readonly CancellationToken _cancellation;
     private readonly SqliteConnection _connection;
-    private readonly SqliteCommand _insert;
-    private readonly SqliteParameter _threadId, _threadCounter, _timestamp, _aggregateId, _aggregateVersion, _type, _payload;
+    // The insert runs on SQLite's own statement API: SqliteCommand.ExecuteNonQuery builds a data reader and
+    // re-encodes every parameter per call, which cost about a third of a bulk import.
+    private sqlite3_stmt? _insert;
+    private int _threadId, _threadCounter, _timestamp, _aggregateId, _aggregateVersion, _type, _payload;
+    private byte[] _utf8 = new byte[4096];
     private SqliteCommand? _insertSecret;
     private bool _rebuildIndexes;
     private bool _committed;
@@ -35,15 +43,6 @@ public sealed class SqliteEventImport : IEventImport
         _path = path;
         _workPath = workPath;
         _connection = connection;
-        _insert = connection.CreateCommand();
-        _insert.CommandText = InsertSql;
-        _threadId = _insert.Parameters.Add("$threadId", SqliteType.Integer);
-        _threadCounter = _insert.Parameters.Add("$threadCounter", SqliteType.Integer);
-        _timestamp = _insert.Parameters.Add("$timestamp", SqliteType.Integer);
-        _aggregateId = _insert.Parameters.Add("$aggregateId", SqliteType.Text);
-        _aggregateVersion = _insert.Parameters.Add("$aggregateVersion", SqliteType.Integer);
-        _type = _insert.Parameters.Add("$type", SqliteType.Text);
-        _payload = _insert.Parameters.Add("$payload", SqliteType.Text);
     }
 
     public long EventCount { get; private set; }
@@ -92,7 +91,10 @@ public sealed class SqliteEventImport : IEventImport
         // IMMEDIATE takes the write lock now: a second import into the same store waits here, then sees
         // this one's events and refuses, rather than interleaving with it.
         SqliteConnections.ScalarWhenNotBusy(_connection, "BEGIN IMMEDIATE", _cancellation);
-        SqliteConnections.Execute(_connection, "PRAGMA cache_size=-65536");
+        // 24 MB of page cache for the load (CREATE INDEX sorts in as much memory again) keeps a 1M-event import
+        // in pwsh under 200 MB. Measured on 1M events: 16 MB is ~20% slower, 32 MB ~10% faster but over
+        // 200 MB, 256 MB no faster than 32 MB.
+        SqliteConnections.Execute(_connection, $"PRAGMA cache_size={BulkCacheSizeKibibytes}");
         if (!SqliteConnections.TableExists(_connection, SqliteSchema.EventsTable))
         {
             var tables = (long)SqliteConnections.Scalar(_connection, "SELECT count(*) FROM sqlite_master WHERE type='table'")!;
@@ -122,28 +124,60 @@ public sealed class SqliteEventImport : IEventImport
                 _rebuildIndexes = true;
             }
         }
-        _insert.Prepare();
+        PrepareInsert();
+    }
+
+    private void PrepareInsert()
+    {
+        var db = _connection.Handle!;
+        SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(db, InsertSql, out var statement), db);
+        _insert = statement;
+        int Index(string name) => raw.sqlite3_bind_parameter_index(statement, name);
+        (_threadId, _threadCounter, _timestamp, _aggregateId, _aggregateVersion, _type, _payload) =
+            (Index("$threadId"), Index("$threadCounter"), Index("$timestamp"), Index("$aggregateId"),
+             Index("$aggregateVersion"), Index("$type"), Index("$payload"));
     }
 
     public void Add(ResolveEvent e)
     {
         EventValidation.RequireStorable(e);
-        _threadId.Value = e.ThreadId;
-        _threadCounter.Value = e.ThreadCounter;
-        _timestamp.Value = e.Timestamp;
-        _aggregateId.Value = e.AggregateId;
-        _aggregateVersion.Value = e.AggregateVersion;
-        _type.Value = e.Type;
-        _payload.Value = e.PayloadJson;
+        var insert = _insert!;
+        raw.sqlite3_bind_int64(insert, _threadId, e.ThreadId);
+        raw.sqlite3_bind_int64(insert, _threadCounter, e.ThreadCounter);
+        raw.sqlite3_bind_int64(insert, _timestamp, e.Timestamp);
+        BindText(_aggregateId, e.AggregateId);
+        raw.sqlite3_bind_int64(insert, _aggregateVersion, e.AggregateVersion);
+        BindText(_type, e.Type);
+        BindText(_payload, e.PayloadJson);
+        var rc = raw.sqlite3_step(insert);
         try
         {
-            _insert.ExecuteNonQuery();
+            if (rc != raw.SQLITE_DONE) SqliteException.ThrowExceptionForRC(rc, _connection.Handle);
         }
         catch (SqliteException ex)
         {
             throw DescribeInsertFailure(ex, e);
         }
+        finally
+        {
+            raw.sqlite3_reset(insert);
+        }
         EventCount++;
+    }
+
+    /// <summary>Binds a string as UTF-8 through one reused buffer (SQLite copies it).</summary>
+    private void BindText(int index, string value)
+    {
+        // An empty span reaches SQLite as a null pointer, which binds NULL rather than ''.
+        if (value.Length == 0)
+        {
+            raw.sqlite3_bind_text(_insert!, index, "");
+            return;
+        }
+        var maxBytes = Encoding.UTF8.GetMaxByteCount(value.Length);
+        if (maxBytes > _utf8.Length) _utf8 = new byte[Math.Max(maxBytes, _utf8.Length * 2)];
+        var length = Encoding.UTF8.GetBytes(value, _utf8);
+        raw.sqlite3_bind_text(_insert!, index, _utf8.AsSpan(0, length));
     }
 
     public long SecretCount { get; private set; }
@@ -207,7 +241,7 @@ public sealed class SqliteEventImport : IEventImport
     private void PublishNewStore()
     {
         // Closed first: Windows does not rename an open file.
-        _insert.Dispose();
+        _insert?.Dispose();
         _insertSecret?.Dispose();
         _connection.Dispose();
         try
@@ -238,7 +272,7 @@ public sealed class SqliteEventImport : IEventImport
 
     public void Dispose()
     {
-        _insert.Dispose();
+        _insert?.Dispose();
         _insertSecret?.Dispose();
         if (!_committed)
         {

@@ -1,0 +1,186 @@
+<#
+.SYNOPSIS
+Measures copies of reSolve-shaped stores against SQLite's own copy and prints a markdown table.
+
+.DESCRIPTION
+Generates stores of 10k, 100k and 1M events (once; kept in out/bench/data), then runs every scenario
+-Runs times, each run in its own pwsh under /usr/bin/time -v so its peak resident memory is its own,
+and reports the median time. The floor is SQLite's ATTACH + INSERT INTO ... SELECT into a new store with
+the same schema and pragmas, run by the same SQLite library; every scenario is also shown as a ratio to
+the floor of its size. The table goes to the console and to bench/results/latest.md.
+
+.EXAMPLE
+dotnet pwsh ./build.ps1 -Task Bench
+
+.EXAMPLE
+dotnet pwsh ./bench/Invoke-Benchmark.ps1 -ModulePath ./out/EventStoreTools/EventStoreTools.psd1 -Quick
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Mandatory)] [string] $ModulePath,
+    # 10k and 100k events only.
+    [switch] $Quick,
+    [ValidateRange(1, 99)] [int] $Runs = 3,
+    [string] $WorkDirectory = (Join-Path $PSScriptRoot '../out/bench'),
+    [string] $ResultFile = (Join-Path $PSScriptRoot 'results/latest.md')
+)
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+Set-StrictMode -Version 3.0
+
+$ModulePath = (Resolve-Path $ModulePath).Path
+$WorkDirectory = [IO.Path]::GetFullPath($WorkDirectory)
+$ResultFile = [IO.Path]::GetFullPath($ResultFile)
+$Sizes = if ($Quick) { 10000, 100000 } else { 10000, 100000, 1000000 }
+# The incremental import adds this many events (half already stored) to the largest store.
+$IncrementalCount = if ($Quick) { 10000 } else { 100000 }
+$Data = Join-Path $WorkDirectory 'data'
+$Scratch = Join-Path $WorkDirectory 'scratch'
+$Runner = Join-Path $PSScriptRoot 'Invoke-BenchmarkScenario.ps1'
+$TimeCommand = '/usr/bin/time'
+
+Import-Module $ModulePath
+. (Join-Path $PSScriptRoot 'BenchmarkSqlite.ps1')
+
+if (-not (Test-Path $TimeCommand)) {
+    throw "$TimeCommand is needed for peak memory per scenario: install it with 'apt-get install time'."
+}
+
+function Format-Count([long] $Count) {
+    if ($Count -eq 0) { '' } elseif ($Count % 1000000 -eq 0) { "$($Count / 1000000)M" } elseif ($Count % 1000 -eq 0) { "$($Count / 1000)k" } else { "$Count" }
+}
+
+function New-GeneratedStore([string] $Path, [long] $Count) {
+    if (Test-Path $Path) { return }
+    Write-Host "Generating $(Format-Count $Count) events into $Path"
+    $partial = "$Path.partial"
+    Remove-Item $partial -ErrorAction Ignore
+    @() | Import-EventStore $partial | Out-Null
+    Add-GeneratedEvents -Path $partial -Count $Count
+    Move-Item $partial $Path
+}
+
+function New-IncrementalStore([string] $Path, [string] $LargeStore, [long] $LargeCount, [long] $Count) {
+    if (Test-Path $Path) { return }
+    Write-Host "Generating the incremental input: $(Format-Count $Count) events, half of them in $LargeStore"
+    $partial = "$Path.partial"
+    Remove-Item $partial -ErrorAction Ignore
+    @() | Import-EventStore $partial | Out-Null
+    Add-IncrementalInput -Path $partial -LargeStore $LargeStore -LargeCount $LargeCount -Count $Count
+    Move-Item $partial $Path
+}
+
+function Reset-Scratch {
+    Remove-Item $Scratch -Recurse -Force -ErrorAction Ignore
+    New-Item -ItemType Directory -Path $Scratch | Out-Null
+}
+
+# One run in a fresh pwsh; returns the seconds the scenario took and the process's peak RSS in MB.
+function Invoke-ScenarioRun([string] $Scenario, [hashtable] $Arguments) {
+    $timeReport = Join-Path $WorkDirectory 'time.txt'
+    $argumentList = @('-v', '-o', $timeReport, [Environment]::ProcessPath, (Join-Path $PSHOME 'pwsh.dll'),
+        '-NoProfile', '-NonInteractive', '-File', $Runner, '-ModulePath', $ModulePath, '-Scenario', $Scenario)
+    foreach ($name in $Arguments.Keys) { $argumentList += "-$name", $Arguments[$name] }
+    $output = & $TimeCommand @argumentList
+    if ($LASTEXITCODE -ne 0) { throw "Scenario $Scenario failed (exit code $LASTEXITCODE): $($output -join "`n")" }
+    $seconds = [double]::Parse(@($output)[-1], [cultureinfo]::InvariantCulture)
+    $rssKb = (Select-String -Path $timeReport -Pattern 'Maximum resident set size \(kbytes\): (\d+)').Matches[0].Groups[1].Value
+    [pscustomobject]@{ Seconds = $seconds; PeakMB = [long]$rssKb / 1024 }
+}
+
+function Get-Median([double[]] $Values) {
+    $sorted = @($Values | Sort-Object)
+    $middle = [int][Math]::Floor($sorted.Count / 2)
+    if ($sorted.Count % 2) { $sorted[$middle] } else { ($sorted[$middle - 1] + $sorted[$middle]) / 2 }
+}
+
+# Runs a scenario $Runs times; $Prepare runs before each run (outside the measurement) to reset its target.
+function Measure-Scenario([string] $Name, [string] $Scenario, [long] $Events, [hashtable] $Arguments, [scriptblock] $Prepare, [long] $Bytes = 0) {
+    $results = for ($run = 1; $run -le $Runs; $run++) {
+        Reset-Scratch
+        if ($Prepare) { & $Prepare }
+        $result = Invoke-ScenarioRun $Scenario $Arguments
+        Write-Host ("  {0,-40} {1,6} run {2}: {3,8:N2} s, {4,5:N0} MB" -f $Name, (Format-Count $Events), $run, $result.Seconds, $result.PeakMB)
+        $result
+    }
+    $median = Get-Median $results.Seconds
+    [pscustomobject]@{
+        Scenario = $Name
+        Events = $Events
+        Seconds = $median
+        EventsPerSecond = if ($Events -gt 0 -and $median -gt 0) { $Events / $median } else { $null }
+        MBPerSecond = if ($Bytes -gt 0) { $Bytes / 1MB / $median } else { $null }
+        PeakMB = ($results.PeakMB | Measure-Object -Maximum).Maximum
+        Ratio = $null
+        Note = ''
+    }
+}
+
+New-Item -ItemType Directory -Path $Data -Force | Out-Null
+$stores = @{}
+foreach ($size in $Sizes) {
+    $stores[$size] = Join-Path $Data "events-$(Format-Count $size).db"
+    New-GeneratedStore $stores[$size] $size
+}
+$largest = $Sizes[-1]
+$incrementalInput = Join-Path $Data "incremental-$(Format-Count $IncrementalCount)-into-$(Format-Count $largest).db"
+New-IncrementalStore $incrementalInput $stores[$largest] $largest $IncrementalCount
+
+$target = Join-Path $Scratch 'target.db'
+$ndjson = Join-Path $Data 'export.ndjson'
+$rows = [Collections.Generic.List[object]]::new()
+$rows.Add((Measure-Scenario 'pwsh + module, idle (baseline memory)' 'Idle' 0 @{ Source = $stores[$Sizes[0]] } $null))
+foreach ($size in $Sizes) {
+    $source = $stores[$size]
+    Export-EventStore $source -OutFile $ndjson
+    $ndjsonBytes = (Get-Item $ndjson).Length
+    $floor = Measure-Scenario 'SQLite ATTACH + INSERT ... SELECT (floor)' 'Floor' $size @{ Source = $source; Target = $target } $null
+    $floor.Ratio = 1
+    $rows.Add($floor)
+    $sized = @(
+        Measure-Scenario 'SQLite INSERT ... SELECT ... ORDER BY (row by row)' 'FloorInReadOrder' $size @{ Source = $source; Target = $target } $null
+        Measure-Scenario 'Export-EventStore | Import-EventStore' 'Pipeline' $size @{ Source = $source; Target = $target } $null
+        Measure-Scenario 'Export-EventStore -OutFile (NDJSON)' 'ExportNdjson' $size @{ Source = $source; Ndjson = (Join-Path $Scratch 'out.ndjson') } $null $ndjsonBytes
+        Measure-Scenario 'Import-EventStore -InFile (NDJSON)' 'ImportNdjson' $size @{ Source = $source; Target = $target; Ndjson = $ndjson } $null $ndjsonBytes
+        Measure-Scenario 'Export-EventStore | Measure-Object' 'ExportMeasure' $size @{ Source = $source } $null
+    )
+    foreach ($row in $sized) {
+        $row.Ratio = $row.Seconds / $floor.Seconds
+        $rows.Add($row)
+    }
+}
+
+$incrementalName = "Import-EventStore -Incremental into $(Format-Count $largest)"
+if ((Get-Command Import-EventStore).Parameters.ContainsKey('Incremental')) {
+    $prepare = { Copy-Item $stores[$largest] $target }
+    $row = Measure-Scenario $incrementalName 'Incremental' $IncrementalCount @{ Source = $incrementalInput; Target = $target } $prepare
+    $row.Note = 'half of the events already stored'
+    $rows.Add($row)
+}
+else {
+    $rows.Add([pscustomobject]@{ Scenario = $incrementalName; Events = $IncrementalCount; Seconds = $null; EventsPerSecond = $null
+        MBPerSecond = $null; PeakMB = $null; Ratio = $null; Note = 'not available: Import-EventStore has no -Incremental yet' })
+}
+Remove-Item $Scratch -Recurse -Force -ErrorAction Ignore
+
+function Format-Cell($Value, [string] $Format) { if ($null -eq $Value) { '' } else { $Value.ToString($Format, [cultureinfo]::InvariantCulture) } }
+
+$command = 'dotnet pwsh ./build.ps1 -Task Bench' + $(if ($Quick) { ' # Invoke-Benchmark.ps1 -Quick' } else { '' })
+$table = @(
+    "Measured $((Get-Date).ToUniversalTime().ToString('yyyy-MM-dd HH:mm')) UTC with ``$command``: median of $Runs runs, each in its own pwsh",
+    "(times exclude pwsh start-up and Import-Module; peak RSS is the whole pwsh process, the highest of the runs)."
+    "SQLite $(Get-SqliteVersion) (Microsoft.Data.Sqlite of the module, for the cmdlets and the floor alike), $([Environment]::ProcessorCount) cores, $([Runtime.InteropServices.RuntimeInformation]::OSDescription), PowerShell $($PSVersionTable.PSVersion).",
+    '',
+    '| Scenario | Events | Median s | Events/s | MB/s | x floor | Peak RSS MB | Note |',
+    '|---|--:|--:|--:|--:|--:|--:|---|'
+    foreach ($row in $rows) {
+        '| {0} | {1} | {2} | {3} | {4} | {5} | {6} | {7} |' -f ($row.Scenario -replace '\|', '\|'), $(if ($row.Events) { Format-Count $row.Events } else { '' }),
+            (Format-Cell $row.Seconds 'N2'), (Format-Cell $row.EventsPerSecond 'N0'), (Format-Cell $row.MBPerSecond 'N0'),
+            (Format-Cell $row.Ratio 'N2'), (Format-Cell $row.PeakMB 'N0'), $row.Note
+    }
+)
+New-Item -ItemType Directory -Path (Split-Path $ResultFile) -Force | Out-Null
+$table | Set-Content $ResultFile
+Write-Host ''
+$table | Write-Host
+Write-Host "`nWritten to $ResultFile"

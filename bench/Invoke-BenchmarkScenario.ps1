@@ -1,0 +1,39 @@
+<#
+.SYNOPSIS
+Runs one benchmark scenario once, in its own pwsh, and prints the seconds it took as the last line.
+
+.DESCRIPTION
+Started by Invoke-Benchmark.ps1 under /usr/bin/time, so the peak memory it reports belongs to this
+scenario alone. Only the scenario itself is timed: pwsh start-up and Import-Module are not.
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Mandatory)] [string] $ModulePath,
+    [Parameter(Mandatory)]
+    [ValidateSet('Idle', 'Floor', 'FloorInReadOrder', 'Pipeline', 'ExportNdjson', 'ImportNdjson', 'ExportMeasure', 'Incremental')]
+    [string] $Scenario,
+    [Parameter(Mandatory)] [string] $Source,
+    [string] $Target,
+    [string] $Ndjson
+)
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+Set-StrictMode -Version 3.0
+Import-Module $ModulePath
+
+. (Join-Path $PSScriptRoot 'BenchmarkSqlite.ps1')
+
+$watch = [Diagnostics.Stopwatch]::StartNew()
+switch ($Scenario) {
+    'Idle' { }
+    'Floor' { Copy-EventsWithAttach -Source $Source -Target $Target }
+    'FloorInReadOrder' { Copy-EventsWithAttach -Source $Source -Target $Target -InReadOrder }
+    'Pipeline' { Export-EventStore $Source | Import-EventStore $Target | Out-Null }
+    'ExportNdjson' { Export-EventStore $Source -OutFile $Ndjson }
+    'ImportNdjson' { Import-EventStore $Target -InFile $Ndjson | Out-Null }
+    'ExportMeasure' { Export-EventStore $Source | Measure-Object | Out-Null }
+    # $Target is a copy of the large store; $Source holds the events to add, half of them already in $Target.
+    'Incremental' { Export-EventStore $Source | Import-EventStore $Target -Incremental | Out-Null }
+}
+$watch.Stop()
+$watch.Elapsed.TotalSeconds.ToString([cultureinfo]::InvariantCulture)
