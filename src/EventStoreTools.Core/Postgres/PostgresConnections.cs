@@ -7,7 +7,16 @@ internal static class PostgresConnections
 {
     public static NpgsqlConnection Open(string connectionString, string displayName)
     {
-        var connection = new NpgsqlConnection(connectionString);
+        NpgsqlConnection connection;
+        try
+        {
+            // The key of a duplicate is in the error detail, which Npgsql hides unless asked: our errors name it.
+            connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { IncludeErrorDetail = true }.ConnectionString);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new EventStoreException(EventStoreErrorKind.InvalidInput, $"The connection string is not valid: {ex.Message}", ex);
+        }
         try
         {
             connection.Open();
@@ -58,7 +67,7 @@ internal static class PostgresConnections
 
     public static EventStoreException Translate(NpgsqlException ex, string displayName, ResolveEvent? e = null)
     {
-        var message = ex is PostgresException pg && pg.Detail is { Length: > 0 } detail ? $"{ex.Message} {detail}" : ex.Message;
+        var message = ex is PostgresException pg ? $"{pg.MessageText}{(pg.Detail is { Length: > 0 } detail ? ". " + detail : "")}" : ex.Message;
         var kind = (ex as PostgresException)?.SqlState switch
         {
             // unique_violation
