@@ -91,7 +91,7 @@ Describe 'PostgreSQL stores' -Tag 'Postgres' {
         $indexes | Should -Be @('events-aggregateId', 'events-aggregateIdAndVersion', 'events-aggregateVersion', 'events-timestamp', 'events-type', 'events_pkey')
         $columns = Invoke-PostgresQuery $Pg "SELECT column_name || ' ' || data_type || ' ' || is_nullable FROM information_schema.columns WHERE table_schema = '$schema' AND table_name = 'events' ORDER BY ordinal_position" | ForEach-Object { $_[0] }
         $columns | Should -Be @('threadId bigint NO', 'threadCounter bigint NO', 'timestamp bigint NO', 'aggregateId character varying NO', 'aggregateVersion bigint NO', 'type character varying NO', 'payload jsonb YES', 'eventSize bigint NO')
-        # 'o''brien',12,'ÜBER','{"s":"it''s"}' is 37 bytes in UTF-8, plus reSolve's 66 reserved.
+        # 'o''brien',12,'ÜBER','{"s":"it''s"}' is 37 bytes in UTF-8 (Buffer.byteLength in Node 20), plus reSolve's 66 reserved.
         (Invoke-PostgresQuery $Pg "SELECT ""eventSize"" FROM ""$schema"".""events""")[0] | Should -Be (37 + 66)
     }
 
