@@ -47,20 +47,6 @@ function Stop-TestPostgres($Server) {
     Remove-Item $Server.Directory -Recurse -Force -ErrorAction Ignore
 }
 
-# Rows of a query as object arrays (the module ships Npgsql, so it is loaded already).
 function Invoke-PostgresQuery([string] $ConnectionString, [string] $Query) {
-    $connection = [Npgsql.NpgsqlConnection]::new($ConnectionString)
-    try {
-        $connection.Open()
-        $command = $connection.CreateCommand()
-        $command.CommandText = $Query
-        $reader = $command.ExecuteReader()
-        while ($reader.Read()) {
-            $row = [object[]]::new($reader.FieldCount)
-            [void]$reader.GetValues($row)
-            , $row
-        }
-        $reader.Dispose()
-    }
-    finally { $connection.Dispose() }
+    Invoke-DbQuery ([Npgsql.NpgsqlConnection]::new($ConnectionString)) $Query
 }

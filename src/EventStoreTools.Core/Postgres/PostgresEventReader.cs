@@ -65,23 +65,8 @@ public sealed class PostgresEventReader : IEventSource
     public IEnumerable<ResolveEvent> ReadEvents(EventFilter? filter = null, CancellationToken cancellation = default)
     {
         using var command = CreateQuery(filter ?? EventFilter.All);
-        NpgsqlDataReader reader;
-        try
-        {
-            reader = command.ExecuteReader();
-        }
-        catch (NpgsqlException ex)
-        {
-            throw PostgresConnections.Translate(ex, _displayName);
-        }
-        using (reader)
-        {
-            while (Next(reader))
-            {
-                cancellation.ThrowIfCancellationRequested();
-                yield return ReadEvent(reader);
-            }
-        }
+        foreach (var e in DbRows.Stream<NpgsqlDataReader, ResolveEvent>(command, ReadEvent, ex => PostgresConnections.Translate((NpgsqlException)ex, _displayName), cancellation))
+            yield return e;
     }
 
     /// <summary>The one query: reSolve's cursor vector condition, types, aggregate ids, time range, limit.</summary>
@@ -138,33 +123,13 @@ public sealed class PostgresEventReader : IEventSource
         return command;
     }
 
-    private bool Next(NpgsqlDataReader reader)
-    {
-        try
-        {
-            return reader.Read();
-        }
-        catch (NpgsqlException ex)
-        {
-            throw PostgresConnections.Translate(ex, _displayName);
-        }
-    }
-
     /// <summary>
     /// PostgreSQL gives JSONB as its own text (spaces after ':' and ',', its number forms); reSolve's pg driver
     /// parses it and JSON.stringify writes it again, which the canonicalizer does the same way. The key order
     /// is JSONB's (shorter keys first, then bytewise), not the order the event was written with.
     /// </summary>
-    private static ResolveEvent ReadEvent(NpgsqlDataReader reader) => new()
-    {
-        ThreadId = (int)reader.GetInt64(0),
-        ThreadCounter = reader.GetInt64(1),
-        Timestamp = reader.GetInt64(2),
-        AggregateId = reader.GetString(3),
-        AggregateVersion = reader.GetInt64(4),
-        Type = reader.GetString(5),
-        PayloadJson = reader.IsDBNull(6) ? "null" : JsJson.Canonicalize(reader.GetString(6)),
-    };
+    private static ResolveEvent ReadEvent(NpgsqlDataReader reader) =>
+        DbRows.ReadEvent(reader, reader.IsDBNull(6) ? "null" : JsJson.Canonicalize(reader.GetString(6)));
 
     public void Dispose()
     {
