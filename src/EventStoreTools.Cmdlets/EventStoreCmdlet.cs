@@ -25,6 +25,9 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
     /// <summary>The SQLite store at a resolved provider path.</summary>
     internal static IEventStore StoreAt(string providerPath) => new SqliteEventStore(providerPath);
 
+    /// <summary>The PostgreSQL store of a connection string and schema.</summary>
+    internal static IEventStore PostgresStore(string connectionString, string schema) => new PostgresEventStore(connectionString, schema);
+
     /// <summary>
     /// A PostgreSQL store instead of a SQLite file: an Npgsql connection string, with <see cref="Schema"/>.
     /// Declared here, not in each cmdlet, so every cmdlet takes either engine and none branches on it.
@@ -48,8 +51,8 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
         var hasPath = !string.IsNullOrEmpty(StorePath);
         string? problem = (hasPath, ConnectionString is not null, Schema is not null) switch
         {
-            (true, true, _) => "Give either -Path (a SQLite store) or -ConnectionString (a PostgreSQL store), not both.",
-            (false, false, _) => "Give the store: -Path for a SQLite file, or -ConnectionString and -Schema for PostgreSQL.",
+            (true, true, _) => "Give either a store path (SQLite) or -ConnectionString (PostgreSQL), not both.",
+            (false, false, _) => "Give the store: a path for a SQLite file, or -ConnectionString and -Schema for PostgreSQL.",
             (false, true, false) => "-ConnectionString needs -Schema: the PostgreSQL schema that holds the store (reSolve's databaseName).",
             (true, false, true) => "-Schema applies only to a PostgreSQL store given with -ConnectionString.",
             _ => null,
@@ -58,7 +61,7 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
             ThrowTerminatingError(new ErrorRecord(new ArgumentException(problem), ErrorIdPrefix + "StoreNotSpecified", ErrorCategory.InvalidArgument, null));
         try
         {
-            return hasPath ? OpenStore(StorePath) : new PostgresEventStore(ConnectionString!, Schema!);
+            return hasPath ? OpenStore(StorePath) : PostgresStore(ConnectionString!, Schema!);
         }
         catch (EventStoreException ex)
         {

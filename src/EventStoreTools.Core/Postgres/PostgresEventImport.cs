@@ -89,10 +89,21 @@ public sealed class PostgresEventImport : IEventImport
                 _rebuildIndexes = true;
             }
         }
-        _copy = _connection.BeginBinaryImport($"""
-            COPY {_schema.Events}("threadId", "threadCounter", "timestamp", "aggregateId", "aggregateVersion", "type", "payload", "eventSize")
-            FROM STDIN (FORMAT BINARY)
-            """);
+    }
+
+    /// <summary>The COPY of events, begun at the first event (and again after secrets, which need the connection).</summary>
+    private NpgsqlBinaryImporter Copy => _copy ??= _connection.BeginBinaryImport($"""
+        COPY {_schema.Events}("threadId", "threadCounter", "timestamp", "aggregateId", "aggregateVersion", "type", "payload", "eventSize")
+        FROM STDIN (FORMAT BINARY)
+        """);
+
+    /// <summary>Sends the rows of the COPY in progress; its constraint and JSON errors surface here.</summary>
+    private void EndCopy()
+    {
+        if (_copy is null) return;
+        _copy.Complete();
+        _copy.Dispose();
+        _copy = null;
     }
 
     private void CreateEventStore()
@@ -114,15 +125,16 @@ public sealed class PostgresEventImport : IEventImport
         EventValidation.RequireStorable(e);
         try
         {
-            _copy!.StartRow();
-            _copy.Write((long)e.ThreadId, NpgsqlDbType.Bigint);
-            _copy.Write(e.ThreadCounter, NpgsqlDbType.Bigint);
-            _copy.Write(e.Timestamp, NpgsqlDbType.Bigint);
-            _copy.Write(e.AggregateId, NpgsqlDbType.Varchar);
-            _copy.Write(e.AggregateVersion, NpgsqlDbType.Bigint);
-            _copy.Write(e.Type, NpgsqlDbType.Varchar);
-            _copy.Write(e.PayloadJson, NpgsqlDbType.Jsonb);
-            _copy.Write(EventSize(e), NpgsqlDbType.Bigint);
+            var copy = Copy;
+            copy.StartRow();
+            copy.Write((long)e.ThreadId, NpgsqlDbType.Bigint);
+            copy.Write(e.ThreadCounter, NpgsqlDbType.Bigint);
+            copy.Write(e.Timestamp, NpgsqlDbType.Bigint);
+            copy.Write(e.AggregateId, NpgsqlDbType.Varchar);
+            copy.Write(e.AggregateVersion, NpgsqlDbType.Bigint);
+            copy.Write(e.Type, NpgsqlDbType.Varchar);
+            copy.Write(e.PayloadJson, NpgsqlDbType.Jsonb);
+            copy.Write(EventSize(e), NpgsqlDbType.Bigint);
         }
         catch (NpgsqlException ex)
         {
@@ -147,13 +159,58 @@ public sealed class PostgresEventImport : IEventImport
         static string Quote(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
     }
 
+    public long SecretCount { get; private set; }
+
+    public void DropSecrets()
+    {
+        Run(() =>
+        {
+            EndCopy();
+            PostgresConnections.Execute(_connection, $"""DELETE FROM {_schema.Quoted}."secrets" """);
+        });
+    }
+
+    /// <summary>Inserts a secret keeping its idx, as the restore of a backup needs, in the events' transaction.</summary>
+    public void AddSecret(ResolveSecret secret)
+    {
+        Run(() =>
+        {
+            EndCopy();
+            using var command = new NpgsqlCommand($"""INSERT INTO {_schema.Quoted}."secrets"("idx", "id", "secret") VALUES (@idx, @id, @secret)""", _connection);
+            command.Parameters.AddWithValue("idx", secret.Idx);
+            command.Parameters.AddWithValue("id", secret.Id);
+            command.Parameters.AddWithValue("secret", NpgsqlDbType.Text, (object?)secret.Secret ?? DBNull.Value);
+            try
+            {
+                command.ExecuteNonQuery();
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                throw new EventStoreException(EventStoreErrorKind.DuplicateSecret,
+                    $"A secret with id '{secret.Id}' or idx {secret.Idx} is already in the store or earlier in the input.", ex) { Event = secret };
+            }
+        });
+        SecretCount++;
+    }
+
+    private void Run(Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (NpgsqlException ex)
+        {
+            throw PostgresConnections.Translate(ex, _displayName);
+        }
+    }
+
     public void Commit()
     {
         try
         {
-            _copy!.Complete();
-            _copy.Dispose();
-            _copy = null;
+            EndCopy();
+            if (SecretCount > 0) PostgresConnections.Execute(_connection, _schema.MoveSecretsSequenceForward);
             if (_rebuildIndexes)
             {
                 foreach (var (_, sql) in _schema.EventIndexes) PostgresConnections.Execute(_connection, sql);

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using EventStoreTools.Core.Json;
 using Npgsql;
 using NpgsqlTypes;
@@ -6,13 +7,15 @@ namespace EventStoreTools.Core.Postgres;
 
 /// <summary>
 /// Streams the events of an eventstore-postgresql store in reSolve's read order (timestamp, threadCounter,
-/// threadId) with one ordered query; the filter is part of that query. Count and read share one read-only
-/// repeatable-read transaction, so they see the same snapshot while other sessions write.
+/// threadId) with one ordered query; the filter is part of that query. Everything read through one source
+/// shares one read-only repeatable-read transaction, so counts, description and events agree while other
+/// sessions write.
 /// </summary>
-public sealed class PostgresEventReader : IEventSource
+public sealed partial class PostgresEventReader : IEventSource
 {
     private const string Columns = """ "threadId", "threadCounter", "timestamp", "aggregateId", "aggregateVersion", "type", "payload" """;
     private const string ReadOrder = """ ORDER BY "timestamp" ASC, "threadCounter" ASC, "threadId" ASC""";
+    private const string KeyOrder = """ ORDER BY "threadId" ASC, "threadCounter" ASC""";
 
     private readonly NpgsqlConnection _connection;
     private readonly NpgsqlTransaction _transaction;
@@ -50,11 +53,84 @@ public sealed class PostgresEventReader : IEventSource
         }
     }
 
-    public long CountEvents()
+    public long CountEvents() => Scalar<long>($"SELECT count(*) FROM {_schema.Events}");
+
+    public IEnumerable<ResolveEvent> ReadEvents(EventFilter? filter = null, CancellationToken cancellation = default) =>
+        Stream(CreateQuery(filter ?? EventFilter.All), ReadEvent, cancellation);
+
+    public IEnumerable<ResolveEvent> ReadEventsByKey(CancellationToken cancellation = default) =>
+        Stream(new NpgsqlCommand($"SELECT{Columns}FROM {_schema.Events}{KeyOrder}", _connection), ReadEvent, cancellation);
+
+    public IEnumerable<ResolveSecret> ReadSecrets(CancellationToken cancellation = default)
+    {
+        if (!TableExists("secrets")) return [];
+        var command = new NpgsqlCommand($"""SELECT "secret", "id", "idx" FROM {_schema.Quoted}."secrets" WHERE "secret" IS NOT NULL ORDER BY "idx" ASC""", _connection);
+        return Stream(command, reader => new ResolveSecret(reader.GetString(0), reader.GetString(1), reader.GetInt64(2)), cancellation);
+    }
+
+    public IReadOnlyList<string> ListValues(EventField field, string prefix, int limit)
+    {
+        var column = field == EventField.Type ? "type" : "aggregateId";
+        // ILIKE: case-insensitive, as PowerShell's completion is (and as SQLite's LIKE is for ASCII).
+        var command = new NpgsqlCommand($"""SELECT DISTINCT "{column}" FROM {_schema.Events} WHERE "{column}" ILIKE @prefix ESCAPE '\' ORDER BY 1 LIMIT @limit""", _connection);
+        command.Parameters.AddWithValue("prefix", WildcardPattern.PrefixToLike(prefix));
+        command.Parameters.AddWithValue("limit", limit);
+        return Stream(command, reader => reader.GetString(0), CancellationToken.None).ToList();
+    }
+
+    public EventStoreDescription Describe()
+    {
+        var hasSecrets = TableExists("secrets");
+        return new EventStoreDescription
+        {
+            Store = _displayName,
+            EventCount = CountEvents(),
+            SecretCount = hasSecrets ? Scalar<long>($"""SELECT count("secret") FROM {_schema.Quoted}."secrets" """) : 0,
+            DeletedSecretCount = hasSecrets ? Scalar<long>($"""SELECT count(*) - count("secret") FROM {_schema.Quoted}."secrets" """) : 0,
+            FirstTimestamp = Scalar<long?>($"""SELECT min("timestamp") FROM {_schema.Events}"""),
+            LastTimestamp = Scalar<long?>($"""SELECT max("timestamp") FROM {_schema.Events}"""),
+            IsFrozen = TableExists("events-freeze"),
+            IncrementalImportId = ReadIncrementalImportId(),
+            LatestCursor = ReadLatestCursor(),
+        };
+    }
+
+    /// <summary>reSolve keeps the id of an open incremental import in a comment on its table (spec 6.3).</summary>
+    private string? ReadIncrementalImportId()
+    {
+        if (!TableExists("events-incremental-import")) return null;
+        var comment = Scalar<string?>($"SELECT obj_description(to_regclass('{_schema.Quoted}.\"events-incremental-import\"'), 'pg_class')");
+        var match = IncrementalImportIdPattern().Match(comment ?? "");
+        return match.Success ? match.Groups[1].Value.Replace("''", "'", StringComparison.Ordinal) : "";
+    }
+
+    /// <summary>reSolve's PostgreSQL describe({calculateCursor}) gives the threads table: each thread's next counter.</summary>
+    private ResolveCursor ReadLatestCursor()
+    {
+        var cursor = ResolveCursor.Start;
+        if (!TableExists("events-threads")) return cursor;
+        var command = new NpgsqlCommand($"""SELECT "threadId", "threadCounter" FROM {_schema.Threads} WHERE "threadCounter" > 0""", _connection);
+        foreach (var (thread, next) in Stream(command, reader => (reader.GetInt64(0), reader.GetInt64(1)), CancellationToken.None))
+            cursor.Advance(new ResolveEvent { ThreadId = (int)thread, ThreadCounter = next - 1 });
+        return cursor;
+    }
+
+    [GeneratedRegex(@"RESOLVE INCREMENTAL-IMPORT '((?:[^']|'')*)'")]
+    private static partial Regex IncrementalImportIdPattern();
+
+    private bool TableExists(string table)
+    {
+        using var command = new NpgsqlCommand("SELECT to_regclass(@table) IS NOT NULL", _connection);
+        command.Parameters.AddWithValue("table", $"{_schema.Quoted}.{PostgresSchema.QuoteIdentifier(table)}");
+        return (bool)command.ExecuteScalar()!;
+    }
+
+    private T Scalar<T>(string sql)
     {
         try
         {
-            return (long)PostgresConnections.Scalar(_connection, $"SELECT count(*) FROM {_schema.Events}")!;
+            var value = PostgresConnections.Scalar(_connection, sql);
+            return value is DBNull or null ? default! : (T)value;
         }
         catch (NpgsqlException ex)
         {
@@ -62,12 +138,8 @@ public sealed class PostgresEventReader : IEventSource
         }
     }
 
-    public IEnumerable<ResolveEvent> ReadEvents(EventFilter? filter = null, CancellationToken cancellation = default)
-    {
-        using var command = CreateQuery(filter ?? EventFilter.All);
-        foreach (var e in DbRows.Stream<NpgsqlDataReader, ResolveEvent>(command, ReadEvent, ex => PostgresConnections.Translate((NpgsqlException)ex, _displayName), cancellation))
-            yield return e;
-    }
+    private IEnumerable<T> Stream<T>(NpgsqlCommand command, Func<NpgsqlDataReader, T> read, CancellationToken cancellation) =>
+        DbRows.Stream(command, read, ex => PostgresConnections.Translate((NpgsqlException)ex, _displayName), cancellation);
 
     /// <summary>The one query: reSolve's cursor vector condition, types, aggregate ids, time range, limit.</summary>
     internal NpgsqlCommand CreateQuery(EventFilter filter)
@@ -85,19 +157,9 @@ public sealed class PostgresEventReader : IEventSource
             command.Parameters.Add(new NpgsqlParameter("counters", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = counters.ToArray() });
         }
         if (filter.EventTypes is { } types)
-        {
-            conditions.Add("""
-                "type" = ANY(@types)
-                """);
-            command.Parameters.Add(new NpgsqlParameter("types", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = types.ToArray() });
-        }
+            conditions.Add(ValueCondition(command, "type", "type", types));
         if (filter.AggregateIds is { } aggregateIds)
-        {
-            conditions.Add("""
-                "aggregateId" = ANY(@aggregateIds)
-                """);
-            command.Parameters.Add(new NpgsqlParameter("aggregateIds", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = aggregateIds.ToArray() });
-        }
+            conditions.Add(ValueCondition(command, "aggregateId", "aggregate", aggregateIds));
         if (filter.Since is { } since)
         {
             conditions.Add("""
@@ -121,6 +183,25 @@ public sealed class PostgresEventReader : IEventSource
         }
         command.CommandText = $"SELECT{Columns}FROM {_schema.Events}{where}{ReadOrder}{limit}";
         return command;
+    }
+
+    /// <summary>Exact values as one = ANY(array) (index-friendly), wildcard patterns as LIKE (case-sensitive in PostgreSQL).</summary>
+    private static string ValueCondition(NpgsqlCommand command, string column, string parameterPrefix, IReadOnlyList<string> values)
+    {
+        var exact = values.Where(v => !WildcardPattern.HasWildcards(v)).ToArray();
+        var alternatives = new List<string>();
+        if (exact.Length > 0 || values.Count == 0)
+        {
+            alternatives.Add($"\"{column}\" = ANY(@{parameterPrefix})");
+            command.Parameters.Add(new NpgsqlParameter(parameterPrefix, NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = exact });
+        }
+        var patterns = values.Where(WildcardPattern.HasWildcards).ToArray();
+        for (var i = 0; i < patterns.Length; i++)
+        {
+            alternatives.Add($"\"{column}\" LIKE @{parameterPrefix}{i} ESCAPE '\\'");
+            command.Parameters.AddWithValue($"{parameterPrefix}{i}", WildcardPattern.ToLike(patterns[i]));
+        }
+        return alternatives.Count == 1 ? alternatives[0] : $"({string.Join(" OR ", alternatives)})";
     }
 
     /// <summary>

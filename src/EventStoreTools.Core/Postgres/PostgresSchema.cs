@@ -120,6 +120,15 @@ internal sealed class PostgresSchema
         EventIndexes.Select(index => $"DROP INDEX IF EXISTS {Quoted}.{QuoteIdentifier(index.Name)}");
 
     /// <summary>
+    /// After secrets were inserted with their own idx: the BIGSERIAL's next value follows the largest, so that
+    /// reSolve's setSecret does not collide with them.
+    /// </summary>
+    public string MoveSecretsSequenceForward => $"""
+        SELECT setval(pg_get_serial_sequence('{Quoted.Replace("'", "''", StringComparison.Ordinal)}."secrets"', 'idx'),
+          GREATEST((SELECT max("idx") FROM {Quoted}."secrets"), 1), (SELECT max("idx") FROM {Quoted}."secrets") IS NOT NULL)
+        """;
+
+    /// <summary>
     /// Moves every thread's next counter past the stored events, never back (reSolve's injectEvents:
     /// GREATEST(current, max + 1)).
     /// </summary>
