@@ -196,4 +196,60 @@ Describe 'PostgreSQL stores' -Tag 'Postgres' {
         $LASTEXITCODE | Should -Be 0
         "$output".Trim() | Should -Be '600'
     }
+
+    It 'backs up a store with its secrets to a folder and restores it into PostgreSQL and back' {
+        $store = Copy-Fixture 'resolve-lite-600.db' 'withsecrets.db'
+        Invoke-SqliteQuery $store "INSERT INTO secrets(idx, id, secret) VALUES (0, 'user-1', 'key one'), (1, 'user-2', NULL), (7, 'user-3', 'k""ü')" | Out-Null
+        $backup = New-TestPath 'backup'
+        Export-EventStore $store -Directory $backup -IncludeSecrets
+        $schema = New-TestSchema
+        $result = Import-EventStore -ConnectionString $Pg -Schema $schema -Directory $backup
+        ($result.ImportedCount, $result.ImportedSecretCount) | Should -Be @(600, 2)
+        Invoke-PostgresQuery $Pg "SELECT ""idx"", ""id"", ""secret"" FROM ""$schema"".""secrets"" ORDER BY 1" | ForEach-Object { $_ -join '|' } |
+            Should -Be @('0|user-1|key one', '7|user-3|k"ü')
+
+        $again = New-TestPath 'again'
+        Export-EventStore -ConnectionString $Pg -Schema $schema -Directory $again -IncludeSecrets
+        Get-Content (Join-Path $again 'secrets.db') | Should -Be (Get-Content (Join-Path $backup 'secrets.db'))
+        $restored = New-TestPath 'restored.db'
+        Import-EventStore $restored -Directory $again | Out-Null
+        Assert-SameEvents (Export-EventStore $restored) (Export-EventStore $store)
+    }
+
+    It 'describes a PostgreSQL store with Get-EventStore, its cursor from events-threads' {
+        $schema = New-TestSchema
+        Export-EventStore (Copy-Fixture 'resolve-lite-600.db') | Import-EventStore -ConnectionString $Pg -Schema $schema | Out-Null
+        $description = Get-EventStore -ConnectionString $Pg -Schema $schema
+        $description.EventCount | Should -Be 600
+        $description.IsFrozen | Should -BeFalse
+        $expected = [long[]]::new(256)
+        Invoke-PostgresQuery $Pg "SELECT ""threadId"", ""threadCounter"" FROM ""$schema"".""events-threads""" | ForEach-Object { $expected[$_[0]] = $_[1] }
+        $description.LatestCursor.Counters | Should -Be $expected
+        Export-EventStore -ConnectionString $Pg -Schema $schema -Cursor $description.LatestCursor.ToString() | Should -BeNullOrEmpty
+    }
+
+    It 'filters a PostgreSQL export in SQL: types with wildcards, time range, first' {
+        $source = Copy-Fixture 'resolve-lite-600.db'
+        $schema = New-TestSchema
+        Export-EventStore $source | Import-EventStore -ConnectionString $Pg -Schema $schema | Out-Null
+        $all = Export-EventStore $source
+        $type = $all[0].Type
+        $pattern = $type.Substring(0, 3) + '*'
+        $since = $all[100].Timestamp
+        $until = $all[400].Timestamp
+        $expected = $all | Where-Object { $_.Type -clike $pattern -and $_.Timestamp -ge $since -and $_.Timestamp -le $until } | Select-Object -First 50
+        $actual = Export-EventStore -ConnectionString $Pg -Schema $schema -EventType $pattern -Since $since -Until $until -First 50
+        $actual.Count | Should -BeGreaterThan 0
+        ($actual | ForEach-Object { "$($_.ThreadId):$($_.ThreadCounter)" }) | Should -Be ($expected | ForEach-Object { "$($_.ThreadId):$($_.ThreadCounter)" })
+    }
+
+    It 'compares a PostgreSQL store with its SQLite copy' {
+        $schema = New-TestSchema
+        Export-EventStore (Copy-Fixture 'resolve-lite-600.db') | Import-EventStore -ConnectionString $Pg -Schema $schema | Out-Null
+        $copy = New-TestPath 'copy.db'
+        Export-EventStore -ConnectionString $Pg -Schema $schema | Import-EventStore $copy | Out-Null
+        (Compare-EventStore -ConnectionString $Pg -Schema $schema -DifferencePath $copy -Summary).Identical | Should -BeTrue
+        Invoke-SqliteQuery $copy 'DELETE FROM events WHERE rowid = 1' | Out-Null
+        (Compare-EventStore -ConnectionString $Pg -Schema $schema -DifferencePath $copy).Change | Should -Be 'Missing'
+    }
 }
