@@ -252,4 +252,11 @@ Describe 'PostgreSQL stores' -Tag 'Postgres' {
         Invoke-SqliteQuery $copy 'DELETE FROM events WHERE rowid = 1' | Out-Null
         (Compare-EventStore -ConnectionString $Pg -Schema $schema -DifferencePath $copy).Change | Should -Be 'Missing'
     }
+
+    It 'stops a streaming export early (Select-Object -First cancels the query) without an error' {
+        $schema = New-TestSchema
+        Export-EventStore (Copy-Fixture 'resolve-lite-600.db') | Import-EventStore -ConnectionString $Pg -Schema $schema | Out-Null
+        (Export-EventStore -ConnectionString $Pg -Schema $schema | Select-Object -First 2).Count | Should -Be 2
+        (Export-EventStore -ConnectionString $Pg -Schema $schema | Measure-Object).Count | Should -Be 600
+    }
 }

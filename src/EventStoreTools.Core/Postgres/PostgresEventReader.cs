@@ -138,8 +138,36 @@ public sealed partial class PostgresEventReader : IEventSource
         }
     }
 
-    private IEnumerable<T> Stream<T>(NpgsqlCommand command, Func<NpgsqlDataReader, T> read, CancellationToken cancellation) =>
-        DbRows.Stream(command, read, ex => PostgresConnections.Translate((NpgsqlException)ex, _displayName), cancellation);
+    /// <summary>
+    /// Streams the rows of a command. A reader left early (Select-Object -First, Ctrl+C) would otherwise
+    /// read every remaining row off the socket when disposed; the query is cancelled on the server instead.
+    /// </summary>
+    private IEnumerable<T> Stream<T>(NpgsqlCommand command, Func<NpgsqlDataReader, T> read, CancellationToken cancellation)
+    {
+        using var rows = DbRows.Stream(command, read, ex => PostgresConnections.Translate((NpgsqlException)ex, _displayName), cancellation).GetEnumerator();
+        var completed = false;
+        try
+        {
+            while (rows.MoveNext()) yield return rows.Current;
+            completed = true;
+        }
+        finally
+        {
+            if (!completed) CancelQuietly(command);
+        }
+    }
+
+    private static void CancelQuietly(NpgsqlCommand command)
+    {
+        try
+        {
+            command.Cancel();
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
+        {
+            // Nothing was running any more: the reader's dispose has nothing to drain.
+        }
+    }
 
     /// <summary>The one query: reSolve's cursor vector condition, types, aggregate ids, time range, limit.</summary>
     internal NpgsqlCommand CreateQuery(EventFilter filter)
