@@ -55,6 +55,17 @@ internal static class PostgresConnections
         return (bool)command.ExecuteScalar()!;
     }
 
+    /// <summary>
+    /// Takes the schema's write lock until the transaction ends: a second import into the same schema waits
+    /// here, then sees the first one's events, rather than interleaving with it.
+    /// </summary>
+    public static void LockImports(NpgsqlConnection connection, PostgresSchema schema)
+    {
+        using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext('EventStoreTools import ' || @schema))", connection);
+        command.Parameters.AddWithValue("schema", schema.Name);
+        command.ExecuteNonQuery();
+    }
+
     /// <summary>Fails clearly unless the schema holds reSolve's events table.</summary>
     public static void RequireEventsTable(NpgsqlConnection connection, PostgresSchema schema, string displayName)
     {

@@ -16,7 +16,7 @@ namespace EventStoreTools.Core.Postgres;
 public sealed class PostgresEventImport : IEventImport
 {
     /// <summary>reSolve's RESERVED_EVENT_SIZE: "3 reserved BIGINT fields with commas".</summary>
-    private const int ReservedEventSize = 66;
+    internal const int ReservedEventSize = 66;
 
     private readonly NpgsqlConnection _connection;
     private readonly NpgsqlTransaction _transaction;
@@ -59,13 +59,7 @@ public sealed class PostgresEventImport : IEventImport
 
     private void Prepare(ImportMode mode)
     {
-        // A second import into the same schema waits here until this one ends, then sees its events and
-        // refuses, rather than interleaving with it.
-        using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext('EventStoreTools import ' || @schema))", _connection))
-        {
-            lockCommand.Parameters.AddWithValue("schema", _schema.Name);
-            lockCommand.ExecuteNonQuery();
-        }
+        PostgresConnections.LockImports(_connection, _schema);
         if (!PostgresConnections.EventsTableExists(_connection, _schema))
         {
             PostgresConnections.Execute(_connection, $"CREATE SCHEMA IF NOT EXISTS {_schema.Quoted}");
@@ -147,17 +141,11 @@ public sealed class PostgresEventImport : IEventImport
     /// reSolve's eventSize: the UTF-8 length of the SQL fragment its injectEvents inlines
     /// (<c>'aggregateId',version,'type','payload'</c>, quotes doubled) plus <see cref="ReservedEventSize"/>.
     /// </summary>
-    internal static long EventSize(ResolveEvent e)
-    {
-        var fragment = new StringBuilder()
-            .Append(Quote(e.AggregateId)).Append(',')
-            .Append(e.AggregateVersion.ToString(CultureInfo.InvariantCulture)).Append(',')
-            .Append(Quote(e.Type)).Append(',')
-            .Append(Quote(e.PayloadJson));
-        return Encoding.UTF8.GetByteCount(fragment.ToString()) + ReservedEventSize;
+    internal static long EventSize(ResolveEvent e) =>
+        ReservedEventSize + Encoding.UTF8.GetByteCount($"{Quote(e.AggregateId)},{e.AggregateVersion.ToString(CultureInfo.InvariantCulture)},{Quote(e.Type)},{Quote(e.PayloadJson)}");
 
-        static string Quote(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
-    }
+    /// <summary>reSolve's escape(): a string literal with single quotes doubled.</summary>
+    internal static string Quote(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
 
     public long SecretCount { get; private set; }
 
