@@ -259,4 +259,17 @@ Describe 'PostgreSQL stores' -Tag 'Postgres' {
         (Export-EventStore -ConnectionString $Pg -Schema $schema | Select-Object -First 2).Count | Should -Be 2
         (Export-EventStore -ConnectionString $Pg -Schema $schema | Measure-Object).Count | Should -Be 600
     }
+
+    It 'completes event types and aggregate ids from a PostgreSQL store' {
+        $schema = New-TestSchema
+        @(
+            New-TestEvent -Thread 0 -Aggregate 'order-1' -Type 'ITEM_ADDED'
+            New-TestEvent -Thread 1 -Aggregate 'order-2' -Type 'ITEM_REMOVED'
+            New-TestEvent -Thread 2 -Aggregate 'user-1' -Type 'USER_CREATED'
+        ) | Import-EventStore -ConnectionString $Pg -Schema $schema | Out-Null
+        $line = "Export-EventStore -ConnectionString '$Pg' -Schema $schema -EventType it"
+        (TabExpansion2 $line $line.Length).CompletionMatches.CompletionText | Should -Be @('ITEM_ADDED', 'ITEM_REMOVED')
+        $line = "Export-EventStore -ConnectionString '$Pg' -Schema $schema -AggregateId order"
+        (TabExpansion2 $line $line.Length).CompletionMatches.CompletionText | Should -Be @('order-1', 'order-2')
+    }
 }
