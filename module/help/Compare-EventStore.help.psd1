@@ -11,6 +11,8 @@ It writes one object per differing event:
 Nothing is written when the stores hold the same events. With -Summary it writes one object with the counts instead (and Identical).
 '@
     Parameters  = @{
+        ConnectionString = 'A PostgreSQL reference store (reSolve''s eventstore-postgresql) instead of -ReferencePath: an Npgsql connection string, with -Schema; give the other store with -DifferencePath. Payloads are compared as text, and PostgreSQL returns them in JSONB key order.'
+        Schema      = 'With -ConnectionString: the schema that holds the reference store (reSolve''s databaseName option).'
         ReferencePath  = 'The store to compare against (for example the source of a copy).'
         DifferencePath = 'The store compared with it (for example the copy or the restored backup).'
         Summary        = 'Write one summary object (counts of events read, equal, missing, extra and changed, and Identical) instead of each difference.'

@@ -1,7 +1,7 @@
 @{
     Synopsis    = 'Exports the events of a reSolve event store, as objects, as reSolve''s NDJSON export or as a backup folder with secrets; filtered and resumable.'
     Description = @'
-Export-EventStore reads every event of a reSolve eventstore-lite SQLite store in reSolve's read order (timestamp, threadCounter, threadId) with one ordered, streaming query, and writes one typed event object at a time to the pipeline. Memory stays flat however large the store is.
+Export-EventStore reads every event of a reSolve eventstore-lite SQLite store (-Path) or eventstore-postgresql schema (-ConnectionString and -Schema) in reSolve's read order (timestamp, threadCounter, threadId) with one ordered, streaming query, and writes one typed event object at a time to the pipeline. Memory stays flat however large the store is.
 
 With -OutFile it writes the NDJSON that reSolve's exportEvents() writes, byte for byte: one JSON.stringify(event) per line, keys in the order threadCounter, threadId, type, timestamp, aggregateId, aggregateVersion, payload. The file is written beside the target and renamed at the end, so a failed export never leaves a truncated file.
 
@@ -14,7 +14,9 @@ Filters run in the store's query, not in PowerShell: -EventType and -AggregateId
 The store is only read: it is not frozen (reSolve freezes it and may leave it frozen after an error), and a concurrent writer waits until the export's consistent snapshot has been read.
 '@
     Parameters  = @{
-        Path      = 'The SQLite store file to export. Relative paths, ~ and PSDrives work.'
+        Path      = 'The SQLite store file to export. Relative paths, ~ and PSDrives work. Give -Path or -ConnectionString.'
+        ConnectionString = 'A PostgreSQL store (reSolve''s eventstore-postgresql) instead of a SQLite file: an Npgsql connection string such as ''Host=127.0.0.1;Port=5432;Username=app;Password=...;Database=app''. Use with -Schema.'
+        Schema    = 'With -ConnectionString: the schema that holds the store (reSolve''s databaseName option).'
         OutFile   = 'Write reSolve''s NDJSON export to this file instead of writing objects to the pipeline. An existing file is replaced (see -NoClobber).'
         NoClobber = 'With -OutFile or -Directory: fail instead of replacing an existing file.'
         Directory = 'Write reSolve''s backup layout into this folder (created when missing): events.db and secrets.db, both NDJSON.'
@@ -53,6 +55,10 @@ Export-EventStore ./app.db -OutFile ./part2.ndjson -Cursor $cursor -CursorVariab
         @{
             Code    = 'Export-EventStore ./app.db -Directory ./backup -IncludeSecrets'
             Remarks = 'A whole-store backup in reSolve''s layout: ./backup/events.db and ./backup/secrets.db. Restore it with Import-EventStore ./restored.db -Directory ./backup.'
+        }
+        @{
+            Code    = 'Export-EventStore -ConnectionString ''Host=127.0.0.1;Port=5432;Username=app;Database=app'' -Schema app -OutFile ./events.db'
+            Remarks = 'Writes the NDJSON reSolve''s eventstore-postgresql export writes: payload keys in JSONB order (shorter keys first), as reSolve reads them back from PostgreSQL.'
         }
     )
     Links       = @('Import-EventStore', 'Get-EventStore', 'Compare-EventStore')

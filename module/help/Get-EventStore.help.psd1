@@ -12,6 +12,8 @@ Get-EventStore opens a reSolve eventstore-lite SQLite store read-only and writes
 Paths come as arguments or from the pipeline (Get-ChildItem *.db | Get-EventStore); a file that is not a store is reported as an error and the next one is read.
 '@
     Parameters  = @{
+        ConnectionString = 'A PostgreSQL store (reSolve''s eventstore-postgresql) instead of a SQLite file: an Npgsql connection string. Use with -Schema. The cursor is the store''s events-threads table, as reSolve''s PostgreSQL describe() gives it.'
+        Schema      = 'With -ConnectionString: the schema that holds the store (reSolve''s databaseName option).'
         Path = 'The SQLite store file to describe. Relative paths, ~ and PSDrives work; takes paths and FileInfo objects from the pipeline.'
     }
     Inputs      = @('System.String (a store path; also by property name Path or FullName)')

@@ -1,7 +1,7 @@
 @{
     Synopsis    = 'Imports events into a reSolve event store from the pipeline or from reSolve''s NDJSON export.'
     Description = @'
-Import-EventStore writes events into a reSolve eventstore-lite SQLite store, keeping threadId, threadCounter, timestamp and aggregateVersion exactly as given (as reSolve's importEvents() does). A missing store is created with reSolve's exact schema. Payloads are stored as JSON text, as reSolve stores them.
+Import-EventStore writes events into a reSolve eventstore-lite SQLite store (-Path) or eventstore-postgresql schema (-ConnectionString and -Schema), keeping threadId, threadCounter, timestamp and aggregateVersion exactly as given (as reSolve's importEvents() does). A missing store is created with reSolve's exact schema. Payloads are stored as JSON text, as reSolve stores them.
 
 Events come from the pipeline (the event objects of Export-EventStore at full speed; also PSCustomObjects from ConvertFrom-Json or Import-Csv and hashtables with the fields threadId, threadCounter, timestamp, aggregateId, aggregateVersion, type and payload, or payloadJson) or from -InFile, an NDJSON file with keys in any order.
 
@@ -16,7 +16,9 @@ Progress (Write-Progress) shows the events imported and the rate, then the commi
 It writes one result object: the store, the mode, the number of events imported and held before, and the time taken.
 '@
     Parameters  = @{
-        Path        = 'The SQLite store file to import into. It is created when missing.'
+        Path        = 'The SQLite store file to import into. It is created when missing. Give -Path or -ConnectionString.'
+        ConnectionString = 'Import into a PostgreSQL store (reSolve''s eventstore-postgresql) instead of a SQLite file: an Npgsql connection string such as ''Host=127.0.0.1;Port=5432;Username=app;Password=...;Database=app''. Use with -Schema. The events are loaded with one binary COPY.'
+        Schema      = 'With -ConnectionString: the schema that holds the store (reSolve''s databaseName option). It and reSolve''s tables are created when missing.'
         InputObject = 'An event from the pipeline: an event object, a PSCustomObject or a hashtable.'
         InFile      = 'Read events from this NDJSON file (reSolve''s export format; keys in any order, a UTF-8 BOM and CRLF line ends are accepted).'
         Directory   = 'Restore a backup folder in reSolve''s layout: events.db (events, NDJSON) and secrets.db (secrets, NDJSON).'
@@ -46,6 +48,14 @@ It writes one result object: the store, the mode, the number of events imported 
         @{
             Code    = 'Get-Content ./events.ndjson | ConvertFrom-Json | Import-EventStore ./app.db -Append'
             Remarks = 'Adds events given as JSON objects to a store that already holds events.'
+        }
+        @{
+            Code    = @'
+$pg = 'Host=127.0.0.1;Port=5432;Username=app;Database=app'
+Export-EventStore ./app.db | Import-EventStore -ConnectionString $pg -Schema app
+Export-EventStore -ConnectionString $pg -Schema app | Import-EventStore ./back.db
+'@
+            Remarks = 'Moves a SQLite store to PostgreSQL (reSolve''s eventstore-postgresql schema, created when missing) and back.'
         }
     )
     Links       = @('Export-EventStore', 'Get-EventStore', 'Compare-EventStore')

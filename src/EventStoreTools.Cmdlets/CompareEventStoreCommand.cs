@@ -15,7 +15,8 @@ public sealed class CompareEventStoreCommand : EventStoreCmdlet
     private const string DifferencesSet = "Differences";
     private const string SummarySet = "Summary";
 
-    [Parameter(Mandatory = true, Position = 0)]
+    /// <summary>The reference store file; -ConnectionString and -Schema name a PostgreSQL reference store instead.</summary>
+    [Parameter(Position = 0)]
     [Alias("Reference")]
     [ValidateNotNullOrEmpty]
     public string ReferencePath { get; set; } = "";
@@ -33,7 +34,7 @@ public sealed class CompareEventStoreCommand : EventStoreCmdlet
 
     protected override void EndProcessing()
     {
-        var reference = OpenStore(ReferencePath);
+        var reference = OpenStore();
         var difference = OpenStore(DifferencePath);
         Run(() => Compare(reference, difference), reference.DisplayName);
     }

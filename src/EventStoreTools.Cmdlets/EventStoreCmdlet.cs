@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using EventStoreTools.Core;
+using EventStoreTools.Core.Postgres;
 using EventStoreTools.Core.Sqlite;
 
 namespace EventStoreTools.Cmdlets;
@@ -18,16 +19,58 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
     /// <summary>A provider path for a file that may not exist yet: ~, relative paths and PSDrives work.</summary>
     protected string ResolveFilePath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
 
-    /// <summary>The store a cmdlet works on, from its -Path parameter.</summary>
-    protected IEventStore OpenStore() => OpenStore(StorePath);
-
-    /// <summary>The store at a path given by the user (the one place that picks the engine).</summary>
+    /// <summary>The SQLite store at a path given by the user.</summary>
     protected IEventStore OpenStore(string path) => StoreAt(ResolveFilePath(path), Cancellation);
 
-    /// <summary>The store at a resolved provider path: the one place that picks the engine.</summary>
+    /// <summary>The SQLite store at a resolved provider path.</summary>
     internal static IEventStore StoreAt(string providerPath, CancellationToken cancellation = default) => new SqliteEventStore(providerPath, cancellation);
 
-    /// <summary>The -Path parameter of the cmdlet.</summary>
+    /// <summary>The PostgreSQL store of a connection string and schema.</summary>
+    internal static IEventStore PostgresStore(string connectionString, string schema) => new PostgresEventStore(connectionString, schema);
+
+    /// <summary>
+    /// A PostgreSQL store instead of a SQLite file: an Npgsql connection string, with <see cref="Schema"/>.
+    /// Declared here, not in each cmdlet, so every cmdlet takes either engine and none branches on it.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ConnectionString { get; set; }
+
+    /// <summary>The PostgreSQL schema holding the store (reSolve's databaseName); with -ConnectionString.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Schema { get; set; }
+
+    /// <summary>
+    /// The store a cmdlet works on: the SQLite file of its -Path, or the PostgreSQL schema of -ConnectionString
+    /// and -Schema. -Path is optional in the cmdlets (rather than a parameter set per engine, which would
+    /// double every cmdlet's sets); exactly one of the two is required, checked here.
+    /// </summary>
+    protected IEventStore OpenStore()
+    {
+        var hasPath = !string.IsNullOrEmpty(StorePath);
+        string? problem = (hasPath, ConnectionString is not null, Schema is not null) switch
+        {
+            (true, true, _) => "Give either a store path (SQLite) or -ConnectionString (PostgreSQL), not both.",
+            (false, false, _) => "Give the store: a path for a SQLite file, or -ConnectionString and -Schema for PostgreSQL.",
+            (false, true, false) => "-ConnectionString needs -Schema: the PostgreSQL schema that holds the store (reSolve's databaseName).",
+            (true, false, true) => "-Schema applies only to a PostgreSQL store given with -ConnectionString.",
+            _ => null,
+        };
+        if (problem is not null)
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException(problem), ErrorIdPrefix + "StoreNotSpecified", ErrorCategory.InvalidArgument, null));
+        try
+        {
+            return hasPath ? OpenStore(StorePath) : PostgresStore(ConnectionString!, Schema!);
+        }
+        catch (EventStoreException ex)
+        {
+            ThrowTerminatingError(ToErrorRecord(ex));
+            throw;
+        }
+    }
+
+    /// <summary>The -Path parameter of the cmdlet (empty when the store is given with -ConnectionString).</summary>
     protected abstract string StorePath { get; }
 
     protected override void StopProcessing() => _stopping.Cancel();

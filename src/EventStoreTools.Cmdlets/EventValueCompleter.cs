@@ -5,7 +5,7 @@ using EventStoreTools.Core;
 
 namespace EventStoreTools.Cmdlets;
 
-/// <summary>Tab completion of event types or aggregate ids, read from the store named by -Path.</summary>
+/// <summary>Tab completion of event types or aggregate ids, read from the store named by -Path or -ConnectionString and -Schema.</summary>
 public abstract class EventValueCompleter : IArgumentCompleter
 {
     private const int MaxCompletions = 200;
@@ -15,12 +15,17 @@ public abstract class EventValueCompleter : IArgumentCompleter
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
         CommandAst commandAst, IDictionary fakeBoundParameters)
     {
-        if (fakeBoundParameters["Path"] is not { } pathValue) return [];
         var prefix = wordToComplete.Trim('\'', '"');
         try
         {
-            var path = pathValue is PSObject ps ? ps.BaseObject.ToString()! : pathValue.ToString()!;
-            using var source = EventStoreCmdlet.StoreAt(ResolveInCurrentRunspace(path)).OpenSource();
+            IEventStore store;
+            if (fakeBoundParameters["Path"] is { } pathValue)
+                store = EventStoreCmdlet.StoreAt(ResolveInCurrentRunspace(Text(pathValue)));
+            else if (fakeBoundParameters["ConnectionString"] is { } connectionString && fakeBoundParameters["Schema"] is { } schema)
+                store = EventStoreCmdlet.PostgresStore(Text(connectionString), Text(schema));
+            else
+                return [];
+            using var source = store.OpenSource();
             return source.ListValues(Field, prefix, MaxCompletions)
                 .Select(value => new CompletionResult(Quote(value), value, CompletionResultType.ParameterValue, value))
                 .ToList();
@@ -43,6 +48,8 @@ public abstract class EventValueCompleter : IArgumentCompleter
         var resolved = shell.Invoke();
         return resolved.Count == 1 && resolved[0]?.BaseObject is string text ? text : path;
     }
+
+    private static string Text(object value) => value is PSObject ps ? ps.BaseObject.ToString()! : value.ToString()!;
 
     private static string Quote(string value) =>
         value.Length > 0 && value.All(c => char.IsLetterOrDigit(c) || c is '_' or '-' or '.')

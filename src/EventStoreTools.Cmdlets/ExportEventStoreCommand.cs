@@ -19,7 +19,7 @@ public sealed class ExportEventStoreCommand : EventStoreCmdlet
     public const string EventsFileName = "events.db";
     public const string SecretsFileName = "secrets.db";
 
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName", "Store")]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";

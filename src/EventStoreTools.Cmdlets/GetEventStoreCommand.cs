@@ -8,7 +8,7 @@ namespace EventStoreTools.Cmdlets;
 [OutputType(typeof(EventStoreDescription))]
 public sealed class GetEventStoreCommand : EventStoreCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName", "Store")]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";

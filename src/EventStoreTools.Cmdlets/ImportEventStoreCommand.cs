@@ -24,7 +24,7 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
     private ProgressReporter? _progress;
     private bool _skipped;
 
-    [Parameter(Mandatory = true, Position = 0)]
+    [Parameter(Position = 0)]
     [Alias("Store")]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
@@ -172,7 +172,8 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
     private bool ConfirmWrite()
     {
         var target = _store!.DisplayName;
-        var exists = _store.Exists();
+        var exists = false;
+        Run(() => exists = _store.Exists(), target);
         if (_mode != ImportMode.Replace || !exists)
             return ShouldProcess(target, exists ? "Import events" : "Create an event store and import events");
         if (!ShouldProcess(target, "Replace all events (drop and re-create the events table)")) return false;

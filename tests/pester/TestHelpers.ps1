@@ -26,10 +26,14 @@ function Get-StoreRows([string] $Path) {
 }
 
 function Invoke-SqliteQuery([string] $Path, [string] $Query) {
-    $connection = [Microsoft.Data.Sqlite.SqliteConnection]::new("Data Source=$Path;Pooling=False")
+    Invoke-DbQuery ([Microsoft.Data.Sqlite.SqliteConnection]::new("Data Source=$Path;Pooling=False")) $Query
+}
+
+# Rows of a query as object arrays; the connection is opened here and disposed at the end.
+function Invoke-DbQuery([System.Data.Common.DbConnection] $Connection, [string] $Query) {
     try {
-        $connection.Open()
-        $command = $connection.CreateCommand()
+        $Connection.Open()
+        $command = $Connection.CreateCommand()
         $command.CommandText = $Query
         $reader = $command.ExecuteReader()
         while ($reader.Read()) {
@@ -39,7 +43,7 @@ function Invoke-SqliteQuery([string] $Path, [string] $Query) {
         }
         $reader.Dispose()
     }
-    finally { $connection.Dispose() }
+    finally { $Connection.Dispose() }
 }
 
 function New-TestEvent([int] $Thread = 0, [long] $Counter = 0, [long] $Timestamp = 1000, [string] $Aggregate = 'a', [long] $Version = 1, [string] $Type = 'T', $Payload = $null) {

@@ -131,52 +131,10 @@ public sealed partial class SqliteEventReader : IEventSource
     [GeneratedRegex(@"RESOLVE INCREMENTAL-IMPORT '([^']*)'")]
     private static partial Regex IncrementalImportIdPattern();
 
-    private IEnumerable<T> Stream<T>(SqliteCommand command, Func<SqliteDataReader, T> read, CancellationToken cancellation)
-    {
-        using (command)
-        {
-            SqliteDataReader reader;
-            try
-            {
-                reader = command.ExecuteReader();
-            }
-            catch (SqliteException ex)
-            {
-                throw SqliteConnections.Translate(ex, _path);
-            }
-            using (reader)
-            {
-                while (Next(reader))
-                {
-                    cancellation.ThrowIfCancellationRequested();
-                    yield return read(reader);
-                }
-            }
-        }
-    }
+    private IEnumerable<T> Stream<T>(SqliteCommand command, Func<SqliteDataReader, T> read, CancellationToken cancellation) =>
+        DbRows.Stream(command, read, ex => SqliteConnections.Translate((SqliteException)ex, _path), cancellation);
 
-    private bool Next(SqliteDataReader reader)
-    {
-        try
-        {
-            return reader.Read();
-        }
-        catch (SqliteException ex)
-        {
-            throw SqliteConnections.Translate(ex, _path);
-        }
-    }
-
-    internal static ResolveEvent ReadEvent(SqliteDataReader reader) => new()
-    {
-        ThreadId = (int)reader.GetInt64(0),
-        ThreadCounter = reader.GetInt64(1),
-        Timestamp = reader.GetInt64(2),
-        AggregateId = reader.GetString(3),
-        AggregateVersion = reader.GetInt64(4),
-        Type = reader.GetString(5),
-        PayloadJson = ReadPayload(reader, 6),
-    };
+    internal static ResolveEvent ReadEvent(SqliteDataReader reader) => DbRows.ReadEvent(reader, ReadPayload(reader, 6));
 
     /// <summary>
     /// The payload column is declared JSON, which SQLite gives NUMERIC affinity: a top-level number is stored

@@ -1,0 +1,248 @@
+using System.Text.RegularExpressions;
+using EventStoreTools.Core.Json;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace EventStoreTools.Core.Postgres;
+
+/// <summary>
+/// Streams the events of an eventstore-postgresql store in reSolve's read order (timestamp, threadCounter,
+/// threadId) with one ordered query; the filter is part of that query. Everything read through one source
+/// shares one read-only repeatable-read transaction, so counts, description and events agree while other
+/// sessions write.
+/// </summary>
+public sealed partial class PostgresEventReader : IEventSource
+{
+    private const string Columns = """ "threadId", "threadCounter", "timestamp", "aggregateId", "aggregateVersion", "type", "payload" """;
+    private const string ReadOrder = """ ORDER BY "timestamp" ASC, "threadCounter" ASC, "threadId" ASC""";
+    private const string KeyOrder = """ ORDER BY "threadId" ASC, "threadCounter" ASC""";
+
+    private readonly NpgsqlConnection _connection;
+    private readonly NpgsqlTransaction _transaction;
+    private readonly PostgresSchema _schema;
+    private readonly string _displayName;
+
+    private PostgresEventReader(NpgsqlConnection connection, NpgsqlTransaction transaction, PostgresSchema schema, string displayName)
+    {
+        _connection = connection;
+        _transaction = transaction;
+        _schema = schema;
+        _displayName = displayName;
+    }
+
+    public static PostgresEventReader Open(string connectionString, string schemaName, string displayName)
+    {
+        var schema = new PostgresSchema(schemaName);
+        var connection = PostgresConnections.Open(connectionString, displayName);
+        try
+        {
+            var transaction = connection.BeginTransaction(System.Data.IsolationLevel.RepeatableRead);
+            PostgresConnections.Execute(connection, "SET TRANSACTION READ ONLY");
+            PostgresConnections.RequireEventsTable(connection, schema, displayName);
+            return new PostgresEventReader(connection, transaction, schema, displayName);
+        }
+        catch (NpgsqlException ex)
+        {
+            connection.Dispose();
+            throw PostgresConnections.Translate(ex, displayName);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    public long CountEvents() => Scalar<long>($"SELECT count(*) FROM {_schema.Events}");
+
+    public IEnumerable<ResolveEvent> ReadEvents(EventFilter? filter = null, CancellationToken cancellation = default) =>
+        Stream(CreateQuery(filter ?? EventFilter.All), ReadEvent, cancellation);
+
+    public IEnumerable<ResolveEvent> ReadEventsByKey(CancellationToken cancellation = default) =>
+        Stream(new NpgsqlCommand($"SELECT{Columns}FROM {_schema.Events}{KeyOrder}", _connection), ReadEvent, cancellation);
+
+    public IEnumerable<ResolveSecret> ReadSecrets(CancellationToken cancellation = default)
+    {
+        if (!TableExists("secrets")) return [];
+        var command = new NpgsqlCommand($"""SELECT "secret", "id", "idx" FROM {_schema.Quoted}."secrets" WHERE "secret" IS NOT NULL ORDER BY "idx" ASC""", _connection);
+        return Stream(command, reader => new ResolveSecret(reader.GetString(0), reader.GetString(1), reader.GetInt64(2)), cancellation);
+    }
+
+    public IReadOnlyList<string> ListValues(EventField field, string prefix, int limit)
+    {
+        var column = field == EventField.Type ? "type" : "aggregateId";
+        // ILIKE: case-insensitive, as PowerShell's completion is (and as SQLite's LIKE is for ASCII).
+        var command = new NpgsqlCommand($"""SELECT DISTINCT "{column}" FROM {_schema.Events} WHERE "{column}" ILIKE @prefix ESCAPE '\' ORDER BY 1 LIMIT @limit""", _connection);
+        command.Parameters.AddWithValue("prefix", WildcardPattern.PrefixToLike(prefix));
+        command.Parameters.AddWithValue("limit", limit);
+        return Stream(command, reader => reader.GetString(0), CancellationToken.None).ToList();
+    }
+
+    public EventStoreDescription Describe()
+    {
+        var hasSecrets = TableExists("secrets");
+        return new EventStoreDescription
+        {
+            Store = _displayName,
+            EventCount = CountEvents(),
+            SecretCount = hasSecrets ? Scalar<long>($"""SELECT count("secret") FROM {_schema.Quoted}."secrets" """) : 0,
+            DeletedSecretCount = hasSecrets ? Scalar<long>($"""SELECT count(*) - count("secret") FROM {_schema.Quoted}."secrets" """) : 0,
+            FirstTimestamp = Scalar<long?>($"""SELECT min("timestamp") FROM {_schema.Events}"""),
+            LastTimestamp = Scalar<long?>($"""SELECT max("timestamp") FROM {_schema.Events}"""),
+            IsFrozen = TableExists("events-freeze"),
+            IncrementalImportId = ReadIncrementalImportId(),
+            LatestCursor = ReadLatestCursor(),
+        };
+    }
+
+    /// <summary>reSolve keeps the id of an open incremental import in a comment on its table (spec 6.3).</summary>
+    private string? ReadIncrementalImportId()
+    {
+        if (!TableExists("events-incremental-import")) return null;
+        var comment = Scalar<string?>($"SELECT obj_description(to_regclass('{_schema.Quoted}.\"events-incremental-import\"'), 'pg_class')");
+        var match = IncrementalImportIdPattern().Match(comment ?? "");
+        return match.Success ? match.Groups[1].Value.Replace("''", "'", StringComparison.Ordinal) : "";
+    }
+
+    /// <summary>reSolve's PostgreSQL describe({calculateCursor}) gives the threads table: each thread's next counter.</summary>
+    private ResolveCursor ReadLatestCursor()
+    {
+        var cursor = ResolveCursor.Start;
+        if (!TableExists("events-threads")) return cursor;
+        var command = new NpgsqlCommand($"""SELECT "threadId", "threadCounter" FROM {_schema.Threads} WHERE "threadCounter" > 0""", _connection);
+        foreach (var (thread, next) in Stream(command, reader => (reader.GetInt64(0), reader.GetInt64(1)), CancellationToken.None))
+            cursor.Advance(new ResolveEvent { ThreadId = (int)thread, ThreadCounter = next - 1 });
+        return cursor;
+    }
+
+    [GeneratedRegex(@"RESOLVE INCREMENTAL-IMPORT '((?:[^']|'')*)'")]
+    private static partial Regex IncrementalImportIdPattern();
+
+    private bool TableExists(string table)
+    {
+        using var command = new NpgsqlCommand("SELECT to_regclass(@table) IS NOT NULL", _connection);
+        command.Parameters.AddWithValue("table", $"{_schema.Quoted}.{PostgresSchema.QuoteIdentifier(table)}");
+        return (bool)command.ExecuteScalar()!;
+    }
+
+    private T Scalar<T>(string sql)
+    {
+        try
+        {
+            var value = PostgresConnections.Scalar(_connection, sql);
+            return value is DBNull or null ? default! : (T)value;
+        }
+        catch (NpgsqlException ex)
+        {
+            throw PostgresConnections.Translate(ex, _displayName);
+        }
+    }
+
+    /// <summary>
+    /// Streams the rows of a command. A reader left early (Select-Object -First, Ctrl+C) would otherwise
+    /// read every remaining row off the socket when disposed; the query is cancelled on the server instead.
+    /// </summary>
+    private IEnumerable<T> Stream<T>(NpgsqlCommand command, Func<NpgsqlDataReader, T> read, CancellationToken cancellation)
+    {
+        using var rows = DbRows.Stream(command, read, ex => PostgresConnections.Translate((NpgsqlException)ex, _displayName), cancellation).GetEnumerator();
+        var completed = false;
+        try
+        {
+            while (rows.MoveNext()) yield return rows.Current;
+            completed = true;
+        }
+        finally
+        {
+            if (!completed) CancelQuietly(command);
+        }
+    }
+
+    private static void CancelQuietly(NpgsqlCommand command)
+    {
+        try
+        {
+            command.Cancel();
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
+        {
+            // Nothing was running any more: the reader's dispose has nothing to drain.
+        }
+    }
+
+    /// <summary>The one query: reSolve's cursor vector condition, types, aggregate ids, time range, limit.</summary>
+    internal NpgsqlCommand CreateQuery(EventFilter filter)
+    {
+        var command = new NpgsqlCommand { Connection = _connection };
+        var conditions = new List<string>();
+        if (filter.ThreadCounters is { } counters)
+        {
+            if (counters.Count != PostgresSchema.ThreadCount)
+                throw new EventStoreException(EventStoreErrorKind.InvalidInput, $"A cursor holds {PostgresSchema.ThreadCount} thread counters, not {counters.Count}.");
+            // threadId = i AND threadCounter >= cursor[i] for every thread i, as one array lookup.
+            conditions.Add("""
+                "threadCounter" >= (@counters)[("threadId" + 1)::int]
+                """);
+            command.Parameters.Add(new NpgsqlParameter("counters", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = counters.ToArray() });
+        }
+        if (filter.EventTypes is { } types)
+            conditions.Add(ValueCondition(command, "type", "type", types));
+        if (filter.AggregateIds is { } aggregateIds)
+            conditions.Add(ValueCondition(command, "aggregateId", "aggregate", aggregateIds));
+        if (filter.Since is { } since)
+        {
+            conditions.Add("""
+                "timestamp" >= @since
+                """);
+            command.Parameters.AddWithValue("since", since);
+        }
+        if (filter.Until is { } until)
+        {
+            conditions.Add("""
+                "timestamp" <= @until
+                """);
+            command.Parameters.AddWithValue("until", until);
+        }
+        var where = conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions);
+        var limit = "";
+        if (filter.First is { } first)
+        {
+            limit = " LIMIT @first";
+            command.Parameters.AddWithValue("first", Math.Max(0, first));
+        }
+        command.CommandText = $"SELECT{Columns}FROM {_schema.Events}{where}{ReadOrder}{limit}";
+        return command;
+    }
+
+    /// <summary>Exact values as one = ANY(array) (index-friendly), wildcard patterns as LIKE (case-sensitive in PostgreSQL).</summary>
+    private static string ValueCondition(NpgsqlCommand command, string column, string parameterPrefix, IReadOnlyList<string> values)
+    {
+        var exact = values.Where(v => !WildcardPattern.HasWildcards(v)).ToArray();
+        var alternatives = new List<string>();
+        if (exact.Length > 0 || values.Count == 0)
+        {
+            alternatives.Add($"\"{column}\" = ANY(@{parameterPrefix})");
+            command.Parameters.Add(new NpgsqlParameter(parameterPrefix, NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = exact });
+        }
+        var patterns = values.Where(WildcardPattern.HasWildcards).ToArray();
+        for (var i = 0; i < patterns.Length; i++)
+        {
+            alternatives.Add($"\"{column}\" LIKE @{parameterPrefix}{i} ESCAPE '\\'");
+            command.Parameters.AddWithValue($"{parameterPrefix}{i}", WildcardPattern.ToLike(patterns[i]));
+        }
+        return alternatives.Count == 1 ? alternatives[0] : $"({string.Join(" OR ", alternatives)})";
+    }
+
+    /// <summary>
+    /// PostgreSQL gives JSONB as its own text (spaces after ':' and ',', its number forms); reSolve's pg driver
+    /// parses it and JSON.stringify writes it again, which the canonicalizer does the same way. The key order
+    /// is JSONB's (shorter keys first, then bytewise), not the order the event was written with.
+    /// </summary>
+    private static ResolveEvent ReadEvent(NpgsqlDataReader reader) =>
+        DbRows.ReadEvent(reader, reader.IsDBNull(6) ? "null" : JsJson.Canonicalize(reader.GetString(6)));
+
+    public void Dispose()
+    {
+        _transaction.Dispose();
+        _connection.Dispose();
+    }
+}

@@ -1,0 +1,40 @@
+using Npgsql;
+
+namespace EventStoreTools.Core.Postgres;
+
+/// <summary>
+/// A reSolve eventstore-postgresql store: the tables of one schema (reSolve's databaseName) on a server, with
+/// reSolve's default table names.
+/// </summary>
+public sealed class PostgresEventStore : IEventStore
+{
+    public PostgresEventStore(string connectionString, string schema)
+    {
+        ConnectionString = connectionString;
+        Schema = schema;
+        DisplayName = PostgresConnections.DisplayName(connectionString, schema);
+    }
+
+    public string ConnectionString { get; }
+
+    public string Schema { get; }
+
+    public string DisplayName { get; }
+
+    public bool Exists()
+    {
+        using var connection = PostgresConnections.Open(ConnectionString, DisplayName);
+        try
+        {
+            return PostgresConnections.EventsTableExists(connection, new PostgresSchema(Schema));
+        }
+        catch (NpgsqlException ex)
+        {
+            throw PostgresConnections.Translate(ex, DisplayName);
+        }
+    }
+
+    public IEventSource OpenSource() => PostgresEventReader.Open(ConnectionString, Schema, DisplayName);
+
+    public IEventImport BeginImport(ImportMode mode) => PostgresEventImport.Begin(ConnectionString, Schema, DisplayName, mode);
+}

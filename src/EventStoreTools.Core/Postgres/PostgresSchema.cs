@@ -1,0 +1,140 @@
+namespace EventStoreTools.Core.Postgres;
+
+/// <summary>
+/// reSolve eventstore-postgresql's schema, statement for statement as its init() creates it (default table
+/// names), so a store we create is one reSolve opens without "already exists" surprises.
+/// </summary>
+internal sealed class PostgresSchema
+{
+    public const int ThreadCount = EventValidation.ThreadCount;
+
+    public PostgresSchema(string schema)
+    {
+        Name = schema;
+        Quoted = QuoteIdentifier(schema);
+        Events = $"{Quoted}.\"events\"";
+        Threads = $"{Quoted}.\"events-threads\"";
+    }
+
+    public string Name { get; }
+
+    /// <summary>The schema as an SQL identifier.</summary>
+    public string Quoted { get; }
+
+    /// <summary>The events table, qualified.</summary>
+    public string Events { get; }
+
+    /// <summary>The threads table (the next threadCounter of every thread), qualified.</summary>
+    public string Threads { get; }
+
+    public static string QuoteIdentifier(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    public string CreateEventsTable => $"""
+        CREATE TABLE {Events}(
+          "threadId" BIGINT NOT NULL,
+          "threadCounter" INT8 NOT NULL,
+          "timestamp" BIGINT NOT NULL,
+          "aggregateId" VARCHAR(190) NOT NULL,
+          "aggregateVersion" BIGINT NOT NULL,
+          "type" VARCHAR(190) NOT NULL,
+          "payload" JSONB,
+          "eventSize" BIGINT NOT NULL,
+          PRIMARY KEY("threadId", "threadCounter")
+        )
+        """;
+
+    /// <summary>The five indexes of the events table, by name. A bulk load into an empty table builds them afterwards.</summary>
+    public IReadOnlyList<(string Name, string Sql)> EventIndexes =>
+    [
+        ("events-aggregateIdAndVersion", $"""CREATE UNIQUE INDEX "events-aggregateIdAndVersion" ON {Events} USING BTREE("aggregateId", "aggregateVersion")"""),
+        ("events-aggregateId", $"""CREATE INDEX "events-aggregateId" ON {Events} USING BTREE("aggregateId")"""),
+        ("events-aggregateVersion", $"""CREATE INDEX "events-aggregateVersion" ON {Events} USING BTREE("aggregateVersion")"""),
+        ("events-type", $"""CREATE INDEX "events-type" ON {Events} USING BTREE("type")"""),
+        ("events-timestamp", $"""CREATE INDEX "events-timestamp" ON {Events} USING BTREE("timestamp")"""),
+    ];
+
+    public string CreateSnapshotsTable => $"""
+        CREATE TABLE {Quoted}."snapshots" (
+          "snapshotKey" TEXT NOT NULL,
+          "snapshotContent" TEXT,
+          PRIMARY KEY("snapshotKey")
+        )
+        """;
+
+    public string CreateThreadsTable => $"""
+        CREATE TABLE {Threads}(
+          "threadId" BIGINT NOT NULL,
+          "threadCounter" BIGINT NOT NULL,
+          PRIMARY KEY("threadId")
+        )
+        """;
+
+    public string FillThreadsTable =>
+        $"""INSERT INTO {Threads}("threadId", "threadCounter") VALUES """
+        + string.Join(", ", Enumerable.Range(0, ThreadCount).Select(thread => $"({thread}, 0)"));
+
+    public string CreateSubscribersTable => $"""
+        CREATE TABLE {Quoted}."subscribers"(
+          "applicationName" VARCHAR(190) NOT NULL,
+          "eventSubscriber" VARCHAR(190) NOT NULL,
+          "destination" JSONB NOT NULL,
+          "status" JSONB NOT NULL,
+          PRIMARY KEY("applicationName", "eventSubscriber")
+        )
+        """;
+
+    public string CreateSecretsTable => $"""
+        CREATE TABLE IF NOT EXISTS {Quoted}."secrets" (
+          "idx" BIGSERIAL,
+          "id" VARCHAR(190) NOT NULL PRIMARY KEY,
+          "secret" text COLLATE pg_catalog."default"
+        )
+        """;
+
+    public string CreateSecretsIndex => $"""CREATE UNIQUE INDEX IF NOT EXISTS "secrets-global" ON {Quoted}."secrets" ("idx")""";
+
+    /// <summary>reSolve's init(): every table of an event store, indexes included unless a bulk load builds them later.</summary>
+    public IEnumerable<string> CreateEventStore(bool withEventIndexes)
+    {
+        yield return CreateEventsTable;
+        if (withEventIndexes)
+        {
+            foreach (var (_, sql) in EventIndexes) yield return sql;
+        }
+        yield return CreateSnapshotsTable;
+        yield return CreateThreadsTable;
+        yield return FillThreadsTable;
+        yield return CreateSubscribersTable;
+        yield return CreateSecretsTable;
+        yield return CreateSecretsIndex;
+    }
+
+    /// <summary>reSolve's dropEvents(): everything but the secrets.</summary>
+    public IEnumerable<string> DropEvents()
+    {
+        foreach (var table in new[] { "events", "events-threads", "events-freeze", "snapshots", "events-incremental-import", "subscribers" })
+            yield return $"DROP TABLE IF EXISTS {Quoted}.{QuoteIdentifier(table)}";
+    }
+
+    public IEnumerable<string> DropEventIndexes() =>
+        EventIndexes.Select(index => $"DROP INDEX IF EXISTS {Quoted}.{QuoteIdentifier(index.Name)}");
+
+    /// <summary>
+    /// After secrets were inserted with their own idx: the BIGSERIAL's next value follows the largest, so that
+    /// reSolve's setSecret does not collide with them.
+    /// </summary>
+    public string MoveSecretsSequenceForward => $"""
+        SELECT setval(pg_get_serial_sequence('{Quoted.Replace("'", "''", StringComparison.Ordinal)}."secrets"', 'idx'),
+          GREATEST((SELECT max("idx") FROM {Quoted}."secrets"), 1), (SELECT max("idx") FROM {Quoted}."secrets") IS NOT NULL)
+        """;
+
+    /// <summary>
+    /// Moves every thread's next counter past the stored events, never back (reSolve's injectEvents:
+    /// GREATEST(current, max + 1)).
+    /// </summary>
+    public string MoveThreadsForward => $"""
+        UPDATE {Threads} AS t SET "threadCounter" = GREATEST(t."threadCounter", stored."next")
+        FROM (SELECT "threadId", MAX("threadCounter") + 1 AS "next" FROM {Events} GROUP BY "threadId") AS stored
+        WHERE t."threadId" = stored."threadId"
+        """;
+}

@@ -1,0 +1,52 @@
+# Dot-sourced by the Pester files that need PostgreSQL: starts a throwaway server (Debian's postgresql
+# package) on a free 127.0.0.1 port in a temporary folder, and stops it. No mock: if it cannot start, the
+# tests fail.
+
+function Get-PostgresBin {
+    $bin = Get-ChildItem /usr/lib/postgresql/*/bin/pg_ctl -ErrorAction Ignore |
+        Sort-Object { [int]$_.Directory.Parent.Name } | Select-Object -Last 1
+    if (-not $bin) { throw 'PostgreSQL server binaries (initdb, pg_ctl) not found: apt-get install -y postgresql' }
+    $bin.DirectoryName
+}
+
+function Get-FreeTcpPort {
+    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $listener.Start()
+    try { $listener.LocalEndpoint.Port } finally { $listener.Stop() }
+}
+
+# initdb refuses to run as root (CI runs as root): then the server runs as the package's postgres user.
+function Invoke-AsServerUser([string] $Program, [string[]] $Arguments) {
+    $output = if ((id -u) -eq '0') { & runuser -u postgres -- $Program @Arguments 2>&1 } else { & $Program @Arguments 2>&1 }
+    if ($LASTEXITCODE -ne 0) { throw "$Program failed (exit code $LASTEXITCODE): $($output -join "`n")" }
+}
+
+function Start-TestPostgres {
+    $bin = Get-PostgresBin
+    $directory = Join-Path ([System.IO.Path]::GetTempPath()) "est-pg-$([guid]::NewGuid().ToString('N'))"
+    New-Item -ItemType Directory -Path $directory | Out-Null
+    if ((id -u) -eq '0') { chown postgres $directory }
+    $data = Join-Path $directory 'data'
+    $port = Get-FreeTcpPort
+    Invoke-AsServerUser "$bin/initdb" @('-D', $data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync')
+    # fsync off: a test server's data is thrown away; the socket lives in the folder, not in /var/run.
+    $options = "-c listen_addresses=127.0.0.1 -p $port -k $directory -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    Invoke-AsServerUser "$bin/pg_ctl" @('-D', $data, '-l', (Join-Path $directory 'server.log'), '-o', $options, '-w', '-t', '60', 'start')
+    [pscustomobject]@{
+        Bin              = $bin
+        Directory        = $directory
+        Port             = $port
+        ConnectionString = "Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
+    }
+}
+
+function Stop-TestPostgres($Server) {
+    if (-not $Server) { return }
+    [Npgsql.NpgsqlConnection]::ClearAllPools()
+    Invoke-AsServerUser "$($Server.Bin)/pg_ctl" @('-D', (Join-Path $Server.Directory 'data'), '-m', 'fast', '-w', 'stop')
+    Remove-Item $Server.Directory -Recurse -Force -ErrorAction Ignore
+}
+
+function Invoke-PostgresQuery([string] $ConnectionString, [string] $Query) {
+    Invoke-DbQuery ([Npgsql.NpgsqlConnection]::new($ConnectionString)) $Query
+}
