@@ -17,6 +17,23 @@ internal static class SqliteConnections
         return connection;
     }
 
+    /// <summary>Opens an existing event store for writing; never creates a file.</summary>
+    public static SqliteConnection OpenExistingForWrite(string path)
+    {
+        EnsureIsFile(path);
+        var connection = OpenForWrite(path);
+        try
+        {
+            RequireEventsTable(connection, path);
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
     public static SqliteConnection OpenForWrite(string path)
     {
         if (Directory.Exists(path))

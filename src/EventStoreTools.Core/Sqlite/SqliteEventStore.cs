@@ -1,3 +1,5 @@
+using EventStoreTools.Core.Incremental;
+
 namespace EventStoreTools.Core.Sqlite;
 
 /// <summary>A reSolve eventstore-lite store: one SQLite file with reSolve's default table names.</summary>
@@ -14,4 +16,14 @@ public sealed class SqliteEventStore : IEventStore
     public IEventSource OpenSource() => SqliteEventReader.Open(Path);
 
     public IEventImport BeginImport(ImportMode mode) => SqliteEventImport.Begin(Path, mode);
+
+    public string? OpenIncrementalImportId() => SqliteIncrementalImport.OpenImportId(Path);
+
+    public string StartIncrementalImport() => SqliteIncrementalImport.Start(Path);
+
+    public IIncrementalImportPush BeginIncrementalImportPush(string importId) => SqliteIncrementalImport.BeginPush(Path, importId);
+
+    public IncrementalImportSummary CompleteIncrementalImport(string importId) => SqliteIncrementalImport.Complete(Path, importId);
+
+    public long? UndoIncrementalImport(string? importId = null) => SqliteIncrementalImport.Undo(Path, importId);
 }
