@@ -44,10 +44,10 @@ public interface IEventStore
         throw new NotSupportedException($"{GetType().Name} cannot do incremental imports yet.");
 
     /// <summary>
-    /// Drops the open import and its pushed events; returns how many were dropped, or null when no import
-    /// was open. With an id, fails when the open import has another id.
+    /// Drops the open import and its pushed events; returns what was dropped, or null when no import was
+    /// open. With an id, fails when the open import has another id.
     /// </summary>
-    long? UndoIncrementalImport(string? importId = null) =>
+    IncrementalImportUndo? UndoIncrementalImport(string? importId = null) =>
         throw new NotSupportedException($"{GetType().Name} cannot do incremental imports yet.");
 }
 

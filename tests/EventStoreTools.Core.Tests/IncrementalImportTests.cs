@@ -227,7 +227,7 @@ public class IncrementalImportTests
         var id = store.StartIncrementalImport();
         store.PushIncrementalImport(id, ReadInput("incremental/new-only.input.ndjson"));
 
-        Assert.Equal(5L, store.UndoIncrementalImport(id));
+        Assert.Equal(new IncrementalImportUndo(store.Path, id, 5), store.UndoIncrementalImport(id));
 
         Assert.Null(store.OpenIncrementalImportId());
         Assert.Equal(before, Dump(store.Path));

@@ -25,5 +25,5 @@ public sealed class SqliteEventStore : IEventStore
 
     public IncrementalImportSummary CompleteIncrementalImport(string importId) => SqliteIncrementalImport.Complete(Path, importId);
 
-    public long? UndoIncrementalImport(string? importId = null) => SqliteIncrementalImport.Undo(Path, importId);
+    public IncrementalImportUndo? UndoIncrementalImport(string? importId = null) => SqliteIncrementalImport.Undo(Path, importId);
 }

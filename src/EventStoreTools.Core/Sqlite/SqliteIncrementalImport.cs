@@ -108,14 +108,14 @@ internal static partial class SqliteIncrementalImport
         });
     }
 
-    public static long? Undo(string path, string? importId) => InWriteTransaction<long?>(path, connection =>
+    public static IncrementalImportUndo? Undo(string path, string? importId) => InWriteTransaction(path, connection =>
     {
         var open = ReadOpenImportId(connection);
         if (importId is not null && open != importId) throw IncrementalImportId.NotFound(importId);
         if (open is null) return null;
         var dropped = (long)SqliteConnections.Scalar(connection, CountPending)!;
         SqliteConnections.Execute(connection, DropPending);
-        return dropped;
+        return new IncrementalImportUndo(path, open, dropped);
     });
 
     internal static void RequireOwnedBy(SqliteConnection connection, string importId)
