@@ -18,7 +18,7 @@ Describe 'Add-IncrementalImport' {
         # In a fresh process, the pushed events are there to commit.
         $output = Invoke-FreshPwsh "(Complete-IncrementalImport '$store' -ImportId '$id').Imported"
         "$output".Trim() | Should -Be '5'
-        Get-StoreDump $store | Should -Be (Get-IncrementalExpected 'new-only')
+        Get-StoreDump $store | Should -BeExactly (Get-IncrementalExpected 'new-only')
     }
 
     It 'stores threadId = timestamp % 256 and the payload text, as reSolve''s push does' {

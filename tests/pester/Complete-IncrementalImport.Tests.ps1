@@ -18,7 +18,7 @@ Describe 'Complete-IncrementalImport' {
         $summary.SkippedDuplicates | Should -Be $Duplicates
         $summary.SkippedOlder | Should -Be 0
         $warnings | Should -BeNullOrEmpty
-        Get-StoreDump $store | Should -Be (Get-IncrementalExpected $Case)
+        Get-StoreDump $store | Should -BeExactly (Get-IncrementalExpected $Case)
         (Get-EventStore $store).HasOpenIncrementalImport | Should -BeFalse
     }
 
@@ -60,7 +60,7 @@ Describe 'Complete-IncrementalImport' {
         }
         $summary.Imported | Should -Be 0
         $summary.SkippedDuplicates | Should -Be 10
-        Get-StoreDump $store | Should -Be (Get-IncrementalExpected 'dups-and-new')
+        Get-StoreDump $store | Should -BeExactly (Get-IncrementalExpected 'dups-and-new')
     }
 
     It 'leaves the store unchanged and the pushed events in place when the commit fails; a retry commits' {
@@ -74,7 +74,7 @@ Describe 'Complete-IncrementalImport' {
         Get-PendingCount $store | Should -Be 5
         Invoke-SqliteQuery $store 'DROP TRIGGER refuse' | Out-Null
         (Complete-IncrementalImport $store -ImportId $id).Imported | Should -Be 5
-        Get-StoreDump $store | Should -Be (Get-IncrementalExpected 'new-only')
+        Get-StoreDump $store | Should -BeExactly (Get-IncrementalExpected 'new-only')
     }
 
     It 'fails on a wrong id and changes nothing; -WhatIf changes nothing' {

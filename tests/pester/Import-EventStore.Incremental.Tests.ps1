@@ -11,11 +11,11 @@ Describe 'Import-EventStore -Incremental' {
         $fromFile = New-IncrementalBaseStore 'file.db'
         $summary = Import-EventStore $fromFile -InFile (Get-IncrementalInput $Case) -Incremental
         $summary.Pushed | Should -Be @(Get-Content (Get-IncrementalInput $Case)).Count
-        Get-StoreDump $fromFile | Should -Be (Get-IncrementalExpected $Case)
+        Get-StoreDump $fromFile | Should -BeExactly (Get-IncrementalExpected $Case)
 
         $fromPipeline = New-IncrementalBaseStore 'pipeline.db'
         Get-Content (Get-IncrementalInput $Case) | ConvertFrom-Json | Import-EventStore $fromPipeline -Incremental | Out-Null
-        Get-StoreDump $fromPipeline | Should -Be (Get-IncrementalExpected $Case)
+        Get-StoreDump $fromPipeline | Should -BeExactly (Get-IncrementalExpected $Case)
         (Get-EventStore $fromPipeline).HasOpenIncrementalImport | Should -BeFalse
     }
 
@@ -28,7 +28,7 @@ Describe 'Import-EventStore -Incremental' {
         $first.SkippedDuplicates | Should -Be 1000
         $second = Export-EventStore $original | Import-EventStore $copy -Incremental
         $second.Imported | Should -Be 0
-        Get-StoreDump $copy | Should -Be (Get-StoreDump $original)
+        Get-StoreDump $copy | Should -BeExactly (Get-StoreDump $original)
     }
 
     It 'undoes its import on an error: the store is as it was and no import stays open' {
