@@ -14,6 +14,10 @@
         'Export-EventStore'
         'Get-EventStore'
         'Import-EventStore'
+        'Start-IncrementalImport'
+        'Add-IncrementalImport'
+        'Complete-IncrementalImport'
+        'Undo-IncrementalImport'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

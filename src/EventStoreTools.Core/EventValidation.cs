@@ -21,4 +21,21 @@ public static class EventValidation
         if (problem is not null)
             throw new EventStoreException(EventStoreErrorKind.InvalidInput, problem) { Event = e };
     }
+
+    /// <summary>
+    /// The checks for an event of an incremental import, which uses only timestamp, aggregateId, type and
+    /// payload. A negative timestamp is refused: reSolve would make its thread id (timestamp % 256) negative.
+    /// </summary>
+    public static void RequireImportable(ResolveEvent e)
+    {
+        string? problem = null;
+        if (e.Timestamp < 0)
+            problem = $"timestamp ({e.Timestamp}) must not be negative.";
+        else if (string.IsNullOrEmpty(e.Type))
+            problem = "The field \"type\" is required.";
+        else if (e.AggregateId is null)
+            problem = "The field \"aggregateId\" is required.";
+        if (problem is not null)
+            throw new EventStoreException(EventStoreErrorKind.InvalidInput, problem) { Event = e };
+    }
 }

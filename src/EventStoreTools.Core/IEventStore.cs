@@ -1,3 +1,5 @@
+using EventStoreTools.Core.Incremental;
+
 namespace EventStoreTools.Core;
 
 /// <summary>
@@ -17,6 +19,53 @@ public interface IEventStore
 
     /// <summary>Starts an import transaction; nothing is visible until <see cref="IEventImport.Commit"/>.</summary>
     IEventImport BeginImport(ImportMode mode);
+
+    // Incremental import (reSolve's begin/push/commit/rollback). Default bodies keep engines written
+    // before it compiling; each engine overrides them.
+
+    /// <summary>The id of the open incremental import, or null when none is open.</summary>
+    string? OpenIncrementalImportId() =>
+        throw new NotSupportedException($"{GetType().Name} cannot do incremental imports yet.");
+
+    /// <summary>Begins an incremental import and returns its id; fails when one is already open.</summary>
+    string StartIncrementalImport() =>
+        throw new NotSupportedException($"{GetType().Name} cannot do incremental imports yet.");
+
+    /// <summary>Begins one push of events into the open import with this id (one durable transaction).</summary>
+    IIncrementalImportPush BeginIncrementalImportPush(string importId) =>
+        throw new NotSupportedException($"{GetType().Name} cannot do incremental imports yet.");
+
+    /// <summary>
+    /// Writes the pushed events that are neither duplicates of stored events nor older than the newest
+    /// stored event, in one transaction, and closes the import. On failure the store is unchanged and the
+    /// pushed events stay, so the commit can be retried.
+    /// </summary>
+    IncrementalImportSummary CompleteIncrementalImport(string importId) =>
+        throw new NotSupportedException($"{GetType().Name} cannot do incremental imports yet.");
+
+    /// <summary>
+    /// Drops the open import and its pushed events; returns what was dropped, or null when no import was
+    /// open. With an id, fails when the open import has another id.
+    /// </summary>
+    IncrementalImportUndo? UndoIncrementalImport(string? importId = null) =>
+        throw new NotSupportedException($"{GetType().Name} cannot do incremental imports yet.");
+}
+
+/// <summary>Engine-neutral conveniences over <see cref="IEventStore"/>.</summary>
+public static class EventStoreExtensions
+{
+    /// <summary>Pushes events into the open import with this id in one transaction; returns how many.</summary>
+    public static long PushIncrementalImport(this IEventStore store, string importId, IEnumerable<ResolveEvent> events, CancellationToken cancellation = default)
+    {
+        using var push = store.BeginIncrementalImportPush(importId);
+        foreach (var e in events)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            push.Add(e);
+        }
+        push.Commit();
+        return push.EventCount;
+    }
 }
 
 /// <summary>A store opened for reading.</summary>

@@ -87,3 +87,30 @@ function ConvertTo-ResolveCursor([long[]] $Counters) {
     }
     [Convert]::ToBase64String($bytes)
 }
+
+# The starting store of the incremental-import fixtures: reSolve's export of 1000 events, imported keeping ids.
+function New-IncrementalBaseStore([string] $Name = 'base.db') {
+    $path = New-TestPath $Name
+    Import-EventStore $path -InFile (Join-Path $Fixtures 'incremental/base.export.ndjson') | Out-Null
+    $path
+}
+
+# A store as the incremental fixtures' expected dumps show it: read order, every field, keys sorted at every
+# level; one string (lines joined), which Pester compares much faster than 1000-element arrays.
+function Get-StoreDump([string] $Path) {
+    $lines = foreach ($e in Export-EventStore $Path) {
+        $json = '{{"aggregateId":{0},"aggregateVersion":{1},"payload":{2},"threadCounter":{3},"threadId":{4},"timestamp":{5},"type":{6}}}' -f @(
+            [EventStoreTools.Core.Json.JsJson]::QuoteString($e.AggregateId), $e.AggregateVersion, $e.PayloadJson,
+            $e.ThreadCounter, $e.ThreadId, $e.Timestamp, [EventStoreTools.Core.Json.JsJson]::QuoteString($e.Type))
+        [EventStoreTools.Core.Json.JsonValueEquality]::SortedKeys($json)
+    }
+    $lines -join "`n"
+}
+
+function Get-IncrementalInput([string] $Case) { Join-Path $Fixtures "incremental/$Case.input.ndjson" }
+
+function Get-IncrementalExpected([string] $Case) { (Get-Content (Join-Path $Fixtures "incremental/$Case.expected.dump.ndjson")) -join "`n" }
+
+function Get-PendingCount([string] $Path) {
+    (Invoke-SqliteQuery -Path $Path -Query 'SELECT count(*) FROM "events-incremental-import"')[0]
+}

@@ -51,11 +51,15 @@ public sealed class NdjsonEventReader : IDisposable
     /// <summary>Total size of the input, when the stream knows it.</summary>
     public long? Length => _stream.CanSeek ? _stream.Length : null;
 
-    public IEnumerable<ResolveEvent> ReadEvents()
+    /// <param name="versionless">
+    /// True for incremental import, which reads only timestamp, aggregateId, type and payload (reSolve's
+    /// VersionlessEvent): thread fields and version are then neither required nor read.
+    /// </param>
+    public IEnumerable<ResolveEvent> ReadEvents(bool versionless = false)
     {
         while (TryReadLine(out var lineStart, out var lineLength))
         {
-            yield return ParseEvent(_buffer.AsSpan(lineStart, lineLength));
+            yield return ParseEvent(_buffer.AsSpan(lineStart, lineLength), versionless);
         }
     }
 
@@ -112,7 +116,7 @@ public sealed class NdjsonEventReader : IDisposable
         _end += read;
     }
 
-    private ResolveEvent ParseEvent(ReadOnlySpan<byte> line)
+    private ResolveEvent ParseEvent(ReadOnlySpan<byte> line, bool versionless)
     {
         if (!System.Text.Unicode.Utf8.IsValid(line))
             throw LineError(line, "The line is not valid UTF-8.");
@@ -120,7 +124,7 @@ public sealed class NdjsonEventReader : IDisposable
             throw LineError(line, "The line is blank; every line must hold one JSON event.");
         try
         {
-            return ReadEventObject(line, out var missing) ?? throw LineError(line,
+            return ReadEventObject(line, versionless, out var missing) ?? throw LineError(line,
                 $"The field {string.Join(", ", missing.Select(m => $"\"{m}\""))} is required.");
         }
         catch (JsonException ex)
@@ -133,7 +137,7 @@ public sealed class NdjsonEventReader : IDisposable
         }
     }
 
-    private ResolveEvent? ReadEventObject(ReadOnlySpan<byte> line, out List<string> missing)
+    private ResolveEvent? ReadEventObject(ReadOnlySpan<byte> line, bool versionless, out List<string> missing)
     {
         var reader = new Utf8JsonReader(line, new JsonReaderOptions { MaxDepth = 4096 });
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -143,7 +147,12 @@ public sealed class NdjsonEventReader : IDisposable
         string payload = "null";
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("threadId"u8)) threadId = ReadInteger(ref reader, "threadId");
+            if (versionless && IsStoredOnlyField(ref reader))
+            {
+                reader.Read();
+                reader.Skip();
+            }
+            else if (reader.ValueTextEquals("threadId"u8)) threadId = ReadInteger(ref reader, "threadId");
             else if (reader.ValueTextEquals("threadCounter"u8)) threadCounter = ReadInteger(ref reader, "threadCounter");
             else if (reader.ValueTextEquals("timestamp"u8)) timestamp = ReadInteger(ref reader, "timestamp");
             else if (reader.ValueTextEquals("aggregateVersion"u8)) aggregateVersion = ReadInteger(ref reader, "aggregateVersion");
@@ -168,26 +177,29 @@ public sealed class NdjsonEventReader : IDisposable
             throw new InvalidOperationException("The line holds more than one JSON value.");
 
         missing = [];
-        if (threadId is null) missing.Add("threadId");
-        if (threadCounter is null) missing.Add("threadCounter");
+        if (threadId is null && !versionless) missing.Add("threadId");
+        if (threadCounter is null && !versionless) missing.Add("threadCounter");
         if (timestamp is null) missing.Add("timestamp");
         if (aggregateId is null) missing.Add("aggregateId");
-        if (aggregateVersion is null) missing.Add("aggregateVersion");
+        if (aggregateVersion is null && !versionless) missing.Add("aggregateVersion");
         if (type is null) missing.Add("type");
         if (missing.Count > 0) return null;
         if (threadId is < int.MinValue or > int.MaxValue)
             throw new InvalidOperationException($"threadId ({threadId}) must be an integer from 0 to 255.");
         return new ResolveEvent
         {
-            ThreadId = (int)threadId!.Value,
-            ThreadCounter = threadCounter!.Value,
+            ThreadId = (int)(threadId ?? 0),
+            ThreadCounter = threadCounter ?? 0,
             Timestamp = timestamp!.Value,
             AggregateId = aggregateId!,
-            AggregateVersion = aggregateVersion!.Value,
+            AggregateVersion = aggregateVersion ?? 0,
             Type = type!,
             PayloadJson = payload,
         };
     }
+
+    private static bool IsStoredOnlyField(ref Utf8JsonReader reader) =>
+        reader.ValueTextEquals("threadId"u8) || reader.ValueTextEquals("threadCounter"u8) || reader.ValueTextEquals("aggregateVersion"u8);
 
     private static long? ReadInteger(ref Utf8JsonReader reader, string field)
     {

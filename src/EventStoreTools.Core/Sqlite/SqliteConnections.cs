@@ -19,6 +19,23 @@ internal static class SqliteConnections
         return connection;
     }
 
+    /// <summary>Opens an existing event store for writing; never creates a file.</summary>
+    public static SqliteConnection OpenExistingForWrite(string path)
+    {
+        EnsureIsFile(path);
+        var connection = OpenForWrite(path);
+        try
+        {
+            RequireEventsTable(connection, path);
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
     /// <param name="path">The file to open, created when missing.</param>
     /// <param name="storePath">The store as errors name it, when <paramref name="path"/> is a temporary file standing in for it.</param>
     /// <param name="cancellation">Ends a wait for another process's lock (Ctrl+C), failing with <see cref="OperationCanceledException"/>.</param>

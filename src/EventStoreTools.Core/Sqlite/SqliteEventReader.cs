@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.RegularExpressions;
 using EventStoreTools.Core.Json;
 using Microsoft.Data.Sqlite;
 
@@ -11,7 +10,7 @@ namespace EventStoreTools.Core.Sqlite;
 /// every 200 events, which is quadratic; one statement is linear and, under SQLite's shared lock, a
 /// consistent snapshot.
 /// </summary>
-public sealed partial class SqliteEventReader : IEventSource
+public sealed class SqliteEventReader : IEventSource
 {
     private const string SelectColumns =
         """SELECT "threadId", "threadCounter", "timestamp", "aggregateId", "aggregateVersion", "type", "payload" FROM "events" """;
@@ -105,16 +104,7 @@ public sealed partial class SqliteEventReader : IEventSource
         return (reader.GetInt64(0), reader.GetInt64(1));
     }
 
-    /// <summary>reSolve keeps the id of an open incremental import only as a comment in the table's SQL (spec 6.2).</summary>
-    private string? ReadIncrementalImportId()
-    {
-        using var command = _connection.CreateCommand();
-        command.CommandText = "SELECT sql FROM sqlite_master WHERE type='table' AND name=$name";
-        command.Parameters.AddWithValue("$name", SqliteSchema.IncrementalImportTable);
-        if (command.ExecuteScalar() is not string sql) return null;
-        var match = IncrementalImportIdPattern().Match(sql);
-        return match.Success ? match.Groups[1].Value : "";
-    }
+    private string? ReadIncrementalImportId() => SqliteIncrementalImport.ReadOpenImportId(_connection);
 
     /// <summary>reSolve's describe({calculateCursor}): max(threadCounter)+1 per thread, 0 for an empty thread.</summary>
     private ResolveCursor ReadLatestCursor()
@@ -127,9 +117,6 @@ public sealed partial class SqliteEventReader : IEventSource
             cursor.Advance(new ResolveEvent { ThreadId = (int)reader.GetInt64(0), ThreadCounter = reader.GetInt64(1) });
         return cursor;
     }
-
-    [GeneratedRegex(@"RESOLVE INCREMENTAL-IMPORT '([^']*)'")]
-    private static partial Regex IncrementalImportIdPattern();
 
     private IEnumerable<T> Stream<T>(SqliteCommand command, Func<SqliteDataReader, T> read, CancellationToken cancellation) =>
         DbRows.Stream(command, read, ex => SqliteConnections.Translate((SqliteException)ex, _path), cancellation);

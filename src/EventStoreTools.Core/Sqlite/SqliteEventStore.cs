@@ -1,3 +1,5 @@
+using EventStoreTools.Core.Incremental;
+
 namespace EventStoreTools.Core.Sqlite;
 
 /// <summary>A reSolve eventstore-lite store: one SQLite file with reSolve's default table names.</summary>
@@ -22,4 +24,14 @@ public sealed class SqliteEventStore : IEventStore
     public IEventSource OpenSource() => SqliteEventReader.Open(Path, _cancellation);
 
     public IEventImport BeginImport(ImportMode mode) => SqliteEventImport.Begin(Path, mode, _cancellation);
+
+    public string? OpenIncrementalImportId() => SqliteIncrementalImport.OpenImportId(Path);
+
+    public string StartIncrementalImport() => SqliteIncrementalImport.Start(Path);
+
+    public IIncrementalImportPush BeginIncrementalImportPush(string importId) => SqliteIncrementalImport.BeginPush(Path, importId);
+
+    public IncrementalImportSummary CompleteIncrementalImport(string importId) => SqliteIncrementalImport.Complete(Path, importId);
+
+    public IncrementalImportUndo? UndoIncrementalImport(string? importId = null) => SqliteIncrementalImport.Undo(Path, importId);
 }

@@ -1,0 +1,36 @@
+@{
+    Synopsis    = 'Commits an incremental import: writes the pushed events the store lacks, in one transaction.'
+    Description = @'
+Complete-IncrementalImport commits the open incremental import named by -ImportId (reSolve's commitIncrementalImport) in one transaction and closes it:
+
+- A pushed event equal to a stored one on timestamp, aggregateId, type and payload is a duplicate and is skipped. Payloads are compared as JSON values: key order and whitespace do not matter (as reSolve's PostgreSQL adapter compares them; its SQLite adapter compares text). Duplicates among the pushed events themselves are kept, as in reSolve.
+- A pushed event that is not a duplicate and is older than the newest stored event is skipped, and one warning gives the number of such events and the newest stored timestamp. This is what reSolve's documentation says; reSolve's code rejects the whole batch instead. An event whose timestamp equals the newest stored one is imported.
+- The other events are written as reSolve's SQLite adapter writes them: threadId = timestamp % 256, threadCounter continuing each thread and aggregateVersion continuing each aggregate, in (timestamp, push) order.
+
+Re-running an import that was already committed changes nothing: every event is a duplicate. If the commit fails, the store is left unchanged and the pushed events stay, so the commit can be run again (reSolve drops them); Undo-IncrementalImport drops them.
+
+It writes a summary: store, import id, events pushed, imported, skipped as duplicates, skipped as older, the newest stored time before the commit, and the time taken.
+'@
+    Parameters  = @{
+        Path     = 'The SQLite store file holding the open import.'
+        ConnectionString = 'A PostgreSQL store (reSolve''s eventstore-postgresql) instead of a SQLite file: an Npgsql connection string. Use with -Schema.'
+        Schema = 'With -ConnectionString: the schema that holds the store (reSolve''s databaseName option).'
+        ImportId = 'The id that Start-IncrementalImport wrote. Also taken from the pipeline.'
+    }
+    Inputs      = @('System.String (an import id)')
+    Outputs     = @('EventStoreTools.Core.Incremental.IncrementalImportSummary')
+    Examples    = @(
+        @{
+            Code    = 'Complete-IncrementalImport ./app.db -ImportId $id'
+            Remarks = 'Commits the import and shows the summary.'
+        }
+        @{
+            Code    = @'
+$summary = Complete-IncrementalImport ./app.db -ImportId $id -WarningVariable older
+if ($summary.SkippedOlder) { Write-Host "$($summary.SkippedOlder) events were too old" }
+'@
+            Remarks = 'Commits and looks at what was skipped.'
+        }
+    )
+    Links       = @('Start-IncrementalImport', 'Add-IncrementalImport', 'Undo-IncrementalImport', 'Import-EventStore')
+}

@@ -1,0 +1,38 @@
+@{
+    Synopsis    = 'Begins an incremental import into a reSolve event store and writes its import id.'
+    Description = @'
+Start-IncrementalImport begins an incremental import (reSolve's beginIncrementalImport) in an existing eventstore-lite SQLite store and writes its import id, a string in reSolve's format. Push events into it with Add-IncrementalImport (from one or several commands or processes), then commit it with Complete-IncrementalImport or drop it with Undo-IncrementalImport.
+
+The import lives in reSolve's own table "events-incremental-import", whose SQL carries the id as a comment, so reSolve sees an import begun here and the other way round. Only one import can be open in a store: a second start fails with "Previous incremental import is not finished" and names the open import (error id StartIncrementalImportImportAlreadyOpen). Get-EventStore shows the open import.
+
+The store must exist and be a reSolve event store; an incremental import never creates one (use Import-EventStore for that).
+'@
+    Parameters  = @{
+        Path = 'The SQLite store file. Relative paths, ~ and PSDrives work; takes paths from the pipeline by property name (Path, FullName).'
+        ConnectionString = 'A PostgreSQL store (reSolve''s eventstore-postgresql) instead of a SQLite file: an Npgsql connection string. Use with -Schema.'
+        Schema = 'With -ConnectionString: the schema that holds the store (reSolve''s databaseName option).'
+    }
+    Inputs      = @('System.String (a store path, by property name Path or FullName)')
+    Outputs     = @('System.String (the import id)')
+    Examples    = @(
+        @{
+            Code    = '$id = Start-IncrementalImport ./app.db'
+            Remarks = 'Begins an import and keeps its id for Add-IncrementalImport, Complete-IncrementalImport and Undo-IncrementalImport.'
+        }
+        @{
+            Code    = @'
+$id = Start-IncrementalImport ./app.db
+try {
+    Get-Content ./new-events.ndjson | ConvertFrom-Json | Add-IncrementalImport ./app.db -ImportId $id
+    Complete-IncrementalImport ./app.db -ImportId $id
+}
+catch {
+    Undo-IncrementalImport ./app.db -ImportId $id
+    throw
+}
+'@
+            Remarks = 'The whole begin/push/commit pattern: on any error the pushed events are dropped.'
+        }
+    )
+    Links       = @('Add-IncrementalImport', 'Complete-IncrementalImport', 'Undo-IncrementalImport', 'Import-EventStore', 'Get-EventStore')
+}

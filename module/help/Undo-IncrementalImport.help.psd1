@@ -1,0 +1,30 @@
+@{
+    Synopsis    = 'Drops an open incremental import and the events pushed into it.'
+    Description = @'
+Undo-IncrementalImport drops the open incremental import (reSolve's rollbackIncrementalImport) and every event pushed into it. Events already in the store are never touched.
+
+With -ImportId it drops only that import and fails with "Incremental importId=<id> does not exist" (error id UndoIncrementalImportImportNotFound) when another import, or none, is open. Without -ImportId it drops whatever import is open, as reSolve's rollback does, and warns when none is.
+
+It supports -WhatIf and -Confirm. It does not ask by default (ConfirmImpact Medium): it deletes only events that were never committed, and it is meant for the catch block of unattended scripts, where a prompt would fail.
+'@
+    Parameters  = @{
+        Path     = 'The SQLite store file holding the open import.'
+        ConnectionString = 'A PostgreSQL store (reSolve''s eventstore-postgresql) instead of a SQLite file: an Npgsql connection string. Use with -Schema.'
+        Schema = 'With -ConnectionString: the schema that holds the store (reSolve''s databaseName option).'
+        ImportId = 'The id of the import to drop. Without it, the open import, whatever its id.'
+        PassThru = 'Write an object with the store, the id of the dropped import and the number of pushed events dropped.'
+    }
+    Inputs      = @('System.String (an import id)')
+    Outputs     = @('None, or EventStoreTools.Core.Incremental.IncrementalImportUndo with -PassThru')
+    Examples    = @(
+        @{
+            Code    = 'Undo-IncrementalImport ./app.db -ImportId $id'
+            Remarks = 'Drops the import begun with $id = Start-IncrementalImport ./app.db.'
+        }
+        @{
+            Code    = 'if ((Get-EventStore ./app.db).HasOpenIncrementalImport) { Undo-IncrementalImport ./app.db -PassThru }'
+            Remarks = 'Drops an import left open by a crashed script (or by reSolve) and shows how many events it held.'
+        }
+    )
+    Links       = @('Start-IncrementalImport', 'Add-IncrementalImport', 'Complete-IncrementalImport', 'Get-EventStore')
+}

@@ -1,0 +1,80 @@
+using System.Management.Automation;
+using EventStoreTools.Core;
+using EventStoreTools.Core.Incremental;
+
+namespace EventStoreTools.Cmdlets;
+
+/// <summary>
+/// Add-IncrementalImport: pushes the events of the pipeline into an open incremental import, in one
+/// transaction, so they are stored durably and all together, or not at all.
+/// </summary>
+[Cmdlet(VerbsCommon.Add, "IncrementalImport", SupportsShouldProcess = true)]
+[OutputType(typeof(IncrementalImportPushResult))]
+public sealed class AddIncrementalImportCommand : EventStoreCmdlet
+{
+    private IEventStore? _store;
+    private IIncrementalImportPush? _push;
+    private ProgressReporter? _progress;
+
+    [Parameter(Position = 0)]
+    [Alias("Store")]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = "";
+
+    protected override string StorePath => Path;
+
+    [Parameter(Mandatory = true)]
+    [ValidateNotNullOrEmpty]
+    public string ImportId { get; set; } = "";
+
+    /// <summary>An event: one of ours, a PSCustomObject or a hashtable; only timestamp, aggregateId, type and payload are used.</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    [AllowNull]
+    public PSObject? InputObject { get; set; }
+
+    /// <summary>Write what was pushed.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        _store = OpenStore();
+        if (!ShouldProcess(_store.DisplayName, $"Add events to the incremental import '{ImportId}'")) return;
+        _progress = new ProgressReporter(this, 1, $"Pushing events into the incremental import of {_store.DisplayName}");
+        Run(() => _push = _store.BeginIncrementalImportPush(ImportId), _store.DisplayName);
+    }
+
+    protected override void ProcessRecord()
+    {
+        if (_push is null) return;
+        if (InputObject is null)
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentNullException(nameof(InputObject), "A null event cannot be imported."),
+                ErrorIdPrefix + "NullEvent", ErrorCategory.InvalidData, null));
+        }
+        Run(() =>
+        {
+            _push.Add(EventInputConverter.Convert(InputObject!, versionless: true));
+            _progress!.Report(_push.EventCount);
+        }, InputObject);
+    }
+
+    protected override void EndProcessing()
+    {
+        if (_push is null) return;
+        Run(() =>
+        {
+            Cancellation.ThrowIfCancellationRequested();
+            _push.Commit();
+        }, _store!.DisplayName);
+        _progress!.Complete();
+        if (PassThru) WriteObject(new IncrementalImportPushResult(_store.DisplayName, ImportId, _push.EventCount));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        // Without a commit this rolls back: none of this push's events are kept.
+        _push?.Dispose();
+        _push = null;
+    }
+}

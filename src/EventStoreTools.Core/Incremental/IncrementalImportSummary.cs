@@ -1,0 +1,30 @@
+namespace EventStoreTools.Core.Incremental;
+
+/// <summary>What the commit of an incremental import did.</summary>
+public sealed record IncrementalImportSummary
+{
+    public required string Store { get; init; }
+    public required string ImportId { get; init; }
+
+    /// <summary>Events pushed into the import, by every push.</summary>
+    public long Pushed { get; init; }
+
+    /// <summary>Events written to the store.</summary>
+    public long Imported { get; init; }
+
+    /// <summary>Events equal to a stored one on timestamp, aggregateId, type and payload (as JSON values).</summary>
+    public long SkippedDuplicates { get; init; }
+
+    /// <summary>Events, not duplicates, older than the newest event the store held before the commit.</summary>
+    public long SkippedOlder { get; init; }
+
+    /// <summary>The newest timestamp the store held before the commit (null when it was empty).</summary>
+    public long? NewestStoredTimestamp { get; init; }
+
+    public TimeSpan Elapsed { get; init; }
+
+    public DateTimeOffset? NewestStoredTime =>
+        NewestStoredTimestamp is >= -62135596800000L and <= 253402300799999L
+            ? DateTimeOffset.FromUnixTimeMilliseconds(NewestStoredTimestamp.Value)
+            : null;
+}

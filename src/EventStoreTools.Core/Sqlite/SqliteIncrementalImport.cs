@@ -1,0 +1,226 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using EventStoreTools.Core.Incremental;
+using EventStoreTools.Core.Json;
+using Microsoft.Data.Sqlite;
+
+namespace EventStoreTools.Core.Sqlite;
+
+/// <summary>
+/// eventstore-lite's incremental import (spec 6.2): the pushed events wait in reSolve's own table
+/// "events-incremental-import", whose SQL carries the import id as a comment, so reSolve sees an import we
+/// opened and we see one reSolve opened. Unlike reSolve, a failed commit keeps the pushed events (it can be
+/// retried), duplicates are found by comparing payloads as JSON values, and older events are skipped
+/// instead of failing the batch.
+/// </summary>
+internal static partial class SqliteIncrementalImport
+{
+    private const string CountPending = """SELECT count(*) FROM "events-incremental-import" """;
+    private const string DropPending = """DROP TABLE "events-incremental-import" """;
+    private const string SkippedTable = "incremental-import-skipped";
+
+    // The stored events that could be duplicates of a pending one. Only the timestamp index is used (the
+    // unary + keeps SQLite off the aggregateId indexes, which would walk every version of a busy aggregate):
+    // one index lookup per pending event.
+    private const string SelectSameKeyPayloads = """
+        SELECT "payload" FROM "events" WHERE "timestamp" = $timestamp AND +"aggregateId" = $aggregateId AND +"type" = $type
+        """;
+
+    // lite's commit (spec 6.2 steps 4-6): counters continue each thread and versions each aggregate, in
+    // (timestamp, push order). SQLite computes the whole SELECT before it inserts, since it reads "events".
+    private const string InsertNewEvents = """
+        INSERT INTO "events"("threadId", "threadCounter", "timestamp", "aggregateId", "aggregateVersion", "type", "payload")
+        SELECT i."threadId",
+               COALESCE((SELECT max(e."threadCounter") FROM "events" e WHERE e."threadId" = i."threadId"), -1)
+                 + ROW_NUMBER() OVER (PARTITION BY i."threadId" ORDER BY i."timestamp", i.rowid),
+               i."timestamp",
+               i."aggregateId",
+               COALESCE((SELECT max(e."aggregateVersion") FROM "events" e WHERE e."aggregateId" = i."aggregateId"), 0)
+                 + ROW_NUMBER() OVER (PARTITION BY i."aggregateId" ORDER BY i."timestamp", i.rowid),
+               i."type",
+               i."payload"
+        FROM "events-incremental-import" i
+        WHERE i.rowid NOT IN (SELECT "rowid" FROM temp."incremental-import-skipped")
+        ORDER BY i."timestamp", i.rowid
+        """;
+
+    /// <summary>reSolve's DDL (LITE/begin-incremental-import.ts), the id in the comment.</summary>
+    private static string CreatePendingTable(string importId) => $"""
+        CREATE TABLE "events-incremental-import"(
+        -- RESOLVE INCREMENTAL-IMPORT '{importId}' OWNED TABLE
+          "threadId" BIGINT NOT NULL, "threadCounter" BIGINT NULL, "timestamp" BIGINT NOT NULL,
+          "aggregateId" VARCHAR(700) NOT NULL, "aggregateVersion" BIGINT NULL, "type" VARCHAR(700) NOT NULL,
+          "payload" JSON NULL);
+        """;
+
+    /// <summary>The id of the open import; "" for an import table without reSolve's comment; null when none is open.</summary>
+    public static string? ReadOpenImportId(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT sql FROM sqlite_master WHERE type='table' AND name=$name";
+        command.Parameters.AddWithValue("$name", SqliteSchema.IncrementalImportTable);
+        if (command.ExecuteScalar() is not string sql) return null;
+        var match = ImportIdPattern().Match(sql);
+        return match.Success ? match.Groups[1].Value : "";
+    }
+
+    public static string? OpenImportId(string path)
+    {
+        using var connection = SqliteConnections.OpenForRead(path);
+        return Translated(path, () => ReadOpenImportId(connection));
+    }
+
+    public static string Start(string path) => InWriteTransaction(path, connection =>
+    {
+        if (ReadOpenImportId(connection) is { } open)
+            throw new EventStoreException(EventStoreErrorKind.ImportAlreadyOpen,
+                $"Previous incremental import is not finished: the store '{path}' has the open import '{open}'. Complete or undo it first.");
+        var importId = IncrementalImportId.New();
+        SqliteConnections.Execute(connection, CreatePendingTable(importId));
+        return importId;
+    });
+
+    public static IIncrementalImportPush BeginPush(string path, string importId) => SqliteIncrementalImportPush.Begin(path, importId);
+
+    public static IncrementalImportSummary Complete(string path, string importId)
+    {
+        var clock = Stopwatch.StartNew();
+        return InWriteTransaction(path, connection =>
+        {
+            RequireOwnedBy(connection, importId);
+            var pushed = (long)SqliteConnections.Scalar(connection, CountPending)!;
+            var newest = SqliteConnections.Scalar(connection, """SELECT max("timestamp") FROM "events" """) as long?;
+            var (duplicates, older) = MarkSkipped(connection, newest);
+            var imported = pushed - duplicates - older;
+            if (imported > 0) SqliteConnections.Execute(connection, InsertNewEvents);
+            SqliteConnections.Execute(connection, DropPending);
+            return new IncrementalImportSummary
+            {
+                Store = path,
+                ImportId = importId,
+                Pushed = pushed,
+                Imported = imported,
+                SkippedDuplicates = duplicates,
+                SkippedOlder = older,
+                NewestStoredTimestamp = newest,
+                Elapsed = clock.Elapsed,
+            };
+        });
+    }
+
+    public static IncrementalImportUndo? Undo(string path, string? importId) => InWriteTransaction(path, connection =>
+    {
+        var open = ReadOpenImportId(connection);
+        if (importId is not null && open != importId) throw IncrementalImportId.NotFound(importId);
+        if (open is null) return null;
+        var dropped = (long)SqliteConnections.Scalar(connection, CountPending)!;
+        SqliteConnections.Execute(connection, DropPending);
+        return new IncrementalImportUndo(path, open, dropped);
+    });
+
+    internal static void RequireOwnedBy(SqliteConnection connection, string importId)
+    {
+        if (ReadOpenImportId(connection) != importId) throw IncrementalImportId.NotFound(importId);
+    }
+
+    /// <summary>
+    /// Records in a temporary table the pending events that are not imported: duplicates of a stored event
+    /// (same timestamp, aggregateId, type, and payload as a JSON value), then events older than the newest
+    /// stored one. Duplicates within the import are kept, as in reSolve.
+    /// </summary>
+    private static (long Duplicates, long Older) MarkSkipped(SqliteConnection connection, long? newest)
+    {
+        SqliteConnections.Execute(connection, $"""CREATE TEMP TABLE "{SkippedTable}"("rowid" INTEGER PRIMARY KEY)""");
+        if (newest is null) return (0, 0);
+
+        using var pending = connection.CreateCommand();
+        // Only events at or before the newest stored timestamp can be duplicates or older.
+        pending.CommandText = """SELECT rowid, "timestamp", "aggregateId", "type", "payload" FROM "events-incremental-import" WHERE "timestamp" <= $newest""";
+        pending.Parameters.AddWithValue("$newest", newest.Value);
+
+        using var sameKey = connection.CreateCommand();
+        sameKey.CommandText = SelectSameKeyPayloads;
+        var timestamp = sameKey.Parameters.Add("$timestamp", SqliteType.Integer);
+        var aggregateId = sameKey.Parameters.Add("$aggregateId", SqliteType.Text);
+        var type = sameKey.Parameters.Add("$type", SqliteType.Text);
+        sameKey.Prepare();
+
+        using var skip = connection.CreateCommand();
+        skip.CommandText = $"""INSERT INTO temp."{SkippedTable}"("rowid") VALUES ($rowid)""";
+        var skippedRow = skip.Parameters.Add("$rowid", SqliteType.Integer);
+        skip.Prepare();
+
+        long duplicates = 0, older = 0;
+        using var reader = pending.ExecuteReader();
+        while (reader.Read())
+        {
+            timestamp.Value = reader.GetInt64(1);
+            aggregateId.Value = reader.GetString(2);
+            type.Value = reader.GetString(3);
+            var payload = SqliteEventReader.ReadPayload(reader, 4);
+            if (HasStoredDuplicate(sameKey, payload)) duplicates++;
+            else if (reader.GetInt64(1) < newest.Value) older++;
+            else continue;
+            skippedRow.Value = reader.GetInt64(0);
+            skip.ExecuteNonQuery();
+        }
+        return (duplicates, older);
+    }
+
+    private static bool HasStoredDuplicate(SqliteCommand sameKey, string payload)
+    {
+        using var stored = sameKey.ExecuteReader();
+        while (stored.Read())
+        {
+            if (JsonValueEquality.AreEqual(SqliteEventReader.ReadPayload(stored, 0), payload)) return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Runs work in one BEGIN IMMEDIATE transaction on an existing store (IMMEDIATE: pushes and commits from
+    /// several processes queue up instead of interleaving). Any failure rolls everything back.
+    /// </summary>
+    private static T InWriteTransaction<T>(string path, Func<SqliteConnection, T> work)
+    {
+        using var connection = SqliteConnections.OpenExistingForWrite(path);
+        return Translated(path, () =>
+        {
+            SqliteConnections.Execute(connection, "BEGIN IMMEDIATE");
+            try
+            {
+                var result = work(connection);
+                SqliteConnections.Execute(connection, "COMMIT");
+                return result;
+            }
+            catch
+            {
+                RollBack(connection);
+                throw;
+            }
+        });
+    }
+
+    /// <summary>Rolls back, if SQLite has not already done so after the error.</summary>
+    internal static void RollBack(SqliteConnection connection)
+    {
+        if (connection.State != System.Data.ConnectionState.Open) return;
+        try { SqliteConnections.Execute(connection, "ROLLBACK"); }
+        catch (SqliteException) { /* no transaction was open any more */ }
+    }
+
+    internal static T Translated<T>(string path, Func<T> work)
+    {
+        try
+        {
+            return work();
+        }
+        catch (SqliteException ex)
+        {
+            throw SqliteConnections.Translate(ex, path);
+        }
+    }
+
+    [GeneratedRegex(@"RESOLVE INCREMENTAL-IMPORT '([^']*)'")]
+    private static partial Regex ImportIdPattern();
+}

@@ -1,0 +1,62 @@
+BeforeAll { . (Join-Path $PSScriptRoot 'TestHelpers.ps1') }
+
+Describe 'Import-EventStore -Incremental' {
+    It 'gives reSolve''s store for the fixture case <Case>, from -InFile and from the pipeline' -ForEach @(
+        @{ Case = 'new-only' }
+        @{ Case = 'new-unordered' }
+        @{ Case = 'dups-only' }
+        @{ Case = 'dups-and-new' }
+        @{ Case = 'equal-latest-ts' }
+    ) {
+        $fromFile = New-IncrementalBaseStore 'file.db'
+        $summary = Import-EventStore $fromFile -InFile (Get-IncrementalInput $Case) -Incremental
+        $summary.Pushed | Should -Be @(Get-Content (Get-IncrementalInput $Case)).Count
+        Get-StoreDump $fromFile | Should -BeExactly (Get-IncrementalExpected $Case)
+
+        $fromPipeline = New-IncrementalBaseStore 'pipeline.db'
+        Get-Content (Get-IncrementalInput $Case) | ConvertFrom-Json | Import-EventStore $fromPipeline -Incremental | Out-Null
+        Get-StoreDump $fromPipeline | Should -BeExactly (Get-IncrementalExpected $Case)
+        (Get-EventStore $fromPipeline).HasOpenIncrementalImport | Should -BeFalse
+    }
+
+    It 'brings a copy up to date from its original, and a second run changes nothing' {
+        $original = New-IncrementalBaseStore 'original.db'
+        $copy = New-IncrementalBaseStore 'copy.db'
+        Import-EventStore $original -InFile (Get-IncrementalInput 'new-only') -Incremental | Out-Null
+        $first = Export-EventStore $original | Import-EventStore $copy -Incremental
+        $first.Imported | Should -Be 5
+        $first.SkippedDuplicates | Should -Be 1000
+        $second = Export-EventStore $original | Import-EventStore $copy -Incremental
+        $second.Imported | Should -Be 0
+        Get-StoreDump $copy | Should -BeExactly (Get-StoreDump $original)
+    }
+
+    It 'undoes its import on an error: the store is as it was and no import stays open' {
+        $store = New-IncrementalBaseStore
+        $before = Get-StoreRows $store
+        $badInput = New-TestPath 'bad.ndjson'
+        (Get-Content (Get-IncrementalInput 'new-only'))[0..1] + '{"timestamp":1,"type":"T"}' | Set-Content $badInput
+        $failure = { Import-EventStore $store -InFile $badInput -Incremental -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ImportEventStoreInvalidInput,EventStoreTools.Cmdlets.ImportEventStoreCommand' -PassThru
+        $failure.TargetObject.LineNumber | Should -Be 3
+        (Get-EventStore $store).HasOpenIncrementalImport | Should -BeFalse
+        Get-StoreRows $store | Should -Be $before
+    }
+
+    It 'leaves an import it did not start alone' {
+        $store = New-IncrementalBaseStore
+        $id = Start-IncrementalImport $store
+        { Import-EventStore $store -InFile (Get-IncrementalInput 'new-only') -Incremental -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ImportEventStoreImportAlreadyOpen,EventStoreTools.Cmdlets.ImportEventStoreCommand'
+        (Get-EventStore $store).IncrementalImportId | Should -BeExactly $id
+    }
+
+    It 'refuses -Append and -Replace, and changes nothing with -WhatIf' {
+        $store = New-IncrementalBaseStore
+        { Import-EventStore $store -InFile (Get-IncrementalInput 'new-only') -Incremental -Append -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ImportEventStoreConflictingModes,EventStoreTools.Cmdlets.ImportEventStoreCommand'
+        $hash = (Get-FileHash $store).Hash
+        Import-EventStore $store -InFile (Get-IncrementalInput 'new-only') -Incremental -WhatIf | Should -BeNullOrEmpty
+        (Get-FileHash $store).Hash | Should -Be $hash
+    }
+}
