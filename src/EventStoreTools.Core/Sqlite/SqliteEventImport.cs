@@ -1,6 +1,4 @@
-using System.Text;
 using Microsoft.Data.Sqlite;
-using SQLitePCL;
 
 namespace EventStoreTools.Core.Sqlite;
 
@@ -27,11 +25,8 @@ public sealed class SqliteEventImport : IEventImport
     private readonly string _workPath;
     private readonly CancellationToken _cancellation;
     private readonly SqliteConnection _connection;
-    // The insert runs on SQLite's own statement API: SqliteCommand.ExecuteNonQuery builds a data reader and
-    // re-encodes every parameter per call, which cost about a third of a bulk import.
-    private sqlite3_stmt? _insert;
+    private SqliteBulkInsert? _insert;
     private int _threadId, _threadCounter, _timestamp, _aggregateId, _aggregateVersion, _type, _payload;
-    private byte[] _utf8 = new byte[4096];
     private SqliteCommand? _insertSecret;
     private bool _rebuildIndexes;
     private bool _committed;
@@ -129,55 +124,33 @@ public sealed class SqliteEventImport : IEventImport
 
     private void PrepareInsert()
     {
-        var db = _connection.Handle!;
-        SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(db, InsertSql, out var statement), db);
-        _insert = statement;
-        int Index(string name) => raw.sqlite3_bind_parameter_index(statement, name);
+        var insert = _insert = new SqliteBulkInsert(_connection, InsertSql);
         (_threadId, _threadCounter, _timestamp, _aggregateId, _aggregateVersion, _type, _payload) =
-            (Index("$threadId"), Index("$threadCounter"), Index("$timestamp"), Index("$aggregateId"),
-             Index("$aggregateVersion"), Index("$type"), Index("$payload"));
+            (insert.Parameter("$threadId"), insert.Parameter("$threadCounter"), insert.Parameter("$timestamp"),
+             insert.Parameter("$aggregateId"), insert.Parameter("$aggregateVersion"), insert.Parameter("$type"),
+             insert.Parameter("$payload"));
     }
 
     public void Add(ResolveEvent e)
     {
         EventValidation.RequireStorable(e);
         var insert = _insert!;
-        raw.sqlite3_bind_int64(insert, _threadId, e.ThreadId);
-        raw.sqlite3_bind_int64(insert, _threadCounter, e.ThreadCounter);
-        raw.sqlite3_bind_int64(insert, _timestamp, e.Timestamp);
-        BindText(_aggregateId, e.AggregateId);
-        raw.sqlite3_bind_int64(insert, _aggregateVersion, e.AggregateVersion);
-        BindText(_type, e.Type);
-        BindText(_payload, e.PayloadJson);
-        var rc = raw.sqlite3_step(insert);
+        insert.Bind(_threadId, e.ThreadId);
+        insert.Bind(_threadCounter, e.ThreadCounter);
+        insert.Bind(_timestamp, e.Timestamp);
+        insert.Bind(_aggregateId, e.AggregateId);
+        insert.Bind(_aggregateVersion, e.AggregateVersion);
+        insert.Bind(_type, e.Type);
+        insert.Bind(_payload, e.PayloadJson);
         try
         {
-            if (rc != raw.SQLITE_DONE) SqliteException.ThrowExceptionForRC(rc, _connection.Handle);
+            insert.Execute();
         }
         catch (SqliteException ex)
         {
             throw DescribeInsertFailure(ex, e);
         }
-        finally
-        {
-            raw.sqlite3_reset(insert);
-        }
         EventCount++;
-    }
-
-    /// <summary>Binds a string as UTF-8 through one reused buffer (SQLite copies it).</summary>
-    private void BindText(int index, string value)
-    {
-        // An empty span reaches SQLite as a null pointer, which binds NULL rather than ''.
-        if (value.Length == 0)
-        {
-            raw.sqlite3_bind_text(_insert!, index, "");
-            return;
-        }
-        var maxBytes = Encoding.UTF8.GetMaxByteCount(value.Length);
-        if (maxBytes > _utf8.Length) _utf8 = new byte[Math.Max(maxBytes, _utf8.Length * 2)];
-        var length = Encoding.UTF8.GetBytes(value, _utf8);
-        raw.sqlite3_bind_text(_insert!, index, _utf8.AsSpan(0, length));
     }
 
     public long SecretCount { get; private set; }

@@ -5,7 +5,7 @@ namespace EventStoreTools.Core.Sqlite;
 
 /// <summary>
 /// One push into lite's "events-incremental-import" table: one BEGIN IMMEDIATE transaction with a reused
-/// prepared INSERT, as reSolve's pushIncrementalImport writes the rows (threadId = timestamp % 256, payload as
+/// prepared bulk INSERT, as reSolve's pushIncrementalImport writes the rows (threadId = timestamp % 256, payload as
 /// its JSON text). reSolve sends an empty push as "VALUES ;" and fails; here it is a no-op.
 /// </summary>
 internal sealed class SqliteIncrementalImportPush : IIncrementalImportPush
@@ -17,21 +17,22 @@ internal sealed class SqliteIncrementalImportPush : IIncrementalImportPush
 
     private readonly string _path;
     private readonly SqliteConnection _connection;
-    private readonly SqliteCommand _insert;
-    private readonly SqliteParameter _timestamp, _aggregateId, _type, _payload, _threadId;
+    private SqliteBulkInsert? _insert;
+    private int _timestamp, _aggregateId, _type, _payload, _threadId;
     private bool _committed;
 
     private SqliteIncrementalImportPush(string path, SqliteConnection connection)
     {
         _path = path;
         _connection = connection;
-        _insert = connection.CreateCommand();
-        _insert.CommandText = InsertSql;
-        _timestamp = _insert.Parameters.Add("$timestamp", SqliteType.Integer);
-        _aggregateId = _insert.Parameters.Add("$aggregateId", SqliteType.Text);
-        _type = _insert.Parameters.Add("$type", SqliteType.Text);
-        _payload = _insert.Parameters.Add("$payload", SqliteType.Text);
-        _threadId = _insert.Parameters.Add("$threadId", SqliteType.Integer);
+    }
+
+    /// <summary>Prepared once the import table is known to exist.</summary>
+    private void PrepareInsert()
+    {
+        var insert = _insert = new SqliteBulkInsert(_connection, InsertSql);
+        (_timestamp, _aggregateId, _type, _payload, _threadId) = (insert.Parameter("$timestamp"),
+            insert.Parameter("$aggregateId"), insert.Parameter("$type"), insert.Parameter("$payload"), insert.Parameter("$threadId"));
     }
 
     public long EventCount { get; private set; }
@@ -46,7 +47,7 @@ internal sealed class SqliteIncrementalImportPush : IIncrementalImportPush
             {
                 SqliteConnections.Execute(connection, "BEGIN IMMEDIATE");
                 SqliteIncrementalImport.RequireOwnedBy(connection, importId);
-                push._insert.Prepare();
+                push.PrepareInsert();
                 return push;
             });
             return push;
@@ -61,14 +62,15 @@ internal sealed class SqliteIncrementalImportPush : IIncrementalImportPush
     public void Add(ResolveEvent e)
     {
         EventValidation.RequireImportable(e);
-        _timestamp.Value = e.Timestamp;
-        _aggregateId.Value = e.AggregateId;
-        _type.Value = e.Type;
-        _payload.Value = e.PayloadJson;
-        _threadId.Value = e.Timestamp % EventValidation.ThreadCount;
+        var insert = _insert!;
+        insert.Bind(_timestamp, e.Timestamp);
+        insert.Bind(_aggregateId, e.AggregateId);
+        insert.Bind(_type, e.Type);
+        insert.Bind(_payload, e.PayloadJson);
+        insert.Bind(_threadId, e.Timestamp % EventValidation.ThreadCount);
         try
         {
-            _insert.ExecuteNonQuery();
+            insert.Execute();
         }
         catch (SqliteException ex)
         {
@@ -89,7 +91,7 @@ internal sealed class SqliteIncrementalImportPush : IIncrementalImportPush
 
     public void Dispose()
     {
-        _insert.Dispose();
+        _insert?.Dispose();
         if (!_committed) SqliteIncrementalImport.RollBack(_connection);
         _connection.Dispose();
     }

@@ -1,0 +1,64 @@
+using System.Text;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+
+namespace EventStoreTools.Core.Sqlite;
+
+/// <summary>
+/// A prepared statement run row after row on SQLite's own statement API, for bulk loads. SqliteCommand's
+/// ExecuteNonQuery builds a data reader and re-encodes every parameter per call, which cost about a third of
+/// a bulk import; here strings go to SQLite as UTF-8 through one reused buffer (SQLite copies them).
+/// </summary>
+internal sealed class SqliteBulkInsert : IDisposable
+{
+    private readonly SqliteConnection _connection;
+    private readonly sqlite3_stmt _statement;
+    private byte[] _utf8 = new byte[4096];
+
+    public SqliteBulkInsert(SqliteConnection connection, string sql)
+    {
+        _connection = connection;
+        var db = connection.Handle!;
+        SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(db, sql, out _statement), db);
+    }
+
+    /// <summary>The index of a named parameter such as "$timestamp", for the Bind methods.</summary>
+    public int Parameter(string name)
+    {
+        var index = raw.sqlite3_bind_parameter_index(_statement, name);
+        if (index == 0) throw new ArgumentException($"The statement has no parameter {name}.", nameof(name));
+        return index;
+    }
+
+    public void Bind(int index, long value) => raw.sqlite3_bind_int64(_statement, index, value);
+
+    public void Bind(int index, string value)
+    {
+        // An empty span reaches SQLite as a null pointer, which binds NULL rather than ''.
+        if (value.Length == 0)
+        {
+            raw.sqlite3_bind_text(_statement, index, "");
+            return;
+        }
+        var maxBytes = Encoding.UTF8.GetMaxByteCount(value.Length);
+        if (maxBytes > _utf8.Length) _utf8 = new byte[Math.Max(maxBytes, _utf8.Length * 2)];
+        var length = Encoding.UTF8.GetBytes(value, _utf8);
+        raw.sqlite3_bind_text(_statement, index, _utf8.AsSpan(0, length));
+    }
+
+    /// <summary>Runs the statement with the bound values; a failure is a <see cref="SqliteException"/>.</summary>
+    public void Execute()
+    {
+        var rc = raw.sqlite3_step(_statement);
+        try
+        {
+            if (rc != raw.SQLITE_DONE) SqliteException.ThrowExceptionForRC(rc, _connection.Handle);
+        }
+        finally
+        {
+            raw.sqlite3_reset(_statement);
+        }
+    }
+
+    public void Dispose() => _statement.Dispose();
+}
