@@ -130,12 +130,14 @@ $target = Join-Path $Scratch 'target.db'
 $ndjson = Join-Path $Data 'export.ndjson'
 $rows = [Collections.Generic.List[object]]::new()
 $rows.Add((Measure-Scenario 'pwsh + module, idle (baseline memory)' 'Idle' 0 @{ Source = $stores[$Sizes[0]] } $null))
+$floors = @{}
 foreach ($size in $Sizes) {
     $source = $stores[$size]
     Export-EventStore $source -OutFile $ndjson
     $ndjsonBytes = (Get-Item $ndjson).Length
     $floor = Measure-Scenario 'SQLite ATTACH + INSERT ... SELECT (floor)' 'Floor' $size @{ Source = $source; Target = $target } $null
     $floor.Ratio = 1
+    $floors[$size] = $floor.Seconds
     $rows.Add($floor)
     $sized = @(
         Measure-Scenario 'SQLite INSERT ... SELECT ... ORDER BY (row by row)' 'FloorInReadOrder' $size @{ Source = $source; Target = $target } $null
@@ -151,15 +153,36 @@ foreach ($size in $Sizes) {
 }
 
 $incrementalName = "Import-EventStore -Incremental into $(Format-Count $largest)"
-if ((Get-Command Import-EventStore).Parameters.ContainsKey('Incremental')) {
-    $prepare = { Copy-Item $stores[$largest] $target }
-    $row = Measure-Scenario $incrementalName 'Incremental' $IncrementalCount @{ Source = $incrementalInput; Target = $target } $prepare
-    $row.Note = 'half of the events already stored'
-    $rows.Add($row)
+$prepare = { Copy-Item $stores[$largest] $target }
+$row = Measure-Scenario $incrementalName 'Incremental' $IncrementalCount @{ Source = $incrementalInput; Target = $target } $prepare
+$row.Note = 'half of the events already stored'
+$rows.Add($row)
+
+# PostgreSQL rows on a throwaway server with PostgreSQL's default durability (fsync on), when Debian's
+# postgresql package is installed; the store to copy is the 100k one.
+. (Join-Path $PSScriptRoot '../tests/pester/PostgresServer.ps1')
+$postgresSize = 100000
+$postgresBin = try { Get-PostgresBin } catch { $null }
+if ($postgresBin -and $stores.ContainsKey($postgresSize)) {
+    $server = Start-TestPostgres -Durable
+    try {
+        $pg = @{ Source = $stores[$postgresSize]; Target = $target; Ndjson = (Join-Path $Scratch 'out.ndjson'); ConnectionString = $server.ConnectionString }
+        $postgresRows = @(
+            Measure-Scenario 'Export-EventStore | Import-EventStore, SQLite -> PostgreSQL' 'ToPostgres' $postgresSize $pg $null
+            Measure-Scenario 'Export-EventStore | Import-EventStore, PostgreSQL -> SQLite' 'FromPostgres' $postgresSize $pg $null
+            Measure-Scenario 'Export-EventStore -OutFile (NDJSON) from PostgreSQL' 'PostgresNdjson' $postgresSize $pg $null
+        )
+        foreach ($row in $postgresRows) {
+            $row.Ratio = $row.Seconds / $floors[$postgresSize]
+            $row.Note = 'ratio to the SQLite floor'
+            $rows.Add($row)
+        }
+    }
+    finally { Stop-TestPostgres $server }
 }
 else {
-    $rows.Add([pscustomobject]@{ Scenario = $incrementalName; Events = $IncrementalCount; Seconds = $null; EventsPerSecond = $null
-        MBPerSecond = $null; PeakMB = $null; Ratio = $null; Note = 'not available: Import-EventStore has no -Incremental yet' })
+    $rows.Add([pscustomobject]@{ Scenario = 'PostgreSQL copies'; Events = $postgresSize; Seconds = $null; EventsPerSecond = $null
+        MBPerSecond = $null; PeakMB = $null; Ratio = $null; Note = 'not run: no PostgreSQL server binaries (apt-get install -y postgresql)' })
 }
 Remove-Item $Scratch -Recurse -Force -ErrorAction Ignore
 

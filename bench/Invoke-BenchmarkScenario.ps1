@@ -10,11 +10,14 @@ scenario alone. Only the scenario itself is timed: pwsh start-up and Import-Modu
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)]
-    [ValidateSet('Idle', 'Floor', 'FloorInReadOrder', 'Pipeline', 'ExportNdjson', 'ImportNdjson', 'ExportMeasure', 'Incremental')]
+    [ValidateSet('Idle', 'Floor', 'FloorInReadOrder', 'Pipeline', 'ExportNdjson', 'ImportNdjson', 'ExportMeasure', 'Incremental',
+        'ToPostgres', 'FromPostgres', 'PostgresNdjson')]
     [string] $Scenario,
     [Parameter(Mandatory)] [string] $Source,
     [string] $Target,
-    [string] $Ndjson
+    [string] $Ndjson,
+    # The PostgreSQL store of the PostgreSQL scenarios: a connection string; the schema is "bench".
+    [string] $ConnectionString
 )
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
@@ -34,6 +37,10 @@ switch ($Scenario) {
     'ExportMeasure' { Export-EventStore $Source | Measure-Object | Out-Null }
     # $Target is a copy of the large store; $Source holds the events to add, half of them already in $Target.
     'Incremental' { Export-EventStore $Source | Import-EventStore $Target -Incremental | Out-Null }
+    # -Replace: the schema holds the previous run's copy.
+    'ToPostgres' { Export-EventStore $Source | Import-EventStore -ConnectionString $ConnectionString -Schema bench -Replace -Force | Out-Null }
+    'FromPostgres' { Export-EventStore -ConnectionString $ConnectionString -Schema bench | Import-EventStore $Target | Out-Null }
+    'PostgresNdjson' { Export-EventStore -ConnectionString $ConnectionString -Schema bench -OutFile $Ndjson }
 }
 $watch.Stop()
 $watch.Elapsed.TotalSeconds.ToString([cultureinfo]::InvariantCulture)

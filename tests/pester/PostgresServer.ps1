@@ -21,7 +21,9 @@ function Invoke-AsServerUser([string] $Program, [string[]] $Arguments) {
     if ($LASTEXITCODE -ne 0) { throw "$Program failed (exit code $LASTEXITCODE): $($output -join "`n")" }
 }
 
-function Start-TestPostgres {
+# -Durable keeps PostgreSQL's default fsync and synchronous_commit (for the benchmark, to compare fairly
+# with SQLite's synchronous=EXTRA); tests turn them off, as their data is thrown away.
+function Start-TestPostgres([switch] $Durable) {
     $bin = Get-PostgresBin
     $directory = Join-Path ([System.IO.Path]::GetTempPath()) "est-pg-$([guid]::NewGuid().ToString('N'))"
     New-Item -ItemType Directory -Path $directory | Out-Null
@@ -29,8 +31,9 @@ function Start-TestPostgres {
     $data = Join-Path $directory 'data'
     $port = Get-FreeTcpPort
     Invoke-AsServerUser "$bin/initdb" @('-D', $data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync')
-    # fsync off: a test server's data is thrown away; the socket lives in the folder, not in /var/run.
-    $options = "-c listen_addresses=127.0.0.1 -p $port -k $directory -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    # The socket lives in the folder, not in /var/run.
+    $options = "-c listen_addresses=127.0.0.1 -p $port -k $directory"
+    if (-not $Durable) { $options += ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off' }
     Invoke-AsServerUser "$bin/pg_ctl" @('-D', $data, '-l', (Join-Path $directory 'server.log'), '-o', $options, '-w', '-t', '60', 'start')
     [pscustomobject]@{
         Bin              = $bin
@@ -42,7 +45,8 @@ function Start-TestPostgres {
 
 function Stop-TestPostgres($Server) {
     if (-not $Server) { return }
-    [Npgsql.NpgsqlConnection]::ClearAllPools()
+    # Pooled connections would hold the server open; Npgsql is loaded only once a cmdlet used PostgreSQL.
+    if ('Npgsql.NpgsqlConnection' -as [type]) { [Npgsql.NpgsqlConnection]::ClearAllPools() }
     Invoke-AsServerUser "$($Server.Bin)/pg_ctl" @('-D', (Join-Path $Server.Directory 'data'), '-m', 'fast', '-w', 'stop')
     Remove-Item $Server.Directory -Recurse -Force -ErrorAction Ignore
 }
