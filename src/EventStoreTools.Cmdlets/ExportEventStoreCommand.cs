@@ -171,7 +171,7 @@ public sealed class ExportEventStoreCommand : EventStoreCmdlet
         var progress = new ProgressReporter(this, 1, $"Exporting events from {store.DisplayName}");
         var total = ProgressTotal(reader, filter);
         long count = 0;
-        foreach (var e in reader.ReadEvents(filter, Cancellation))
+        foreach (var e in reader.ReadEvents(filter, Cancellation).Ahead(Cancellation))
         {
             cursor.Advance(e);
             WriteObject(e);
@@ -190,7 +190,7 @@ public sealed class ExportEventStoreCommand : EventStoreCmdlet
         WriteBeside(outFile, partial =>
         {
             using var writer = NdjsonEventWriter.Create(partial);
-            foreach (var e in reader.ReadEvents(filter, Cancellation))
+            foreach (var e in reader.ReadEvents(filter, Cancellation).Ahead(Cancellation))
             {
                 writer.Write(e);
                 advanced.Advance(e);

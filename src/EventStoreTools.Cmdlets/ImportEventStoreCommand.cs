@@ -175,7 +175,9 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
     private void ImportFile(NdjsonEventReader reader)
     {
         var total = reader.Length ?? 0;
-        foreach (var e in reader.ReadEvents(versionless: Incremental))
+        // Parsed ahead on the other core; each event keeps the line and position it was read at.
+        var lines = reader.ReadEvents(versionless: Incremental).Select(e => (Event: e, reader.LineNumber, reader.BytesRead));
+        foreach (var (e, lineNumber, bytesRead) in lines.Ahead(Cancellation))
         {
             Cancellation.ThrowIfCancellationRequested();
             try
@@ -184,14 +186,14 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
             }
             catch (EventStoreException ex)
             {
-                throw new EventStoreException(ex.Kind, $"Line {reader.LineNumber}: {ex.Message}", ex)
+                throw new EventStoreException(ex.Kind, $"Line {lineNumber}: {ex.Message}", ex)
                 {
                     Event = e,
-                    LineNumber = reader.LineNumber,
+                    LineNumber = lineNumber,
                     Line = e.ToString(),
                 };
             }
-            _progress!.Report(AddedCount, reader.BytesRead, total);
+            _progress!.Report(AddedCount, bytesRead, total);
         }
     }
 
