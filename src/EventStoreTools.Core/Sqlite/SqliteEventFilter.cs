@@ -33,10 +33,15 @@ internal static class SqliteEventFilter
             sql.Append(" WHERE ").AppendJoin(" AND ", conditions);
     }
 
+    /// <summary>
+    /// The limit wraps the ordered query: with a LIMIT on it, SQLite 3.49 sorts the whole table instead of
+    /// walking the timestamp index (-First 10 of 1M events: 0.26 s instead of nothing). The inner LIMIT -1
+    /// keeps the query flattener from undoing the wrap.
+    /// </summary>
     public static void ApplyLimit(SqliteCommand command, StringBuilder sql, EventFilter filter)
     {
         if (filter.First is not { } first) return;
-        sql.Append(" LIMIT $first");
+        sql.Insert(0, "SELECT * FROM (").Append(" LIMIT -1) LIMIT $first");
         command.Parameters.AddWithValue("$first", Math.Max(0, first));
     }
 
