@@ -10,22 +10,8 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     $script:CorpusFolder = Join-Path $PSScriptRoot '../corpus/import-ndjson'
 
-    # Runs an import that must fail; returns its ErrorRecord.
-    function Get-ImportError([scriptblock] $Import) {
-        try { & $Import | Out-Null } catch { return $_ }
-        throw 'The import did not fail.'
-    }
-
     function Assert-ImportError($ErrorRecord, [string] $ErrorId, [string] $Category) {
-        $ErrorRecord.FullyQualifiedErrorId | Should -Be "ImportEventStore$ErrorId,EventStoreTools.Cmdlets.ImportEventStoreCommand"
-        $ErrorRecord.CategoryInfo.Category | Should -Be $Category
-    }
-
-    # A fresh folder per case, so that "nothing was created" can be checked as "the folder is still empty".
-    function New-CaseFolder {
-        $folder = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
-        New-Item -ItemType Directory $folder | Out-Null
-        $folder
+        Assert-ErrorRecord $ErrorRecord 'Import-EventStore' $ErrorId $Category
     }
 
     function New-CorpusEvent([long] $Number, [string] $Aggregate = "corpus-$Number") {
@@ -40,7 +26,7 @@ Describe 'Import-EventStore -InFile rejects the NDJSON corpus case <Name>' -ForE
 
     It 'names line <Line> with <ErrorId>/<Category> and creates no new store' {
         $folder = New-CaseFolder
-        $err = Get-ImportError { Import-EventStore (Join-Path $folder 'new.db') -InFile $InFile -ErrorAction Stop }
+        $err = Get-ErrorRecord { Import-EventStore (Join-Path $folder 'new.db') -InFile $InFile -ErrorAction Stop }
         Assert-ImportError $err $ErrorId $Category
         $err.TargetObject.LineNumber | Should -Be $Line
         $err.Exception.Message | Should -Match "^Line ${Line}: "
@@ -50,7 +36,7 @@ Describe 'Import-EventStore -InFile rejects the NDJSON corpus case <Name>' -ForE
     It 'leaves an existing store byte for byte as it was (-Append)' {
         $target = Copy-Fixture 'resolve-lite-600.db' "$Name.db"
         $before = (Get-FileHash $target).Hash
-        $err = Get-ImportError { Import-EventStore $target -InFile $InFile -Append -ErrorAction Stop }
+        $err = Get-ErrorRecord { Import-EventStore $target -InFile $InFile -Append -ErrorAction Stop }
         Assert-ImportError $err $ErrorId $Category
         (Get-FileHash $target).Hash | Should -Be $before
         Test-Path "$target-journal" | Should -BeFalse
@@ -120,7 +106,7 @@ Describe 'Import-EventStore rejects the pipeline case <Name>' -ForEach @(
 ) {
     It 'fails with <ErrorId>/<Category>, names the event and leaves the store as it was' {
         $folder = New-CaseFolder
-        $err = Get-ImportError { @((New-CorpusEvent 1), (& $Bad), (New-CorpusEvent 3)) | Import-EventStore (Join-Path $folder 'new.db') -ErrorAction Stop }
+        $err = Get-ErrorRecord { @((New-CorpusEvent 1), (& $Bad), (New-CorpusEvent 3)) | Import-EventStore (Join-Path $folder 'new.db') -ErrorAction Stop }
         Assert-ImportError $err $ErrorId $Category
         $target = if ($TargetProperty) { $err.TargetObject.$TargetProperty } else { $err.TargetObject }
         $target | Should -Be $TargetValue
@@ -128,7 +114,7 @@ Describe 'Import-EventStore rejects the pipeline case <Name>' -ForEach @(
 
         $existing = Copy-Fixture 'resolve-lite-600.db' 'existing.db'
         $before = (Get-FileHash $existing).Hash
-        $err = Get-ImportError { @((New-CorpusEvent 1), (& $Bad), (New-CorpusEvent 3)) | Import-EventStore $existing -Append -ErrorAction Stop }
+        $err = Get-ErrorRecord { @((New-CorpusEvent 1), (& $Bad), (New-CorpusEvent 3)) | Import-EventStore $existing -Append -ErrorAction Stop }
         Assert-ImportError $err $ErrorId $Category
         (Get-FileHash $existing).Hash | Should -Be $before
     }
@@ -183,17 +169,16 @@ Describe 'Import-EventStore rejects the store <Name>' -ForEach @(
         $folder = New-CaseFolder
         $path = Join-Path $folder ($Store ?? 'store.db')
         & $Make $path
-        $snapshot = { Get-ChildItem $folder -Recurse -Force -File | Get-FileHash | ForEach-Object { "$($_.Path) $($_.Hash)" } }
-        $before = & $snapshot
+        $before = Get-FolderSnapshot $folder
 
-        $err = Get-ImportError { New-CorpusEvent 1 | Import-EventStore $path -ErrorAction Stop }
+        $err = Get-ErrorRecord { New-CorpusEvent 1 | Import-EventStore $path -ErrorAction Stop }
         Assert-ImportError $err $ErrorId $Category
         $err.TargetObject | Should -Be $path
-        & $snapshot | Should -Be $before
+        Get-FolderSnapshot $folder | Should -Be $before
 
-        $err = Get-ImportError { Import-EventStore $path -InFile (Join-Path $CorpusFolder 'crlf.ndjson') -Append -ErrorAction Stop }
+        $err = Get-ErrorRecord { Import-EventStore $path -InFile (Join-Path $CorpusFolder 'crlf.ndjson') -Append -ErrorAction Stop }
         Assert-ImportError $err $ErrorId $Category
-        & $snapshot | Should -Be $before
+        Get-FolderSnapshot $folder | Should -Be $before
         Get-ChildItem $folder -Recurse -Force -Directory | Where-Object FullName -ne $path | Should -BeNullOrEmpty
     }
 }
@@ -206,7 +191,7 @@ Describe 'Import-EventStore rejects the input file <Name>' -ForEach @(
         $folder = New-CaseFolder
         $inFile = Join-Path $folder 'input.ndjson'
         & $Make $inFile
-        $err = Get-ImportError { Import-EventStore (Join-Path $folder 'new.db') -InFile $inFile -ErrorAction Stop }
+        $err = Get-ErrorRecord { Import-EventStore (Join-Path $folder 'new.db') -InFile $inFile -ErrorAction Stop }
         Assert-ImportError $err 'InputNotFound' 'ObjectNotFound'
         $err.TargetObject | Should -Be $inFile
         Test-Path (Join-Path $folder 'new.db') | Should -BeFalse
@@ -218,7 +203,7 @@ Describe 'Import-EventStore -Append rejects an event the store already holds' {
         $target = Copy-Fixture 'resolve-lite-600.db' 'dup-existing.db'
         $before = (Get-FileHash $target).Hash
         $stored = Export-EventStore $target | Select-Object -Skip 10 -First 1
-        $err = Get-ImportError { $stored | Import-EventStore $target -Append -ErrorAction Stop }
+        $err = Get-ErrorRecord { $stored | Import-EventStore $target -Append -ErrorAction Stop }
         Assert-ImportError $err 'DuplicateEvent' 'ResourceExists'
         $err.TargetObject.ThreadCounter | Should -Be $stored.ThreadCounter
         (Get-FileHash $target).Hash | Should -Be $before

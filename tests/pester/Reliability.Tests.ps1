@@ -4,58 +4,9 @@ BeforeAll {
 
     $script:GeneratedCount = 100000
 
-    # A store of 100k events made by SQLite itself (seconds, not minutes), with thread counters from 1000 and
-    # aggregates 'generated-*' so that it can be appended to the reSolve fixture without collisions.
-    function New-GeneratedStore([string] $Path) {
-        @() | Import-EventStore $Path | Out-Null
-        Invoke-SqliteQuery $Path @"
-WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $($GeneratedCount - 1))
-INSERT INTO events SELECT i % 256, 1000 + i / 256, 1700000000000 + i, 'generated-' || (i % 1000), i / 1000 + 1, 'GENERATED',
-    json_object('i', i, 'text', 'a payload of a realistic size for an event', 'list', json_array(1, 2, 3)) FROM n
-"@
-    }
-
-    function Get-EventCount([string] $Path) {
-        if (-not (Invoke-SqliteQuery $Path "SELECT 1 FROM sqlite_master WHERE name = 'events'")) { return 0 }
-        (Invoke-SqliteQuery $Path 'SELECT count(*) FROM events')[0]
-    }
-
-    function Get-IntegrityCheck([string] $Path) { Invoke-SqliteQuery $Path 'PRAGMA integrity_check' | ForEach-Object { $_[0] } }
-
     # The reSolve fixture copied into a case folder, writable.
     function Copy-FixtureInto([string] $Folder, [string] $Name) {
         Copy-Fixture 'resolve-lite-600.db' (Join-Path (Split-Path $Folder -Leaf) $Name)
-    }
-
-    # Polls a condition; a child process that ends meanwhile fails the wait with its errors.
-    function Wait-Until([scriptblock] $Condition, [Diagnostics.Process] $Child, [int] $TimeoutSeconds = 30) {
-        $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
-        while (-not (& $Condition)) {
-            if ($Child -and $Child.HasExited) { throw "The child pwsh ended early: $($Child.StandardError.ReadToEnd())" }
-            if ([DateTime]::UtcNow -gt $deadline) { throw "Timed out waiting for: $Condition" }
-            Start-Sleep -Milliseconds 5
-        }
-    }
-
-    # A child pwsh with the built module, its output captured; the caller waits for it or kills it.
-    function Start-ChildPwsh([string] $Script) {
-        $command = Get-PwshCommand
-        $start = [Diagnostics.ProcessStartInfo]::new($command[0])
-        foreach ($argument in @($command | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command',
-                "`$ProgressPreference = 'SilentlyContinue'; Import-Module '$ModuleManifest'; $Script")) {
-            $start.ArgumentList.Add($argument)
-        }
-        $start.RedirectStandardOutput = $true
-        $start.RedirectStandardError = $true
-        $start.UseShellExecute = $false
-        [Diagnostics.Process]::Start($start)
-    }
-
-    function Wait-ChildPwsh([Diagnostics.Process] $Process, [int] $TimeoutSeconds = 60) {
-        $output = $Process.StandardOutput.ReadToEndAsync()
-        $errors = $Process.StandardError.ReadToEndAsync()
-        if (-not $Process.WaitForExit($TimeoutSeconds * 1000)) { $Process.Kill($true); throw 'The child pwsh did not finish.' }
-        [pscustomobject]@{ ExitCode = $Process.ExitCode; Output = $output.Result.Trim(); Errors = $errors.Result.Trim() }
     }
 
     # An import in a child pwsh that prints OK or the error id, for the concurrency tests.
@@ -63,41 +14,11 @@ INSERT INTO events SELECT i % 256, 1000 + i / 256, 1700000000000 + i, 'generated
         Start-ChildPwsh "try { Import-EventStore '$Target' -InFile '$InFile' -ErrorAction Stop | Out-Null; 'OK' } catch { `$_.FullyQualifiedErrorId; exit 1 }"
     }
 
-    # The files this process has open under a folder (Linux: /proc/self/fd); elsewhere nothing to check.
-    function Get-OpenFiles([string] $Folder) {
-        if (-not $IsLinux) { return }
-        Get-ChildItem "/proc/$PID/fd" -ErrorAction Ignore | ForEach-Object { $_.LinkTarget } | Where-Object { $_ -like "$Folder*" }
-    }
-
-    function New-CaseFolder {
-        $folder = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
-        New-Item -ItemType Directory $folder | Out-Null
-        $folder
-    }
-
-    # A runspace of this process with the module loaded, for StopProcessing (what Ctrl+C does).
-    function New-ModulePowerShell {
-        $ps = [powershell]::Create()
-        $ps.AddScript("`$ProgressPreference = 'SilentlyContinue'; Import-Module '$ModuleManifest'").Invoke() | Out-Null
-        $ps.Commands.Clear()
-        $ps
-    }
-
-    # Stops a running command as Ctrl+C does; returns how long the stop took.
-    function Stop-ModulePowerShell([powershell] $PowerShell) {
-        $PowerShell.InvocationStateInfo.State | Should -Be 'Running' -Because 'the command must still be at work when it is stopped'
-        $clock = [Diagnostics.Stopwatch]::StartNew()
-        $PowerShell.Stop()
-        $clock.Elapsed
-        $PowerShell.InvocationStateInfo.State | Should -Be 'Stopped'
-        $PowerShell.Dispose()
-    }
-
     $script:Shared = Join-Path $TestDrive 'shared'
     New-Item -ItemType Directory $Shared | Out-Null
     $script:BigStore = Join-Path $Shared 'big.db'
     $script:BigNdjson = Join-Path $Shared 'big.ndjson'
-    New-GeneratedStore $BigStore
+    New-GeneratedStore $BigStore $GeneratedCount
     Export-EventStore $BigStore -OutFile $BigNdjson
     $script:FixtureRows = Get-StoreRows (Join-Path $Fixtures 'resolve-lite-600.db')
 }
@@ -120,10 +41,7 @@ Describe 'kill -9 of an importing process' -Tag Fault {
             $child = Start-ChildPwsh "Import-EventStore '$store' -InFile '$BigNdjson' -Append"
             Wait-Until { $child.HasExited -or (Test-Path "$store-journal") }
         }
-        Start-Sleep -Milliseconds $Delay
-        $finished = $child.HasExited
-        $child.Kill()
-        $child.WaitForExit()
+        $finished = Stop-ChildPwshAfter $child $Delay
 
         if (Test-Path $store) {
             # Read first, through the hot journal a killed writer leaves: Export must recover, not fail.
