@@ -122,12 +122,19 @@ Describe 'Ctrl+C (StopProcessing)' -Tag Fault {
 
 Describe 'Ctrl+C while waiting for another process''s lock' -Tag Fault {
     # SQLite's busy handler would sit out its whole 60 s timeout; the wait must end on Ctrl+C.
+    # The incremental steps take the lock in one of two ways: as a whole transaction (Start, Complete, Undo) or
+    # for a push (Add-IncrementalImport, Import-EventStore -Incremental).
     It 'stops <Command> promptly and leaves the store as it was' -ForEach @(
         @{ Command = 'Import-EventStore -Append'; Lock = 'BEGIN IMMEDIATE'; Script = { param($store) "@() | Import-EventStore '$store' -Append" } }
         @{ Command = 'Export-EventStore'; Lock = 'BEGIN EXCLUSIVE'; Script = { param($store) "Export-EventStore '$store' | Out-Null" } }
+        @{ Command = 'Complete-IncrementalImport'; Lock = 'BEGIN IMMEDIATE'
+           Script = { param($store) "Complete-IncrementalImport '$store' -ImportId '$(Start-IncrementalImport $store)'" } }
+        @{ Command = 'Add-IncrementalImport'; Lock = 'BEGIN IMMEDIATE'
+           Script = { param($store) "@{ timestamp = 1; aggregateId = 'a'; type = 'T' } | Add-IncrementalImport '$store' -ImportId '$(Start-IncrementalImport $store)'" } }
     ) {
         $folder = New-CaseFolder
         $store = Copy-FixtureInto $folder 'locked.db'
+        $script = & $Script $store
         $before = (Get-FileHash $store).Hash
         $holder = [Microsoft.Data.Sqlite.SqliteConnection]::new("Data Source=$store;Pooling=False")
         $holder.Open()
@@ -136,7 +143,7 @@ Describe 'Ctrl+C while waiting for another process''s lock' -Tag Fault {
             $locking.CommandText = $Lock
             [void]$locking.ExecuteNonQuery()
             $ps = New-ModulePowerShell
-            [void]$ps.AddScript((& $Script $store)).BeginInvoke()
+            [void]$ps.AddScript($script).BeginInvoke()
             Start-Sleep -Milliseconds 1500
             (Stop-ModulePowerShell $ps).TotalSeconds | Should -BeLessThan 3
         }
