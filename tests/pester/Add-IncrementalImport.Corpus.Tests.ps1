@@ -5,6 +5,7 @@ BeforeDiscovery {
     $corpus = Import-PowerShellDataFile (Join-Path $PSScriptRoot '../corpus/import-ndjson.cases.psd1')
     $script:RejectedByIncremental = $corpus.Rejected | Where-Object { $_['Incremental'] }
     $script:IgnoredByIncremental = $corpus.Rejected | Where-Object { -not $_['Incremental'] }
+    $script:RejectedStores = (Import-PowerShellDataFile (Join-Path $PSScriptRoot '../corpus/stores.cases.psd1')).Stores
 }
 
 BeforeAll {
@@ -189,22 +190,7 @@ Describe 'Add-IncrementalImport accepts' {
     }
 }
 
-Describe 'The incremental-import cmdlets reject the store <Name>' -ForEach @(
-    @{ Name = 'that is a directory'; ErrorId = 'InvalidStorePath'; Category = 'InvalidArgument'
-       Make = { param($path) New-Item -ItemType Directory $path | Out-Null } }
-    @{ Name = 'that is not a SQLite file'; ErrorId = 'NotAnEventStore'; Category = 'InvalidType'
-       Make = { param($path) Set-Content $path ('not a database ' * 100) } }
-    @{ Name = 'that is an empty file'; ErrorId = 'NotAnEventStore'; Category = 'InvalidType'
-       Make = { param($path) New-Item -ItemType File $path | Out-Null } }
-    @{ Name = 'that is a read-only file with an open import'; ErrorId = 'StoreReadOnly'; Category = 'PermissionDenied'
-       Make = { param($path) $null, $id = New-OpenImportStore $path; Set-ItemProperty $path -Name IsReadOnly -Value $true; $id } }
-    @{ Name = 'that is a SQLite database of another schema'; ErrorId = 'NotAnEventStore'; Category = 'InvalidType'
-       Make = { param($path) Invoke-SqliteQuery $path 'CREATE TABLE people(name TEXT); INSERT INTO people VALUES (''ann'')' } }
-    @{ Name = 'that does not exist'; ErrorId = 'StoreNotFound'; Category = 'ObjectNotFound'
-       Make = { param($path) } }
-    @{ Name = 'in a folder that does not exist'; ErrorId = 'StoreNotFound'; Category = 'ObjectNotFound'
-       Make = { param($path) }; Location = 'missing-folder/store.db' }
-) {
+Describe 'The incremental-import cmdlets reject the store <Name>' -ForEach $RejectedStores {
     It '<Command> fails with <ErrorId>/<Category>, names the store and creates or changes nothing' -ForEach @(
         @{ Command = 'Start-IncrementalImport'; Cmdlet = 'Start-IncrementalImport'; Run = { param($path, $id) Start-IncrementalImport $path -ErrorAction Stop } }
         @{ Command = 'Add-IncrementalImport'; Cmdlet = 'Add-IncrementalImport'; Run = { param($path, $id) New-PushEvent 1 | Add-IncrementalImport $path -ImportId $id -ErrorAction Stop } }
@@ -214,8 +200,8 @@ Describe 'The incremental-import cmdlets reject the store <Name>' -ForEach @(
            Run = { param($path, $id) Import-EventStore $path -InFile (Join-Path $CorpusFolder 'crlf.ndjson') -Incremental -ErrorAction Stop } }
     ) {
         $folder = New-CaseFolder
-        $path = Join-Path $folder ($Location ?? 'store.db')
-        $id = (& $Make $path) ?? 'MTcwMDAwMDAwMDAwMDAuNQzz'
+        $path, $id = New-CorpusStore $Kind $folder
+        $id ??= 'MTcwMDAwMDAwMDAwMDAuNQzz'
         $before = Get-FolderSnapshot $folder
         $err = Get-ErrorRecord { & $Run $path $id }
         Assert-ErrorRecord $err $Cmdlet $ErrorId $Category

@@ -4,6 +4,7 @@ BeforeDiscovery {
     $corpus = Import-PowerShellDataFile (Join-Path $PSScriptRoot '../corpus/import-ndjson.cases.psd1')
     $script:RejectedFiles = $corpus.Rejected
     $script:AcceptedFiles = $corpus.Accepted
+    $script:RejectedStores = (Import-PowerShellDataFile (Join-Path $PSScriptRoot '../corpus/stores.cases.psd1')).Stores | Where-Object { $_.Import }
 }
 
 BeforeAll {
@@ -153,22 +154,10 @@ Describe 'Import-EventStore accepts from the pipeline' {
     }
 }
 
-Describe 'Import-EventStore rejects the store <Name>' -ForEach @(
-    @{ Name = 'that is a directory'; ErrorId = 'InvalidStorePath'; Category = 'InvalidArgument'
-       Make = { param($path) New-Item -ItemType Directory $path | Out-Null } }
-    @{ Name = 'that is not a SQLite file'; ErrorId = 'NotAnEventStore'; Category = 'InvalidType'
-       Make = { param($path) Set-Content $path ('not a database ' * 100) } }
-    @{ Name = 'that is a read-only file'; ErrorId = 'StoreReadOnly'; Category = 'PermissionDenied'
-       Make = { param($path) Copy-Item (Join-Path $Fixtures 'resolve-lite-600.db') $path; Set-ItemProperty $path -Name IsReadOnly -Value $true } }
-    @{ Name = 'that is a SQLite database of another schema'; ErrorId = 'NotAnEventStore'; Category = 'InvalidType'
-       Make = { param($path) Invoke-SqliteQuery $path 'CREATE TABLE people(name TEXT); INSERT INTO people VALUES (''ann'')' } }
-    @{ Name = 'in a folder that does not exist'; ErrorId = 'StoreNotFound'; Category = 'ObjectNotFound'
-       Make = { param($path) } ; Store = 'missing-folder/store.db' }
-) {
+Describe 'Import-EventStore rejects the store <Name>' -ForEach $RejectedStores {
     It 'fails with <ErrorId>/<Category> from the pipeline and from -InFile, changing nothing' {
         $folder = New-CaseFolder
-        $path = Join-Path $folder ($Store ?? 'store.db')
-        & $Make $path
+        $path, $null = New-CorpusStore $Kind $folder
         $before = Get-FolderSnapshot $folder
 
         $err = Get-ErrorRecord { New-CorpusEvent 1 | Import-EventStore $path -ErrorAction Stop }

@@ -28,6 +28,16 @@ BeforeAll {
         (Copy-Item $Store (Join-Path $Folder (Split-Path $Store -Leaf)) -PassThru).FullName
     }
 
+    # Runs a script in a child pwsh and kills it (kill -9) $Delay ms after it began to write the store (the journal
+    # is there from its first write to its commit); checks integrity_check and returns whether it had finished.
+    function Invoke-KilledWriter([string] $Store, [string] $Script, [int] $Delay) {
+        $child = Start-ChildPwsh $Script
+        Wait-Until { $child.HasExited -or (Test-Path "$Store-journal") }
+        $finished = Stop-ChildPwshAfter $child $Delay
+        Get-IntegrityCheck $Store | Should -Be 'ok'
+        $finished
+    }
+
     # A command in a child pwsh that prints OK and what it imported, or the error id, for the concurrency tests.
     function Start-ChildCommand([string] $Command) {
         Start-ChildPwsh "try { `$result = $Command -ErrorAction Stop; 'OK ' + `$result.Imported } catch { `$_.FullyQualifiedErrorId; exit 1 }"
@@ -35,21 +45,13 @@ BeforeAll {
 }
 
 Describe 'kill -9 of a process committing an incremental import' -Tag Fault {
-    # Kill points spread over the commit's writing (the journal is there from its first write to its end); a
-    # commit that ends before the kill must have imported everything.
     It 'leaves all or none of the 200k pushed events, passing integrity_check; with none the import can still be committed (kill after <Delay> ms)' -ForEach @(
         @{ Delay = (Get-Random -Maximum 800) }, @{ Delay = (Get-Random -Minimum 800 -Maximum 1800) }, @{ Delay = (Get-Random -Minimum 1800 -Maximum 3200) }
     ) {
         $store = Copy-SharedStore $PendingStore (New-CaseFolder)
-        $child = Start-ChildPwsh "Complete-IncrementalImport '$store' -ImportId '$PendingImportId' | Out-Null"
-        Wait-Until { $child.HasExited -or (Test-Path "$store-journal") }
-        $finished = Stop-ChildPwshAfter $child $Delay
-
-        Get-IntegrityCheck $store | Should -Be 'ok'
-        $count = Get-EventCount $store
-        $count | Should -BeIn @($BaseCount, ($BaseCount + $PendingCount))
-        if ($finished) { $count | Should -Be ($BaseCount + $PendingCount) }
-        if ($count -eq $BaseCount) {
+        $finished = Invoke-KilledWriter $store "Complete-IncrementalImport '$store' -ImportId '$PendingImportId' | Out-Null" $Delay
+        Assert-AllOrNone (Get-EventCount $store) $BaseCount $PendingCount $finished
+        if ((Get-EventCount $store) -eq $BaseCount) {
             (Get-EventStore $store).IncrementalImportId | Should -BeExactly $PendingImportId
             Get-PendingCount $store | Should -Be $PendingCount
             (Complete-IncrementalImport $store -ImportId $PendingImportId).Imported | Should -Be $PendingCount
@@ -65,14 +67,8 @@ Describe 'kill -9 of a process pushing into an incremental import' -Tag Fault {
     ) {
         $store = Copy-SharedStore $BaseStore (New-CaseFolder)
         $id = Start-IncrementalImport $store
-        $child = Start-ChildPwsh "Export-EventStore '$PushSource' | Add-IncrementalImport '$store' -ImportId '$id'"
-        Wait-Until { $child.HasExited -or (Test-Path "$store-journal") }
-        $finished = Stop-ChildPwshAfter $child $Delay
-
-        Get-IntegrityCheck $store | Should -Be 'ok'
-        $pending = Get-PendingCount $store
-        $pending | Should -BeIn @(0, $PushCount)
-        if ($finished) { $pending | Should -Be $PushCount }
+        $finished = Invoke-KilledWriter $store "Export-EventStore '$PushSource' | Add-IncrementalImport '$store' -ImportId '$id'" $Delay
+        Assert-AllOrNone (Get-PendingCount $store) 0 $PushCount $finished
         (Get-EventStore $store).IncrementalImportId | Should -BeExactly $id
         Get-EventCount $store | Should -Be $BaseCount
     }
@@ -83,21 +79,13 @@ Describe 'kill -9 of Import-EventStore -Incremental' -Tag Fault {
         @{ Delay = (Get-Random -Maximum 2500) }
     ) {
         $store = Copy-SharedStore $BaseStore (New-CaseFolder)
-        $child = Start-ChildPwsh "Import-EventStore '$store' -InFile '$PushNdjson' -Incremental | Out-Null"
-        Wait-Until { $child.HasExited -or (Test-Path "$store-journal") }
-        $finished = Stop-ChildPwshAfter $child $Delay
-
-        Get-IntegrityCheck $store | Should -Be 'ok'
-        $count = Get-EventCount $store
-        $count | Should -BeIn @($BaseCount, ($BaseCount + $PushCount))
-        if ($finished) { $count | Should -Be ($BaseCount + $PushCount) }
+        $finished = Invoke-KilledWriter $store "Import-EventStore '$store' -InFile '$PushNdjson' -Incremental | Out-Null" $Delay
+        Assert-AllOrNone (Get-EventCount $store) $BaseCount $PushCount $finished
         (Get-EventStore $store).HasOpenIncrementalImport | Should -BeFalse
     }
 }
 
 Describe 'Ctrl+C (StopProcessing) of an incremental import' -Tag Fault {
-    # Each stops its command while it writes (the journal is there), then checks that the store has its bytes
-    # back, that nothing holds it open and that it can be deleted at once.
     It 'stops <Command> promptly, rolls back and releases the store' -ForEach @(
         @{ Command = 'Complete-IncrementalImport (200k pushed events)'; Source = { $PendingStore }
            Script = { param($store) "Complete-IncrementalImport '$store' -ImportId '$PendingImportId'" } }
@@ -112,11 +100,7 @@ Describe 'Ctrl+C (StopProcessing) of an incremental import' -Tag Fault {
         $before = (Get-FileHash $store).Hash
         $ps = New-ModulePowerShell
         [void]$ps.AddScript($script).BeginInvoke()
-        Wait-Until { Test-Path "$store-journal" }
-        Start-Sleep -Milliseconds 200
-        (Stop-ModulePowerShell $ps).TotalSeconds | Should -BeLessThan 2
-        Get-OpenFiles $folder | Should -BeNullOrEmpty
-        Test-Path "$store-journal" | Should -BeFalse
+        Stop-WritingPowerShell $ps $store $folder
         (Get-FileHash $store).Hash | Should -Be $before
         Remove-Item $store
         Get-ChildItem $folder -Force | Should -BeNullOrEmpty

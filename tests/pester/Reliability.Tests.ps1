@@ -52,8 +52,7 @@ Describe 'kill -9 of an importing process' -Tag Fault {
         }
         else { $count = 0 }
         $before = if ($Target -eq 'new') { 0 } else { 600 }
-        $count | Should -BeIn @($before, ($before + $GeneratedCount))
-        if ($finished) { $count | Should -Be ($before + $GeneratedCount) }
+        Assert-AllOrNone $count $before $GeneratedCount $finished
         if ($Target -eq 'existing' -and $count -eq 600) { Get-StoreRows $store | Should -Be $FixtureRows }
         if ($Target -eq 'new' -and $count -eq 0) {
             Test-Path $store | Should -BeFalse
@@ -83,11 +82,7 @@ Describe 'Ctrl+C (StopProcessing)' -Tag Fault {
         $before = (Get-FileHash $store).Hash
         $ps = New-ModulePowerShell
         [void]$ps.AddScript("Export-EventStore '$source' | Import-EventStore '$store' -Append").BeginInvoke()
-        Wait-Until { Test-Path "$store-journal" }
-        Start-Sleep -Milliseconds 300
-        (Stop-ModulePowerShell $ps).TotalSeconds | Should -BeLessThan 2
-        Get-OpenFiles $folder | Should -BeNullOrEmpty
-        Test-Path "$store-journal" | Should -BeFalse
+        Stop-WritingPowerShell $ps $store $folder -AfterMilliseconds 300
         (Get-FileHash $store).Hash | Should -Be $before
         Remove-Item $store, $source
         Get-ChildItem $folder -Force | Should -BeNullOrEmpty

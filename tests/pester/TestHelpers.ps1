@@ -140,6 +140,27 @@ function Assert-ErrorRecord($ErrorRecord, [string] $Command, [string] $ErrorId, 
     $ErrorRecord.CategoryInfo.Category | Should -Be $Category
 }
 
+# Makes a store of the bad-store corpus (tests/corpus/stores.cases.psd1) in a folder; returns its path and the id
+# of its open import, if it has one.
+function New-CorpusStore([string] $Kind, [string] $Folder) {
+    $path = Join-Path $Folder ($Kind -eq 'MissingFolder' ? 'missing-folder/store.db' : 'store.db')
+    $id = switch ($Kind) {
+        'Directory' { New-Item -ItemType Directory $path | Out-Null }
+        'Text' { Set-Content $path ('not a database ' * 100) }
+        'Empty' { New-Item -ItemType File $path | Out-Null }
+        'ReadOnly' {
+            Import-EventStore $path -InFile (Join-Path $Fixtures 'incremental/base.export.ndjson') | Out-Null
+            Start-IncrementalImport $path
+            Set-ItemProperty $path -Name IsReadOnly -Value $true
+        }
+        'OtherSchema' { Invoke-SqliteQuery $path 'CREATE TABLE people(name TEXT); INSERT INTO people VALUES (''ann'')' }
+        'Missing' { }
+        'MissingFolder' { }
+        default { throw "No corpus store of kind $Kind." }
+    }
+    $path, $id
+}
+
 # Inserts generated rows with SQLite itself (seconds, not minutes for 100k): $Select may use the row number i.
 function Add-GeneratedRows([string] $Path, [int] $Count, [string] $Into, [string] $Select) {
     Invoke-SqliteQuery $Path "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $($Count - 1)) INSERT INTO $Into SELECT $Select FROM n"
@@ -208,6 +229,12 @@ function Stop-ChildPwshAfter([Diagnostics.Process] $Process, [int] $DelayMillise
     $finished
 }
 
+# An outcome that must be all or none: $Count is $Before or $Before + $Added, and the latter when the writer had finished.
+function Assert-AllOrNone([long] $Count, [long] $Before, [long] $Added, [bool] $Finished) {
+    $Count | Should -BeIn @($Before, ($Before + $Added))
+    if ($Finished) { $Count | Should -Be ($Before + $Added) -Because 'the writer had finished before the kill' }
+}
+
 # The files this process has open under a folder (Linux: /proc/self/fd); elsewhere nothing to check.
 function Get-OpenFiles([string] $Folder) {
     if (-not $IsLinux) { return }
@@ -230,4 +257,14 @@ function Stop-ModulePowerShell([powershell] $PowerShell) {
     $clock.Elapsed
     $PowerShell.InvocationStateInfo.State | Should -Be 'Stopped'
     $PowerShell.Dispose()
+}
+
+# Ctrl+C of a command that writes a store: waits until it writes (the journal is there), lets it run on a little,
+# stops it within 2 s and checks that it rolled back and let go of every file in the folder.
+function Stop-WritingPowerShell([powershell] $PowerShell, [string] $Store, [string] $Folder, [int] $AfterMilliseconds = 200) {
+    Wait-Until { Test-Path "$Store-journal" }
+    Start-Sleep -Milliseconds $AfterMilliseconds
+    (Stop-ModulePowerShell $PowerShell).TotalSeconds | Should -BeLessThan 2
+    Get-OpenFiles $Folder | Should -BeNullOrEmpty
+    Test-Path "$Store-journal" | Should -BeFalse
 }
