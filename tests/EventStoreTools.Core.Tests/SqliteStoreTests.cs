@@ -251,6 +251,33 @@ public class SqliteStoreTests
     }
 
     [Fact]
+    public void A_store_left_with_a_hot_journal_by_a_dead_writer_reads_as_before_that_writer()
+    {
+        var store = TestFiles.CopyFixture("resolve-lite-600.db");
+        var expected = Rows(store);
+        // A copy of the file and its journal taken while a writer's transaction has spilled into the file is
+        // what a writer killed at that moment leaves: a hot journal that no process holds a lock for.
+        var crashed = Path.Combine(TestFiles.NewDirectory(), "crashed.db");
+        using (var writer = new SqliteConnection($"Data Source={store};Pooling=False"))
+        {
+            writer.Open();
+            using var command = writer.CreateCommand();
+            command.CommandText = """PRAGMA cache_size=1; BEGIN; UPDATE "events" SET "payload" = json('{"overwritten":true}')""";
+            command.ExecuteNonQuery();
+            File.Copy(store, crashed);
+            File.Copy(store + "-journal", crashed + "-journal");
+            command.CommandText = "ROLLBACK";
+            command.ExecuteNonQuery();
+        }
+        Assert.NotEqual(File.ReadAllBytes(store), File.ReadAllBytes(crashed));
+
+        using (var reader = SqliteEventReader.Open(crashed))
+            Assert.Equal(600, reader.ReadEvents().Count());
+        Assert.False(File.Exists(crashed + "-journal"));
+        Assert.Equal(expected, Rows(crashed));
+    }
+
+    [Fact]
     public void A_store_path_that_is_a_directory_or_a_read_only_file_is_refused()
     {
         var dir = TestFiles.NewDirectory();

@@ -19,6 +19,19 @@ internal static class SqliteConnections
         return connection;
     }
 
+    /// <summary>SQLITE_READONLY_ROLLBACK: a read-only connection found the hot journal of a writer that died mid-transaction.</summary>
+    private const int ReadOnlyRollback = 8 | (3 << 8);
+
+    /// <summary>
+    /// A writer killed mid-transaction leaves a hot journal that only a read-write connection may roll back;
+    /// its first read does so, and the store is then exactly as before that transaction.
+    /// </summary>
+    private static void RollBackHotJournal(string path, CancellationToken cancellation)
+    {
+        using var connection = OpenForWrite(path, cancellation: cancellation);
+        TableExists(connection, SqliteSchema.EventsTable);
+    }
+
     /// <summary>Opens an existing event store for writing; never creates a file.</summary>
     /// <param name="cancellation">Ends a wait for another process's lock (Ctrl+C), failing with <see cref="OperationCanceledException"/>.</param>
     public static SqliteConnection OpenExistingForWrite(string path, CancellationToken cancellation = default)
@@ -133,6 +146,12 @@ internal static class SqliteConnections
             // Fails here, not at the first query, when the file is not a database.
             ScalarWhenNotBusy(connection, "SELECT count(*) FROM sqlite_master", cancellation);
             return connection;
+        }
+        catch (SqliteException ex) when (ex.SqliteExtendedErrorCode == ReadOnlyRollback && mode == SqliteOpenMode.ReadOnly)
+        {
+            connection.Dispose();
+            RollBackHotJournal(path, cancellation);
+            return Open(path, mode, storePath, cancellation);
         }
         catch (SqliteException ex)
         {
