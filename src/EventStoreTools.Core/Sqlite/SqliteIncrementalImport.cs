@@ -216,7 +216,7 @@ internal static partial class SqliteIncrementalImport
         }, cancellation);
     }
 
-    /// <summary>Takes the write lock, waiting for other processes' in slices that end on Ctrl+C.</summary>
+    /// <summary>Takes the write lock, waiting for other processes to let go in slices that end on Ctrl+C.</summary>
     internal static void BeginWrite(SqliteConnection connection, CancellationToken cancellation) =>
         SqliteConnections.ScalarWhenNotBusy(connection, "BEGIN IMMEDIATE", cancellation);
 
