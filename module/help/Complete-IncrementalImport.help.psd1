@@ -7,7 +7,7 @@ Complete-IncrementalImport commits the open incremental import named by -ImportI
 - A pushed event that is not a duplicate and is older than the newest stored event is skipped, and one warning gives the number of such events and the newest stored timestamp. This is what reSolve's documentation says; reSolve's code rejects the whole batch instead. An event whose timestamp equals the newest stored one is imported.
 - The other events are written as reSolve's SQLite adapter writes them: threadId = timestamp % 256, threadCounter continuing each thread and aggregateVersion continuing each aggregate, in (timestamp, push) order.
 
-Re-running an import that was already committed changes nothing: every event is a duplicate. If the commit fails, the store is left unchanged and the pushed events stay, so the commit can be run again (reSolve drops them); Undo-IncrementalImport drops them.
+Re-running an import that was already committed changes nothing: every event is a duplicate. If the commit fails, the store is left unchanged and the pushed events stay, so the commit can be run again (reSolve drops them); Undo-IncrementalImport drops them. The same holds when the commit is stopped with Ctrl+C (its running statement is interrupted and rolled back) or its process is killed.
 
 It writes a summary: store, import id, events pushed, imported, skipped as duplicates, skipped as older, the newest stored time before the commit, and the time taken.
 '@

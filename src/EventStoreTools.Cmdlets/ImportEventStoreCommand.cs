@@ -8,7 +8,7 @@ namespace EventStoreTools.Cmdlets;
 /// <summary>
 /// Import-EventStore: writes events from the pipeline or an NDJSON file into a store, keeping thread ids,
 /// counters, versions and timestamps, all in one transaction. With -Incremental it is reSolve's
-/// incrementalImport instead: begin, push everything, commit; undo on any error.
+/// incrementalImport instead (begin, push everything, commit), also in one transaction.
 /// </summary>
 [Cmdlet(VerbsData.Import, "EventStore", DefaultParameterSetName = FromPipelineSet,
     SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
@@ -23,8 +23,7 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
     private ImportMode _mode;
     private IEventImport? _import;
     private NdjsonEventReader? _inFile;
-    private string? _incrementalImportId;
-    private IIncrementalImportPush? _push;
+    private IIncrementalImportSession? _session;
     private ProgressReporter? _progress;
     private bool _skipped;
 
@@ -205,11 +204,11 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
 
     private void AddEvent(ResolveEvent e)
     {
-        if (_push is not null) _push.Add(e);
+        if (_session is not null) _session.Add(e);
         else _import!.Add(e);
     }
 
-    private long AddedCount => _push?.EventCount ?? _import!.EventCount;
+    private long AddedCount => _session?.EventCount ?? _import!.EventCount;
 
     private void BeginIncremental()
     {
@@ -220,11 +219,7 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
         }
         _progress = new ProgressReporter(this, 1, $"Importing events incrementally into {_store.DisplayName}");
         OpenInFile();
-        Run(() =>
-        {
-            _incrementalImportId = _store.StartIncrementalImport();
-            _push = _store.BeginIncrementalImportPush(_incrementalImportId);
-        }, _store.DisplayName);
+        Run(() => _session = _store.BeginIncrementalImport(), _store.DisplayName);
     }
 
     private void EndIncremental()
@@ -233,10 +228,8 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
         {
             if (ParameterSetName == FromFileSet) ImportFile(_inFile!);
             Cancellation.ThrowIfCancellationRequested();
-            _push!.Commit();
-            _progress!.Phase($"Committing {_push.EventCount:N0} events");
-            var summary = _store!.CompleteIncrementalImport(_incrementalImportId!);
-            _incrementalImportId = null;
+            _progress!.Phase($"Committing {_session!.EventCount:N0} events");
+            var summary = _session.Complete();
             _progress.Complete();
             IncrementalImportOutput.Write(this, summary with { Elapsed = _progress.Elapsed });
         }, _store!.DisplayName);
@@ -264,23 +257,8 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
         _import = null;
         _inFile?.Dispose();
         _inFile = null;
-        _push?.Dispose();
-        _push = null;
-        UndoUnfinishedIncrementalImport();
-    }
-
-    /// <summary>The one-shot form undoes its own import on any failure or Ctrl+C, as reSolve's incrementalImport does.</summary>
-    private void UndoUnfinishedIncrementalImport()
-    {
-        if (_incrementalImportId is null) return;
-        try
-        {
-            _store!.UndoIncrementalImport(_incrementalImportId);
-        }
-        catch (EventStoreException)
-        {
-            // Dispose cannot write to the pipeline; the import stays visible in Get-EventStore and Undo-IncrementalImport drops it.
-        }
-        _incrementalImportId = null;
+        // The one-shot incremental import is one transaction: without Complete nothing of it is left, not even the open import.
+        _session?.Dispose();
+        _session = null;
     }
 }

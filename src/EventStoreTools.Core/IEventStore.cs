@@ -36,6 +36,13 @@ public interface IEventStore
         throw new NotSupportedException($"{GetType().Name} cannot do incremental imports yet.");
 
     /// <summary>
+    /// Begins a whole incremental import in one transaction (Import-EventStore -Incremental): fails when an import
+    /// is already open, and leaves nothing behind unless <see cref="IIncrementalImportSession.Complete"/> commits.
+    /// </summary>
+    IIncrementalImportSession BeginIncrementalImport() =>
+        throw new NotSupportedException($"{GetType().Name} cannot do incremental imports yet.");
+
+    /// <summary>
     /// Writes the pushed events that are neither duplicates of stored events nor older than the newest
     /// stored event, in one transaction, and closes the import. On failure the store is unchanged and the
     /// pushed events stay, so the commit can be retried.

@@ -248,6 +248,73 @@ public class IncrementalImportTests
         Assert.Equal(5, store.PushIncrementalImport("MTY3MDAwMDAwMDAwMDAuODMyOTEwNDYyNzU0MTM0Mgzz", ReadInput("incremental/new-only.input.ndjson")));
     }
 
+    [Fact]
+    public void A_session_gives_the_same_store_as_the_three_steps_in_one_transaction()
+    {
+        var store = new SqliteEventStore(NewBaseStore());
+        using (var session = store.BeginIncrementalImport())
+        {
+            // Other connections see no import: it exists only inside the transaction.
+            Assert.Null(store.OpenIncrementalImportId());
+            Assert.Matches("^[A-Za-z0-9]+$", session.ImportId);
+            foreach (var e in ReadInput("incremental/dups-and-new.input.ndjson")) session.Add(e);
+            var summary = session.Complete();
+            Assert.Equal((10L, 5L, 5L), (summary.Pushed, summary.Imported, summary.SkippedDuplicates));
+        }
+        Assert.Equal(File.ReadAllLines(TestFiles.Fixture("incremental/dups-and-new.expected.dump.ndjson")), Dump(store.Path));
+        Assert.Null(store.OpenIncrementalImportId());
+    }
+
+    [Fact]
+    public void A_session_that_fails_or_adds_nothing_leaves_the_store_byte_for_byte_and_no_import_open()
+    {
+        var store = new SqliteEventStore(NewBaseStore());
+        var before = File.ReadAllBytes(store.Path);
+        using (var session = store.BeginIncrementalImport())
+        {
+            session.Add(new ResolveEvent { Timestamp = 4102445800000, AggregateId = "a", Type = "T" });
+            Assert.Throws<EventStoreException>(() => session.Add(new ResolveEvent { Timestamp = -1, AggregateId = "a", Type = "T" }));
+        }
+        Assert.Equal(before, File.ReadAllBytes(store.Path));
+        using (var session = store.BeginIncrementalImport())
+        {
+            foreach (var e in ReadInput("incremental/dups-only.input.ndjson")) session.Add(e);
+            Assert.Equal(5L, session.Complete().SkippedDuplicates);
+        }
+        Assert.Equal(before, File.ReadAllBytes(store.Path));
+        Assert.Null(store.OpenIncrementalImportId());
+    }
+
+    [Fact]
+    public void A_session_refuses_a_store_with_an_open_import()
+    {
+        var store = new SqliteEventStore(NewBaseStore());
+        var id = store.StartIncrementalImport();
+        Assert.Equal(EventStoreErrorKind.ImportAlreadyOpen, Assert.Throws<EventStoreException>(() => store.BeginIncrementalImport()).Kind);
+        Assert.Equal(id, store.OpenIncrementalImportId());
+    }
+
+    [Fact]
+    public void Cancelling_interrupts_a_running_commit_which_rolls_back()
+    {
+        var path = NewBaseStore();
+        var id = new SqliteEventStore(path).StartIncrementalImport();
+        Scalar(path, """
+            WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 199999)
+            INSERT INTO "events-incremental-import"("timestamp", "aggregateId", "type", "payload", "threadId")
+            SELECT 4200000000000 + i, 'pushed-' || (i % 1000), 'PUSHED', '{"i":1}', (4200000000000 + i) % 256 FROM n
+            """);
+        var before = File.ReadAllBytes(path);
+        using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        Assert.ThrowsAny<OperationCanceledException>(() => new SqliteEventStore(path, stop.Token).CompleteIncrementalImport(id));
+
+        Assert.InRange(clock.Elapsed.TotalSeconds, 0.2, 1.5);
+        Assert.Equal(before, File.ReadAllBytes(path));
+        Assert.Equal(id, new SqliteEventStore(path).OpenIncrementalImportId());
+    }
+
     [Theory]
     [InlineData("""{"a":1,"b":[1,{"c":null,"d":"x"}]}""", """ { "b" : [ 1.0 , {"d":"x","c":null} ], "a" : 1 } """, true)]
     [InlineData("""{"a":[1,2]}""", """{"a":[2,1]}""", false)]

@@ -4,28 +4,15 @@ BeforeDiscovery {
     $corpus = Import-PowerShellDataFile (Join-Path $PSScriptRoot '../corpus/import-ndjson.cases.psd1')
     $script:RejectedFiles = $corpus.Rejected
     $script:AcceptedFiles = $corpus.Accepted
+    $script:RejectedStores = (Import-PowerShellDataFile (Join-Path $PSScriptRoot '../corpus/stores.cases.psd1')).Stores | Where-Object { $_.Import }
 }
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     $script:CorpusFolder = Join-Path $PSScriptRoot '../corpus/import-ndjson'
 
-    # Runs an import that must fail; returns its ErrorRecord.
-    function Get-ImportError([scriptblock] $Import) {
-        try { & $Import | Out-Null } catch { return $_ }
-        throw 'The import did not fail.'
-    }
-
     function Assert-ImportError($ErrorRecord, [string] $ErrorId, [string] $Category) {
-        $ErrorRecord.FullyQualifiedErrorId | Should -Be "ImportEventStore$ErrorId,EventStoreTools.Cmdlets.ImportEventStoreCommand"
-        $ErrorRecord.CategoryInfo.Category | Should -Be $Category
-    }
-
-    # A fresh folder per case, so that "nothing was created" can be checked as "the folder is still empty".
-    function New-CaseFolder {
-        $folder = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
-        New-Item -ItemType Directory $folder | Out-Null
-        $folder
+        Assert-ErrorRecord $ErrorRecord 'Import-EventStore' $ErrorId $Category
     }
 
     function New-CorpusEvent([long] $Number, [string] $Aggregate = "corpus-$Number") {
@@ -40,7 +27,7 @@ Describe 'Import-EventStore -InFile rejects the NDJSON corpus case <Name>' -ForE
 
     It 'names line <Line> with <ErrorId>/<Category> and creates no new store' {
         $folder = New-CaseFolder
-        $err = Get-ImportError { Import-EventStore (Join-Path $folder 'new.db') -InFile $InFile -ErrorAction Stop }
+        $err = Get-ErrorRecord { Import-EventStore (Join-Path $folder 'new.db') -InFile $InFile -ErrorAction Stop }
         Assert-ImportError $err $ErrorId $Category
         $err.TargetObject.LineNumber | Should -Be $Line
         $err.Exception.Message | Should -Match "^Line ${Line}: "
@@ -50,7 +37,7 @@ Describe 'Import-EventStore -InFile rejects the NDJSON corpus case <Name>' -ForE
     It 'leaves an existing store byte for byte as it was (-Append)' {
         $target = Copy-Fixture 'resolve-lite-600.db' "$Name.db"
         $before = (Get-FileHash $target).Hash
-        $err = Get-ImportError { Import-EventStore $target -InFile $InFile -Append -ErrorAction Stop }
+        $err = Get-ErrorRecord { Import-EventStore $target -InFile $InFile -Append -ErrorAction Stop }
         Assert-ImportError $err $ErrorId $Category
         (Get-FileHash $target).Hash | Should -Be $before
         Test-Path "$target-journal" | Should -BeFalse
@@ -120,7 +107,7 @@ Describe 'Import-EventStore rejects the pipeline case <Name>' -ForEach @(
 ) {
     It 'fails with <ErrorId>/<Category>, names the event and leaves the store as it was' {
         $folder = New-CaseFolder
-        $err = Get-ImportError { @((New-CorpusEvent 1), (& $Bad), (New-CorpusEvent 3)) | Import-EventStore (Join-Path $folder 'new.db') -ErrorAction Stop }
+        $err = Get-ErrorRecord { @((New-CorpusEvent 1), (& $Bad), (New-CorpusEvent 3)) | Import-EventStore (Join-Path $folder 'new.db') -ErrorAction Stop }
         Assert-ImportError $err $ErrorId $Category
         $target = if ($TargetProperty) { $err.TargetObject.$TargetProperty } else { $err.TargetObject }
         $target | Should -Be $TargetValue
@@ -128,7 +115,7 @@ Describe 'Import-EventStore rejects the pipeline case <Name>' -ForEach @(
 
         $existing = Copy-Fixture 'resolve-lite-600.db' 'existing.db'
         $before = (Get-FileHash $existing).Hash
-        $err = Get-ImportError { @((New-CorpusEvent 1), (& $Bad), (New-CorpusEvent 3)) | Import-EventStore $existing -Append -ErrorAction Stop }
+        $err = Get-ErrorRecord { @((New-CorpusEvent 1), (& $Bad), (New-CorpusEvent 3)) | Import-EventStore $existing -Append -ErrorAction Stop }
         Assert-ImportError $err $ErrorId $Category
         (Get-FileHash $existing).Hash | Should -Be $before
     }
@@ -167,33 +154,20 @@ Describe 'Import-EventStore accepts from the pipeline' {
     }
 }
 
-Describe 'Import-EventStore rejects the store <Name>' -ForEach @(
-    @{ Name = 'that is a directory'; ErrorId = 'InvalidStorePath'; Category = 'InvalidArgument'
-       Make = { param($path) New-Item -ItemType Directory $path | Out-Null } }
-    @{ Name = 'that is not a SQLite file'; ErrorId = 'NotAnEventStore'; Category = 'InvalidType'
-       Make = { param($path) Set-Content $path ('not a database ' * 100) } }
-    @{ Name = 'that is a read-only file'; ErrorId = 'StoreReadOnly'; Category = 'PermissionDenied'
-       Make = { param($path) Copy-Item (Join-Path $Fixtures 'resolve-lite-600.db') $path; Set-ItemProperty $path -Name IsReadOnly -Value $true } }
-    @{ Name = 'that is a SQLite database of another schema'; ErrorId = 'NotAnEventStore'; Category = 'InvalidType'
-       Make = { param($path) Invoke-SqliteQuery $path 'CREATE TABLE people(name TEXT); INSERT INTO people VALUES (''ann'')' } }
-    @{ Name = 'in a folder that does not exist'; ErrorId = 'StoreNotFound'; Category = 'ObjectNotFound'
-       Make = { param($path) } ; Store = 'missing-folder/store.db' }
-) {
+Describe 'Import-EventStore rejects the store <Name>' -ForEach $RejectedStores {
     It 'fails with <ErrorId>/<Category> from the pipeline and from -InFile, changing nothing' {
         $folder = New-CaseFolder
-        $path = Join-Path $folder ($Store ?? 'store.db')
-        & $Make $path
-        $snapshot = { Get-ChildItem $folder -Recurse -Force -File | Get-FileHash | ForEach-Object { "$($_.Path) $($_.Hash)" } }
-        $before = & $snapshot
+        $path, $null = New-CorpusStore $Kind $folder
+        $before = Get-FolderSnapshot $folder
 
-        $err = Get-ImportError { New-CorpusEvent 1 | Import-EventStore $path -ErrorAction Stop }
+        $err = Get-ErrorRecord { New-CorpusEvent 1 | Import-EventStore $path -ErrorAction Stop }
         Assert-ImportError $err $ErrorId $Category
         $err.TargetObject | Should -Be $path
-        & $snapshot | Should -Be $before
+        Get-FolderSnapshot $folder | Should -Be $before
 
-        $err = Get-ImportError { Import-EventStore $path -InFile (Join-Path $CorpusFolder 'crlf.ndjson') -Append -ErrorAction Stop }
+        $err = Get-ErrorRecord { Import-EventStore $path -InFile (Join-Path $CorpusFolder 'crlf.ndjson') -Append -ErrorAction Stop }
         Assert-ImportError $err $ErrorId $Category
-        & $snapshot | Should -Be $before
+        Get-FolderSnapshot $folder | Should -Be $before
         Get-ChildItem $folder -Recurse -Force -Directory | Where-Object FullName -ne $path | Should -BeNullOrEmpty
     }
 }
@@ -206,7 +180,7 @@ Describe 'Import-EventStore rejects the input file <Name>' -ForEach @(
         $folder = New-CaseFolder
         $inFile = Join-Path $folder 'input.ndjson'
         & $Make $inFile
-        $err = Get-ImportError { Import-EventStore (Join-Path $folder 'new.db') -InFile $inFile -ErrorAction Stop }
+        $err = Get-ErrorRecord { Import-EventStore (Join-Path $folder 'new.db') -InFile $inFile -ErrorAction Stop }
         Assert-ImportError $err 'InputNotFound' 'ObjectNotFound'
         $err.TargetObject | Should -Be $inFile
         Test-Path (Join-Path $folder 'new.db') | Should -BeFalse
@@ -218,7 +192,7 @@ Describe 'Import-EventStore -Append rejects an event the store already holds' {
         $target = Copy-Fixture 'resolve-lite-600.db' 'dup-existing.db'
         $before = (Get-FileHash $target).Hash
         $stored = Export-EventStore $target | Select-Object -Skip 10 -First 1
-        $err = Get-ImportError { $stored | Import-EventStore $target -Append -ErrorAction Stop }
+        $err = Get-ErrorRecord { $stored | Import-EventStore $target -Append -ErrorAction Stop }
         Assert-ImportError $err 'DuplicateEvent' 'ResourceExists'
         $err.TargetObject.ThreadCounter | Should -Be $stored.ThreadCounter
         (Get-FileHash $target).Hash | Should -Be $before

@@ -4,58 +4,9 @@ BeforeAll {
 
     $script:GeneratedCount = 100000
 
-    # A store of 100k events made by SQLite itself (seconds, not minutes), with thread counters from 1000 and
-    # aggregates 'generated-*' so that it can be appended to the reSolve fixture without collisions.
-    function New-GeneratedStore([string] $Path) {
-        @() | Import-EventStore $Path | Out-Null
-        Invoke-SqliteQuery $Path @"
-WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $($GeneratedCount - 1))
-INSERT INTO events SELECT i % 256, 1000 + i / 256, 1700000000000 + i, 'generated-' || (i % 1000), i / 1000 + 1, 'GENERATED',
-    json_object('i', i, 'text', 'a payload of a realistic size for an event', 'list', json_array(1, 2, 3)) FROM n
-"@
-    }
-
-    function Get-EventCount([string] $Path) {
-        if (-not (Invoke-SqliteQuery $Path "SELECT 1 FROM sqlite_master WHERE name = 'events'")) { return 0 }
-        (Invoke-SqliteQuery $Path 'SELECT count(*) FROM events')[0]
-    }
-
-    function Get-IntegrityCheck([string] $Path) { Invoke-SqliteQuery $Path 'PRAGMA integrity_check' | ForEach-Object { $_[0] } }
-
     # The reSolve fixture copied into a case folder, writable.
     function Copy-FixtureInto([string] $Folder, [string] $Name) {
         Copy-Fixture 'resolve-lite-600.db' (Join-Path (Split-Path $Folder -Leaf) $Name)
-    }
-
-    # Polls a condition; a child process that ends meanwhile fails the wait with its errors.
-    function Wait-Until([scriptblock] $Condition, [Diagnostics.Process] $Child, [int] $TimeoutSeconds = 30) {
-        $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
-        while (-not (& $Condition)) {
-            if ($Child -and $Child.HasExited) { throw "The child pwsh ended early: $($Child.StandardError.ReadToEnd())" }
-            if ([DateTime]::UtcNow -gt $deadline) { throw "Timed out waiting for: $Condition" }
-            Start-Sleep -Milliseconds 5
-        }
-    }
-
-    # A child pwsh with the built module, its output captured; the caller waits for it or kills it.
-    function Start-ChildPwsh([string] $Script) {
-        $command = Get-PwshCommand
-        $start = [Diagnostics.ProcessStartInfo]::new($command[0])
-        foreach ($argument in @($command | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command',
-                "`$ProgressPreference = 'SilentlyContinue'; Import-Module '$ModuleManifest'; $Script")) {
-            $start.ArgumentList.Add($argument)
-        }
-        $start.RedirectStandardOutput = $true
-        $start.RedirectStandardError = $true
-        $start.UseShellExecute = $false
-        [Diagnostics.Process]::Start($start)
-    }
-
-    function Wait-ChildPwsh([Diagnostics.Process] $Process, [int] $TimeoutSeconds = 60) {
-        $output = $Process.StandardOutput.ReadToEndAsync()
-        $errors = $Process.StandardError.ReadToEndAsync()
-        if (-not $Process.WaitForExit($TimeoutSeconds * 1000)) { $Process.Kill($true); throw 'The child pwsh did not finish.' }
-        [pscustomobject]@{ ExitCode = $Process.ExitCode; Output = $output.Result.Trim(); Errors = $errors.Result.Trim() }
     }
 
     # An import in a child pwsh that prints OK or the error id, for the concurrency tests.
@@ -63,41 +14,11 @@ INSERT INTO events SELECT i % 256, 1000 + i / 256, 1700000000000 + i, 'generated
         Start-ChildPwsh "try { Import-EventStore '$Target' -InFile '$InFile' -ErrorAction Stop | Out-Null; 'OK' } catch { `$_.FullyQualifiedErrorId; exit 1 }"
     }
 
-    # The files this process has open under a folder (Linux: /proc/self/fd); elsewhere nothing to check.
-    function Get-OpenFiles([string] $Folder) {
-        if (-not $IsLinux) { return }
-        Get-ChildItem "/proc/$PID/fd" -ErrorAction Ignore | ForEach-Object { $_.LinkTarget } | Where-Object { $_ -like "$Folder*" }
-    }
-
-    function New-CaseFolder {
-        $folder = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
-        New-Item -ItemType Directory $folder | Out-Null
-        $folder
-    }
-
-    # A runspace of this process with the module loaded, for StopProcessing (what Ctrl+C does).
-    function New-ModulePowerShell {
-        $ps = [powershell]::Create()
-        $ps.AddScript("`$ProgressPreference = 'SilentlyContinue'; Import-Module '$ModuleManifest'").Invoke() | Out-Null
-        $ps.Commands.Clear()
-        $ps
-    }
-
-    # Stops a running command as Ctrl+C does; returns how long the stop took.
-    function Stop-ModulePowerShell([powershell] $PowerShell) {
-        $PowerShell.InvocationStateInfo.State | Should -Be 'Running' -Because 'the command must still be at work when it is stopped'
-        $clock = [Diagnostics.Stopwatch]::StartNew()
-        $PowerShell.Stop()
-        $clock.Elapsed
-        $PowerShell.InvocationStateInfo.State | Should -Be 'Stopped'
-        $PowerShell.Dispose()
-    }
-
     $script:Shared = Join-Path $TestDrive 'shared'
     New-Item -ItemType Directory $Shared | Out-Null
     $script:BigStore = Join-Path $Shared 'big.db'
     $script:BigNdjson = Join-Path $Shared 'big.ndjson'
-    New-GeneratedStore $BigStore
+    New-GeneratedStore $BigStore $GeneratedCount
     Export-EventStore $BigStore -OutFile $BigNdjson
     $script:FixtureRows = Get-StoreRows (Join-Path $Fixtures 'resolve-lite-600.db')
 }
@@ -120,10 +41,7 @@ Describe 'kill -9 of an importing process' -Tag Fault {
             $child = Start-ChildPwsh "Import-EventStore '$store' -InFile '$BigNdjson' -Append"
             Wait-Until { $child.HasExited -or (Test-Path "$store-journal") }
         }
-        Start-Sleep -Milliseconds $Delay
-        $finished = $child.HasExited
-        $child.Kill()
-        $child.WaitForExit()
+        $finished = Stop-ChildPwshAfter $child $Delay
 
         if (Test-Path $store) {
             # Read first, through the hot journal a killed writer leaves: Export must recover, not fail.
@@ -134,8 +52,7 @@ Describe 'kill -9 of an importing process' -Tag Fault {
         }
         else { $count = 0 }
         $before = if ($Target -eq 'new') { 0 } else { 600 }
-        $count | Should -BeIn @($before, ($before + $GeneratedCount))
-        if ($finished) { $count | Should -Be ($before + $GeneratedCount) }
+        Assert-AllOrNone $count $before $GeneratedCount $finished
         if ($Target -eq 'existing' -and $count -eq 600) { Get-StoreRows $store | Should -Be $FixtureRows }
         if ($Target -eq 'new' -and $count -eq 0) {
             Test-Path $store | Should -BeFalse
@@ -165,11 +82,7 @@ Describe 'Ctrl+C (StopProcessing)' -Tag Fault {
         $before = (Get-FileHash $store).Hash
         $ps = New-ModulePowerShell
         [void]$ps.AddScript("Export-EventStore '$source' | Import-EventStore '$store' -Append").BeginInvoke()
-        Wait-Until { Test-Path "$store-journal" }
-        Start-Sleep -Milliseconds 300
-        (Stop-ModulePowerShell $ps).TotalSeconds | Should -BeLessThan 2
-        Get-OpenFiles $folder | Should -BeNullOrEmpty
-        Test-Path "$store-journal" | Should -BeFalse
+        Stop-WritingPowerShell $ps $store $folder -AfterMilliseconds 300
         (Get-FileHash $store).Hash | Should -Be $before
         Remove-Item $store, $source
         Get-ChildItem $folder -Force | Should -BeNullOrEmpty
@@ -204,12 +117,19 @@ Describe 'Ctrl+C (StopProcessing)' -Tag Fault {
 
 Describe 'Ctrl+C while waiting for another process''s lock' -Tag Fault {
     # SQLite's busy handler would sit out its whole 60 s timeout; the wait must end on Ctrl+C.
+    # The incremental steps take the lock in one of two ways: as a whole transaction (Start, Complete, Undo) or
+    # for a push (Add-IncrementalImport, Import-EventStore -Incremental).
     It 'stops <Command> promptly and leaves the store as it was' -ForEach @(
         @{ Command = 'Import-EventStore -Append'; Lock = 'BEGIN IMMEDIATE'; Script = { param($store) "@() | Import-EventStore '$store' -Append" } }
         @{ Command = 'Export-EventStore'; Lock = 'BEGIN EXCLUSIVE'; Script = { param($store) "Export-EventStore '$store' | Out-Null" } }
+        @{ Command = 'Complete-IncrementalImport'; Lock = 'BEGIN IMMEDIATE'
+           Script = { param($store) "Complete-IncrementalImport '$store' -ImportId '$(Start-IncrementalImport $store)'" } }
+        @{ Command = 'Add-IncrementalImport'; Lock = 'BEGIN IMMEDIATE'
+           Script = { param($store) "@{ timestamp = 1; aggregateId = 'a'; type = 'T' } | Add-IncrementalImport '$store' -ImportId '$(Start-IncrementalImport $store)'" } }
     ) {
         $folder = New-CaseFolder
         $store = Copy-FixtureInto $folder 'locked.db'
+        $script = & $Script $store
         $before = (Get-FileHash $store).Hash
         $holder = [Microsoft.Data.Sqlite.SqliteConnection]::new("Data Source=$store;Pooling=False")
         $holder.Open()
@@ -218,7 +138,7 @@ Describe 'Ctrl+C while waiting for another process''s lock' -Tag Fault {
             $locking.CommandText = $Lock
             [void]$locking.ExecuteNonQuery()
             $ps = New-ModulePowerShell
-            [void]$ps.AddScript((& $Script $store)).BeginInvoke()
+            [void]$ps.AddScript($script).BeginInvoke()
             Start-Sleep -Milliseconds 1500
             (Stop-ModulePowerShell $ps).TotalSeconds | Should -BeLessThan 3
         }

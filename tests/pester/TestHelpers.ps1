@@ -114,3 +114,157 @@ function Get-IncrementalExpected([string] $Case) { (Get-Content (Join-Path $Fixt
 function Get-PendingCount([string] $Path) {
     (Invoke-SqliteQuery -Path $Path -Query 'SELECT count(*) FROM "events-incremental-import"')[0]
 }
+
+# A fresh folder per case, so that "nothing was created" can be checked as "the folder is still empty".
+function New-CaseFolder {
+    $folder = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
+    New-Item -ItemType Directory $folder | Out-Null
+    $folder
+}
+
+# Path and hash of every file below a folder: the same before and after means nothing was written, made or deleted.
+function Get-FolderSnapshot([string] $Folder) {
+    Get-ChildItem $Folder -Recurse -Force -File | Get-FileHash | ForEach-Object { "$($_.Path) $($_.Hash)" }
+}
+
+# Runs a command that must fail; returns its ErrorRecord.
+function Get-ErrorRecord([scriptblock] $Command) {
+    try { & $Command | Out-Null } catch { return $_ }
+    throw "The command did not fail: $Command"
+}
+
+# Error ids are the cmdlet's name without the dash, then the failure: AddIncrementalImportInvalidInput.
+function Assert-ErrorRecord($ErrorRecord, [string] $Command, [string] $ErrorId, [string] $Category) {
+    $name = $Command -replace '-', ''
+    $ErrorRecord.FullyQualifiedErrorId | Should -Be "$name$ErrorId,EventStoreTools.Cmdlets.${name}Command"
+    $ErrorRecord.CategoryInfo.Category | Should -Be $Category
+}
+
+# Makes a store of the bad-store corpus (tests/corpus/stores.cases.psd1) in a folder; returns its path and the id
+# of its open import, if it has one.
+function New-CorpusStore([string] $Kind, [string] $Folder) {
+    $path = Join-Path $Folder ($Kind -eq 'MissingFolder' ? 'missing-folder/store.db' : 'store.db')
+    $id = switch ($Kind) {
+        'Directory' { New-Item -ItemType Directory $path | Out-Null }
+        'Text' { Set-Content $path ('not a database ' * 100) }
+        'Empty' { New-Item -ItemType File $path | Out-Null }
+        'ReadOnly' {
+            Import-EventStore $path -InFile (Join-Path $Fixtures 'incremental/base.export.ndjson') | Out-Null
+            Start-IncrementalImport $path
+            Set-ItemProperty $path -Name IsReadOnly -Value $true
+        }
+        'OtherSchema' { Invoke-SqliteQuery $path 'CREATE TABLE people(name TEXT); INSERT INTO people VALUES (''ann'')' }
+        'Missing' { }
+        'MissingFolder' { }
+        default { throw "No corpus store of kind $Kind." }
+    }
+    $path, $id
+}
+
+# Inserts generated rows with SQLite itself (seconds, not minutes for 100k): $Select may use the row number i.
+function Add-GeneratedRows([string] $Path, [int] $Count, [string] $Into, [string] $Select) {
+    Invoke-SqliteQuery $Path "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $($Count - 1)) INSERT INTO $Into SELECT $Select FROM n"
+}
+
+$script:GeneratedPayload = "json_object('i', i, 'text', 'a payload of a realistic size for an event', 'list', json_array(1, 2, 3))"
+
+# A store of generated events with thread counters from 1000 and aggregates 'generated-*', so that it can be
+# appended to the reSolve fixture without collisions.
+function New-GeneratedStore([string] $Path, [int] $Count, [long] $FirstTimestamp = 1700000000000) {
+    @() | Import-EventStore $Path | Out-Null
+    Add-GeneratedRows $Path $Count 'events' "i % 256, 1000 + i / 256, $FirstTimestamp + i, 'generated-' || (i % 1000), i / 1000 + 1, 'GENERATED', $GeneratedPayload"
+}
+
+# Events pushed into the open incremental import of a store, as Add-IncrementalImport stores them, newer than
+# every event of the incremental fixtures, so that a commit imports them all.
+function Add-GeneratedPendingEvents([string] $Path, [int] $Count) {
+    Add-GeneratedRows $Path $Count '"events-incremental-import"("timestamp", "aggregateId", "type", "payload", "threadId")' `
+        "4200000000000 + i, 'pushed-' || (i % 1000), 'PUSHED', $GeneratedPayload, (4200000000000 + i) % 256"
+}
+
+function Get-EventCount([string] $Path) {
+    if (-not (Invoke-SqliteQuery $Path "SELECT 1 FROM sqlite_master WHERE name = 'events'")) { return 0 }
+    (Invoke-SqliteQuery $Path 'SELECT count(*) FROM events')[0]
+}
+
+function Get-IntegrityCheck([string] $Path) { Invoke-SqliteQuery $Path 'PRAGMA integrity_check' | ForEach-Object { $_[0] } }
+
+# Polls a condition; a child process that ends meanwhile fails the wait with its errors.
+function Wait-Until([scriptblock] $Condition, [Diagnostics.Process] $Child, [int] $TimeoutSeconds = 30) {
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+    while (-not (& $Condition)) {
+        if ($Child -and $Child.HasExited) { throw "The child pwsh ended early: $($Child.StandardError.ReadToEnd())" }
+        if ([DateTime]::UtcNow -gt $deadline) { throw "Timed out waiting for: $Condition" }
+        Start-Sleep -Milliseconds 5
+    }
+}
+
+# A child pwsh with the built module, its output captured; the caller waits for it or kills it.
+function Start-ChildPwsh([string] $Script) {
+    $command = Get-PwshCommand
+    $start = [Diagnostics.ProcessStartInfo]::new($command[0])
+    foreach ($argument in @($command | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command',
+            "`$ProgressPreference = 'SilentlyContinue'; Import-Module '$ModuleManifest'; $Script")) {
+        $start.ArgumentList.Add($argument)
+    }
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardError = $true
+    $start.UseShellExecute = $false
+    [Diagnostics.Process]::Start($start)
+}
+
+function Wait-ChildPwsh([Diagnostics.Process] $Process, [int] $TimeoutSeconds = 60) {
+    $output = $Process.StandardOutput.ReadToEndAsync()
+    $errors = $Process.StandardError.ReadToEndAsync()
+    if (-not $Process.WaitForExit($TimeoutSeconds * 1000)) { $Process.Kill($true); throw 'The child pwsh did not finish.' }
+    [pscustomobject]@{ ExitCode = $Process.ExitCode; Output = $output.Result.Trim(); Errors = $errors.Result.Trim() }
+}
+
+# Kills a child pwsh as kill -9 does, after a delay; returns whether it had already finished by then.
+function Stop-ChildPwshAfter([Diagnostics.Process] $Process, [int] $DelayMilliseconds) {
+    Start-Sleep -Milliseconds $DelayMilliseconds
+    $finished = $Process.HasExited
+    $Process.Kill()
+    $Process.WaitForExit()
+    $finished
+}
+
+# An outcome that must be all or none: $Count is $Before or $Before + $Added, and the latter when the writer had finished.
+function Assert-AllOrNone([long] $Count, [long] $Before, [long] $Added, [bool] $Finished) {
+    $Count | Should -BeIn @($Before, ($Before + $Added))
+    if ($Finished) { $Count | Should -Be ($Before + $Added) -Because 'the writer had finished before the kill' }
+}
+
+# The files this process has open under a folder (Linux: /proc/self/fd); elsewhere nothing to check.
+function Get-OpenFiles([string] $Folder) {
+    if (-not $IsLinux) { return }
+    Get-ChildItem "/proc/$PID/fd" -ErrorAction Ignore | ForEach-Object { $_.LinkTarget } | Where-Object { $_ -like "$Folder*" }
+}
+
+# A runspace of this process with the module loaded, for StopProcessing (what Ctrl+C does).
+function New-ModulePowerShell {
+    $ps = [powershell]::Create()
+    $ps.AddScript("`$ProgressPreference = 'SilentlyContinue'; Import-Module '$ModuleManifest'").Invoke() | Out-Null
+    $ps.Commands.Clear()
+    $ps
+}
+
+# Stops a running command as Ctrl+C does; returns how long the stop took.
+function Stop-ModulePowerShell([powershell] $PowerShell) {
+    $PowerShell.InvocationStateInfo.State | Should -Be 'Running' -Because 'the command must still be at work when it is stopped'
+    $clock = [Diagnostics.Stopwatch]::StartNew()
+    $PowerShell.Stop()
+    $clock.Elapsed
+    $PowerShell.InvocationStateInfo.State | Should -Be 'Stopped'
+    $PowerShell.Dispose()
+}
+
+# Ctrl+C of a command that writes a store: waits until it writes (the journal is there), lets it run on a little,
+# stops it within 2 s and checks that it rolled back and let go of every file in the folder.
+function Stop-WritingPowerShell([powershell] $PowerShell, [string] $Store, [string] $Folder, [int] $AfterMilliseconds = 200) {
+    Wait-Until { Test-Path "$Store-journal" }
+    Start-Sleep -Milliseconds $AfterMilliseconds
+    (Stop-ModulePowerShell $PowerShell).TotalSeconds | Should -BeLessThan 2
+    Get-OpenFiles $Folder | Should -BeNullOrEmpty
+    Test-Path "$Store-journal" | Should -BeFalse
+}

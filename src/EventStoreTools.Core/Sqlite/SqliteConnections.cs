@@ -33,10 +33,11 @@ internal static class SqliteConnections
     }
 
     /// <summary>Opens an existing event store for writing; never creates a file.</summary>
-    public static SqliteConnection OpenExistingForWrite(string path)
+    /// <param name="cancellation">Ends a wait for another process's lock (Ctrl+C), failing with <see cref="OperationCanceledException"/>.</param>
+    public static SqliteConnection OpenExistingForWrite(string path, CancellationToken cancellation = default)
     {
         EnsureIsFile(path);
-        var connection = OpenForWrite(path);
+        var connection = OpenForWrite(path, cancellation: cancellation);
         try
         {
             RequireEventsTable(connection, path);
@@ -61,6 +62,17 @@ internal static class SqliteConnections
         var connection = Open(path, SqliteOpenMode.ReadWriteCreate, storePath ?? path, cancellation);
         Execute(connection, "PRAGMA encoding='UTF-8'; PRAGMA synchronous=EXTRA; PRAGMA journal_mode=DELETE;");
         return connection;
+    }
+
+    /// <summary>
+    /// Interrupts the statement running on the connection when the token is cancelled (Ctrl+C): one long statement,
+    /// such as the commit of an incremental import, would otherwise run to its end. SQLite rolls the transaction
+    /// back and the statement fails with SQLITE_INTERRUPT. Dispose the registration before the connection.
+    /// </summary>
+    public static CancellationTokenRegistration InterruptOnCancel(SqliteConnection connection, CancellationToken cancellation)
+    {
+        var handle = connection.Handle!;
+        return cancellation.Register(() => SQLitePCL.raw.sqlite3_interrupt(handle));
     }
 
     public static bool TableExists(SqliteConnection connection, string table)

@@ -27,11 +27,13 @@ public sealed class SqliteEventStore : IEventStore
 
     public string? OpenIncrementalImportId() => SqliteIncrementalImport.OpenImportId(Path);
 
-    public string StartIncrementalImport() => SqliteIncrementalImport.Start(Path);
+    public string StartIncrementalImport() => SqliteIncrementalImport.Start(Path, _cancellation);
 
-    public IIncrementalImportPush BeginIncrementalImportPush(string importId) => SqliteIncrementalImport.BeginPush(Path, importId);
+    public IIncrementalImportPush BeginIncrementalImportPush(string importId) => SqliteIncrementalImport.BeginPush(Path, importId, _cancellation);
 
-    public IncrementalImportSummary CompleteIncrementalImport(string importId) => SqliteIncrementalImport.Complete(Path, importId);
+    public IIncrementalImportSession BeginIncrementalImport() => SqliteIncrementalImport.BeginSession(Path, _cancellation);
 
-    public IncrementalImportUndo? UndoIncrementalImport(string? importId = null) => SqliteIncrementalImport.Undo(Path, importId);
+    public IncrementalImportSummary CompleteIncrementalImport(string importId) => SqliteIncrementalImport.Complete(Path, importId, _cancellation);
+
+    public IncrementalImportUndo? UndoIncrementalImport(string? importId = null) => SqliteIncrementalImport.Undo(Path, importId, _cancellation);
 }

@@ -87,7 +87,11 @@ internal static partial class SqliteIncrementalImport
         return Translated(path, () => ReadOpenImportId(connection));
     }
 
-    public static string Start(string path) => InWriteTransaction(path, connection =>
+    public static string Start(string path, CancellationToken cancellation = default) =>
+        InWriteTransaction(path, cancellation, connection => StartOn(connection, path));
+
+    /// <summary>Opens an import in the write transaction of the connection; returns its id.</summary>
+    internal static string StartOn(SqliteConnection connection, string path)
     {
         if (ReadOpenImportId(connection) is { } open)
             throw new EventStoreException(EventStoreErrorKind.ImportAlreadyOpen,
@@ -95,50 +99,59 @@ internal static partial class SqliteIncrementalImport
         var importId = IncrementalImportId.New();
         SqliteConnections.Execute(connection, CreatePendingTable(importId));
         return importId;
-    });
-
-    public static IIncrementalImportPush BeginPush(string path, string importId) => SqliteIncrementalImportPush.Begin(path, importId);
-
-    public static IncrementalImportSummary Complete(string path, string importId)
-    {
-        var clock = Stopwatch.StartNew();
-        return InWriteTransaction(path, connection =>
-        {
-            RequireOwnedBy(connection, importId);
-            SqliteConnections.Execute(connection, $"PRAGMA cache_size={CommitCacheSizeKibibytes}");
-            var pushed = (long)SqliteConnections.Scalar(connection, CountPending)!;
-            var newest = SqliteConnections.Scalar(connection, """SELECT max("timestamp") FROM "events" """) as long?;
-            var (duplicates, older) = MarkSkipped(connection, newest);
-            var imported = pushed - duplicates - older;
-            if (imported > 0)
-            {
-                SqliteConnections.Execute(connection, NumberNewEvents);
-                SqliteConnections.Execute(connection, InsertNewEvents);
-            }
-            SqliteConnections.Execute(connection, DropPending);
-            return new IncrementalImportSummary
-            {
-                Store = path,
-                ImportId = importId,
-                Pushed = pushed,
-                Imported = imported,
-                SkippedDuplicates = duplicates,
-                SkippedOlder = older,
-                NewestStoredTimestamp = newest,
-                Elapsed = clock.Elapsed,
-            };
-        });
     }
 
-    public static IncrementalImportUndo? Undo(string path, string? importId) => InWriteTransaction(path, connection =>
+    public static IIncrementalImportPush BeginPush(string path, string importId, CancellationToken cancellation = default) =>
+        SqliteIncrementalImportPush.Begin(path, importId, cancellation);
+
+    public static IIncrementalImportSession BeginSession(string path, CancellationToken cancellation = default) =>
+        SqliteIncrementalImportPush.BeginWithNewImport(path, cancellation);
+
+    public static IncrementalImportSummary Complete(string path, string importId, CancellationToken cancellation = default)
     {
-        var open = ReadOpenImportId(connection);
-        if (importId is not null && open != importId) throw IncrementalImportId.NotFound(importId);
-        if (open is null) return null;
-        var dropped = (long)SqliteConnections.Scalar(connection, CountPending)!;
+        var clock = Stopwatch.StartNew();
+        return InWriteTransaction(path, cancellation, connection => CompleteOn(connection, path, importId, clock, cancellation));
+    }
+
+    /// <summary>The commit of an import, in the write transaction of the connection (which the caller commits).</summary>
+    internal static IncrementalImportSummary CompleteOn(SqliteConnection connection, string path, string importId, Stopwatch clock, CancellationToken cancellation)
+    {
+        RequireOwnedBy(connection, importId);
+        SqliteConnections.Execute(connection, $"PRAGMA cache_size={CommitCacheSizeKibibytes}");
+        var pushed = (long)SqliteConnections.Scalar(connection, CountPending)!;
+        var newest = SqliteConnections.Scalar(connection, """SELECT max("timestamp") FROM "events" """) as long?;
+        var (duplicates, older) = MarkSkipped(connection, newest, cancellation);
+        var imported = pushed - duplicates - older;
+        cancellation.ThrowIfCancellationRequested();
+        if (imported > 0)
+        {
+            SqliteConnections.Execute(connection, NumberNewEvents);
+            SqliteConnections.Execute(connection, InsertNewEvents);
+        }
         SqliteConnections.Execute(connection, DropPending);
-        return new IncrementalImportUndo(path, open, dropped);
-    });
+        return new IncrementalImportSummary
+        {
+            Store = path,
+            ImportId = importId,
+            Pushed = pushed,
+            Imported = imported,
+            SkippedDuplicates = duplicates,
+            SkippedOlder = older,
+            NewestStoredTimestamp = newest,
+            Elapsed = clock.Elapsed,
+        };
+    }
+
+    public static IncrementalImportUndo? Undo(string path, string? importId, CancellationToken cancellation = default) =>
+        InWriteTransaction(path, cancellation, connection =>
+        {
+            var open = ReadOpenImportId(connection);
+            if (importId is not null && open != importId) throw IncrementalImportId.NotFound(importId);
+            if (open is null) return null;
+            var dropped = (long)SqliteConnections.Scalar(connection, CountPending)!;
+            SqliteConnections.Execute(connection, DropPending);
+            return new IncrementalImportUndo(path, open, dropped);
+        });
 
     internal static void RequireOwnedBy(SqliteConnection connection, string importId)
     {
@@ -150,7 +163,7 @@ internal static partial class SqliteIncrementalImport
     /// (same timestamp, aggregateId, type, and payload as a JSON value), then events older than the newest
     /// stored one. Duplicates within the import are kept, as in reSolve.
     /// </summary>
-    private static (long Duplicates, long Older) MarkSkipped(SqliteConnection connection, long? newest)
+    private static (long Duplicates, long Older) MarkSkipped(SqliteConnection connection, long? newest, CancellationToken cancellation)
     {
         SqliteConnections.Execute(connection, $"""CREATE TEMP TABLE "{SkippedTable}"("rowid" INTEGER PRIMARY KEY)""");
         if (newest is null) return (0, 0);
@@ -176,6 +189,7 @@ internal static partial class SqliteIncrementalImport
         using var reader = pending.ExecuteReader();
         while (reader.Read())
         {
+            cancellation.ThrowIfCancellationRequested();
             timestamp.Value = reader.GetInt64(1);
             aggregateId.Value = reader.GetString(2);
             type.Value = reader.GetString(3);
@@ -201,18 +215,19 @@ internal static partial class SqliteIncrementalImport
 
     /// <summary>
     /// Runs work in one BEGIN IMMEDIATE transaction on an existing store (IMMEDIATE: pushes and commits from
-    /// several processes queue up instead of interleaving). Any failure rolls everything back.
+    /// several processes queue up instead of interleaving). Any failure or Ctrl+C rolls everything back.
     /// </summary>
-    private static T InWriteTransaction<T>(string path, Func<SqliteConnection, T> work)
+    private static T InWriteTransaction<T>(string path, CancellationToken cancellation, Func<SqliteConnection, T> work)
     {
-        using var connection = SqliteConnections.OpenExistingForWrite(path);
+        using var connection = SqliteConnections.OpenExistingForWrite(path, cancellation);
+        using var interrupt = SqliteConnections.InterruptOnCancel(connection, cancellation);
         return Translated(path, () =>
         {
-            SqliteConnections.Execute(connection, "BEGIN IMMEDIATE");
+            BeginWrite(connection, cancellation);
             try
             {
                 var result = work(connection);
-                SqliteConnections.Execute(connection, "COMMIT");
+                CommitWrite(connection, cancellation);
                 return result;
             }
             catch
@@ -220,8 +235,16 @@ internal static partial class SqliteIncrementalImport
                 RollBack(connection);
                 throw;
             }
-        });
+        }, cancellation);
     }
+
+    /// <summary>Takes the write lock, waiting for other processes to let go in slices that end on Ctrl+C.</summary>
+    internal static void BeginWrite(SqliteConnection connection, CancellationToken cancellation) =>
+        SqliteConnections.ScalarWhenNotBusy(connection, "BEGIN IMMEDIATE", cancellation);
+
+    /// <summary>Commits, waiting for readers to let go in slices that end on Ctrl+C.</summary>
+    internal static void CommitWrite(SqliteConnection connection, CancellationToken cancellation) =>
+        SqliteConnections.ScalarWhenNotBusy(connection, "COMMIT", cancellation);
 
     /// <summary>Rolls back, if SQLite has not already done so after the error.</summary>
     internal static void RollBack(SqliteConnection connection)
@@ -231,11 +254,16 @@ internal static partial class SqliteIncrementalImport
         catch (SqliteException) { /* no transaction was open any more */ }
     }
 
-    internal static T Translated<T>(string path, Func<T> work)
+    /// <summary>SQLite's failures as ours; a statement interrupted by Ctrl+C as the cancellation it is.</summary>
+    internal static T Translated<T>(string path, Func<T> work, CancellationToken cancellation = default)
     {
         try
         {
             return work();
+        }
+        catch (SqliteException ex) when (cancellation.IsCancellationRequested)
+        {
+            throw new OperationCanceledException($"The work on '{path}' was cancelled and rolled back.", ex, cancellation);
         }
         catch (SqliteException ex)
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using EventStoreTools.Core.Incremental;
 using Microsoft.Data.Sqlite;
 
@@ -7,8 +8,10 @@ namespace EventStoreTools.Core.Sqlite;
 /// One push into lite's "events-incremental-import" table: one BEGIN IMMEDIATE transaction with a reused
 /// prepared bulk INSERT, as reSolve's pushIncrementalImport writes the rows (threadId = timestamp % 256, payload as
 /// its JSON text). reSolve sends an empty push as "VALUES ;" and fails; here it is a no-op.
+/// The same transaction can also hold the start and the commit of the import (<see cref="BeginWithNewImport"/>
+/// and <see cref="Complete"/>): the one-shot import, which leaves nothing behind when it does not complete.
 /// </summary>
-internal sealed class SqliteIncrementalImportPush : IIncrementalImportPush
+internal sealed class SqliteIncrementalImportPush : IIncrementalImportPush, IIncrementalImportSession
 {
     private const string InsertSql = """
         INSERT INTO "events-incremental-import"("timestamp", "aggregateId", "type", "payload", "threadId")
@@ -16,15 +19,20 @@ internal sealed class SqliteIncrementalImportPush : IIncrementalImportPush
         """;
 
     private readonly string _path;
+    private readonly CancellationToken _cancellation;
     private readonly SqliteConnection _connection;
+    private readonly CancellationTokenRegistration _interrupt;
     private SqliteBulkInsert? _insert;
     private int _timestamp, _aggregateId, _type, _payload, _threadId;
-    private bool _committed;
+    private bool _startedImport;
+    private bool _finished;
 
-    private SqliteIncrementalImportPush(string path, SqliteConnection connection)
+    private SqliteIncrementalImportPush(string path, SqliteConnection connection, CancellationToken cancellation)
     {
         _path = path;
+        _cancellation = cancellation;
         _connection = connection;
+        _interrupt = SqliteConnections.InterruptOnCancel(connection, cancellation);
     }
 
     /// <summary>Prepared once the import table is known to exist.</summary>
@@ -35,22 +43,45 @@ internal sealed class SqliteIncrementalImportPush : IIncrementalImportPush
             insert.Parameter("$aggregateId"), insert.Parameter("$type"), insert.Parameter("$payload"), insert.Parameter("$threadId"));
     }
 
+    public string ImportId { get; private set; } = "";
+
     public long EventCount { get; private set; }
 
-    public static SqliteIncrementalImportPush Begin(string path, string importId)
+    /// <summary>A push into the open import with this id (Add-IncrementalImport).</summary>
+    public static SqliteIncrementalImportPush Begin(string path, string importId, CancellationToken cancellation = default) =>
+        Open(path, cancellation, connection =>
+        {
+            SqliteIncrementalImport.RequireOwnedBy(connection, importId);
+            return importId;
+        });
+
+    /// <summary>A push into a new import, started in the push's own transaction (Import-EventStore -Incremental).</summary>
+    public static SqliteIncrementalImportPush BeginWithNewImport(string path, CancellationToken cancellation = default) =>
+        Open(path, cancellation, connection => SqliteIncrementalImport.StartOn(connection, path), startsImport: true);
+
+    /// <param name="openImport">Runs first in the transaction and gives the id of the import pushed into.</param>
+    private static SqliteIncrementalImportPush Open(string path, CancellationToken cancellation, Func<SqliteConnection, string> openImport, bool startsImport = false)
     {
-        var connection = SqliteConnections.OpenExistingForWrite(path);
-        var push = new SqliteIncrementalImportPush(path, connection);
+        var connection = SqliteConnections.OpenExistingForWrite(path, cancellation);
+        SqliteIncrementalImportPush push;
         try
         {
-            SqliteIncrementalImport.Translated(path, () =>
+            push = new SqliteIncrementalImportPush(path, connection, cancellation) { _startedImport = startsImport };
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+        try
+        {
+            return SqliteIncrementalImport.Translated(path, () =>
             {
-                SqliteConnections.Execute(connection, "BEGIN IMMEDIATE");
-                SqliteIncrementalImport.RequireOwnedBy(connection, importId);
+                SqliteIncrementalImport.BeginWrite(connection, cancellation);
+                push.ImportId = openImport(connection);
                 push.PrepareInsert();
                 return push;
-            });
-            return push;
+            }, cancellation);
         }
         catch
         {
@@ -72,6 +103,10 @@ internal sealed class SqliteIncrementalImportPush : IIncrementalImportPush
         {
             insert.Execute();
         }
+        catch (SqliteException ex) when (_cancellation.IsCancellationRequested)
+        {
+            throw new OperationCanceledException($"The push into '{_path}' was cancelled and rolled back.", ex, _cancellation);
+        }
         catch (SqliteException ex)
         {
             var translated = SqliteConnections.Translate(ex, _path);
@@ -80,19 +115,35 @@ internal sealed class SqliteIncrementalImportPush : IIncrementalImportPush
         EventCount++;
     }
 
-    public void Commit()
+    /// <summary>Stores the pushed events durably, all together.</summary>
+    public void Commit() => SqliteIncrementalImport.Translated(_path, () =>
     {
-        SqliteIncrementalImport.Translated(_path, () =>
+        SqliteIncrementalImport.CommitWrite(_connection, _cancellation);
+        return _finished = true;
+    }, _cancellation);
+
+    /// <summary>Imports the pushed events (of this and earlier pushes) and closes the import, in this push's transaction.</summary>
+    public IncrementalImportSummary Complete()
+    {
+        var clock = Stopwatch.StartNew();
+        _insert?.Dispose();
+        _insert = null;
+        return SqliteIncrementalImport.Translated(_path, () =>
         {
-            SqliteConnections.Execute(_connection, "COMMIT");
-            return _committed = true;
-        });
+            var summary = SqliteIncrementalImport.CompleteOn(_connection, _path, ImportId, clock, _cancellation);
+            // An import begun in this transaction that adds nothing leaves its store byte for byte as it was.
+            if (summary.Imported == 0 && _startedImport) SqliteIncrementalImport.RollBack(_connection);
+            else SqliteIncrementalImport.CommitWrite(_connection, _cancellation);
+            _finished = true;
+            return summary;
+        }, _cancellation);
     }
 
     public void Dispose()
     {
+        _interrupt.Dispose();
         _insert?.Dispose();
-        if (!_committed) SqliteIncrementalImport.RollBack(_connection);
+        if (!_finished) SqliteIncrementalImport.RollBack(_connection);
         _connection.Dispose();
     }
 }
