@@ -278,6 +278,30 @@ public class SqliteStoreTests
     }
 
     [Fact]
+    public void Cancelling_interrupts_building_the_indexes_of_a_new_store_and_leaves_no_store()
+    {
+        var target = Path.Combine(TestFiles.NewDirectory(), "interrupted.db");
+        using var stop = new CancellationTokenSource();
+        using (var import = SqliteEventImport.Begin(target, ImportMode.FailIfNotEmpty, stop.Token))
+        {
+            // Enough events that building the secondary indexes takes far longer than the 20 ms before the stop.
+            for (var i = 0; i < 300_000; i++)
+            {
+                import.Add(new ResolveEvent
+                {
+                    ThreadId = i % 256, ThreadCounter = i / 256, Timestamp = 1_700_000_000_000 + i, AggregateId = Guid.NewGuid().ToString(),
+                    AggregateVersion = 1, Type = "T" + (i % 5), PayloadJson = $$"""{"n":{{i}}}""",
+                });
+            }
+            var commit = Task.Run(import.Commit);
+            Thread.Sleep(20);
+            stop.Cancel();
+            Assert.ThrowsAny<OperationCanceledException>(() => commit.GetAwaiter().GetResult());
+        }
+        Assert.Empty(Directory.GetFileSystemEntries(Path.GetDirectoryName(target)!));
+    }
+
+    [Fact]
     public void A_store_path_that_is_a_directory_or_a_read_only_file_is_refused()
     {
         var dir = TestFiles.NewDirectory();

@@ -200,7 +200,7 @@ public sealed class SqliteEventImport : IEventImport
     {
         try
         {
-            if (_rebuildIndexes) SqliteStoreSchema.CreateEventIndexes(_connection);
+            if (_rebuildIndexes) BuildEventIndexes();
             SqliteConnections.ScalarWhenNotBusy(_connection, "COMMIT", _cancellation);
             _committed = true;
         }
@@ -209,6 +209,21 @@ public sealed class SqliteEventImport : IEventImport
             throw SqliteConnections.Translate(ex, _path);
         }
         if (IsNewStore) PublishNewStore();
+    }
+
+    /// <summary>Seconds on a large store, so Ctrl+C interrupts it (SQLite then rolls the import back).</summary>
+    private void BuildEventIndexes()
+    {
+        _cancellation.ThrowIfCancellationRequested();
+        using var interrupt = SqliteConnections.InterruptOnCancel(_connection, _cancellation);
+        try
+        {
+            SqliteStoreSchema.CreateEventIndexes(_connection);
+        }
+        catch (SqliteException ex) when (_cancellation.IsCancellationRequested)
+        {
+            throw new OperationCanceledException($"The import into '{_path}' was cancelled and rolled back.", ex, _cancellation);
+        }
     }
 
     private void PublishNewStore()
