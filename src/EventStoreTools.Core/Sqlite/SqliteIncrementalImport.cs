@@ -72,9 +72,7 @@ internal static partial class SqliteIncrementalImport
 
     public static string Start(string path) => InWriteTransaction(path, connection =>
     {
-        if (ReadOpenImportId(connection) is { } open)
-            throw new EventStoreException(EventStoreErrorKind.ImportAlreadyOpen,
-                $"Previous incremental import is not finished: the store '{path}' has the open import '{open}'. Complete or undo it first.");
+        if (ReadOpenImportId(connection) is { } open) throw IncrementalImportId.AlreadyOpen(path, open);
         var importId = IncrementalImportId.New();
         SqliteConnections.Execute(connection, CreatePendingTable(importId));
         return importId;
