@@ -1,6 +1,7 @@
 <#
 .SYNOPSIS
-Times SQLite -> PostgreSQL and PostgreSQL -> SQLite copies with the built module, on a throwaway server.
+Times SQLite -> PostgreSQL and PostgreSQL -> SQLite copies, and an incremental import of as many events
+(1,000 of them duplicates) into the copy, with the built module, on a throwaway server.
 
 .EXAMPLE
 dotnet pwsh ./build.ps1 -Task Build; dotnet pwsh ./bench/postgres.ps1 -Count 200000
@@ -18,11 +19,11 @@ $work = Join-Path ([System.IO.Path]::GetTempPath()) "est-bench-$([guid]::NewGuid
 New-Item -ItemType Directory -Path $work | Out-Null
 $server = Start-TestPostgres
 try {
-    $source = Join-Path $work 'source.db'
+    # reSolve-shaped events: 256 threads, 1000 aggregates, timestamps one ms apart from the first.
     $counters = [long[]]::new(256)
     $versions = @{}
-    & {
-        for ($i = 0; $i -lt $Count; $i++) {
+    function New-BenchEvents([long] $First, [int] $Number) {
+        for ($i = $First; $i -lt $First + $Number; $i++) {
             $thread = $i % 256
             $aggregate = "aggregate-$($i % 1000)"
             $versions[$aggregate] = 1 + ($versions[$aggregate] ?? 0)
@@ -32,17 +33,37 @@ try {
                 PayloadJson = "{`"name`":`"item $i`",`"price`":$($i % 997).5,`"tags`":[`"a`",`"b`"],`"owner`":{`"id`":$($i % 50),`"city`":`"Zürich`"}}"
             }
         }
-    } | Import-EventStore $source | Out-Null
+    }
+    $source = Join-Path $work 'source.db'
+    New-BenchEvents 0 $Count | Import-EventStore $source | Out-Null
+
+    # An incremental batch of $Count events: 1,000 the store holds (duplicates), the rest newer than the store.
+    $duplicates = [math]::Min(1000, $Count)
+    $newer = Join-Path $work 'newer.db'
+    New-BenchEvents $Count ($Count - $duplicates) | Import-EventStore $newer | Out-Null
+    $incremental = Join-Path $work 'incremental.ndjson'
+    Export-EventStore $source -First $duplicates -OutFile (Join-Path $work 'duplicates.ndjson')
+    Export-EventStore $newer -OutFile (Join-Path $work 'newer.ndjson')
+    $batch = [System.IO.File]::Create($incremental)
+    try {
+        foreach ($part in 'duplicates.ndjson', 'newer.ndjson') {
+            $stream = [System.IO.File]::OpenRead((Join-Path $work $part))
+            try { $stream.CopyTo($batch) } finally { $stream.Dispose() }
+        }
+    }
+    finally { $batch.Dispose() }
 
     $rows = @(
         @{ Name = 'SQLite -> PostgreSQL'; Run = { Export-EventStore $source | Import-EventStore -ConnectionString $server.ConnectionString -Schema bench } }
         @{ Name = 'PostgreSQL -> SQLite'; Run = { Export-EventStore -ConnectionString $server.ConnectionString -Schema bench | Import-EventStore (Join-Path $work 'back.db') } }
         @{ Name = 'PostgreSQL -> NDJSON'; Run = { Export-EventStore -ConnectionString $server.ConnectionString -Schema bench -OutFile (Join-Path $work 'events.ndjson') } }
+        @{ Name = "NDJSON -> PostgreSQL -Incremental ($duplicates duplicates, into $Count)"; Run = { Import-EventStore -ConnectionString $server.ConnectionString -Schema bench -InFile $incremental -Incremental } }
     )
-    foreach ($row in $rows) {
+    $results = foreach ($row in $rows) {
         $elapsed = Measure-Command { & $row.Run | Out-Null }
         [pscustomobject]@{ Path = $row.Name; Events = $Count; Seconds = [math]::Round($elapsed.TotalSeconds, 2); EventsPerSecond = [math]::Round($Count / $elapsed.TotalSeconds) }
     }
+    $results | Format-Table -AutoSize
 }
 finally {
     Stop-TestPostgres $server

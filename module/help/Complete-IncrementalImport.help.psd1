@@ -5,7 +5,7 @@ Complete-IncrementalImport commits the open incremental import named by -ImportI
 
 - A pushed event equal to a stored one on timestamp, aggregateId, type and payload is a duplicate and is skipped. Payloads are compared as JSON values: key order and whitespace do not matter (as reSolve's PostgreSQL adapter compares them; its SQLite adapter compares text). Duplicates among the pushed events themselves are kept, as in reSolve.
 - A pushed event that is not a duplicate and is older than the newest stored event is skipped, and one warning gives the number of such events and the newest stored timestamp. This is what reSolve's documentation says; reSolve's code rejects the whole batch instead. An event whose timestamp equals the newest stored one is imported.
-- The other events are written as reSolve's SQLite adapter writes them: threadId = timestamp % 256, threadCounter continuing each thread and aggregateVersion continuing each aggregate, in (timestamp, push) order.
+- The other events are written as reSolve's adapter for the store writes them, aggregateVersion continuing each aggregate in (timestamp, push) order. SQLite: threadId = timestamp % 256, threadCounter continuing each thread in that order. PostgreSQL: the events are ranked by (timestamp, push) order, and rank r gets threadId = r % 256 and threadCounter = the thread's largest stored counter + 1 + floor(r / 256); events-threads moves past them.
 
 Re-running an import that was already committed changes nothing: every event is a duplicate. If the commit fails, the store is left unchanged and the pushed events stay, so the commit can be run again (reSolve drops them); Undo-IncrementalImport drops them.
 

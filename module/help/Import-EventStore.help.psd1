@@ -13,7 +13,7 @@ With -Directory it restores reSolve's backup layout (written by Export-EventStor
 
 Progress (Write-Progress) shows the events imported and the rate, then the commit; it is silent when $ProgressPreference is SilentlyContinue.
 
-With -Incremental it is reSolve's incrementalImport in one command: it begins an incremental import, pushes every event from the pipeline or -InFile, and commits; on any error (or Ctrl+C) it undoes the import, leaving the store as it was. Only timestamp, aggregateId, type and payload of each event are used; duplicates of stored events and events older than the newest stored one are skipped (one warning counts the older ones), and new events get thread ids, counters and versions as reSolve's SQLite adapter gives them. See Complete-IncrementalImport for the rules. The store must exist, and no other incremental import may be open in it.
+With -Incremental it is reSolve's incrementalImport in one command: it begins an incremental import, pushes every event from the pipeline or -InFile, and commits; on any error (or Ctrl+C) it undoes the import, leaving the store as it was. Only timestamp, aggregateId, type and payload of each event are used; duplicates of stored events and events older than the newest stored one are skipped (one warning counts the older ones), and new events get thread ids, counters and versions as reSolve's adapter for the store (SQLite or PostgreSQL) gives them. See Complete-IncrementalImport for the rules. The store must exist, and no other incremental import may be open in it.
 
 It writes one result object: the store, the mode, the number of events imported and held before, and the time taken; with -Incremental, the summary Complete-IncrementalImport writes.
 '@
