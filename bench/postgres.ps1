@@ -1,14 +1,16 @@
 <#
 .SYNOPSIS
-Times SQLite -> PostgreSQL and PostgreSQL -> SQLite copies, and an incremental import of as many events
-(1,000 of them duplicates) into the copy, with the built module, on a throwaway server.
+Times SQLite -> PostgreSQL and PostgreSQL -> SQLite copies of -Count events, and an incremental import of
+-IncrementalCount events (1,000 of them duplicates) into the copy, with the built module, on a throwaway server.
 
 .EXAMPLE
 dotnet pwsh ./build.ps1 -Task Build; dotnet pwsh ./bench/postgres.ps1 -Count 200000
 #>
 param(
     [string] $ModulePath = (Join-Path $PSScriptRoot '../out/EventStoreTools/EventStoreTools.psd1'),
-    [int] $Count = 100000
+    [int] $Count = 100000,
+    # The events of the incremental import into the copy (1,000 of them duplicates of stored ones).
+    [int] $IncrementalCount = 100000
 )
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
@@ -37,10 +39,10 @@ try {
     $source = Join-Path $work 'source.db'
     New-BenchEvents 0 $Count | Import-EventStore $source | Out-Null
 
-    # An incremental batch of $Count events: 1,000 the store holds (duplicates), the rest newer than the store.
-    $duplicates = [math]::Min(1000, $Count)
+    # The incremental batch: 1,000 events the store holds (duplicates), the rest newer than the store.
+    $duplicates = [math]::Min(1000, [math]::Min($Count, $IncrementalCount))
     $newer = Join-Path $work 'newer.db'
-    New-BenchEvents $Count ($Count - $duplicates) | Import-EventStore $newer | Out-Null
+    New-BenchEvents $Count ($IncrementalCount - $duplicates) | Import-EventStore $newer | Out-Null
     $incremental = Join-Path $work 'incremental.ndjson'
     Export-EventStore $source -First $duplicates -OutFile (Join-Path $work 'duplicates.ndjson')
     Export-EventStore $newer -OutFile (Join-Path $work 'newer.ndjson')
@@ -57,13 +59,14 @@ try {
         @{ Name = 'SQLite -> PostgreSQL'; Run = { Export-EventStore $source | Import-EventStore -ConnectionString $server.ConnectionString -Schema bench } }
         @{ Name = 'PostgreSQL -> SQLite'; Run = { Export-EventStore -ConnectionString $server.ConnectionString -Schema bench | Import-EventStore (Join-Path $work 'back.db') } }
         @{ Name = 'PostgreSQL -> NDJSON'; Run = { Export-EventStore -ConnectionString $server.ConnectionString -Schema bench -OutFile (Join-Path $work 'events.ndjson') } }
-        @{ Name = "NDJSON -> PostgreSQL -Incremental ($duplicates duplicates, into $Count)"; Run = { Import-EventStore -ConnectionString $server.ConnectionString -Schema bench -InFile $incremental -Incremental } }
+        @{ Name = "NDJSON -> PostgreSQL -Incremental ($duplicates duplicates, into $Count)"; Events = $IncrementalCount; Run = { Import-EventStore -ConnectionString $server.ConnectionString -Schema bench -InFile $incremental -Incremental } }
     )
     $results = foreach ($row in $rows) {
         $elapsed = Measure-Command { & $row.Run | Out-Null }
-        [pscustomobject]@{ Path = $row.Name; Events = $Count; Seconds = [math]::Round($elapsed.TotalSeconds, 2); EventsPerSecond = [math]::Round($Count / $elapsed.TotalSeconds) }
+        $events = $row.Events ?? $Count
+        [pscustomobject]@{ Path = $row.Name; Events = $events; Seconds = [math]::Round($elapsed.TotalSeconds, 2); EventsPerSecond = [math]::Round($events / $elapsed.TotalSeconds) }
     }
-    $results | Format-Table -AutoSize
+    $results | Format-Table -AutoSize | Out-String -Width 200
 }
 finally {
     Stop-TestPostgres $server
