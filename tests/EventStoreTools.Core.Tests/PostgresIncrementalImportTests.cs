@@ -1,8 +1,6 @@
 using System.Collections;
-using System.Collections.Specialized;
 using EventStoreTools.Core.Incremental;
 using EventStoreTools.Core.Json;
-using EventStoreTools.Core.Ndjson;
 using EventStoreTools.Core.Postgres;
 using Npgsql;
 using Xunit;
@@ -21,38 +19,19 @@ public class PostgresIncrementalImportTests : IClassFixture<PostgresServerFixtur
     private PostgresEventStore NewBaseStore()
     {
         var store = new PostgresEventStore(_server.ConnectionString, _server.NewSchema());
-        using var reader = NdjsonEventReader.Open(TestFiles.Fixture("incremental/base.export.ndjson"));
         using var import = store.BeginImport(ImportMode.FailIfNotEmpty);
-        foreach (var e in reader.ReadEvents()) import.Add(e);
+        foreach (var e in IncrementalFixtures.BaseEvents()) import.Add(e);
         import.Commit();
         return store;
     }
 
-    private static List<ResolveEvent> ReadInput(string file)
-    {
-        using var reader = NdjsonEventReader.Open(TestFiles.Fixture(file));
-        return reader.ReadEvents(versionless: true).ToList();
-    }
-
-    private static string DumpLine(string aggregateId, long version, string payloadJson, long threadCounter, long threadId, long timestamp, string type) =>
-        JsonValueEquality.SortedKeys(JsJson.Serialize(new OrderedDictionary
-        {
-            ["aggregateId"] = aggregateId,
-            ["aggregateVersion"] = version,
-            ["payload"] = JsJson.Parse(payloadJson),
-            ["threadCounter"] = threadCounter,
-            ["threadId"] = threadId,
-            ["timestamp"] = timestamp,
-            ["type"] = type,
-        }));
+    private static List<ResolveEvent> ReadInput(string file) => IncrementalFixtures.ReadInput(file);
 
     /// <summary>The store in the fixtures' dump format (every field, keys sorted at every level), lines sorted.</summary>
     private static List<string> Dump(IEventStore store)
     {
         using var source = store.OpenSource();
-        return source.ReadEvents()
-            .Select(e => DumpLine(e.AggregateId, e.AggregateVersion, e.PayloadJson, e.ThreadCounter, e.ThreadId, e.Timestamp, e.Type))
-            .Order(StringComparer.Ordinal).ToList();
+        return source.ReadEvents().Select(IncrementalFixtures.DumpLine).Order(StringComparer.Ordinal).ToList();
     }
 
     /// <summary>
@@ -87,7 +66,7 @@ public class PostgresIncrementalImportTests : IClassFixture<PostgresServerFixtur
             }
             var e = (IDictionary)JsJson.Parse(line)!;
             var thread = rank % 256;
-            expected.Add(DumpLine((string)e["aggregateId"]!, Convert.ToInt64(e["aggregateVersion"]), JsJson.Serialize(e["payload"]),
+            expected.Add(IncrementalFixtures.DumpLine((string)e["aggregateId"]!, Convert.ToInt64(e["aggregateVersion"]), JsJson.Serialize(e["payload"]),
                 tails[thread] + 1 + rank / 256, thread, Convert.ToInt64(e["timestamp"]), (string)e["type"]!));
             rank++;
         }
@@ -126,11 +105,7 @@ public class PostgresIncrementalImportTests : IClassFixture<PostgresServerFixtur
         new() { Timestamp = timestamp, AggregateId = aggregateId, Type = type, PayloadJson = payload };
 
     [Theory]
-    [InlineData("new-only", 5, 0)]
-    [InlineData("new-unordered", 5, 0)]
-    [InlineData("dups-only", 0, 5)]
-    [InlineData("dups-and-new", 5, 5)]
-    [InlineData("equal-latest-ts", 1, 0)]
+    [MemberData(nameof(IncrementalFixtures.Cases), MemberType = typeof(IncrementalFixtures))]
     public void Fixture_case_gives_reSolve_store_with_its_PostgreSQL_numbering(string fixtureCase, long imported, long duplicates)
     {
         var store = NewBaseStore();

@@ -23,7 +23,7 @@ public sealed class PostgresEventImport : IEventImport
         _write = write;
         _schema = write.Schema;
         _copyEvents = $"""
-            COPY {_schema.Events}("threadId", "threadCounter", "timestamp", "aggregateId", "aggregateVersion", "type", "payload", "eventSize")
+            COPY {_schema.Events}("threadId", "threadCounter", "aggregateVersion", {PostgresWriteTransaction.EventColumns})
             FROM STDIN (FORMAT BINARY)
             """;
     }
@@ -85,16 +85,11 @@ public sealed class PostgresEventImport : IEventImport
     public void Add(ResolveEvent e)
     {
         EventValidation.RequireStorable(e);
-        _write.AddRow(_copyEvents, e, static (copy, e) =>
+        _write.AddEvent(_copyEvents, e, PostgresEventSize.OfInjected(e), static (copy, e) =>
         {
             copy.Write((long)e.ThreadId, NpgsqlDbType.Bigint);
             copy.Write(e.ThreadCounter, NpgsqlDbType.Bigint);
-            copy.Write(e.Timestamp, NpgsqlDbType.Bigint);
-            copy.Write(e.AggregateId, NpgsqlDbType.Varchar);
             copy.Write(e.AggregateVersion, NpgsqlDbType.Bigint);
-            copy.Write(e.Type, NpgsqlDbType.Varchar);
-            copy.Write(e.PayloadJson, NpgsqlDbType.Jsonb);
-            copy.Write(PostgresEventSize.OfInjected(e), NpgsqlDbType.Bigint);
         });
         EventCount++;
     }

@@ -1,5 +1,4 @@
 using EventStoreTools.Core.Incremental;
-using NpgsqlTypes;
 
 namespace EventStoreTools.Core.Postgres;
 
@@ -18,7 +17,7 @@ internal sealed class PostgresIncrementalImportPush : IIncrementalImportPush
     {
         _write = write;
         _copyPending = $"""
-            COPY {write.Schema.IncrementalImport}("timestamp", "aggregateId", "type", "payload", "eventSize") FROM STDIN (FORMAT BINARY)
+            COPY {write.Schema.IncrementalImport}({PostgresWriteTransaction.EventColumns}) FROM STDIN (FORMAT BINARY)
             """;
     }
 
@@ -27,14 +26,7 @@ internal sealed class PostgresIncrementalImportPush : IIncrementalImportPush
     public void Add(ResolveEvent e)
     {
         EventValidation.RequireImportable(e);
-        _write.AddRow(_copyPending, e, static (copy, e) =>
-        {
-            copy.Write(e.Timestamp, NpgsqlDbType.Bigint);
-            copy.Write(e.AggregateId, NpgsqlDbType.Varchar);
-            copy.Write(e.Type, NpgsqlDbType.Varchar);
-            copy.Write(e.PayloadJson, NpgsqlDbType.Jsonb);
-            copy.Write(PostgresEventSize.OfPushed(e), NpgsqlDbType.Bigint);
-        });
+        _write.AddEvent(_copyPending, e, PostgresEventSize.OfPushed(e));
         EventCount++;
     }
 

@@ -1,4 +1,5 @@
 using Npgsql;
+using NpgsqlTypes;
 
 namespace EventStoreTools.Core.Postgres;
 
@@ -69,17 +70,26 @@ internal sealed class PostgresWriteTransaction : IDisposable
         PostgresConnections.Execute(Connection, sql);
     }
 
+    /// <summary>The columns every COPY of events ends with, in the order <see cref="AddEvent"/> writes them.</summary>
+    public const string EventColumns = "\"timestamp\", \"aggregateId\", \"type\", \"payload\", \"eventSize\"";
+
     /// <summary>
-    /// Writes one row into the COPY given by <paramref name="copySql"/>, begun at its first row (and again after
-    /// other statements); <paramref name="writeColumns"/> writes the event's columns. Errors name the event.
+    /// Writes one event into the COPY given by <paramref name="copySql"/>, begun at its first row (and again after
+    /// other statements): <paramref name="leadingColumns"/> writes the columns the COPY names before
+    /// <see cref="EventColumns"/>, if any, then come those. Errors name the event.
     /// </summary>
-    public void AddRow(string copySql, ResolveEvent e, Action<NpgsqlBinaryImporter, ResolveEvent> writeColumns)
+    public void AddEvent(string copySql, ResolveEvent e, long eventSize, Action<NpgsqlBinaryImporter, ResolveEvent>? leadingColumns = null)
     {
         try
         {
             _copy ??= Connection.BeginBinaryImport(copySql);
             _copy.StartRow();
-            writeColumns(_copy, e);
+            leadingColumns?.Invoke(_copy, e);
+            _copy.Write(e.Timestamp, NpgsqlDbType.Bigint);
+            _copy.Write(e.AggregateId, NpgsqlDbType.Varchar);
+            _copy.Write(e.Type, NpgsqlDbType.Varchar);
+            _copy.Write(e.PayloadJson, NpgsqlDbType.Jsonb);
+            _copy.Write(eventSize, NpgsqlDbType.Bigint);
         }
         catch (NpgsqlException ex)
         {
