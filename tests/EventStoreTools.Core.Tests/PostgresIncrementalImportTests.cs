@@ -322,6 +322,23 @@ public class PostgresIncrementalImportTests : IClassFixture<PostgresServerFixtur
     }
 
     [Fact]
+    public void Imports_into_an_empty_store()
+    {
+        var store = new PostgresEventStore(_server.ConnectionString, _server.NewSchema());
+        using (var create = store.BeginImport(ImportMode.FailIfNotEmpty))
+            create.Commit();
+
+        var summary = ImportIncrementally(store, [Pushed(5, "b"), Pushed(3, "a"), Pushed(3, "a")]);
+
+        Assert.Equal((3L, 3L, 0L, 0L, (long?)null), (summary.Pushed, summary.Imported, summary.SkippedDuplicates, summary.SkippedOlder, summary.NewestStoredTimestamp));
+        Assert.Equal("0:0:3:a:1,1:0:3:a:2,2:0:5:b:1", Scalar($"""
+            SELECT string_agg(concat_ws(':', "threadId", "threadCounter", "timestamp", "aggregateId", "aggregateVersion"), ',' ORDER BY "threadId")
+            FROM "{store.Schema}"."events"
+            """));
+        Assert.Equal(ThreadsPastStoredEvents(store), Threads(store));
+    }
+
+    [Fact]
     public void Needs_an_existing_store()
     {
         var store = new PostgresEventStore(_server.ConnectionString, _server.NewSchema());
