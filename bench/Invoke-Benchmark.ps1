@@ -177,6 +177,15 @@ if ($postgresBin -and $stores.ContainsKey($postgresSize)) {
             $row.Note = 'ratio to the SQLite floor'
             $rows.Add($row)
         }
+        $postgresIncrementalCount = $postgresSize / 10
+        $postgresIncrementalInput = Join-Path $Data "incremental-$(Format-Count $postgresIncrementalCount)-into-$(Format-Count $postgresSize).db"
+        New-IncrementalStore $postgresIncrementalInput $pg.Source $postgresSize $postgresIncrementalCount
+        $incrementalArguments = $pg.Clone()
+        $incrementalArguments.Source = $postgresIncrementalInput
+        $loadStore = { Export-EventStore $pg.Source | Import-EventStore -ConnectionString $pg.ConnectionString -Schema bench -Replace -Force | Out-Null }
+        $row = Measure-Scenario "Import-EventStore -Incremental into $(Format-Count $postgresSize), PostgreSQL" 'PostgresIncremental' $postgresIncrementalCount $incrementalArguments $loadStore
+        $row.Note = 'half of the events already stored'
+        $rows.Add($row)
     }
     finally { Stop-TestPostgres $server }
 }

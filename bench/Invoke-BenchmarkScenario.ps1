@@ -11,7 +11,7 @@ param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)]
     [ValidateSet('Idle', 'Floor', 'FloorInReadOrder', 'Pipeline', 'ExportNdjson', 'ImportNdjson', 'ExportMeasure', 'Incremental',
-        'ToPostgres', 'FromPostgres', 'PostgresNdjson')]
+        'ToPostgres', 'FromPostgres', 'PostgresNdjson', 'PostgresIncremental')]
     [string] $Scenario,
     [Parameter(Mandatory)] [string] $Source,
     [string] $Target,
@@ -41,6 +41,8 @@ switch ($Scenario) {
     'ToPostgres' { Export-EventStore $Source | Import-EventStore -ConnectionString $ConnectionString -Schema bench -Replace -Force | Out-Null }
     'FromPostgres' { Export-EventStore -ConnectionString $ConnectionString -Schema bench | Import-EventStore $Target | Out-Null }
     'PostgresNdjson' { Export-EventStore -ConnectionString $ConnectionString -Schema bench -OutFile $Ndjson }
+    # The schema holds a copy of the store the events of $Source were made for, half of them already in it.
+    'PostgresIncremental' { Export-EventStore $Source | Import-EventStore -ConnectionString $ConnectionString -Schema bench -Incremental | Out-Null }
 }
 $watch.Stop()
 $watch.Elapsed.TotalSeconds.ToString([cultureinfo]::InvariantCulture)

@@ -3,7 +3,7 @@
     Description = @'
 Add-IncrementalImport stores the events it receives in the open incremental import named by -ImportId (reSolve's pushIncrementalImport), in one transaction: when the command ends, all of its events are stored durably, or, on any error or Ctrl+C, none of them. Several commands, also from other processes, can push into the same import before it is committed; nothing reaches the store's events until Complete-IncrementalImport.
 
-Events are our event objects, PSCustomObjects (ConvertFrom-Json, Import-Csv) or hashtables. As in reSolve, only timestamp, aggregateId, type and payload (or payloadJson) are used: thread ids, counters and versions are given at the commit. A negative timestamp is refused. Each event gets threadId = timestamp % 256, as reSolve's SQLite adapter gives it.
+Events are our event objects, PSCustomObjects (ConvertFrom-Json, Import-Csv) or hashtables. As in reSolve, only timestamp, aggregateId, type and payload (or payloadJson) are used: thread ids, counters and versions are given at the commit. A negative timestamp is refused. In a SQLite store each event gets threadId = timestamp % 256, as reSolve's SQLite adapter gives it; in a PostgreSQL store the thread is left empty until the commit, and the push is one binary COPY.
 
 An id that does not name the open import fails with "Incremental importId=<id> does not exist" (error id AddIncrementalImportImportNotFound). An empty pipeline pushes nothing and is not an error.
 '@

@@ -1,9 +1,9 @@
 @{
     Synopsis    = 'Begins an incremental import into a reSolve event store and writes its import id.'
     Description = @'
-Start-IncrementalImport begins an incremental import (reSolve's beginIncrementalImport) in an existing eventstore-lite SQLite store and writes its import id, a string in reSolve's format. Push events into it with Add-IncrementalImport (from one or several commands or processes), then commit it with Complete-IncrementalImport or drop it with Undo-IncrementalImport.
+Start-IncrementalImport begins an incremental import (reSolve's beginIncrementalImport) in an existing eventstore-lite SQLite store (-Path) or eventstore-postgresql schema (-ConnectionString and -Schema) and writes its import id, a string in reSolve's format. Push events into it with Add-IncrementalImport (from one or several commands or processes), then commit it with Complete-IncrementalImport or drop it with Undo-IncrementalImport.
 
-The import lives in reSolve's own table "events-incremental-import", whose SQL carries the id as a comment, so reSolve sees an import begun here and the other way round. Only one import can be open in a store: a second start fails with "Previous incremental import is not finished" and names the open import (error id StartIncrementalImportImportAlreadyOpen). Get-EventStore shows the open import.
+The import lives in reSolve's own table "events-incremental-import", which carries the id as reSolve writes it (in SQLite a comment in the table's SQL, in PostgreSQL the table's COMMENT), so reSolve sees an import begun here and the other way round. Only one import can be open in a store: a second start fails with "Previous incremental import is not finished" and names the open import (error id StartIncrementalImportImportAlreadyOpen). Get-EventStore shows the open import.
 
 The store must exist and be a reSolve event store; an incremental import never creates one (use Import-EventStore for that).
 '@
@@ -32,6 +32,15 @@ catch {
 }
 '@
             Remarks = 'The whole begin/push/commit pattern: on any error the pushed events are dropped.'
+        }
+        @{
+            Code    = @'
+$pg = 'Host=127.0.0.1;Port=5432;Username=app;Database=app'
+$id = Start-IncrementalImport -ConnectionString $pg -Schema app
+Export-EventStore ./new.db | Add-IncrementalImport -ConnectionString $pg -Schema app -ImportId $id
+Complete-IncrementalImport -ConnectionString $pg -Schema app -ImportId $id
+'@
+            Remarks = 'The same steps on a PostgreSQL store (reSolve''s eventstore-postgresql schema "app"); new events get thread ids and counters as reSolve''s PostgreSQL adapter gives them.'
         }
     )
     Links       = @('Add-IncrementalImport', 'Complete-IncrementalImport', 'Undo-IncrementalImport', 'Import-EventStore', 'Get-EventStore')

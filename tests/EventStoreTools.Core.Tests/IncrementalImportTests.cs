@@ -1,4 +1,3 @@
-using System.Collections.Specialized;
 using EventStoreTools.Core.Incremental;
 using EventStoreTools.Core.Json;
 using EventStoreTools.Core.Ndjson;
@@ -13,33 +12,19 @@ public class IncrementalImportTests
     private static string NewBaseStore()
     {
         var path = Path.Combine(TestFiles.NewDirectory(), "base.db");
-        using var reader = NdjsonEventReader.Open(TestFiles.Fixture("incremental/base.export.ndjson"));
         using var import = SqliteEventImport.Begin(path, ImportMode.FailIfNotEmpty);
-        foreach (var e in reader.ReadEvents()) import.Add(e);
+        foreach (var e in IncrementalFixtures.BaseEvents()) import.Add(e);
         import.Commit();
         return path;
     }
 
-    private static List<ResolveEvent> ReadInput(string file)
-    {
-        using var reader = NdjsonEventReader.Open(TestFiles.Fixture(file));
-        return reader.ReadEvents(versionless: true).ToList();
-    }
+    private static List<ResolveEvent> ReadInput(string file) => IncrementalFixtures.ReadInput(file);
 
     /// <summary>The store as the fixtures' dumps show it: read order, every field, keys sorted at every level.</summary>
     private static List<string> Dump(string store)
     {
         using var reader = SqliteEventReader.Open(store);
-        return reader.ReadEvents().Select(e => JsonValueEquality.SortedKeys(JsJson.Serialize(new OrderedDictionary
-        {
-            ["aggregateId"] = e.AggregateId,
-            ["aggregateVersion"] = e.AggregateVersion,
-            ["payload"] = JsJson.Parse(e.PayloadJson),
-            ["threadCounter"] = e.ThreadCounter,
-            ["threadId"] = e.ThreadId,
-            ["timestamp"] = e.Timestamp,
-            ["type"] = e.Type,
-        }))).ToList();
+        return reader.ReadEvents().Select(IncrementalFixtures.DumpLine).ToList();
     }
 
     private static IncrementalImportSummary ImportIncrementally(SqliteEventStore store, IEnumerable<ResolveEvent> events)
@@ -59,11 +44,7 @@ public class IncrementalImportTests
     }
 
     [Theory]
-    [InlineData("new-only", 5, 0)]
-    [InlineData("new-unordered", 5, 0)]
-    [InlineData("dups-only", 0, 5)]
-    [InlineData("dups-and-new", 5, 5)]
-    [InlineData("equal-latest-ts", 1, 0)]
+    [MemberData(nameof(IncrementalFixtures.Cases), MemberType = typeof(IncrementalFixtures))]
     public void Fixture_case_gives_reSolve_store(string fixtureCase, long imported, long duplicates)
     {
         var store = new SqliteEventStore(NewBaseStore());

@@ -183,7 +183,7 @@ public class PostgresStoreTests : IClassFixture<PostgresServerFixture>
     public void ComputesEventSizeAsReSolveDoes()
     {
         // Buffer.byteLength("'o''b',7,'Ü','{\"k\":\"é''\"}'") = 28 in Node 20; reSolve adds 66.
-        Assert.Equal(28 + 66, PostgresEventImport.EventSize(Event(0, 0, 0, "o'b", 7, "Ü", "{\"k\":\"é'\"}")));
+        Assert.Equal(28 + 66, PostgresEventSize.OfInjected(Event(0, 0, 0, "o'b", 7, "Ü", "{\"k\":\"é'\"}")));
     }
 
     [Fact]

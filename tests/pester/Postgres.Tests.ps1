@@ -6,12 +6,6 @@ BeforeAll {
     $script:Server = Start-TestPostgres
     $script:Pg = $Server.ConnectionString
     $script:ReferenceExport = Join-Path $Fixtures 'resolve-lite-600.export.ndjson'
-    $script:SchemaNumber = 0
-
-    function New-TestSchema {
-        $script:SchemaNumber++
-        "s$script:SchemaNumber"
-    }
 
     function Get-PgRows([string] $Schema) {
         Invoke-PostgresQuery $Pg "SELECT ""threadId"", ""threadCounter"", ""timestamp"", ""aggregateId"", ""aggregateVersion"", ""type"" FROM ""$Schema"".""events"" ORDER BY 1, 2" |

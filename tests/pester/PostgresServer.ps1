@@ -54,3 +54,9 @@ function Stop-TestPostgres($Server) {
 function Invoke-PostgresQuery([string] $ConnectionString, [string] $Query) {
     Invoke-DbQuery ([Npgsql.NpgsqlConnection]::new($ConnectionString)) $Query
 }
+
+# A schema name no other test of the file uses.
+function New-TestSchema {
+    $script:SchemaNumber++
+    "s$script:SchemaNumber"
+}

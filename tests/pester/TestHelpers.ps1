@@ -97,8 +97,10 @@ function New-IncrementalBaseStore([string] $Name = 'base.db') {
 
 # A store as the incremental fixtures' expected dumps show it: read order, every field, keys sorted at every
 # level; one string (lines joined), which Pester compares much faster than 1000-element arrays.
-function Get-StoreDump([string] $Path) {
-    $lines = foreach ($e in Export-EventStore $Path) {
+function Get-StoreDump([string] $Path) { ConvertTo-StoreDump (Export-EventStore $Path) }
+
+function ConvertTo-StoreDump([object[]] $Events) {
+    $lines = foreach ($e in $Events) {
         $json = '{{"aggregateId":{0},"aggregateVersion":{1},"payload":{2},"threadCounter":{3},"threadId":{4},"timestamp":{5},"type":{6}}}' -f @(
             [EventStoreTools.Core.Json.JsJson]::QuoteString($e.AggregateId), $e.AggregateVersion, $e.PayloadJson,
             $e.ThreadCounter, $e.ThreadId, $e.Timestamp, [EventStoreTools.Core.Json.JsJson]::QuoteString($e.Type))

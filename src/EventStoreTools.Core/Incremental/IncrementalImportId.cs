@@ -16,6 +16,11 @@ public static class IncrementalImportId
         return Convert.ToBase64String(Encoding.ASCII.GetBytes(seed)).Replace('/', 'z').Replace('+', 'z').Replace('=', 'z');
     }
 
+    /// <summary>reSolve's message for a second import begun while one is open, naming the open one.</summary>
+    public static EventStoreException AlreadyOpen(string store, string openImportId) =>
+        new(EventStoreErrorKind.ImportAlreadyOpen,
+            $"Previous incremental import is not finished: the store '{store}' has the open import '{openImportId}'. Complete or undo it first.");
+
     /// <summary>reSolve's message for an id that does not name the open import.</summary>
     public static EventStoreException NotFound(string importId) =>
         new(EventStoreErrorKind.ImportNotFound, $"Incremental importId={importId} does not exist.");

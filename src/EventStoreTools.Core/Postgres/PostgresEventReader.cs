@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using EventStoreTools.Core.Json;
 using Npgsql;
 using NpgsqlTypes;
@@ -11,7 +10,7 @@ namespace EventStoreTools.Core.Postgres;
 /// shares one read-only repeatable-read transaction, so counts, description and events agree while other
 /// sessions write.
 /// </summary>
-public sealed partial class PostgresEventReader : IEventSource
+public sealed class PostgresEventReader : IEventSource
 {
     private const string Columns = """ "threadId", "threadCounter", "timestamp", "aggregateId", "aggregateVersion", "type", "payload" """;
     private const string ReadOrder = """ ORDER BY "timestamp" ASC, "threadCounter" ASC, "threadId" ASC""";
@@ -96,12 +95,16 @@ public sealed partial class PostgresEventReader : IEventSource
     }
 
     /// <summary>reSolve keeps the id of an open incremental import in a comment on its table (spec 6.3).</summary>
-    private string? ReadIncrementalImportId()
+    internal string? ReadIncrementalImportId()
     {
-        if (!TableExists("events-incremental-import")) return null;
-        var comment = Scalar<string?>($"SELECT obj_description(to_regclass('{_schema.Quoted}.\"events-incremental-import\"'), 'pg_class')");
-        var match = IncrementalImportIdPattern().Match(comment ?? "");
-        return match.Success ? match.Groups[1].Value.Replace("''", "'", StringComparison.Ordinal) : "";
+        try
+        {
+            return PostgresIncrementalImport.ReadOpenImportId(_connection, _schema);
+        }
+        catch (NpgsqlException ex)
+        {
+            throw PostgresConnections.Translate(ex, _displayName);
+        }
     }
 
     /// <summary>reSolve's PostgreSQL describe({calculateCursor}) gives the threads table: each thread's next counter.</summary>
@@ -114,9 +117,6 @@ public sealed partial class PostgresEventReader : IEventSource
             cursor.Advance(new ResolveEvent { ThreadId = (int)thread, ThreadCounter = next - 1 });
         return cursor;
     }
-
-    [GeneratedRegex(@"RESOLVE INCREMENTAL-IMPORT '((?:[^']|'')*)'")]
-    private static partial Regex IncrementalImportIdPattern();
 
     private bool TableExists(string table)
     {

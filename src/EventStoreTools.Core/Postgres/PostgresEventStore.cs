@@ -1,3 +1,4 @@
+using EventStoreTools.Core.Incremental;
 using Npgsql;
 
 namespace EventStoreTools.Core.Postgres;
@@ -37,4 +38,16 @@ public sealed class PostgresEventStore : IEventStore
     public IEventSource OpenSource() => PostgresEventReader.Open(ConnectionString, Schema, DisplayName);
 
     public IEventImport BeginImport(ImportMode mode) => PostgresEventImport.Begin(ConnectionString, Schema, DisplayName, mode);
+
+    public string? OpenIncrementalImportId() => PostgresIncrementalImport.OpenImportId(this);
+
+    public string StartIncrementalImport() => PostgresIncrementalImport.Start(this);
+
+    public IIncrementalImportPush BeginIncrementalImportPush(string importId) => PostgresIncrementalImport.BeginPush(this, importId);
+
+    public IIncrementalImportSession BeginIncrementalImport() => PostgresIncrementalImport.BeginSession(this);
+
+    public IncrementalImportSummary CompleteIncrementalImport(string importId) => PostgresIncrementalImport.Complete(this, importId);
+
+    public IncrementalImportUndo? UndoIncrementalImport(string? importId = null) => PostgresIncrementalImport.Undo(this, importId);
 }

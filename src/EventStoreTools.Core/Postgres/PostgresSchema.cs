@@ -14,7 +14,11 @@ internal sealed class PostgresSchema
         Quoted = QuoteIdentifier(schema);
         Events = $"{Quoted}.\"events\"";
         Threads = $"{Quoted}.\"events-threads\"";
+        IncrementalImport = $"{Quoted}.{QuoteIdentifier(IncrementalImportTable)}";
     }
+
+    /// <summary>reSolve's table of the events pushed into an open incremental import.</summary>
+    public const string IncrementalImportTable = "events-incremental-import";
 
     public string Name { get; }
 
@@ -27,7 +31,14 @@ internal sealed class PostgresSchema
     /// <summary>The threads table (the next threadCounter of every thread), qualified.</summary>
     public string Threads { get; }
 
+    /// <summary>The incremental-import table, qualified.</summary>
+    public string IncrementalImport { get; }
+
+    /// <summary>reSolve's escapeId(): an identifier with double quotes doubled.</summary>
     public static string QuoteIdentifier(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    /// <summary>reSolve's escape(): a string literal with single quotes doubled.</summary>
+    public static string QuoteLiteral(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
 
     public string CreateEventsTable => $"""
         CREATE TABLE {Events}(
@@ -109,10 +120,31 @@ internal sealed class PostgresSchema
         yield return CreateSecretsIndex;
     }
 
+    /// <summary>
+    /// reSolve's beginIncrementalImport (PG/begin-incremental-import.ts): the table, and the import id in its
+    /// comment, escaped twice as reSolve escapes it.
+    /// </summary>
+    public string CreateIncrementalImportTable(string importId) => $"""
+        CREATE TABLE {IncrementalImport}(
+          "sortedIdx" BIGINT NULL,
+          "rowid" BIGSERIAL,
+          "threadId" BIGINT NULL,
+          "threadCounter" INT8 NULL,
+          "timestamp" BIGINT NOT NULL,
+          "aggregateId" VARCHAR(190) NOT NULL,
+          "aggregateVersion" BIGINT NULL,
+          "type" VARCHAR(190) NOT NULL,
+          "payload" JSONB,
+          "eventSize" BIGINT NOT NULL
+        );
+        COMMENT ON TABLE {IncrementalImport}
+        IS {QuoteLiteral($"RESOLVE INCREMENTAL-IMPORT {QuoteLiteral(importId)} OWNED TABLE")}
+        """;
+
     /// <summary>reSolve's dropEvents(): everything but the secrets.</summary>
     public IEnumerable<string> DropEvents()
     {
-        foreach (var table in new[] { "events", "events-threads", "events-freeze", "snapshots", "events-incremental-import", "subscribers" })
+        foreach (var table in new[] { "events", "events-threads", "events-freeze", "snapshots", IncrementalImportTable, "subscribers" })
             yield return $"DROP TABLE IF EXISTS {Quoted}.{QuoteIdentifier(table)}";
     }
 

@@ -93,9 +93,7 @@ internal static partial class SqliteIncrementalImport
     /// <summary>Opens an import in the write transaction of the connection; returns its id.</summary>
     internal static string StartOn(SqliteConnection connection, string path)
     {
-        if (ReadOpenImportId(connection) is { } open)
-            throw new EventStoreException(EventStoreErrorKind.ImportAlreadyOpen,
-                $"Previous incremental import is not finished: the store '{path}' has the open import '{open}'. Complete or undo it first.");
+        if (ReadOpenImportId(connection) is { } open) throw IncrementalImportId.AlreadyOpen(path, open);
         var importId = IncrementalImportId.New();
         SqliteConnections.Execute(connection, CreatePendingTable(importId));
         return importId;
