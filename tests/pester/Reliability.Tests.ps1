@@ -92,7 +92,8 @@ Describe 'Ctrl+C (StopProcessing)' -Tag Fault {
         $folder = New-CaseFolder
         $source = Copy-Item $BigStore (Join-Path $folder 'source.db') -PassThru
         $ps = New-ModulePowerShell
-        [void]$ps.AddScript("Export-EventStore '$source' | ForEach-Object { `$_.Payload.i } | Out-Null").BeginInvoke()
+        # The consumer sleeps, so the export is still at work at the stop however fast it reads (it reads ahead).
+        [void]$ps.AddScript("Export-EventStore '$source' | ForEach-Object { `$_.Payload.i; Start-Sleep -Milliseconds 1 } | Out-Null").BeginInvoke()
         Start-Sleep -Milliseconds 500
         (Stop-ModulePowerShell $ps).TotalSeconds | Should -BeLessThan 2
         Get-OpenFiles $folder | Should -BeNullOrEmpty
