@@ -26,7 +26,8 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
     internal static IEventStore StoreAt(string providerPath, CancellationToken cancellation = default) => new SqliteEventStore(providerPath, cancellation);
 
     /// <summary>The PostgreSQL store of a connection string and schema.</summary>
-    internal static IEventStore PostgresStore(string connectionString, string schema) => new PostgresEventStore(connectionString, schema);
+    internal static IEventStore PostgresStore(string connectionString, string schema, CancellationToken cancellation = default) =>
+        new PostgresEventStore(connectionString, schema, cancellation);
 
     /// <summary>
     /// A PostgreSQL store instead of a SQLite file: an Npgsql connection string, with <see cref="Schema"/>.
@@ -61,7 +62,7 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
             ThrowTerminatingError(new ErrorRecord(new ArgumentException(problem), ErrorIdPrefix + "StoreNotSpecified", ErrorCategory.InvalidArgument, null));
         try
         {
-            return hasPath ? OpenStore(StorePath) : PostgresStore(ConnectionString!, Schema!);
+            return hasPath ? OpenStore(StorePath) : PostgresStore(ConnectionString!, Schema!, Cancellation);
         }
         catch (EventStoreException ex)
         {

@@ -146,6 +146,28 @@ public class PostgresIncrementalImportTests : IClassFixture<PostgresServerFixtur
     }
 
     [Fact]
+    public void Cancelling_cancels_a_running_commit_on_the_server_which_rolls_back()
+    {
+        var store = NewBaseStore();
+        var before = Dump(store);
+        var id = store.StartIncrementalImport();
+        Scalar($$"""
+            INSERT INTO "{{store.Schema}}"."events-incremental-import"("timestamp", "aggregateId", "type", "payload", "eventSize")
+            SELECT 4200000000000 + i, 'pushed-' || (i % 1000), 'PUSHED', '{"i":1}'::jsonb, 100 FROM generate_series(0, 199999) i
+            """);
+        using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        // Uninterrupted, this commit of 200k events runs for seconds and succeeds: the exception is the cancel.
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+            new PostgresEventStore(_server.ConnectionString, store.Schema, stop.Token).CompleteIncrementalImport(id));
+
+        Assert.Equal(before, Dump(store));
+        Assert.Equal(id, store.OpenIncrementalImportId());
+        Assert.Equal(200_000L, Scalar($"""SELECT count(*) FROM "{store.Schema}"."events-incremental-import" """));
+        Assert.Equal(200_000L, store.CompleteIncrementalImport(id).Imported);
+    }
+
+    [Fact]
     public void Rerunning_an_import_is_a_no_op()
     {
         var store = NewBaseStore();

@@ -9,10 +9,12 @@ namespace EventStoreTools.Core.Postgres;
 /// </summary>
 public sealed class PostgresEventStore : IEventStore
 {
-    public PostgresEventStore(string connectionString, string schema)
+    /// <param name="cancellation">Cancels a long statement on the server (Ctrl+C), such as the commit of an incremental import.</param>
+    public PostgresEventStore(string connectionString, string schema, CancellationToken cancellation = default)
     {
         ConnectionString = connectionString;
         Schema = schema;
+        Cancellation = cancellation;
         DisplayName = PostgresConnections.DisplayName(connectionString, schema);
     }
 
@@ -21,6 +23,8 @@ public sealed class PostgresEventStore : IEventStore
     public string Schema { get; }
 
     public string DisplayName { get; }
+
+    internal CancellationToken Cancellation { get; }
 
     public bool Exists()
     {

@@ -125,7 +125,7 @@ internal static partial class PostgresIncrementalImport
         {
             PostgresConnections.RequireEventsTable(write.Connection, write.Schema, store.DisplayName);
             RequireOwnedBy(write, importId);
-            return new PostgresIncrementalImportPush(write, importId);
+            return new PostgresIncrementalImportPush(write, importId, store.Cancellation);
         });
 
     /// <summary>A whole import (start, push, complete) in one transaction: Import-EventStore -Incremental.</summary>
@@ -133,30 +133,41 @@ internal static partial class PostgresIncrementalImport
         PostgresWriteTransaction.Begin(store.ConnectionString, store.Schema, store.DisplayName, write =>
         {
             PostgresConnections.RequireEventsTable(write.Connection, write.Schema, store.DisplayName);
-            return new PostgresIncrementalImportPush(write, StartOn(write));
+            return new PostgresIncrementalImportPush(write, StartOn(write), store.Cancellation);
         });
 
     public static IncrementalImportSummary Complete(PostgresEventStore store, string importId)
     {
         var clock = Stopwatch.StartNew();
-        return InStore(store, write => CompleteOn(write, importId, clock));
+        return InStore(store, write => CompleteOn(write, importId, clock, store.Cancellation));
     }
 
     /// <summary>The commit of an import, in the write transaction (which the caller commits).</summary>
-    internal static IncrementalImportSummary CompleteOn(PostgresWriteTransaction write, string importId, Stopwatch clock)
+    /// <param name="cancellation">Cancels the commit statement on the server; the transaction then rolls back.</param>
+    internal static IncrementalImportSummary CompleteOn(PostgresWriteTransaction write, string importId, Stopwatch clock, CancellationToken cancellation)
     {
         RequireOwnedBy(write, importId);
         // For this transaction only: JIT-compiling the statement cost more than running it (1 s of 4 s for
         // 100k events), and the sorts of 100k events stay in memory.
         write.Execute("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'");
-        using var command = new NpgsqlCommand(CommitStatement(write.Schema), write.Connection);
+        // No timeout: a commit of millions of events may take longer than Npgsql's default 30 s; Ctrl+C ends it.
+        using var command = new NpgsqlCommand(CommitStatement(write.Schema), write.Connection) { CommandTimeout = 0 };
         long pushed, duplicates, imported;
         long? newest;
-        using (var reader = command.ExecuteReader())
+        cancellation.ThrowIfCancellationRequested();
+        using (cancellation.Register(command.Cancel))
         {
-            reader.Read();
-            (pushed, duplicates, imported) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
-            newest = reader.IsDBNull(3) ? null : reader.GetInt64(3);
+            try
+            {
+                using var reader = command.ExecuteReader();
+                reader.Read();
+                (pushed, duplicates, imported) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+                newest = reader.IsDBNull(3) ? null : reader.GetInt64(3);
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.QueryCanceled && cancellation.IsCancellationRequested)
+            {
+                throw new OperationCanceledException($"The commit into {write.DisplayName} was cancelled and rolled back.", ex, cancellation);
+            }
         }
         write.Execute($"DROP TABLE {write.Schema.IncrementalImport}");
         return new IncrementalImportSummary
