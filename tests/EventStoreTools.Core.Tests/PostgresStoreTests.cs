@@ -180,6 +180,24 @@ public class PostgresStoreTests : IClassFixture<PostgresServerFixture>
     }
 
     [Fact]
+    public void CancellingDuringTheFinalIndexBuildCancelsItOnTheServerAndLeavesNoStore()
+    {
+        using var stop = new CancellationTokenSource();
+        var store = new PostgresEventStore(_server.ConnectionString, _server.NewSchema(), stop.Token);
+        using (var import = store.BeginImport(ImportMode.FailIfNotEmpty))
+        {
+            // Enough events that sending the rest of the COPY and building the indexes take far longer than 50 ms.
+            for (var i = 0; i < 300_000; i++)
+                import.Add(Event(i % 256, i / 256, 1_700_000_000_000 + i, Guid.NewGuid().ToString(), 1, "T" + (i % 5), $$"""{"n":{{i}}}"""));
+            var commit = Task.Run(import.Commit);
+            Thread.Sleep(50);
+            stop.Cancel();
+            Assert.ThrowsAny<OperationCanceledException>(() => commit.GetAwaiter().GetResult());
+        }
+        Assert.False(new PostgresEventStore(_server.ConnectionString, store.Schema).Exists());
+    }
+
+    [Fact]
     public void ComputesEventSizeAsReSolveDoes()
     {
         // Buffer.byteLength("'o''b',7,'Ü','{\"k\":\"é''\"}'") = 28 in Node 20; reSolve adds 66.

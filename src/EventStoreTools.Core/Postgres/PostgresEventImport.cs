@@ -32,8 +32,8 @@ public sealed class PostgresEventImport : IEventImport
 
     public long ExistingEventCount { get; private set; }
 
-    public static PostgresEventImport Begin(string connectionString, string schemaName, string displayName, ImportMode mode) =>
-        PostgresWriteTransaction.Begin(connectionString, schemaName, displayName, write =>
+    public static PostgresEventImport Begin(string connectionString, string schemaName, string displayName, ImportMode mode, CancellationToken cancellation = default) =>
+        PostgresWriteTransaction.Begin(connectionString, schemaName, displayName, cancellation, write =>
         {
             var import = new PostgresEventImport(write);
             import.Prepare(mode);

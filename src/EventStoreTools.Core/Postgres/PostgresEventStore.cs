@@ -41,7 +41,7 @@ public sealed class PostgresEventStore : IEventStore
 
     public IEventSource OpenSource() => PostgresEventReader.Open(ConnectionString, Schema, DisplayName);
 
-    public IEventImport BeginImport(ImportMode mode) => PostgresEventImport.Begin(ConnectionString, Schema, DisplayName, mode);
+    public IEventImport BeginImport(ImportMode mode) => PostgresEventImport.Begin(ConnectionString, Schema, DisplayName, mode, Cancellation);
 
     public string? OpenIncrementalImportId() => PostgresIncrementalImport.OpenImportId(this);
 

@@ -121,54 +121,41 @@ internal static partial class PostgresIncrementalImport
     }
 
     public static IIncrementalImportPush BeginPush(PostgresEventStore store, string importId) =>
-        PostgresWriteTransaction.Begin(store.ConnectionString, store.Schema, store.DisplayName, write =>
+        PostgresWriteTransaction.Begin(store.ConnectionString, store.Schema, store.DisplayName, store.Cancellation, write =>
         {
             PostgresConnections.RequireEventsTable(write.Connection, write.Schema, store.DisplayName);
             RequireOwnedBy(write, importId);
-            return new PostgresIncrementalImportPush(write, importId, store.Cancellation);
+            return new PostgresIncrementalImportPush(write, importId);
         });
 
     /// <summary>A whole import (start, push, complete) in one transaction: Import-EventStore -Incremental.</summary>
     public static IIncrementalImportSession BeginSession(PostgresEventStore store) =>
-        PostgresWriteTransaction.Begin(store.ConnectionString, store.Schema, store.DisplayName, write =>
+        PostgresWriteTransaction.Begin(store.ConnectionString, store.Schema, store.DisplayName, store.Cancellation, write =>
         {
             PostgresConnections.RequireEventsTable(write.Connection, write.Schema, store.DisplayName);
-            return new PostgresIncrementalImportPush(write, StartOn(write), store.Cancellation);
+            return new PostgresIncrementalImportPush(write, StartOn(write));
         });
 
     public static IncrementalImportSummary Complete(PostgresEventStore store, string importId)
     {
         var clock = Stopwatch.StartNew();
-        return InStore(store, write => CompleteOn(write, importId, clock, store.Cancellation));
+        return InStore(store, write => CompleteOn(write, importId, clock));
     }
 
     /// <summary>The commit of an import, in the write transaction (which the caller commits).</summary>
-    /// <param name="cancellation">Cancels the commit statement on the server; the transaction then rolls back.</param>
-    internal static IncrementalImportSummary CompleteOn(PostgresWriteTransaction write, string importId, Stopwatch clock, CancellationToken cancellation)
+    internal static IncrementalImportSummary CompleteOn(PostgresWriteTransaction write, string importId, Stopwatch clock)
     {
         RequireOwnedBy(write, importId);
         // For this transaction only: JIT-compiling the statement cost more than running it (1 s of 4 s for
         // 100k events), and the sorts of 100k events stay in memory.
         write.Execute("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'");
-        // No timeout: a commit of millions of events may take longer than Npgsql's default 30 s; Ctrl+C ends it.
-        using var command = new NpgsqlCommand(CommitStatement(write.Schema), write.Connection) { CommandTimeout = 0 };
-        long pushed, duplicates, imported;
-        long? newest;
-        cancellation.ThrowIfCancellationRequested();
-        using (cancellation.Register(command.Cancel))
+        using var command = new NpgsqlCommand(CommitStatement(write.Schema), write.Connection);
+        var (pushed, duplicates, imported, newest) = write.RunLong(command, command =>
         {
-            try
-            {
-                using var reader = command.ExecuteReader();
-                reader.Read();
-                (pushed, duplicates, imported) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
-                newest = reader.IsDBNull(3) ? null : reader.GetInt64(3);
-            }
-            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.QueryCanceled && cancellation.IsCancellationRequested)
-            {
-                throw new OperationCanceledException($"The commit into {write.DisplayName} was cancelled and rolled back.", ex, cancellation);
-            }
-        }
+            using var reader = command.ExecuteReader();
+            reader.Read();
+            return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.IsDBNull(3) ? (long?)null : reader.GetInt64(3));
+        });
         write.Execute($"DROP TABLE {write.Schema.IncrementalImport}");
         return new IncrementalImportSummary
         {
@@ -201,7 +188,7 @@ internal static partial class PostgresIncrementalImport
 
     /// <summary>Runs a step in one transaction of its own on an existing store.</summary>
     private static T InStore<T>(PostgresEventStore store, Func<PostgresWriteTransaction, T> work) =>
-        PostgresWriteTransaction.Run(store.ConnectionString, store.Schema, store.DisplayName, write =>
+        PostgresWriteTransaction.Run(store.ConnectionString, store.Schema, store.DisplayName, store.Cancellation, write =>
         {
             PostgresConnections.RequireEventsTable(write.Connection, write.Schema, store.DisplayName);
             return work(write);

@@ -13,14 +13,12 @@ namespace EventStoreTools.Core.Postgres;
 internal sealed class PostgresIncrementalImportPush : IIncrementalImportPush, IIncrementalImportSession
 {
     private readonly PostgresWriteTransaction _write;
-    private readonly CancellationToken _cancellation;
     private readonly string _copyPending;
 
-    internal PostgresIncrementalImportPush(PostgresWriteTransaction write, string importId, CancellationToken cancellation)
+    internal PostgresIncrementalImportPush(PostgresWriteTransaction write, string importId)
     {
         _write = write;
         ImportId = importId;
-        _cancellation = cancellation;
         _copyPending = $"""
             COPY {write.Schema.IncrementalImport}({PostgresWriteTransaction.EventColumns}) FROM STDIN (FORMAT BINARY)
             """;
@@ -46,7 +44,7 @@ internal sealed class PostgresIncrementalImportPush : IIncrementalImportPush, II
         var summary = _write.Translated(() =>
         {
             _write.EndCopy();
-            return PostgresIncrementalImport.CompleteOn(_write, ImportId, clock, _cancellation);
+            return PostgresIncrementalImport.CompleteOn(_write, ImportId, clock);
         });
         _write.Commit();
         return summary;

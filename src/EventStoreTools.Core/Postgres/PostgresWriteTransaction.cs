@@ -16,17 +16,21 @@ internal sealed class PostgresWriteTransaction : IDisposable
     private NpgsqlBinaryImporter? _copy;
     private bool _committed;
 
-    private PostgresWriteTransaction(NpgsqlConnection connection, PostgresSchema schema, string displayName)
+    private PostgresWriteTransaction(NpgsqlConnection connection, PostgresSchema schema, string displayName, CancellationToken cancellation)
     {
         Connection = connection;
         Schema = schema;
         DisplayName = displayName;
+        Cancellation = cancellation;
         _transaction = connection.BeginTransaction();
     }
 
     public NpgsqlConnection Connection { get; }
 
     public PostgresSchema Schema { get; }
+
+    /// <summary>Ctrl+C: cancels the statement running on the server (see <see cref="RunLong"/>).</summary>
+    public CancellationToken Cancellation { get; }
 
     public string DisplayName { get; }
 
@@ -35,13 +39,13 @@ internal sealed class PostgresWriteTransaction : IDisposable
     /// <paramref name="start"/>, which makes the object that owns the transaction. On any failure everything is
     /// rolled back and closed, and PostgreSQL's errors are translated.
     /// </summary>
-    public static T Begin<T>(string connectionString, string schemaName, string displayName, Func<PostgresWriteTransaction, T> start)
+    public static T Begin<T>(string connectionString, string schemaName, string displayName, CancellationToken cancellation, Func<PostgresWriteTransaction, T> start)
     {
         var connection = PostgresConnections.Open(connectionString, displayName);
         PostgresWriteTransaction? write = null;
         try
         {
-            write = new PostgresWriteTransaction(connection, new PostgresSchema(schemaName), displayName);
+            write = new PostgresWriteTransaction(connection, new PostgresSchema(schemaName), displayName, cancellation);
             PostgresConnections.LockImports(connection, write.Schema);
             return start(write);
         }
@@ -55,9 +59,9 @@ internal sealed class PostgresWriteTransaction : IDisposable
     }
 
     /// <summary>Runs work in one transaction of its own and commits it.</summary>
-    public static T Run<T>(string connectionString, string schemaName, string displayName, Func<PostgresWriteTransaction, T> work)
+    public static T Run<T>(string connectionString, string schemaName, string displayName, CancellationToken cancellation, Func<PostgresWriteTransaction, T> work)
     {
-        using var write = Begin(connectionString, schemaName, displayName, write => write);
+        using var write = Begin(connectionString, schemaName, displayName, cancellation, write => write);
         var result = write.Translated(() => work(write));
         write.Commit();
         return result;
@@ -66,8 +70,31 @@ internal sealed class PostgresWriteTransaction : IDisposable
     /// <summary>Runs a statement (after the rows of a COPY in progress, which holds the connection until it ends).</summary>
     public void Execute(string sql)
     {
+        using var command = new NpgsqlCommand(sql, Connection);
+        RunLong(command, command => command.ExecuteNonQuery());
+    }
+
+    /// <summary>
+    /// Runs a statement of the transaction (after the rows of a COPY in progress) with no command timeout: an
+    /// index build or an incremental commit on millions of events outlasts Npgsql's default 30 s. Ctrl+C cancels
+    /// it on the server instead, and the transaction rolls back.
+    /// </summary>
+    public T RunLong<T>(NpgsqlCommand command, Func<NpgsqlCommand, T> run)
+    {
         EndCopy();
-        PostgresConnections.Execute(Connection, sql);
+        command.CommandTimeout = 0;
+        Cancellation.ThrowIfCancellationRequested();
+        using (Cancellation.Register(command.Cancel))
+        {
+            try
+            {
+                return run(command);
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.QueryCanceled && Cancellation.IsCancellationRequested)
+            {
+                throw new OperationCanceledException($"Cancelled on {DisplayName}; the transaction is rolled back.", ex, Cancellation);
+            }
+        }
     }
 
     /// <summary>The columns every COPY of events ends with, in the order <see cref="AddEvent"/> writes them.</summary>
