@@ -55,11 +55,12 @@ internal static class EventInputConverter
             e.AggregateVersion = Integer(input, get, "aggregateVersion");
         }
 
-        // PayloadJson (as Export-Csv writes our events) is the exact text; otherwise payload is a value.
+        // PayloadJson (as Export-Csv writes our events) is the exact text; otherwise payload is a value. Either
+        // way it is stored as JavaScript would write it (the event's PayloadJson canonicalizes).
         if (Unwrap(get("payloadJson")) is string json)
-            e.PayloadJson = CanonicalPayload(input, json);
+            SetPayload(input, () => e.PayloadJson = json, "payloadJson is not valid JSON");
         else
-            e.PayloadJson = SerializedPayload(input, Unwrap(get("payload")));
+            SetPayload(input, () => e.PayloadJson = JsJson.Serialize(Unwrap(get("payload"))), "The payload cannot be written as JSON");
         return e;
     }
 
@@ -98,27 +99,15 @@ internal static class EventInputConverter
         Unwrap(get(name)) as string
         ?? throw InvalidEvent(input, $"The field \"{name}\" must be a string, not {DescribeValue(Unwrap(get(name)))}, in {Describe(input)}.");
 
-    private static string CanonicalPayload(object input, string json)
+    private static void SetPayload(object input, Action set, string problem)
     {
         try
         {
-            return JsJson.Canonicalize(json);
+            set();
         }
         catch (System.Text.Json.JsonException ex)
         {
-            throw InvalidEvent(input, $"payloadJson is not valid JSON: {ex.Message}");
-        }
-    }
-
-    private static string SerializedPayload(object input, object? payload)
-    {
-        try
-        {
-            return JsJson.Serialize(payload);
-        }
-        catch (System.Text.Json.JsonException ex)
-        {
-            throw InvalidEvent(input, $"The payload cannot be written as JSON: {ex.Message}");
+            throw InvalidEvent(input, $"{problem}: {ex.Message}");
         }
     }
 

@@ -119,6 +119,8 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
             EventStoreErrorKind.InvalidStorePath => ErrorCategory.InvalidArgument,
             EventStoreErrorKind.StoreReadOnly => ErrorCategory.PermissionDenied,
             EventStoreErrorKind.InputNotFound => ErrorCategory.ObjectNotFound,
+            EventStoreErrorKind.CorruptPayload => ErrorCategory.InvalidData,
+            EventStoreErrorKind.UnsupportedStoredValue => ErrorCategory.InvalidData,
             _ => ErrorCategory.NotSpecified,
         };
         object? errorTarget = ex.LineNumber is { } line

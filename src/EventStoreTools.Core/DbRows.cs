@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text.Json;
 
 namespace EventStoreTools.Core;
 
@@ -34,18 +35,37 @@ internal static class DbRows
 
     /// <summary>
     /// An event from a row whose columns are, in order, threadId, threadCounter, timestamp, aggregateId,
-    /// aggregateVersion, type (and the payload, which each engine reads its own way).
+    /// aggregateVersion, type (and the payload, which each engine reads its own way). The payload text is
+    /// canonicalized as reSolve's export does (JSON.parse, then JSON.stringify), so a store that holds other
+    /// text (written by another tool, or JSONB's own text) exports as reSolve exports it.
     /// </summary>
-    public static ResolveEvent ReadEvent(DbDataReader reader, string payloadJson) => new()
+    public static ResolveEvent ReadEvent(DbDataReader reader, string payloadJson)
     {
-        ThreadId = (int)reader.GetInt64(0),
-        ThreadCounter = reader.GetInt64(1),
-        Timestamp = reader.GetInt64(2),
-        AggregateId = reader.GetString(3),
-        AggregateVersion = reader.GetInt64(4),
-        Type = reader.GetString(5),
-        PayloadJson = payloadJson,
-    };
+        var e = new ResolveEvent
+        {
+            ThreadId = (int)reader.GetInt64(0),
+            ThreadCounter = reader.GetInt64(1),
+            Timestamp = reader.GetInt64(2),
+            AggregateId = reader.GetString(3),
+            AggregateVersion = reader.GetInt64(4),
+            Type = reader.GetString(5),
+        };
+        try
+        {
+            e.PayloadJson = payloadJson;
+        }
+        catch (JsonException ex)
+        {
+            var shown = payloadJson.Length > 100 ? payloadJson[..100] + "…" : payloadJson;
+            throw new EventStoreException(EventStoreErrorKind.CorruptPayload,
+                $"The stored event at threadId {e.ThreadId}, threadCounter {e.ThreadCounter} (type '{e.Type}', aggregate '{e.AggregateId}' version {e.AggregateVersion}) " +
+                $"has a payload that is not JSON ({ex.Message}): {shown}", ex)
+            {
+                Event = new StoredEventKey(e.ThreadId, e.ThreadCounter),
+            };
+        }
+        return e;
+    }
 
     private static bool Next(DbDataReader reader, Func<DbException, EventStoreException> translate)
     {

@@ -20,6 +20,19 @@ public enum EventStoreErrorKind
     StoreReadOnly,
     /// <summary>The input file to import is missing or cannot be read.</summary>
     InputNotFound,
+    /// <summary>A stored payload is not JSON, so it cannot be exported (reSolve's export fails on it too).</summary>
+    CorruptPayload,
+    /// <summary>
+    /// A stored field that reSolve holds as a whole number has another value (a REAL such as 1.5, or text), which
+    /// these tools cannot carry without changing it.
+    /// </summary>
+    UnsupportedStoredValue,
+}
+
+/// <summary>The key of a stored event (reSolve's primary key), the target of errors about a stored event that cannot be read.</summary>
+public sealed record StoredEventKey(int ThreadId, long ThreadCounter)
+{
+    public override string ToString() => $"threadId {ThreadId}, threadCounter {ThreadCounter}";
 }
 
 public class EventStoreException : Exception

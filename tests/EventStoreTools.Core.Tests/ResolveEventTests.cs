@@ -6,13 +6,21 @@ namespace EventStoreTools.Core.Tests;
 public class ResolveEventTests
 {
     [Fact]
-    public void Reading_the_payload_keeps_the_original_bytes()
+    public void Reading_the_payload_keeps_the_text()
     {
-        // Not JS-canonical on purpose: a parsed-and-reserialized payload would read "1" and "100".
-        var e = new ResolveEvent { PayloadJson = "{\"a\":1.0,\"b\":1e2}" };
+        var e = new ResolveEvent { PayloadJson = "{\"a\":1.5,\"b\":1e+21,\"c\":\"\\ud800\"}" };
+        var text = e.PayloadJson;
         var payload = Assert.IsType<OrderedDictionary>(e.Payload);
-        Assert.Equal(1.0, payload["a"]);
-        Assert.Equal("{\"a\":1.0,\"b\":1e2}", e.PayloadJson);
+        Assert.Equal(1.5, payload["a"]);
+        Assert.Same(text, e.PayloadJson);
+    }
+
+    [Fact]
+    public void Payload_text_is_stored_as_JavaScript_writes_it()
+    {
+        // Node: JSON.stringify(JSON.parse(...)).
+        var e = new ResolveEvent { PayloadJson = "{ \"a\" : 1.0, \"b\" : 1e2, \"3\" : -0 }" };
+        Assert.Equal("{\"3\":0,\"a\":1,\"b\":100}", e.PayloadJson);
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Collections;
 using System.Collections.Specialized;
 using System.Globalization;
 using System.Text;
@@ -6,11 +5,24 @@ using System.Text.Json;
 
 namespace EventStoreTools.Core.Json;
 
-/// <summary>JSON with JavaScript's semantics: what JSON.parse reads and JSON.stringify writes.</summary>
+/// <summary>
+/// JSON with JavaScript's semantics: what JSON.parse reads and JSON.stringify writes. Every payload reSolve
+/// stores or exports has been through both, so its text is this canonical form whatever the input was
+/// (spec 0.1); every path here that writes or prints a payload goes through <see cref="Canonicalize(string)"/>
+/// or <see cref="Serialize(object?)"/>.
+/// </summary>
 public static class JsJson
 {
-    private const double MaxSafeInteger = 9007199254740991d;
-    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 4096 };
+    /// <summary>
+    /// The deepest nesting a stored payload may have: SQLite's JSON functions refuse more than 1000 levels, so
+    /// reSolve's import (which stores payloads through json()) could not read such a payload back.
+    /// </summary>
+    public const int MaxStoredDepth = 1000;
+
+    private const int ScratchKeptBytes = 1 << 20;
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = JsJsonWriter.MaxReadDepth };
+
+    [ThreadStatic] private static Scratch? t_scratch;
 
     /// <summary>
     /// Turns values that are not plain .NET values (for example PowerShell's PSObject) into plain ones before
@@ -18,19 +30,46 @@ public static class JsJson
     /// </summary>
     public static Func<object, object?>? ForeignValueConverter { get; set; }
 
-    /// <summary>JSON.stringify(JSON.parse(json)). Throws <see cref="JsonException"/> on text that is not JSON.</summary>
-    public static string Canonicalize(string json)
+    /// <summary>
+    /// JSON.stringify(JSON.parse(json)). Text already in that form (every reSolve export) is returned as the
+    /// same string, without a copy. Throws <see cref="JsonException"/> on text that is not JSON.
+    /// </summary>
+    public static string Canonicalize(string json) => Canonicalize(json, out _);
+
+    /// <param name="depth">How deeply the value nests: 0 for a scalar, 1 for [] or {}.</param>
+    internal static string Canonicalize(string json, out int depth)
     {
-        var buffer = new Utf8Buffer(json.Length + 16);
-        new JsJsonWriter(buffer).WriteCanonical(Encoding.UTF8.GetBytes(json));
-        return buffer.ToString();
+        var scratch = t_scratch ?? new Scratch();
+        t_scratch = null;
+        try
+        {
+            scratch.Input.Clear();
+            scratch.Output.Clear();
+            var exact = scratch.Input.TryAppendUtf8Exactly(json);
+            if (!exact)
+            {
+                // A raw lone surrogate: JSON.parse keeps it in its string, JSON.stringify escapes it.
+                scratch.Input.Clear();
+                scratch.Input.AppendUtf8(EscapeLoneSurrogates(json));
+            }
+            depth = scratch.Writer.WriteCanonical(scratch.Input.Span);
+            return exact && scratch.Output.Span.SequenceEqual(scratch.Input.Span) ? json : scratch.Output.ToString();
+        }
+        finally
+        {
+            // A huge payload's buffers are not kept for the rest of the thread's life.
+            if (scratch.Input.Capacity <= ScratchKeptBytes && scratch.Output.Capacity <= ScratchKeptBytes) t_scratch = scratch;
+        }
     }
 
     /// <summary>JSON.stringify(value) for a tree of plain .NET values.</summary>
-    public static string Serialize(object? value)
+    public static string Serialize(object? value) => Serialize(value, out _);
+
+    /// <param name="depth">How deeply the value nests: 0 for a scalar, 1 for [] or {}.</param>
+    internal static string Serialize(object? value, out int depth)
     {
-        var buffer = new Utf8Buffer();
-        new JsJsonWriter(buffer).WriteValue(value);
+        var buffer = new Utf8Buffer(256);
+        depth = new JsJsonWriter(buffer).WriteTree(value);
         return buffer.ToString();
     }
 
@@ -57,54 +96,14 @@ public static class JsJson
     }
 
     /// <summary>Number.prototype.toString() for a double: the shortest text that reads back as the same double.</summary>
-    public static string FormatNumber(double value)
-    {
-        if (double.IsNaN(value) || double.IsInfinity(value)) return "null";
-        if (value == 0) return "0";
-        var roundTrip = value.ToString("R", CultureInfo.InvariantCulture);
-        var negative = roundTrip[0] == '-';
-        if (negative) roundTrip = roundTrip[1..];
-
-        var exponentAt = roundTrip.IndexOfAny(['E', 'e']);
-        var exponent = 0;
-        var mantissa = roundTrip;
-        if (exponentAt >= 0)
-        {
-            exponent = int.Parse(roundTrip[(exponentAt + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
-            mantissa = roundTrip[..exponentAt];
-        }
-        var dot = mantissa.IndexOf('.');
-        var digits = dot >= 0 ? mantissa.Remove(dot, 1) : mantissa;
-        var integerDigits = dot >= 0 ? dot : mantissa.Length;
-        var leadingZeros = 0;
-        while (leadingZeros < digits.Length - 1 && digits[leadingZeros] == '0') leadingZeros++;
-        digits = digits[leadingZeros..].TrimEnd('0');
-        integerDigits -= leadingZeros;
-
-        // ECMAScript Number::toString: value = 0.digits × 10^n, k significant digits.
-        var n = integerDigits + exponent;
-        var k = digits.Length;
-        string text;
-        if (k <= n && n <= 21)
-            text = digits + new string('0', n - k);
-        else if (0 < n && n <= 21)
-            text = digits[..n] + "." + digits[n..];
-        else if (-6 < n && n <= 0)
-            text = "0." + new string('0', -n) + digits;
-        else
-        {
-            var e = n - 1;
-            var sign = e < 0 ? "-" : "+";
-            text = (k == 1 ? digits : digits[0] + "." + digits[1..]) + "e" + sign + Math.Abs(e).ToString(CultureInfo.InvariantCulture);
-        }
-        return negative ? "-" + text : text;
-    }
+    public static string FormatNumber(double value) => JsNumber.Format(value);
 
     /// <summary>Date.prototype.toJSON(): ISO 8601 in UTC with milliseconds.</summary>
     public static string FormatDate(DateTimeOffset value) =>
         value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
-    private static object? ReadValue(ref Utf8JsonReader reader)
+    /// <summary>Reads the value the reader is on (its first token read) as plain values, as <see cref="Parse"/>.</summary>
+    internal static object? ReadValue(ref Utf8JsonReader reader)
     {
         switch (reader.TokenType)
         {
@@ -125,10 +124,10 @@ public static class JsJson
             case JsonTokenType.String:
                 return JsonStringUnescaper.Unescape(ref reader);
             case JsonTokenType.Number:
-                if (reader.TryGetInt64(out var integer) && Math.Abs((double)integer) <= MaxSafeInteger)
+                if (reader.TryGetInt64(out var integer) && JsNumber.IsSafeInteger(integer))
                     return integer;
                 // double.Parse, unlike the reader, gives Infinity for 1e400 as JavaScript does.
-                var number = double.Parse(Encoding.ASCII.GetString(reader.ValueSpan), NumberStyles.Float, CultureInfo.InvariantCulture);
+                var number = double.Parse(reader.ValueSpan, NumberStyles.Float, CultureInfo.InvariantCulture);
                 return number == 0 ? 0L : number;
             case JsonTokenType.True:
                 return true;
@@ -139,5 +138,37 @@ public static class JsJson
             default:
                 throw new JsonException($"Unexpected JSON token {reader.TokenType}.");
         }
+    }
+
+    private static string EscapeLoneSurrogates(string json)
+    {
+        var escaped = new StringBuilder(json.Length + 16);
+        for (var i = 0; i < json.Length; i++)
+        {
+            var c = json[i];
+            if (char.IsHighSurrogate(c) && i + 1 < json.Length && char.IsLowSurrogate(json[i + 1]))
+            {
+                escaped.Append(c).Append(json[++i]);
+            }
+            else if (char.IsSurrogate(c))
+            {
+                escaped.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                escaped.Append(c);
+            }
+        }
+        return escaped.ToString();
+    }
+
+    /// <summary>The buffers of one thread's canonicalizations, reused from payload to payload.</summary>
+    private sealed class Scratch
+    {
+        public readonly Utf8Buffer Input = new();
+        public readonly Utf8Buffer Output = new();
+        public readonly JsJsonWriter Writer;
+
+        public Scratch() => Writer = new JsJsonWriter(Output);
     }
 }

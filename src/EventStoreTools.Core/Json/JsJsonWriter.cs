@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections;
 using System.Globalization;
 using System.Text;
@@ -7,26 +6,42 @@ using System.Text.Json;
 namespace EventStoreTools.Core.Json;
 
 /// <summary>
-/// Writes JSON exactly as JavaScript's JSON.stringify does: no whitespace, keys in insertion order, only
-/// quote, backslash and control characters escaped (lower-case hex), lone surrogates escaped, numbers in
-/// ECMAScript's shortest round-trip form. reSolve writes its exports this way, so byte-identical output
-/// depends on every rule here.
+/// Writes JSON exactly as JavaScript's JSON.stringify does: no whitespace, keys in JavaScript's order
+/// (<see cref="JsPropertyOrder"/>), only quote, backslash and control characters escaped (lower-case hex),
+/// lone surrogates escaped, numbers in ECMAScript's shortest round-trip form. reSolve writes what it stores
+/// and exports this way, so byte-identical output depends on every rule here.
 /// </summary>
 internal sealed class JsJsonWriter
 {
-    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 4096 };
+    /// <summary>How deep text is read at all; stores take less (<see cref="JsJson.MaxStoredDepth"/>).</summary>
+    public const int MaxReadDepth = 4096;
+
+    // Above this many keys, an object's duplicate check uses a set instead of comparing with each earlier key.
+    private const int KeysComparedOneByOne = 32;
+
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = MaxReadDepth };
     private readonly Utf8Buffer _out;
+    private ObjectFrame[] _frames = new ObjectFrame[16];
+    private int _frameCount;
+    private (int Start, int Length)[] _keys = new (int, int)[64];
+    private int _keyCount;
+    private int _valueDepth;
 
     public JsJsonWriter(Utf8Buffer output) => _out = output;
 
-    public void WriteRaw(string ascii)
+    public void WriteRaw(string ascii) => _out.AppendAscii(ascii);
+
+    public void WriteInt64(long value)
     {
-        foreach (var c in ascii) _out.Append((byte)c);
+        if (JsNumber.IsSafeInteger(value)) _out.AppendInt64(value);
+        else WriteNumber(value);
     }
 
-    public void WriteInt64(long value) => _out.AppendInt64(value);
-
-    public void WriteNumber(double value) => WriteRaw(JsJson.FormatNumber(value));
+    public void WriteNumber(double value)
+    {
+        Span<char> text = stackalloc char[JsNumber.MaxLength];
+        _out.AppendAscii(text[..JsNumber.Format(value, text)]);
+    }
 
     public void WriteString(ReadOnlySpan<char> value)
     {
@@ -69,66 +84,111 @@ internal sealed class JsJsonWriter
     }
 
     /// <summary>
-    /// Re-writes JSON text as JSON.stringify(JSON.parse(text)) would, without building a tree.
-    /// Throws <see cref="JsonException"/> when the text is not JSON.
+    /// Re-writes JSON text as JSON.stringify(JSON.parse(text)) would, in one streaming pass; only an object
+    /// whose keys JavaScript would reorder or merge (an array-index key after another key, a duplicate, an
+    /// escaped key) is read again as a tree and written from that. Returns how deeply the value nests (0 for
+    /// a scalar, 1 for [] or {}). Throws <see cref="JsonException"/> when the text is not JSON.
     /// </summary>
-    public void WriteCanonical(ReadOnlySpan<byte> utf8Json)
+    public int WriteCanonical(ReadOnlySpan<byte> utf8Json)
     {
         var reader = new Utf8JsonReader(utf8Json, ReaderOptions);
+        var frameBase = _frameCount;
+        var keyBase = _keyCount;
         var needsComma = false;
-        while (reader.Read())
+        var depth = 0;
+        try
         {
-            switch (reader.TokenType)
+            while (reader.Read())
             {
-                case JsonTokenType.StartObject:
-                case JsonTokenType.StartArray:
-                    if (needsComma) _out.Append((byte)',');
-                    _out.Append(reader.TokenType == JsonTokenType.StartObject ? (byte)'{' : (byte)'[');
-                    needsComma = false;
-                    break;
-                case JsonTokenType.EndObject:
-                case JsonTokenType.EndArray:
-                    _out.Append(reader.TokenType == JsonTokenType.EndObject ? (byte)'}' : (byte)']');
-                    needsComma = true;
-                    break;
-                case JsonTokenType.PropertyName:
-                    if (needsComma) _out.Append((byte)',');
-                    WriteStringToken(ref reader);
-                    _out.Append((byte)':');
-                    needsComma = false;
-                    break;
-                case JsonTokenType.String:
-                    if (needsComma) _out.Append((byte)',');
-                    WriteStringToken(ref reader);
-                    needsComma = true;
-                    break;
-                case JsonTokenType.Number:
-                    if (needsComma) _out.Append((byte)',');
-                    WriteNumberToken(ref reader);
-                    needsComma = true;
-                    break;
-                case JsonTokenType.True:
-                case JsonTokenType.False:
-                case JsonTokenType.Null:
-                    if (needsComma) _out.Append((byte)',');
-                    WriteRaw(reader.TokenType switch
-                    {
-                        JsonTokenType.True => "true",
-                        JsonTokenType.False => "false",
-                        _ => "null",
-                    });
-                    needsComma = true;
-                    break;
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.StartObject:
+                        if (needsComma) _out.Append((byte)',');
+                        depth = Math.Max(depth, reader.CurrentDepth + 1);
+                        PushFrame((int)reader.TokenStartIndex);
+                        _out.Append((byte)'{');
+                        needsComma = false;
+                        break;
+                    case JsonTokenType.StartArray:
+                        if (needsComma) _out.Append((byte)',');
+                        depth = Math.Max(depth, reader.CurrentDepth + 1);
+                        _out.Append((byte)'[');
+                        needsComma = false;
+                        break;
+                    case JsonTokenType.EndObject:
+                        PopFrame();
+                        _out.Append((byte)'}');
+                        needsComma = true;
+                        break;
+                    case JsonTokenType.EndArray:
+                        _out.Append((byte)']');
+                        needsComma = true;
+                        break;
+                    case JsonTokenType.PropertyName:
+                        if (!IsInJavaScriptOrder(ref reader, utf8Json))
+                        {
+                            depth = Math.Max(depth, RewriteObject(ref reader, utf8Json));
+                            needsComma = true;
+                            break;
+                        }
+                        if (needsComma) _out.Append((byte)',');
+                        WriteStringToken(ref reader);
+                        _out.Append((byte)':');
+                        needsComma = false;
+                        break;
+                    case JsonTokenType.String:
+                        if (needsComma) _out.Append((byte)',');
+                        WriteStringToken(ref reader);
+                        needsComma = true;
+                        break;
+                    case JsonTokenType.Number:
+                        if (needsComma) _out.Append((byte)',');
+                        WriteNumberToken(ref reader);
+                        needsComma = true;
+                        break;
+                    case JsonTokenType.True:
+                    case JsonTokenType.False:
+                    case JsonTokenType.Null:
+                        if (needsComma) _out.Append((byte)',');
+                        WriteRaw(reader.TokenType switch
+                        {
+                            JsonTokenType.True => "true",
+                            JsonTokenType.False => "false",
+                            _ => "null",
+                        });
+                        needsComma = true;
+                        break;
+                }
             }
+        }
+        finally
+        {
+            _frameCount = frameBase;
+            _keyCount = keyBase;
         }
         if (reader.BytesConsumed == 0)
             throw new JsonException("The JSON value is empty.");
+        return depth;
     }
 
-    /// <summary>Writes a tree of plain .NET values (see <see cref="JsJson.Parse"/>) as JSON.</summary>
-    public void WriteValue(object? value, int depth = 0)
+    /// <summary>
+    /// Writes a tree of plain .NET values (see <see cref="JsJson.Parse"/>) as JSON; returns how deeply it
+    /// nests. Values it does not know go through <see cref="JsJson.ForeignValueConverter"/>.
+    /// </summary>
+    public int WriteTree(object? value)
     {
-        if (depth > 4096) throw new JsonException("The payload is nested too deeply (or refers to itself).");
+        // A tree can hold JSON text (JsonElement) whose objects are rewritten as trees in turn.
+        var outerDepth = _valueDepth;
+        _valueDepth = 0;
+        WriteValue(value, 0);
+        var depth = _valueDepth;
+        _valueDepth = outerDepth;
+        return depth;
+    }
+
+    private void WriteValue(object? value, int depth)
+    {
+        if (depth > MaxReadDepth) throw new JsonException("The payload is nested too deeply (or refers to itself).");
         switch (value)
         {
             case null:
@@ -144,14 +204,11 @@ internal sealed class JsJsonWriter
             case bool b:
                 WriteRaw(b ? "true" : "false");
                 return;
-            case int or long or short or sbyte or byte or ushort or uint:
-                WriteInt64(Convert.ToInt64(value, CultureInfo.InvariantCulture));
+            case long l:
+                WriteInt64(l);
                 return;
-            case ulong or float or double or decimal:
-                WriteNumber(Convert.ToDouble(value, CultureInfo.InvariantCulture));
-                return;
-            case System.Numerics.BigInteger big:
-                WriteNumber((double)big);
+            case int i:
+                _out.AppendInt64(i);
                 return;
             case DateTime dt:
                 WriteString(JsJson.FormatDate(new DateTimeOffset(dt.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(dt, DateTimeKind.Utc) : dt)));
@@ -166,22 +223,15 @@ internal sealed class JsJsonWriter
                 WriteString(e.ToString());
                 return;
             case JsonElement element:
-                WriteCanonical(Encoding.UTF8.GetBytes(element.GetRawText()));
+                var elementDepth = WriteCanonical(Encoding.UTF8.GetBytes(element.GetRawText()));
+                _valueDepth = Math.Max(_valueDepth, depth + elementDepth);
                 return;
             case IDictionary dictionary:
-                _out.Append((byte)'{');
-                var first = true;
-                foreach (DictionaryEntry entry in dictionary)
-                {
-                    if (!first) _out.Append((byte)',');
-                    first = false;
-                    WriteString(Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? "");
-                    _out.Append((byte)':');
-                    WriteValue(entry.Value, depth + 1);
-                }
-                _out.Append((byte)'}');
+                _valueDepth = Math.Max(_valueDepth, depth + 1);
+                WriteObject(dictionary, depth);
                 return;
             case IEnumerable sequence:
+                _valueDepth = Math.Max(_valueDepth, depth + 1);
                 _out.Append((byte)'[');
                 var firstItem = true;
                 foreach (var item in sequence)
@@ -193,21 +243,129 @@ internal sealed class JsJsonWriter
                 _out.Append((byte)']');
                 return;
         }
+        if (JsNumber.TryToDouble(value, out var number))
+        {
+            WriteNumber(number);
+            return;
+        }
         if (JsJson.ForeignValueConverter is { } convert)
         {
             var converted = convert(value);
             if (!ReferenceEquals(converted, value))
             {
-                WriteValue(converted, depth + 1);
+                WriteValue(converted, depth);
                 return;
             }
         }
         throw new JsonException($"A payload value of type {value.GetType().FullName} cannot be written as JSON.");
     }
 
+    private void WriteObject(IDictionary dictionary, int depth)
+    {
+        var entries = new List<KeyValuePair<string, object?>>(dictionary.Count);
+        foreach (DictionaryEntry entry in dictionary)
+            entries.Add(new(Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? "", entry.Value));
+        _out.Append((byte)'{');
+        var first = true;
+        foreach (var (key, item) in JsPropertyOrder.Order(entries))
+        {
+            if (!first) _out.Append((byte)',');
+            first = false;
+            WriteString(key);
+            _out.Append((byte)':');
+            WriteValue(item, depth + 1);
+        }
+        _out.Append((byte)'}');
+    }
+
+    /// <summary>An object being streamed: where it began, and its keys so far (for the order and duplicate checks).</summary>
+    private struct ObjectFrame
+    {
+        public int OutputStart;
+        public int InputStart;
+        public int KeyStart;
+        public long LastArrayIndex;
+        public bool SawOtherKey;
+        public HashSet<string>? ManyKeys;
+    }
+
+    private void PushFrame(int inputStart)
+    {
+        if (_frameCount == _frames.Length) Array.Resize(ref _frames, _frames.Length * 2);
+        _frames[_frameCount++] = new ObjectFrame
+        {
+            OutputStart = _out.Length,
+            InputStart = inputStart,
+            KeyStart = _keyCount,
+            LastArrayIndex = -1,
+        };
+    }
+
+    private void PopFrame() => _keyCount = _frames[--_frameCount].KeyStart;
+
+    /// <summary>
+    /// True while the keys of the current object are in the order JavaScript gives them: array-index keys
+    /// ascending before any other key, no key twice. Keys written with escapes are not compared (rare); their
+    /// object takes the tree path.
+    /// </summary>
+    private bool IsInJavaScriptOrder(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
+    {
+        if (reader.ValueIsEscaped) return false;
+        ref var frame = ref _frames[_frameCount - 1];
+        var key = reader.ValueSpan;
+        if (JsPropertyOrder.IsArrayIndex(key, out var index))
+        {
+            if (frame.SawOtherKey || index <= frame.LastArrayIndex) return false;
+            frame.LastArrayIndex = index;
+            return true;
+        }
+        frame.SawOtherKey = true;
+        if (frame.ManyKeys is { } many) return many.Add(Encoding.UTF8.GetString(key));
+        for (var i = frame.KeyStart; i < _keyCount; i++)
+        {
+            var (start, length) = _keys[i];
+            if (json.Slice(start, length).SequenceEqual(key)) return false;
+        }
+        if (_keyCount - frame.KeyStart == KeysComparedOneByOne)
+        {
+            many = frame.ManyKeys = new HashSet<string>(StringComparer.Ordinal) { Encoding.UTF8.GetString(key) };
+            for (var i = frame.KeyStart; i < _keyCount; i++)
+                many.Add(Encoding.UTF8.GetString(json.Slice(_keys[i].Start, _keys[i].Length)));
+            return true;
+        }
+        if (_keyCount == _keys.Length) Array.Resize(ref _keys, _keys.Length * 2);
+        _keys[_keyCount++] = ((int)reader.TokenStartIndex + 1, key.Length);
+        return true;
+    }
+
+    /// <summary>
+    /// The current object, written so far as it came, needs JavaScript's key order: drops what was written of
+    /// it, reads the rest of it with the main reader (which checks it is JSON), then reads the whole object
+    /// again as a tree and writes that. Returns how deeply the object nests, counted from the top.
+    /// </summary>
+    private int RewriteObject(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
+    {
+        var frame = _frames[_frameCount - 1];
+        var objectDepth = reader.CurrentDepth - 1;
+        var depth = 0;
+        while (reader.Read())
+        {
+            if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                depth = Math.Max(depth, reader.CurrentDepth + 1);
+            else if (reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == objectDepth)
+                break;
+        }
+        PopFrame();
+        _out.Truncate(frame.OutputStart);
+        var objectReader = new Utf8JsonReader(json[frame.InputStart..], ReaderOptions);
+        objectReader.Read();
+        WriteTree(JsJson.ReadValue(ref objectReader));
+        return depth;
+    }
+
     private void WriteStringToken(ref Utf8JsonReader reader)
     {
-        if (!reader.ValueIsEscaped && !reader.HasValueSequence)
+        if (!reader.ValueIsEscaped)
         {
             // An unescaped JSON string holds no quote, backslash or control character: copy it as it is.
             var raw = reader.ValueSpan;
@@ -230,7 +388,8 @@ internal sealed class JsJsonWriter
             _out.Append(raw);
             return;
         }
-        WriteNumber(double.Parse(Encoding.ASCII.GetString(raw), NumberStyles.Float, CultureInfo.InvariantCulture));
+        // Correctly rounded, and Infinity for 1e400 as in JavaScript (which JSON.stringify writes as null).
+        WriteNumber(double.Parse(raw, NumberStyles.Float, CultureInfo.InvariantCulture));
     }
 
     // Integers of at most 15 digits are exact doubles and JavaScript prints them unchanged.

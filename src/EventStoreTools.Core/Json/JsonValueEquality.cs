@@ -9,10 +9,19 @@ namespace EventStoreTools.Core.Json;
 /// </summary>
 public static class JsonValueEquality
 {
-    /// <summary>True when both texts hold the same JSON value.</summary>
-    public static bool AreEqual(string left, string right) =>
-        string.Equals(left, right, StringComparison.Ordinal)
-        || string.Equals(SortedKeys(left), SortedKeys(right), StringComparison.Ordinal);
+    /// <summary>True when both texts hold the same JSON value; text that is not JSON equals no value.</summary>
+    public static bool AreEqual(string left, string right)
+    {
+        if (string.Equals(left, right, StringComparison.Ordinal)) return true;
+        try
+        {
+            return string.Equals(SortedKeys(left), SortedKeys(right), StringComparison.Ordinal);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>JSON.stringify of the value with the keys of every object sorted (by UTF-16 code units, as JavaScript sorts).</summary>
     public static string SortedKeys(string json) => JsJson.Serialize(Sort(JsJson.Parse(json)));

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace EventStoreTools.Core.Json;
@@ -11,9 +12,14 @@ internal sealed class Utf8Buffer
 
     public int Length { get; private set; }
 
+    public int Capacity => _bytes.Length;
+
     public ReadOnlySpan<byte> Span => _bytes.AsSpan(0, Length);
 
     public void Clear() => Length = 0;
+
+    /// <summary>Drops what was appended after <paramref name="length"/>.</summary>
+    public void Truncate(int length) => Length = length;
 
     public void Append(byte b)
     {
@@ -28,12 +34,35 @@ internal sealed class Utf8Buffer
         Length += bytes.Length;
     }
 
+    /// <summary>Appends characters that are all ASCII (JSON punctuation, numbers, escapes).</summary>
+    public void AppendAscii(ReadOnlySpan<char> ascii)
+    {
+        if (Length + ascii.Length > _bytes.Length) Grow(ascii.Length);
+        var target = _bytes.AsSpan(Length);
+        for (var i = 0; i < ascii.Length; i++) target[i] = (byte)ascii[i];
+        Length += ascii.Length;
+    }
+
     public void AppendUtf8(ReadOnlySpan<char> chars)
     {
         if (chars.IsEmpty) return;
         var max = Encoding.UTF8.GetMaxByteCount(chars.Length);
         if (Length + max > _bytes.Length) Grow(max);
         Length += Encoding.UTF8.GetBytes(chars, _bytes.AsSpan(Length));
+    }
+
+    /// <summary>
+    /// Appends text as UTF-8 unless it holds a lone surrogate, which UTF-8 cannot carry (the encoder would
+    /// replace it with U+FFFD); returns false and appends nothing then.
+    /// </summary>
+    public bool TryAppendUtf8Exactly(ReadOnlySpan<char> chars)
+    {
+        var max = Encoding.UTF8.GetMaxByteCount(chars.Length);
+        if (Length + max > _bytes.Length) Grow(max);
+        var status = System.Text.Unicode.Utf8.FromUtf16(chars, _bytes.AsSpan(Length), out _, out var written, replaceInvalidSequences: false);
+        if (status != OperationStatus.Done) return false;
+        Length += written;
+        return true;
     }
 
     public void AppendInt64(long value)

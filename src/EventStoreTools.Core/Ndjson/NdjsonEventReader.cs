@@ -145,6 +145,7 @@ public sealed class NdjsonEventReader : IDisposable
         long? threadId = null, threadCounter = null, timestamp = null, aggregateVersion = null;
         string? type = null, aggregateId = null;
         string payload = "null";
+        var payloadDepth = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (versionless && IsStoredOnlyField(ref reader))
@@ -164,7 +165,7 @@ public sealed class NdjsonEventReader : IDisposable
                 var start = (int)reader.TokenStartIndex;
                 reader.Skip();
                 _payload.Clear();
-                _payloadWriter.WriteCanonical(line[start..(int)reader.BytesConsumed]);
+                payloadDepth = _payloadWriter.WriteCanonical(line[start..(int)reader.BytesConsumed]);
                 payload = _payload.ToString();
             }
             else
@@ -186,7 +187,7 @@ public sealed class NdjsonEventReader : IDisposable
         if (missing.Count > 0) return null;
         if (threadId is < int.MinValue or > int.MaxValue)
             throw new InvalidOperationException($"threadId ({threadId}) must be an integer from 0 to 255.");
-        return new ResolveEvent
+        var e = new ResolveEvent
         {
             ThreadId = (int)(threadId ?? 0),
             ThreadCounter = threadCounter ?? 0,
@@ -194,8 +195,9 @@ public sealed class NdjsonEventReader : IDisposable
             AggregateId = aggregateId!,
             AggregateVersion = aggregateVersion ?? 0,
             Type = type!,
-            PayloadJson = payload,
         };
+        e.SetCanonicalPayloadJson(payload, payloadDepth);
+        return e;
     }
 
     private static bool IsStoredOnlyField(ref Utf8JsonReader reader) =>

@@ -4,7 +4,8 @@ namespace EventStoreTools.Core.Ndjson;
 
 /// <summary>
 /// Writes events as reSolve's exportEvents() does: one JSON.stringify(event) per line, keys in the order of
-/// its shapeEvent, payload re-serialized as JSON.stringify(JSON.parse(stored text)), UTF-8, no BOM.
+/// its shapeEvent, payload as JSON.stringify(JSON.parse(stored text)) (which an event's PayloadJson always is),
+/// UTF-8, no BOM.
 /// </summary>
 public sealed class NdjsonEventWriter : IDisposable
 {
@@ -12,7 +13,6 @@ public sealed class NdjsonEventWriter : IDisposable
     private readonly Stream _stream;
     private readonly bool _ownsStream;
     private readonly Utf8Buffer _line = new(FlushThreshold + 64 * 1024);
-    private readonly Utf8Buffer _payload = new();
     private readonly JsJsonWriter _json;
 
     public NdjsonEventWriter(Stream stream, bool ownsStream = true)
@@ -45,9 +45,7 @@ public sealed class NdjsonEventWriter : IDisposable
         _json.WriteRaw(",\"aggregateVersion\":");
         _json.WriteInt64(e.AggregateVersion);
         _json.WriteRaw(",\"payload\":");
-        _payload.Clear();
-        _payload.AppendUtf8(e.PayloadJson);
-        _json.WriteCanonical(_payload.Span);
+        _line.AppendUtf8(e.PayloadJson);
         _json.WriteRaw("}\n");
         EventCount++;
         BytesWritten += _line.Length - start;

@@ -1,4 +1,3 @@
-using EventStoreTools.Core.Json;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -234,11 +233,12 @@ public sealed class PostgresEventReader : IEventSource
 
     /// <summary>
     /// PostgreSQL gives JSONB as its own text (spaces after ':' and ',', its number forms); reSolve's pg driver
-    /// parses it and JSON.stringify writes it again, which the canonicalizer does the same way. The key order
-    /// is JSONB's (shorter keys first, then bytewise), not the order the event was written with.
+    /// parses it and JSON.stringify writes it again, which the canonicalization in ReadEvent does the same way.
+    /// The key order is then JSONB's (shorter keys first, then bytewise) after the array-index keys, not the
+    /// order the event was written with.
     /// </summary>
     private static ResolveEvent ReadEvent(NpgsqlDataReader reader) =>
-        DbRows.ReadEvent(reader, reader.IsDBNull(6) ? "null" : JsJson.Canonicalize(reader.GetString(6)));
+        DbRows.ReadEvent(reader, reader.IsDBNull(6) ? "null" : reader.GetString(6));
 
     public void Dispose()
     {

@@ -13,9 +13,12 @@ namespace EventStoreTools.Core.Sqlite;
 /// </summary>
 public sealed class SqliteEventImport : IEventImport
 {
+    // json() as reSolve stores payload text; a top-level number is bound as a number (SqliteBulkInsert.BindPayload)
+    // and must not go through json(), which would print it as text for SQLite to parse again.
     private const string InsertSql = """
         INSERT INTO "events"("threadId", "threadCounter", "timestamp", "aggregateId", "aggregateVersion", "type", "payload")
-        VALUES ($threadId, $threadCounter, $timestamp, $aggregateId, $aggregateVersion, $type, json($payload))
+        VALUES ($threadId, $threadCounter, $timestamp, $aggregateId, $aggregateVersion, $type,
+                CASE WHEN typeof($payload) = 'text' THEN json($payload) ELSE $payload END)
         """;
 
     /// <summary>Negative: a size in KiB rather than in pages.</summary>
@@ -141,7 +144,7 @@ public sealed class SqliteEventImport : IEventImport
         insert.Bind(_aggregateId, e.AggregateId);
         insert.Bind(_aggregateVersion, e.AggregateVersion);
         insert.Bind(_type, e.Type);
-        insert.Bind(_payload, e.PayloadJson);
+        insert.BindPayload(_payload, e.PayloadJson);
         try
         {
             insert.Execute();

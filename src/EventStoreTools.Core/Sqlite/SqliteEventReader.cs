@@ -121,7 +121,44 @@ public sealed class SqliteEventReader : IEventSource
     private IEnumerable<T> Stream<T>(SqliteCommand command, Func<SqliteDataReader, T> read, CancellationToken cancellation) =>
         DbRows.Stream(command, read, ex => SqliteConnections.Translate((SqliteException)ex, _path), cancellation);
 
-    internal static ResolveEvent ReadEvent(SqliteDataReader reader) => DbRows.ReadEvent(reader, ReadPayload(reader, 6));
+    internal static ResolveEvent ReadEvent(SqliteDataReader reader)
+    {
+        RequireWholeNumbers(reader);
+        return DbRows.ReadEvent(reader, ReadPayload(reader, 6));
+    }
+
+    private static readonly (int Ordinal, string Name)[] WholeNumberColumns =
+        [(0, "threadId"), (1, "threadCounter"), (2, "timestamp"), (4, "aggregateVersion")];
+
+    /// <summary>
+    /// SQLite keeps a value its column cannot convert: reSolve's saveEvent stores an aggregateVersion of 1.5 as
+    /// REAL, and its export writes 1.5. Reading it as a whole number would change it silently; it is refused,
+    /// naming the event.
+    /// </summary>
+    private static void RequireWholeNumbers(SqliteDataReader reader)
+    {
+        foreach (var (ordinal, name) in WholeNumberColumns)
+        {
+            if (reader.GetFieldType(ordinal) == typeof(long)) continue;
+            var value = reader.GetValue(ordinal);
+            var shown = value switch
+            {
+                double d => JsJson.FormatNumber(d),
+                string s => JsJson.QuoteString(s),
+                DBNull => "null",
+                _ => $"a {value.GetType().Name}",
+            };
+            throw new EventStoreException(EventStoreErrorKind.UnsupportedStoredValue,
+                $"The stored event at threadId {Key(reader, 0)}, threadCounter {Key(reader, 1)} has {name} {shown}, which is not a whole number. " +
+                $"reSolve would export it as it is; these tools carry {name} only as a whole number and refuse it rather than change it. Correct the row in the store first.")
+            {
+                Event = new StoredEventKey((int)reader.GetInt64(0), reader.GetInt64(1)),
+            };
+        }
+    }
+
+    private static string Key(SqliteDataReader reader, int ordinal) =>
+        reader.GetFieldType(ordinal) == typeof(double) ? JsJson.FormatNumber(reader.GetDouble(ordinal)) : reader.GetValue(ordinal).ToString() ?? "";
 
     /// <summary>
     /// The payload column is declared JSON, which SQLite gives NUMERIC affinity: a top-level number is stored

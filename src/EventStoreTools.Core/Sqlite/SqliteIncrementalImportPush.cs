@@ -97,7 +97,7 @@ internal sealed class SqliteIncrementalImportPush : IIncrementalImportPush, IInc
         insert.Bind(_timestamp, e.Timestamp);
         insert.Bind(_aggregateId, e.AggregateId);
         insert.Bind(_type, e.Type);
-        insert.Bind(_payload, e.PayloadJson);
+        insert.BindPayload(_payload, e.PayloadJson);
         insert.Bind(_threadId, e.Timestamp % EventValidation.ThreadCount);
         try
         {
