@@ -19,8 +19,8 @@ An id that does not name the open import fails with "Incremental importId=<id> d
     Outputs     = @('None, or EventStoreTools.Cmdlets.IncrementalImportPushResult with -PassThru')
     Examples    = @(
         @{
-            Code    = 'Get-Content ./new-events.ndjson | ConvertFrom-Json | Add-IncrementalImport ./app.db -ImportId $id'
-            Remarks = 'Pushes events given as JSON lines.'
+            Code    = 'Get-Content ./new-events.ndjson | ConvertFrom-Json -AsHashtable -DateKind String | Add-IncrementalImport ./app.db -ImportId $id'
+            Remarks = 'Pushes events given as JSON lines. -AsHashtable -DateKind String keeps every payload as it was: plain ConvertFrom-Json turns date strings into DateTime (written back with milliseconds, so the events no longer match their stored duplicates) and fails on an empty key.'
         }
         @{
             Code    = 'Export-EventStore ./other.db | Add-IncrementalImport ./app.db -ImportId $id -PassThru'

@@ -57,8 +57,8 @@ It writes one result object: the store, the mode, the number of events imported 
             Remarks = 'Restores a backup made with Export-EventStore -Directory ./backup -IncludeSecrets, secrets included.'
         }
         @{
-            Code    = 'Get-Content ./events.ndjson | ConvertFrom-Json | Import-EventStore ./app.db -Append'
-            Remarks = 'Adds events given as JSON objects to a store that already holds events.'
+            Code    = 'Get-Content ./events.ndjson | ConvertFrom-Json -AsHashtable -DateKind String | Import-EventStore ./app.db -Append'
+            Remarks = 'Adds events given as JSON lines to a store that already holds events. -AsHashtable -DateKind String keeps every payload as it was (plain ConvertFrom-Json turns date strings into DateTime and fails on an empty key); -InFile reads the file directly and faster.'
         }
         @{
             Code    = @'

@@ -23,7 +23,7 @@ The store must exist and be a reSolve event store; an incremental import never c
             Code    = @'
 $id = Start-IncrementalImport ./app.db
 try {
-    Get-Content ./new-events.ndjson | ConvertFrom-Json | Add-IncrementalImport ./app.db -ImportId $id
+    Get-Content ./new-events.ndjson | ConvertFrom-Json -AsHashtable -DateKind String | Add-IncrementalImport ./app.db -ImportId $id
     Complete-IncrementalImport ./app.db -ImportId $id
 }
 catch {

@@ -66,10 +66,10 @@ public static class JsJson
     public static string Serialize(object? value) => Serialize(value, out _);
 
     /// <param name="depth">How deeply the value nests: 0 for a scalar, 1 for [] or {}.</param>
-    internal static string Serialize(object? value, out int depth)
+    internal static string Serialize(object? value, out int depth, bool keysInGivenOrder = false)
     {
         var buffer = new Utf8Buffer(256);
-        depth = new JsJsonWriter(buffer).WriteTree(value);
+        depth = new JsJsonWriter(buffer).WriteTree(value, keysInGivenOrder);
         return buffer.ToString();
     }
 

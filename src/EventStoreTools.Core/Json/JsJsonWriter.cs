@@ -26,6 +26,7 @@ internal sealed class JsJsonWriter
     private (int Start, int Length)[] _keys = new (int, int)[64];
     private int _keyCount;
     private int _valueDepth;
+    private bool _keysInGivenOrder;
 
     public JsJsonWriter(Utf8Buffer output) => _out = output;
 
@@ -175,15 +176,23 @@ internal sealed class JsJsonWriter
     /// Writes a tree of plain .NET values (see <see cref="JsJson.Parse"/>) as JSON; returns how deeply it
     /// nests. Values it does not know go through <see cref="JsJson.ForeignValueConverter"/>.
     /// </summary>
-    public int WriteTree(object? value)
+    /// <param name="keysInGivenOrder">
+    /// Write each dictionary's keys in its own order rather than JavaScript's (for sorted dumps and comparisons).
+    /// </param>
+    public int WriteTree(object? value, bool keysInGivenOrder = false)
     {
         // A tree can hold JSON text (JsonElement) whose objects are rewritten as trees in turn.
-        var outerDepth = _valueDepth;
-        _valueDepth = 0;
-        WriteValue(value, 0);
-        var depth = _valueDepth;
-        _valueDepth = outerDepth;
-        return depth;
+        var (outerDepth, outerKeyOrder) = (_valueDepth, _keysInGivenOrder);
+        (_valueDepth, _keysInGivenOrder) = (0, keysInGivenOrder);
+        try
+        {
+            WriteValue(value, 0);
+            return _valueDepth;
+        }
+        finally
+        {
+            (_valueDepth, _keysInGivenOrder) = (outerDepth, outerKeyOrder);
+        }
     }
 
     private void WriteValue(object? value, int depth)
@@ -267,7 +276,7 @@ internal sealed class JsJsonWriter
             entries.Add(new(Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? "", entry.Value));
         _out.Append((byte)'{');
         var first = true;
-        foreach (var (key, item) in JsPropertyOrder.Order(entries))
+        foreach (var (key, item) in _keysInGivenOrder ? entries : JsPropertyOrder.Order(entries))
         {
             if (!first) _out.Append((byte)',');
             first = false;

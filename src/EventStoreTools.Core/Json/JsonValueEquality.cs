@@ -24,7 +24,7 @@ public static class JsonValueEquality
     }
 
     /// <summary>JSON.stringify of the value with the keys of every object sorted (by UTF-16 code units, as JavaScript sorts).</summary>
-    public static string SortedKeys(string json) => JsJson.Serialize(Sort(JsJson.Parse(json)));
+    public static string SortedKeys(string json) => JsJson.Serialize(Sort(JsJson.Parse(json)), out _, keysInGivenOrder: true);
 
     private static object? Sort(object? value) => value switch
     {
