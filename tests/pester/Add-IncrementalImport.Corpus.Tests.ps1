@@ -54,8 +54,6 @@ Describe 'Add-IncrementalImport rejects the pipeline case <Name>' -ForEach @(
        Bad = { $e = New-PushEvent 2; $e.Remove('type'); $e } }
     @{ Name = 'a null type'; ErrorId = 'InvalidInput'; TargetProperty = 'aggregateId'; TargetValue = 'pushed-2'
        Bad = { $e = New-PushEvent 2; $e.type = $null; $e } }
-    @{ Name = 'an empty type'; ErrorId = 'InvalidInput'; TargetProperty = 'aggregateId'; TargetValue = 'pushed-2'
-       Bad = { $e = New-PushEvent 2; $e.type = ''; $e } }
     @{ Name = 'a fractional timestamp'; ErrorId = 'InvalidInput'; TargetProperty = 'aggregateId'; TargetValue = 'pushed-2'
        Bad = { $e = New-PushEvent 2; $e.timestamp = 4102446000002.5; $e } }
     @{ Name = 'a negative timestamp'; ErrorId = 'InvalidInput'; TargetProperty = 'aggregateId'; TargetValue = 'pushed-2'
@@ -86,8 +84,6 @@ Describe 'Add-IncrementalImport rejects the pipeline case <Name>' -ForEach @(
        Bad = { '{"timestamp":4102446000002,"aggregateId":"pushed-2","payload":{}}' | ConvertFrom-Json } }
     @{ Name = 'a ConvertFrom-Json -AsHashtable object with a null aggregateId'; ErrorId = 'InvalidInput'; TargetProperty = 'timestamp'; TargetValue = 4102446000002
        Bad = { '{"timestamp":4102446000002,"aggregateId":null,"type":"PUSHED"}' | ConvertFrom-Json -AsHashtable } }
-    @{ Name = 'a typed event with an empty type'; ErrorId = 'InvalidInput'; TargetProperty = 'AggregateId'; TargetValue = 'pushed-2'
-       Bad = { [EventStoreTools.Core.ResolveEvent]@{ Timestamp = 4102446000002; AggregateId = 'pushed-2' } } }
     @{ Name = 'a string'; ErrorId = 'InvalidInput'; TargetProperty = $null; TargetValue = 'not an event'
        Bad = { 'not an event' } }
     @{ Name = 'a number'; ErrorId = 'InvalidInput'; TargetProperty = $null; TargetValue = 4102446000002
@@ -151,6 +147,16 @@ Describe 'Add-IncrementalImport accepts' {
         $stored.PayloadJson | Should -Be '{"n":0}', '{"n":1}', '{"b":1,"a":"x"}', '[1,2]', '"text"', '{"n":5}'
         $stored.AggregateVersion | Should -Be 1, 1, 1, 1, 1, 1
         $stored.ForEach({ $_.ThreadId -eq $_.Timestamp % 256 }) | Should -Not -Contain $false
+    }
+
+    It 'an empty type, as reSolve does (a hashtable and a typed event)' {
+        $hashtable = New-PushEvent 1
+        $hashtable.type = ''
+        $hashtable, [EventStoreTools.Core.ResolveEvent]@{ Timestamp = 4102446000002; AggregateId = 'pushed-2' } | Add-IncrementalImport $store -ImportId $id
+        Get-PendingRows $store | Select-Object -Skip 1 | Should -Be @(
+            "$(4102446000001 % 256)|4102446000001|pushed-1||{`"n`":1}"
+            "$(4102446000002 % 256)|4102446000002|pushed-2||null"
+        )
     }
 
     It 'keys in any letter case' {

@@ -346,6 +346,23 @@ Describe 'PostgreSQL payload text (issue 12, items 3, 5, 8; issue 11, item 11)' 
         (Export-EventStore -ConnectionString $Pg -Schema $schema).PayloadJson | Should -BeExactly '{"10":2,"a":1,"b":{"3":3,"y":2,"zz":1}}'
     }
 
+    It 'fails with the same error naming the event on a stored payload it cannot read, on <Path>' -ForEach @(
+        @{ Path = '-OutFile' }, @{ Path = 'the pipeline' }
+    ) {
+        # JSONB holds only JSON; what it can hold that we cannot read is a payload nested past our 4096 levels.
+        $schema = New-TestSchema
+        Import-EventStore -ConnectionString $Pg -Schema $schema -InFile (Write-Lines (New-TestPath 'pg.ndjson') (Format-ExportLine 0 '{}')) | Out-Null
+        Invoke-PostgresQuery $Pg "INSERT INTO ""$schema"".""events"" VALUES (3, 7, 2000, 'b', 1, 'T', (repeat('[', 5000) || repeat(']', 5000))::jsonb, 100)" | Out-Null
+        $folder = New-CaseFolder
+        $command = if ($Path -eq '-OutFile') { { Export-EventStore -ConnectionString $Pg -Schema $schema -OutFile (Join-Path $folder 'out.ndjson') } }
+        else { { Export-EventStore -ConnectionString $Pg -Schema $schema | Out-Null } }
+        $record = Get-ErrorRecord $command
+        Assert-ErrorRecord $record 'Export-EventStore' 'CorruptPayload' 'InvalidData'
+        $record.TargetObject.ThreadId | Should -Be 3
+        $record.TargetObject.ThreadCounter | Should -Be 7
+        Get-ChildItem $folder -Force | Should -BeNullOrEmpty
+    }
+
     It 'measures eventSize on the canonical text: {"k":1,"k":2} counts as {"k":2}' {
         $schema = New-TestSchema
         Import-EventStore -ConnectionString $Pg -Schema $schema -InFile (Write-Lines (New-TestPath 'size.ndjson') (Format-ExportLine 0 '{"k":1,"k":2}')) | Out-Null
