@@ -71,6 +71,14 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
         }
     }
 
+    /// <summary>
+    /// Records that this command holds the store open across its pipeline until the result is disposed; fails
+    /// (an <see cref="EventStoreException"/>, for <see cref="Run"/>) when another command of this session's
+    /// pipelines holds it in a way the two would wait for each other (see <see cref="StoreClaims"/>).
+    /// </summary>
+    protected static IDisposable ClaimStore(IEventStore store, StoreUse use) =>
+        StoreClaims.Take(System.Management.Automation.Runspaces.Runspace.DefaultRunspace, store, use);
+
     /// <summary>The -Path parameter of the cmdlet (empty when the store is given with -ConnectionString).</summary>
     protected abstract string StorePath { get; }
 
@@ -119,6 +127,9 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
             EventStoreErrorKind.InvalidStorePath => ErrorCategory.InvalidArgument,
             EventStoreErrorKind.StoreReadOnly => ErrorCategory.PermissionDenied,
             EventStoreErrorKind.InputNotFound => ErrorCategory.ObjectNotFound,
+            EventStoreErrorKind.InvalidConnectionString => ErrorCategory.InvalidArgument,
+            EventStoreErrorKind.InvalidStoreName => ErrorCategory.InvalidArgument,
+            EventStoreErrorKind.StoreInUseByPipeline => ErrorCategory.ResourceBusy,
             _ => ErrorCategory.NotSpecified,
         };
         object? errorTarget = ex.LineNumber is { } line

@@ -167,6 +167,7 @@ public sealed class ExportEventStoreCommand : EventStoreCmdlet
 
     private void ExportToPipeline(IEventStore store, EventFilter filter, ResolveCursor cursor)
     {
+        using var claim = ClaimStore(store, StoreUse.Reading);
         using var reader = store.OpenSource();
         var progress = new ProgressReporter(this, 1, $"Exporting events from {store.DisplayName}");
         var total = ProgressTotal(reader, filter);
