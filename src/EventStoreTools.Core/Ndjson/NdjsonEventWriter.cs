@@ -9,9 +9,14 @@ namespace EventStoreTools.Core.Ndjson;
 public sealed class NdjsonEventWriter : IDisposable
 {
     private const int FlushThreshold = 1 << 20;
+    private const int LineCapacity = FlushThreshold + 64 * 1024;
+
+    /// <summary>A buffer one huge payload grew beyond this is let go once the line is written.</summary>
+    private const int KeptPayloadCapacity = 1 << 20;
+
     private readonly Stream _stream;
     private readonly bool _ownsStream;
-    private readonly Utf8Buffer _line = new(FlushThreshold + 64 * 1024);
+    private readonly Utf8Buffer _line = new(LineCapacity);
     private readonly Utf8Buffer _payload = new();
     private readonly JsJsonWriter _json;
 
@@ -45,9 +50,11 @@ public sealed class NdjsonEventWriter : IDisposable
         _json.WriteRaw(",\"aggregateVersion\":");
         _json.WriteInt64(e.AggregateVersion);
         _json.WriteRaw(",\"payload\":");
-        _payload.Clear();
         _payload.AppendUtf8(e.PayloadJson);
+        // About as long as the canonical text (a number such as 1e21 becomes longer, an escaped letter shorter).
+        _line.Reserve(_payload.Length + 64);
         _json.WriteCanonical(_payload.Span);
+        _payload.Clear(KeptPayloadCapacity);
         _json.WriteRaw("}\n");
         EventCount++;
         BytesWritten += _line.Length - start;
@@ -57,7 +64,7 @@ public sealed class NdjsonEventWriter : IDisposable
     public void Flush()
     {
         _stream.Write(_line.Span);
-        _line.Clear();
+        _line.Clear(LineCapacity);
         _stream.Flush();
     }
 

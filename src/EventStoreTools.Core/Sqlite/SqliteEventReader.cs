@@ -20,6 +20,20 @@ public sealed class SqliteEventReader : IEventSource
 {
     private const string SelectColumns =
         """SELECT "threadId", "threadCounter", "timestamp", "aggregateId", "aggregateVersion", "type", "payload" FROM "events" """;
+    /// <summary>
+    /// The ordered read sorts its result rows (the timestamp index leaves ties to sort), so a huge payload would
+    /// be copied into the sorter and out again: 100 MB took 750 MB. A payload over this many bytes is left out of
+    /// the sorted row (octet_length reads only the record header) and read by key in the same read transaction.
+    /// </summary>
+    private const int SortedPayloadBytes = 1 << 20;
+
+    private static readonly string PageColumns = $"""
+        SELECT "threadId", "threadCounter", "timestamp", "aggregateId", "aggregateVersion", "type",
+          CASE WHEN octet_length("payload") > {SortedPayloadBytes} THEN NULL ELSE "payload" END,
+          octet_length("payload") > {SortedPayloadBytes}
+        FROM "events"
+        """;
+
     private const string ReadOrder = """ ORDER BY "timestamp" ASC, "threadCounter" ASC, "threadId" ASC""";
     private const string KeyOrder = """ ORDER BY "threadId" ASC, "threadCounter" ASC""";
 
@@ -68,15 +82,16 @@ public sealed class SqliteEventReader : IEventSource
     private (List<ResolveEvent> Page, bool IsLast) ReadPage(EventFilter filter, ResolveEvent? after, long limit, CancellationToken cancellation)
     {
         var command = _connection.CreateCommand();
-        var sql = new StringBuilder(SelectColumns);
+        var sql = new StringBuilder(PageColumns);
         SqliteEventFilter.ApplyWhere(command, sql, filter, after);
         sql.Append(ReadOrder);
         command.CommandText = sql.ToString();
         var page = new List<ResolveEvent>();
         long payloadChars = 0;
         var clock = Stopwatch.StartNew();
+        using var hugePayload = _connection.CreateCommand();
         // Leaving the loop early ends the statement, and with it the read transaction.
-        foreach (var e in Stream(command, ReadEvent, cancellation))
+        foreach (var e in Stream(command, reader => ReadPageEvent(reader, hugePayload), cancellation))
         {
             page.Add(e);
             payloadChars += e.PayloadJson.Length;
@@ -165,6 +180,23 @@ public sealed class SqliteEventReader : IEventSource
 
     private IEnumerable<T> Stream<T>(SqliteCommand command, Func<SqliteDataReader, T> read, CancellationToken cancellation) =>
         DbRows.Stream(command, read, ex => SqliteConnections.Translate((SqliteException)ex, _path), cancellation);
+
+    /// <summary>An event of a page, its payload read by key when the sorted row left it out (see <see cref="SortedPayloadBytes"/>).</summary>
+    private static ResolveEvent ReadPageEvent(SqliteDataReader reader, SqliteCommand hugePayload)
+    {
+        if (reader.IsDBNull(7) || reader.GetInt64(7) == 0) return ReadEvent(reader);
+        if (hugePayload.CommandText.Length == 0)
+        {
+            hugePayload.CommandText = """SELECT "payload" FROM "events" WHERE "threadId" = $threadId AND "threadCounter" = $threadCounter""";
+            hugePayload.Parameters.Add("$threadId", SqliteType.Integer);
+            hugePayload.Parameters.Add("$threadCounter", SqliteType.Integer);
+        }
+        hugePayload.Parameters[0].Value = reader.GetInt64(0);
+        hugePayload.Parameters[1].Value = reader.GetInt64(1);
+        using var payload = hugePayload.ExecuteReader();
+        payload.Read();
+        return DbRows.ReadEvent(reader, ReadPayload(payload, 0));
+    }
 
     internal static ResolveEvent ReadEvent(SqliteDataReader reader) => DbRows.ReadEvent(reader, ReadPayload(reader, 6));
 
