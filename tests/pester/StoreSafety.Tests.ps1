@@ -67,7 +67,7 @@ CREATE TABLE secrets(idx bigint not null unique, id varchar(700) not null primar
 }
 
 Describe 'A store on both sides of one pipeline' {
-    It 'Export-EventStore | <Command> of the same store fails at once (StoreInUseByPipeline, or the import's own refusal) and leaves it byte for byte' -ForEach @(
+    It 'Export-EventStore | <Command> of the same store fails at once (StoreInUseByPipeline, or the import''s own refusal) and leaves it byte for byte' -ForEach @(
         @{ Command = 'Import-EventStore -Incremental'; Run = { param($source, $target) Export-EventStore $source | Import-EventStore $target -Incremental } }
         @{ Command = 'Import-EventStore -Replace -Force'; Run = { param($source, $target) Export-EventStore $source | Import-EventStore $target -Replace -Force } }
         @{ Command = 'Import-EventStore -Append'; Run = { param($source, $target) Export-EventStore $source | Import-EventStore $target -Append } }
@@ -110,5 +110,30 @@ Describe 'A store on both sides of one pipeline' {
         $store = Copy-Fixture 'resolve-lite-600.db' 'twice.db'
         @(Export-EventStore $store | ForEach-Object { Export-EventStore $store -First 1 }).Count | Should -Be 600
         (Export-EventStore $store | Import-EventStore (New-TestPath 'twice-copy.db')).ImportedCount | Should -Be 600
+    }
+}
+
+Describe 'Huge lines' {
+    # One 40 MB payload: the export's peak memory (a fresh pwsh's VmHWM over its RSS once the module is loaded) stays
+    # within 5x the line. Before, SQLite's sorter copied the payload in and out of the ordered read, and the writer
+    # encoded it into a 3x buffer: 7-8x.
+    It 'Export-EventStore -OutFile of a 40 MB line peaks at under 5x the line' {
+        $store = New-TestPath 'huge.db'
+        Import-EventStore $store -InFile $ReferenceExport | Out-Null
+        Invoke-SqliteQuery $store "INSERT INTO events VALUES (3, 1000, 4200000000000, 'huge', 1, 'HUGE', json_object('items', json_array(printf('%.*c', 20000000, 'x'), printf('%.*c', 20000000, 'y'))))" | Out-Null
+        $out = New-TestPath 'huge.ndjson'
+        $output = Invoke-FreshPwsh @"
+`$base = [long]((Get-Content /proc/self/status | Select-String 'VmRSS') -replace '\D', '')
+Export-EventStore '$store' -OutFile '$out'
+`$peak = [long]((Get-Content /proc/self/status | Select-String 'VmHWM') -replace '\D', '')
+"`$base `$peak"
+"@
+        $LASTEXITCODE | Should -Be 0 -Because "$output"
+        $base, $peak = "$output".Trim() -split ' ' | ForEach-Object { [long]$_ * 1KB }
+        $line = (Get-Content $out | Measure-Object -Property Length -Maximum).Maximum
+        $line | Should -BeGreaterThan 40000000
+        Write-Host "Export of a $([Math]::Round($line / 1MB)) MB line: peak $([Math]::Round(($peak - $base) / 1MB)) MB over the loaded module ($([Math]::Round(($peak - $base) / $line, 1))x)."
+        ($peak - $base) | Should -BeLessThan (5 * $line)
+        @(Export-EventStore $store).Count | Should -Be 601
     }
 }

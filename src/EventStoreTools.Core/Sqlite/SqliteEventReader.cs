@@ -29,8 +29,7 @@ public sealed class SqliteEventReader : IEventSource
 
     private static readonly string PageColumns = $"""
         SELECT "threadId", "threadCounter", "timestamp", "aggregateId", "aggregateVersion", "type",
-          CASE WHEN octet_length("payload") > {SortedPayloadBytes} THEN NULL ELSE "payload" END,
-          octet_length("payload") > {SortedPayloadBytes}
+          CASE WHEN octet_length("payload") > {SortedPayloadBytes} THEN NULL ELSE "payload" END
         FROM "events"
         """;
 
@@ -181,10 +180,13 @@ public sealed class SqliteEventReader : IEventSource
     private IEnumerable<T> Stream<T>(SqliteCommand command, Func<SqliteDataReader, T> read, CancellationToken cancellation) =>
         DbRows.Stream(command, read, ex => SqliteConnections.Translate((SqliteException)ex, _path), cancellation);
 
-    /// <summary>An event of a page, its payload read by key when the sorted row left it out (see <see cref="SortedPayloadBytes"/>).</summary>
+    /// <summary>
+    /// An event of a page, its payload read by key when the sorted row left it out (see <see cref="SortedPayloadBytes"/>;
+    /// a payload stored as NULL, which is rare, is looked up too and reads as null).
+    /// </summary>
     private static ResolveEvent ReadPageEvent(SqliteDataReader reader, SqliteCommand hugePayload)
     {
-        if (reader.IsDBNull(7) || reader.GetInt64(7) == 0) return ReadEvent(reader);
+        if (!reader.IsDBNull(6)) return ReadEvent(reader);
         if (hugePayload.CommandText.Length == 0)
         {
             hugePayload.CommandText = """SELECT "payload" FROM "events" WHERE "threadId" = $threadId AND "threadCounter" = $threadCounter""";
