@@ -45,7 +45,7 @@ public sealed class AddIncrementalImportCommand : EventStoreCmdlet
         Run(() =>
         {
             // The push's transaction stays open until the input ends: its input must not be an export of the same store.
-            _claim = ClaimStore(_store, StoreUse.Writing);
+            _claim = ClaimStore(_store, StoreUse.PipelineTransaction);
             _push = _store.BeginIncrementalImportPush(ImportId);
         }, _store.DisplayName);
     }

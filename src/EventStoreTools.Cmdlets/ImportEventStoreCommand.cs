@@ -99,7 +99,7 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
         OpenInFile();
         Run(() =>
         {
-            ClaimFromPipeline();
+            ClaimForImport();
             _import = _store.BeginImport(_mode);
         }, _store.DisplayName);
     }
@@ -208,10 +208,8 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
     }
 
     /// <summary>An import from the pipeline holds its transaction until its input ends: its input must not be an export of the same store.</summary>
-    private void ClaimFromPipeline()
-    {
-        if (ParameterSetName == FromPipelineSet) _claim = ClaimStore(_store!, StoreUse.Writing);
-    }
+    private void ClaimForImport() =>
+        _claim = ClaimStore(_store!, ParameterSetName == FromPipelineSet ? StoreUse.PipelineTransaction : StoreUse.Step);
 
     private void AddEvent(ResolveEvent e)
     {
@@ -232,7 +230,7 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
         OpenInFile();
         Run(() =>
         {
-            ClaimFromPipeline();
+            ClaimForImport();
             _session = _store.BeginIncrementalImport();
         }, _store.DisplayName);
     }

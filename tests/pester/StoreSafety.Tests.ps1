@@ -106,6 +106,23 @@ Describe 'A store on both sides of one pipeline' {
         (Import-EventStore $store -InFile (Join-Path $PSScriptRoot '../corpus/import-ndjson/crlf.ndjson') -Append).ImportedCount | Should -Be 3
     }
 
+    # Nothing but a deadlock could end these waits: before, each sat out the 60 s lock wait (Start-IncrementalImport,
+    # the -InFile import) or read what the import had not yet written.
+    It '<Command> inside the pipeline of an import into the same store fails at once with StoreInUseByPipeline' -ForEach @(
+        @{ Command = 'Start-IncrementalImport'; Run = { param($store) Start-IncrementalImport $store } }
+        @{ Command = 'Import-EventStore'; Run = { param($store) Import-EventStore $store -InFile (Join-Path $PSScriptRoot '../corpus/import-ndjson/crlf.ndjson') -Append } }
+        @{ Command = 'Export-EventStore'; Run = { param($store) Export-EventStore $store -OutFile "$store.ndjson" } }
+        @{ Command = 'Get-EventStore'; Run = { param($store) Get-EventStore $store -ErrorAction Stop } }
+    ) {
+        $store = Copy-Fixture 'resolve-lite-600.db' "nested-$($Command).db"
+        $rows = Get-StoreRows $store
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        $err = Get-ErrorRecord { New-TestEvent -Thread 9 -Counter 5000 -Aggregate 'nested' | ForEach-Object { & $Run $store; $_ } | Import-EventStore $store -Append }
+        $clock.Elapsed.TotalSeconds | Should -BeLessThan 10
+        Assert-ErrorRecord $err $Command 'StoreInUseByPipeline' 'ResourceBusy'
+        Get-StoreRows $store | Should -Be $rows
+    }
+
     It 'lets one pipeline export a store twice, and copy it to another store' {
         $store = Copy-Fixture 'resolve-lite-600.db' 'twice.db'
         @(Export-EventStore $store | ForEach-Object { Export-EventStore $store -First 1 }).Count | Should -Be 600
