@@ -13,7 +13,7 @@ Filters run in the store's query, not in PowerShell: -EventType and -AggregateId
 
 -Directory writes reSolve's backup layout (what reSolve's exportEventStore and module-admin write): events.db (the NDJSON export) and secrets.db (the secrets, one {"secret","id","idx"} line each, without deleted secrets). Secrets are sensitive, so secrets.db holds them only with -IncludeSecrets; without it the file is written empty, so that reSolve's importer, which requires both files, still accepts the folder. Import-EventStore -Directory restores it.
 
-The store is only read: it is not frozen (reSolve freezes it and may leave it frozen after an error), and a concurrent writer waits until the export's consistent snapshot has been read.
+The store is only read: it is not frozen (reSolve freezes it and may leave it frozen after an error). A SQLite store is read in short pages, each its own read transaction, so a concurrent writer waits for one page at most (about 50 ms), not for the whole export; what it adds meanwhile is exported or not per thread, never half, and the cursor after the export resumes exactly with the rest. A store whose events table is not reSolve's is refused (NotAnEventStore), and so is exporting a store into an import of the same store in one pipeline (StoreInUseByPipeline).
 '@
     Parameters  = @{
         Path      = 'The SQLite store file to export. Relative paths, ~ and PSDrives work. Give -Path or -ConnectionString.'

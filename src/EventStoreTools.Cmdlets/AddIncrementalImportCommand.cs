@@ -15,6 +15,7 @@ public sealed class AddIncrementalImportCommand : EventStoreCmdlet
     private IEventStore? _store;
     private IIncrementalImportPush? _push;
     private ProgressReporter? _progress;
+    private IDisposable? _claim;
 
     [Parameter(Position = 0)]
     [Alias("Store")]
@@ -41,7 +42,12 @@ public sealed class AddIncrementalImportCommand : EventStoreCmdlet
         _store = OpenStore();
         if (!ShouldProcess(_store.DisplayName, $"Add events to the incremental import '{ImportId}'")) return;
         _progress = new ProgressReporter(this, 1, $"Pushing events into the incremental import of {_store.DisplayName}");
-        Run(() => _push = _store.BeginIncrementalImportPush(ImportId), _store.DisplayName);
+        Run(() =>
+        {
+            // The push's transaction stays open until the input ends: its input must not be an export of the same store.
+            _claim = ClaimStore(_store, StoreUse.PipelineTransaction);
+            _push = _store.BeginIncrementalImportPush(ImportId);
+        }, _store.DisplayName);
     }
 
     protected override void ProcessRecord()
@@ -76,5 +82,7 @@ public sealed class AddIncrementalImportCommand : EventStoreCmdlet
         // Without a commit this rolls back: none of this push's events are kept.
         _push?.Dispose();
         _push = null;
+        _claim?.Dispose();
+        _claim = null;
     }
 }

@@ -41,6 +41,8 @@ public sealed class CompareEventStoreCommand : EventStoreCmdlet
 
     private void Compare(IEventStore referenceStore, IEventStore differenceStore)
     {
+        using var referenceClaim = ClaimStore(referenceStore, StoreUse.Step);
+        using var differenceClaim = ClaimStore(differenceStore, StoreUse.Step);
         using var reference = referenceStore.OpenSource();
         using var difference = differenceStore.OpenSource();
         var progress = new ProgressReporter(this, 1, $"Comparing {referenceStore.DisplayName} with {differenceStore.DisplayName}");

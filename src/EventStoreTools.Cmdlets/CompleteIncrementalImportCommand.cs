@@ -26,6 +26,6 @@ public sealed class CompleteIncrementalImportCommand : EventStoreCmdlet
     {
         var store = OpenStore();
         if (!ShouldProcess(store.DisplayName, $"Commit the incremental import '{ImportId}'")) return;
-        Run(() => IncrementalImportOutput.Write(this, store.CompleteIncrementalImport(ImportId)), store.DisplayName);
+        RunOnStore(store, () => IncrementalImportOutput.Write(this, store.CompleteIncrementalImport(ImportId)));
     }
 }

@@ -71,6 +71,21 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
         }
     }
 
+    /// <summary>
+    /// Records how this command uses the store until the result is disposed; fails (an
+    /// <see cref="EventStoreException"/>, for <see cref="Run"/>) when another command of this session's pipelines
+    /// uses it so that the two would wait for each other (see <see cref="StoreClaims"/>).
+    /// </summary>
+    protected static IDisposable ClaimStore(IEventStore store, StoreUse use) =>
+        StoreClaims.Take(System.Management.Automation.Runspaces.Runspace.DefaultRunspace, store, use);
+
+    /// <summary>Runs one step of work on a store (see <see cref="Run"/>), with a <see cref="StoreUse.Step"/> claim on it.</summary>
+    protected void RunOnStore(IEventStore store, Action action) => Run(() =>
+    {
+        using var claim = ClaimStore(store, StoreUse.Step);
+        action();
+    }, store.DisplayName);
+
     /// <summary>The -Path parameter of the cmdlet (empty when the store is given with -ConnectionString).</summary>
     protected abstract string StorePath { get; }
 
@@ -121,6 +136,9 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
             EventStoreErrorKind.InputNotFound => ErrorCategory.ObjectNotFound,
             EventStoreErrorKind.CorruptPayload => ErrorCategory.InvalidData,
             EventStoreErrorKind.UnsupportedStoredValue => ErrorCategory.InvalidData,
+            EventStoreErrorKind.InvalidConnectionString => ErrorCategory.InvalidArgument,
+            EventStoreErrorKind.InvalidStoreName => ErrorCategory.InvalidArgument,
+            EventStoreErrorKind.StoreInUseByPipeline => ErrorCategory.ResourceBusy,
             _ => ErrorCategory.NotSpecified,
         };
         object? errorTarget = ex.LineNumber is { } line

@@ -95,7 +95,7 @@ public sealed class ExportEventStoreCommand : EventStoreCmdlet
                 var outFile = ResolveFilePath(OutFile);
                 RefuseToClobber(outFile);
                 if (!ShouldProcess(outFile, $"Export the events of '{store.DisplayName}' as NDJSON")) return;
-                Run(() => cursor = ExportToFile(store, filter, cursor, outFile), store.DisplayName);
+                RunOnStore(store, () => cursor = ExportToFile(store, filter, cursor, outFile));
                 SetCursorVariable(cursor);
                 break;
             case ToDirectorySet:
@@ -106,18 +106,18 @@ public sealed class ExportEventStoreCommand : EventStoreCmdlet
                 RefuseToClobber(secretsFile);
                 var what = IncludeSecrets ? "events and secrets" : "events";
                 if (!ShouldProcess(directory, $"Export the {what} of '{store.DisplayName}' as {EventsFileName} and {SecretsFileName}")) return;
-                Run(() =>
+                RunOnStore(store, () =>
                 {
                     System.IO.Directory.CreateDirectory(directory);
                     cursor = ExportToFile(store, filter, cursor, eventsFile);
                     ExportSecrets(store, secretsFile);
-                }, store.DisplayName);
+                });
                 SetCursorVariable(cursor);
                 break;
             default:
                 try
                 {
-                    Run(() => ExportToPipeline(store, filter, cursor), store.DisplayName);
+                    RunOnStore(store, () => ExportToPipeline(store, filter, cursor));
                 }
                 finally
                 {

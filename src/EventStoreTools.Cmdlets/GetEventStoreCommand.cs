@@ -20,6 +20,7 @@ public sealed class GetEventStoreCommand : EventStoreCmdlet
         var store = OpenStore();
         try
         {
+            using var claim = ClaimStore(store, StoreUse.Step);
             using var source = store.OpenSource();
             WriteObject(source.Describe());
         }

@@ -25,6 +25,7 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
     private NdjsonEventReader? _inFile;
     private IIncrementalImportSession? _session;
     private ProgressReporter? _progress;
+    private IDisposable? _claim;
     private bool _skipped;
 
     [Parameter(Position = 0)]
@@ -96,7 +97,11 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
         }
         _progress = new ProgressReporter(this, 1, $"Importing events into {_store.DisplayName}");
         OpenInFile();
-        Run(() => _import = _store.BeginImport(_mode), _store.DisplayName);
+        Run(() =>
+        {
+            ClaimForImport();
+            _import = _store.BeginImport(_mode);
+        }, _store.DisplayName);
     }
 
     protected override void ProcessRecord()
@@ -202,6 +207,10 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
         if (ParameterSetName == FromFileSet) Run(() => _inFile = NdjsonEventReader.Open(ResolveFilePath(InFile)), InFile);
     }
 
+    /// <summary>An import from the pipeline holds its transaction until its input ends: its input must not be an export of the same store.</summary>
+    private void ClaimForImport() =>
+        _claim = ClaimStore(_store!, ParameterSetName == FromPipelineSet ? StoreUse.PipelineTransaction : StoreUse.Step);
+
     private void AddEvent(ResolveEvent e)
     {
         if (_session is not null) _session.Add(e);
@@ -219,7 +228,11 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
         }
         _progress = new ProgressReporter(this, 1, $"Importing events incrementally into {_store.DisplayName}");
         OpenInFile();
-        Run(() => _session = _store.BeginIncrementalImport(), _store.DisplayName);
+        Run(() =>
+        {
+            ClaimForImport();
+            _session = _store.BeginIncrementalImport();
+        }, _store.DisplayName);
     }
 
     private void EndIncremental()
@@ -260,5 +273,7 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
         // The one-shot incremental import is one transaction: without Complete nothing of it is left, not even the open import.
         _session?.Dispose();
         _session = null;
+        _claim?.Dispose();
+        _claim = null;
     }
 }

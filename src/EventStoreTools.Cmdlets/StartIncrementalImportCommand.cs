@@ -18,6 +18,6 @@ public sealed class StartIncrementalImportCommand : EventStoreCmdlet
     {
         var store = OpenStore();
         if (!ShouldProcess(store.DisplayName, "Start an incremental import")) return;
-        Run(() => WriteObject(store.StartIncrementalImport()), store.DisplayName);
+        RunOnStore(store, () => WriteObject(store.StartIncrementalImport()));
     }
 }

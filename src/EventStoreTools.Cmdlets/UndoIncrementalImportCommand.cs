@@ -33,11 +33,11 @@ public sealed class UndoIncrementalImportCommand : EventStoreCmdlet
         var store = OpenStore();
         var what = ImportId is null ? "Drop the open incremental import and its pushed events" : $"Drop the incremental import '{ImportId}' and its pushed events";
         if (!ShouldProcess(store.DisplayName, what)) return;
-        Run(() =>
+        RunOnStore(store, () =>
         {
             var undone = store.UndoIncrementalImport(ImportId);
             if (undone is null) WriteWarning($"No incremental import is open in '{store.DisplayName}'.");
             else if (PassThru) WriteObject(undone);
-        }, store.DisplayName);
+        });
     }
 }

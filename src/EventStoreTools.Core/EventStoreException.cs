@@ -20,6 +20,12 @@ public enum EventStoreErrorKind
     StoreReadOnly,
     /// <summary>The input file to import is missing or cannot be read.</summary>
     InputNotFound,
+    /// <summary>A PostgreSQL connection string that Npgsql refuses or that sets an option the tools cannot work with.</summary>
+    InvalidConnectionString,
+    /// <summary>A store name the server would not keep as given (a PostgreSQL schema name over 63 bytes, a NUL character).</summary>
+    InvalidStoreName,
+    /// <summary>The store is already open in this session by a command it would wait for forever (the other side of its own pipeline).</summary>
+    StoreInUseByPipeline,
     /// <summary>A stored payload is not JSON, so it cannot be exported (reSolve's export fails on it too).</summary>
     CorruptPayload,
     /// <summary>

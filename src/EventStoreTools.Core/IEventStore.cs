@@ -11,6 +11,12 @@ public interface IEventStore
     /// <summary>How the store is named in messages (a file path, or a server and schema).</summary>
     string DisplayName { get; }
 
+    /// <summary>
+    /// The same text for every name of one store (a file path with links and relative parts resolved; a server,
+    /// database and schema), to recognise a store on both sides of one pipeline.
+    /// </summary>
+    string Identity { get; }
+
     /// <summary>Whether the store exists at all (an import creates it when it does not).</summary>
     bool Exists();
 

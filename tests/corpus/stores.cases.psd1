@@ -9,6 +9,8 @@
         @{ Name = 'that is an empty file'; Kind = 'Empty'; ErrorId = 'NotAnEventStore'; Category = 'InvalidType'; Import = $false }
         @{ Name = 'that is a read-only file with an open import'; Kind = 'ReadOnly'; ErrorId = 'StoreReadOnly'; Category = 'PermissionDenied'; Import = $true }
         @{ Name = 'that is a SQLite database of another schema'; Kind = 'OtherSchema'; ErrorId = 'NotAnEventStore'; Category = 'InvalidType'; Import = $true }
+        @{ Name = 'whose events table is another application''s'; Kind = 'ForeignEvents'; ErrorId = 'NotAnEventStore'; Category = 'InvalidType'; Import = $true }
+        @{ Name = 'whose secrets table is another application''s'; Kind = 'ForeignSecrets'; ErrorId = 'NotAnEventStore'; Category = 'InvalidType'; Import = $true }
         @{ Name = 'that does not exist'; Kind = 'Missing'; ErrorId = 'StoreNotFound'; Category = 'ObjectNotFound'; Import = $false }
         @{ Name = 'in a folder that does not exist'; Kind = 'MissingFolder'; ErrorId = 'StoreNotFound'; Category = 'ObjectNotFound'; Import = $true }
     )

@@ -171,7 +171,7 @@ Describe 'PostgreSQL stores' -Tag 'Postgres' {
         { Export-EventStore ./a.db -ConnectionString $Pg -Schema s } | Should -Throw -ErrorId 'ExportEventStoreStoreNotSpecified,EventStoreTools.Cmdlets.ExportEventStoreCommand'
         { Export-EventStore } | Should -Throw -ErrorId 'ExportEventStoreStoreNotSpecified,EventStoreTools.Cmdlets.ExportEventStoreCommand'
         { Export-EventStore ./a.db -Schema s } | Should -Throw -ErrorId 'ExportEventStoreStoreNotSpecified,EventStoreTools.Cmdlets.ExportEventStoreCommand'
-        { Export-EventStore -ConnectionString 'Nonsense Key=1' -Schema s } | Should -Throw -ErrorId 'ExportEventStoreInvalidInput,EventStoreTools.Cmdlets.ExportEventStoreCommand'
+        { Export-EventStore -ConnectionString 'Nonsense Key=1' -Schema s } | Should -Throw -ErrorId 'ExportEventStoreInvalidConnectionString,EventStoreTools.Cmdlets.ExportEventStoreCommand'
     }
 
     It 'fails clearly on a missing schema, a schema without events, and a server that does not answer' {

@@ -156,6 +156,11 @@ function New-CorpusStore([string] $Kind, [string] $Folder) {
             Set-ItemProperty $path -Name IsReadOnly -Value $true
         }
         'OtherSchema' { Invoke-SqliteQuery $path 'CREATE TABLE people(name TEXT); INSERT INTO people VALUES (''ann'')' }
+        'ForeignEvents' { Invoke-SqliteQuery $path 'CREATE TABLE events(id INTEGER PRIMARY KEY, name TEXT); INSERT INTO events(name) VALUES (''ann'')' }
+        'ForeignSecrets' {
+            Import-EventStore $path -InFile (Join-Path $Fixtures 'incremental/base.export.ndjson') | Out-Null
+            Invoke-SqliteQuery $path 'DROP TABLE secrets; CREATE TABLE secrets(name TEXT, value TEXT); INSERT INTO secrets VALUES (''api'', ''key'')'
+        }
         'Missing' { }
         'MissingFolder' { }
         default { throw "No corpus store of kind $Kind." }

@@ -16,10 +16,28 @@ internal sealed class Utf8Buffer
 
     public ReadOnlySpan<byte> Span => _bytes.AsSpan(0, Length);
 
+    /// <summary>
+    /// Above this many characters a string is measured before it is encoded, rather than given room for the worst
+    /// case of 3 bytes a character: a 100 MB payload would otherwise take a 300 MB buffer.
+    /// </summary>
+    private const int MeasureAboveChars = 1 << 20;
+
     public void Clear() => Length = 0;
 
     /// <summary>Drops what was appended after <paramref name="length"/>.</summary>
     public void Truncate(int length) => Length = length;
+    /// <summary>Empties the buffer and lets go of what one huge value made it grow to, so that it is not held for the rest of a run.</summary>
+    public void Clear(int keepCapacity)
+    {
+        Length = 0;
+        if (_bytes.Length > keepCapacity) _bytes = new byte[keepCapacity];
+    }
+
+    /// <summary>Makes room for this many more bytes at once, so that a huge value is not grown into by doubling (each step a copy).</summary>
+    public void Reserve(int additional)
+    {
+        if (Length + additional > _bytes.Length) Array.Resize(ref _bytes, Length + additional);
+    }
 
     public void Append(byte b)
     {
@@ -46,7 +64,7 @@ internal sealed class Utf8Buffer
     public void AppendUtf8(ReadOnlySpan<char> chars)
     {
         if (chars.IsEmpty) return;
-        var max = Encoding.UTF8.GetMaxByteCount(chars.Length);
+        var max = chars.Length > MeasureAboveChars ? Encoding.UTF8.GetByteCount(chars) : Encoding.UTF8.GetMaxByteCount(chars.Length);
         if (Length + max > _bytes.Length) Grow(max);
         Length += Encoding.UTF8.GetBytes(chars, _bytes.AsSpan(Length));
     }

@@ -16,7 +16,13 @@ public sealed class NdjsonEventReader : IDisposable
     private readonly bool _ownsStream;
     private readonly Utf8Buffer _payload = new();
     private readonly JsJsonWriter _payloadWriter;
-    private byte[] _buffer = new byte[1 << 20];
+    /// <summary>The line buffer's size; a huge line grows it, and it shrinks back once that line is done.</summary>
+    private const int BufferSize = 1 << 20;
+
+    /// <summary>A payload buffer one huge payload grew beyond this is let go once its text is made.</summary>
+    private const int KeptPayloadCapacity = 1 << 20;
+
+    private byte[] _buffer = new byte[BufferSize];
     private int _start;
     private int _end;
     private bool _eof;
@@ -105,12 +111,25 @@ public sealed class NdjsonEventReader : IDisposable
         if (_start > 0)
         {
             var pending = _end - _start;
-            Buffer.BlockCopy(_buffer, _start, _buffer, 0, pending);
+            // After a huge line, the rest moves into a buffer of the usual size rather than keeping the huge one.
+            if (_buffer.Length > BufferSize && pending < BufferSize / 2)
+            {
+                var smaller = new byte[BufferSize];
+                Buffer.BlockCopy(_buffer, _start, smaller, 0, pending);
+                _buffer = smaller;
+            }
+            else Buffer.BlockCopy(_buffer, _start, _buffer, 0, pending);
             searchFrom -= _start;
             _start = 0;
             _end = pending;
         }
-        if (_end == _buffer.Length) Array.Resize(ref _buffer, _buffer.Length * 2);
+        if (_end == _buffer.Length)
+        {
+            // A line longer than the buffer: double it, but not past the end of a file (a huge last line fits exactly).
+            var size = _buffer.Length * 2L;
+            if (_stream.CanSeek) size = Math.Min(size, _end + Math.Max(1, _stream.Length - _stream.Position));
+            Array.Resize(ref _buffer, (int)Math.Min(size, Array.MaxLength));
+        }
         var read = _stream.Read(_buffer, _end, _buffer.Length - _end);
         if (read == 0) _eof = true;
         _end += read;
@@ -165,8 +184,10 @@ public sealed class NdjsonEventReader : IDisposable
                 var start = (int)reader.TokenStartIndex;
                 reader.Skip();
                 _payload.Clear();
+                _payload.Reserve((int)reader.BytesConsumed - start + 64);
                 payloadDepth = _payloadWriter.WriteCanonical(line[start..(int)reader.BytesConsumed]);
                 payload = _payload.ToString();
+                _payload.Clear(KeptPayloadCapacity);
             }
             else
             {

@@ -10,9 +10,11 @@ namespace EventStoreTools.Core.Ndjson;
 public sealed class NdjsonEventWriter : IDisposable
 {
     private const int FlushThreshold = 1 << 20;
+    private const int LineCapacity = FlushThreshold + 64 * 1024;
+
     private readonly Stream _stream;
     private readonly bool _ownsStream;
-    private readonly Utf8Buffer _line = new(FlushThreshold + 64 * 1024);
+    private readonly Utf8Buffer _line = new(LineCapacity);
     private readonly JsJsonWriter _json;
 
     public NdjsonEventWriter(Stream stream, bool ownsStream = true)
@@ -55,7 +57,7 @@ public sealed class NdjsonEventWriter : IDisposable
     public void Flush()
     {
         _stream.Write(_line.Span);
-        _line.Clear();
+        _line.Clear(LineCapacity);
         _stream.Flush();
     }
 

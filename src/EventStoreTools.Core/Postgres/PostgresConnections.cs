@@ -5,26 +5,47 @@ namespace EventStoreTools.Core.Postgres;
 /// <summary>Opens connections to a PostgreSQL server and turns its errors into <see cref="EventStoreException"/>s.</summary>
 internal static class PostgresConnections
 {
+    /// <summary>
+    /// The connection string as every connection of a store uses it, refused clearly when Npgsql would not take it.
+    /// Multiplexing is a pooling option that runs no synchronous command (Npgsql fails each with
+    /// NotSupportedException); the tools run every step synchronously on a connection of its own, so it is turned
+    /// off. Error details are turned on: our errors name the key of
+    /// a duplicate, which Npgsql hides unless asked.
+    /// </summary>
+    public static string Normalize(string connectionString)
+    {
+        try
+        {
+            return new NpgsqlConnectionStringBuilder(connectionString) { IncludeErrorDetail = true, Multiplexing = false }.ConnectionString;
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or NotSupportedException)
+        {
+            throw InvalidConnectionString(ex);
+        }
+    }
+
+    private static EventStoreException InvalidConnectionString(Exception ex) =>
+        new(EventStoreErrorKind.InvalidConnectionString, $"The connection string is not valid: {ex.Message}", ex);
+
+    /// <param name="connectionString">A connection string from <see cref="Normalize"/>.</param>
     public static NpgsqlConnection Open(string connectionString, string displayName)
     {
-        NpgsqlConnection connection;
+        NpgsqlConnection? connection = null;
         try
         {
-            // The key of a duplicate is in the error detail, which Npgsql hides unless asked: our errors name it.
-            connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { IncludeErrorDetail = true }.ConnectionString);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new EventStoreException(EventStoreErrorKind.InvalidInput, $"The connection string is not valid: {ex.Message}", ex);
-        }
-        try
-        {
+            connection = new NpgsqlConnection(connectionString);
             connection.Open();
             return connection;
         }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or ArgumentException)
+        // Options Npgsql checks only when it connects: buffer sizes out of range, Target Session Attributes with one host.
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException)
         {
-            connection.Dispose();
+            connection?.Dispose();
+            throw InvalidConnectionString(ex);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            connection?.Dispose();
             throw new EventStoreException(EventStoreErrorKind.StoreNotFound, $"Cannot connect to the PostgreSQL store {displayName}: {ex.Message}", ex);
         }
     }
@@ -66,7 +87,7 @@ internal static class PostgresConnections
         command.ExecuteNonQuery();
     }
 
-    /// <summary>Fails clearly unless the schema holds reSolve's events table.</summary>
+    /// <summary>Fails clearly unless the schema holds reSolve's event store (see <see cref="RequireResolveTables"/>).</summary>
     public static void RequireEventsTable(NpgsqlConnection connection, PostgresSchema schema, string displayName)
     {
         if (!SchemaExists(connection, schema))
@@ -74,6 +95,48 @@ internal static class PostgresConnections
         if (!EventsTableExists(connection, schema))
             throw new EventStoreException(EventStoreErrorKind.NotAnEventStore,
                 $"The schema \"{schema.Name}\" of {displayName} is not a reSolve event store: it has no \"events\" table.");
+        RequireResolveTables(connection, schema, displayName);
+    }
+
+    /// <summary>
+    /// Fails with <see cref="EventStoreErrorKind.NotAnEventStore"/> unless the events and threads tables (and the
+    /// secrets table, when there is one) have the columns and primary keys of reSolve's DDL: a table that is merely
+    /// named "events" belongs to another application, and is neither read as events nor dropped by -Replace.
+    /// </summary>
+    public static void RequireResolveTables(NpgsqlConnection connection, PostgresSchema schema, string displayName)
+    {
+        RequireShape(connection, schema, displayName, PostgresSchema.EventsShape, required: true);
+        RequireShape(connection, schema, displayName, PostgresSchema.ThreadsShape, required: true);
+        RequireShape(connection, schema, displayName, PostgresSchema.SecretsShape, required: false);
+    }
+
+    private static void RequireShape(NpgsqlConnection connection, PostgresSchema schema, string displayName, TableShape shape, bool required)
+    {
+        using var command = new NpgsqlCommand("""
+            SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, COALESCE(a.attnum = ANY(pk.conkey), false)
+            FROM pg_attribute AS a
+            LEFT JOIN pg_constraint AS pk ON pk.conrelid = a.attrelid AND pk.contype = 'p'
+            WHERE a.attrelid = to_regclass(@table) AND a.attnum > 0 AND NOT a.attisdropped
+            ORDER BY a.attnum
+            """, connection);
+        command.Parameters.AddWithValue("table", schema.Table(shape.Table));
+        var columns = new List<ColumnShape>();
+        var primaryKey = new List<string>();
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                columns.Add(new ColumnShape(reader.GetString(0), reader.GetString(1), reader.GetBoolean(2)));
+                if (reader.GetBoolean(3)) primaryKey.Add(reader.GetString(0));
+            }
+        }
+        if (columns.Count == 0 && !required) return;
+        var difference = columns.Count == 0
+            ? $"it has no \"{shape.Table}\" table"
+            : shape.Difference(columns, primaryKey, []) is { } different ? $"its \"{shape.Table}\" table is not reSolve's ({different})" : null;
+        if (difference is not null)
+            throw new EventStoreException(EventStoreErrorKind.NotAnEventStore,
+                $"The schema \"{schema.Name}\" of {displayName} is not a reSolve event store: {difference}.");
     }
 
     public static EventStoreException Translate(NpgsqlException ex, string displayName, ResolveEvent? e = null)
@@ -95,17 +158,18 @@ internal static class PostgresConnections
         return new EventStoreException(kind, text, ex) { Event = e };
     }
 
+    /// <summary>Server, port, database and schema: the same for every connection string that reaches one store (as far as its text tells).</summary>
+    public static string Identity(string connectionString, string schema)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        return $"postgresql://{builder.Host?.ToLowerInvariant()}:{builder.Port}/{builder.Database ?? builder.Username}/{schema}";
+    }
+
     /// <summary>Names a store in messages without its password: host:port/database, schema.</summary>
+    /// <param name="connectionString">A connection string from <see cref="Normalize"/>.</param>
     public static string DisplayName(string connectionString, string schema)
     {
-        try
-        {
-            var builder = new NpgsqlConnectionStringBuilder(connectionString);
-            return $"{builder.Host}:{builder.Port}/{builder.Database ?? builder.Username} schema \"{schema}\"";
-        }
-        catch (ArgumentException ex)
-        {
-            throw new EventStoreException(EventStoreErrorKind.InvalidInput, $"The connection string is not valid: {ex.Message}", ex);
-        }
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        return $"{builder.Host}:{builder.Port}/{builder.Database ?? builder.Username} schema \"{schema}\"";
     }
 }

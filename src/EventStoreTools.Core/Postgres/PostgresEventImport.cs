@@ -43,7 +43,10 @@ public sealed class PostgresEventImport : IEventImport
     private void Prepare(ImportMode mode)
     {
         var connection = _write.Connection;
-        if (!PostgresConnections.EventsTableExists(connection, _schema))
+        var hasEvents = PostgresConnections.EventsTableExists(connection, _schema);
+        // Before anything is dropped or written: -Replace of another application's "events" table must not drop it.
+        if (hasEvents) PostgresConnections.RequireResolveTables(connection, _schema, _write.DisplayName);
+        if (!hasEvents)
         {
             _write.Execute($"CREATE SCHEMA IF NOT EXISTS {_schema.Quoted}");
             CreateEventStore();

@@ -12,17 +12,21 @@ public sealed class PostgresEventStore : IEventStore
     /// <param name="cancellation">Cancels a long statement on the server (Ctrl+C), such as the commit of an incremental import.</param>
     public PostgresEventStore(string connectionString, string schema, CancellationToken cancellation = default)
     {
-        ConnectionString = connectionString;
+        PostgresSchema.RequireKeptByServer(schema);
+        ConnectionString = PostgresConnections.Normalize(connectionString);
         Schema = schema;
         Cancellation = cancellation;
-        DisplayName = PostgresConnections.DisplayName(connectionString, schema);
+        DisplayName = PostgresConnections.DisplayName(ConnectionString, schema);
     }
 
+    /// <summary>The connection string as given, normalized (see <see cref="PostgresConnections.Normalize"/>).</summary>
     public string ConnectionString { get; }
 
     public string Schema { get; }
 
     public string DisplayName { get; }
+
+    public string Identity => PostgresConnections.Identity(ConnectionString, Schema);
 
     internal CancellationToken Cancellation { get; }
 

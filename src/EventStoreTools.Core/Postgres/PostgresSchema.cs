@@ -34,11 +34,70 @@ internal sealed class PostgresSchema
     /// <summary>The incremental-import table, qualified.</summary>
     public string IncrementalImport { get; }
 
+    /// <summary>NAMEDATALEN - 1: the bytes of an identifier PostgreSQL keeps; it cuts longer ones without an error.</summary>
+    public const int MaxIdentifierBytes = 63;
+
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>
+    /// Refuses a schema name the server would not keep as given: over 63 bytes of UTF-8 it is cut (so two long
+    /// names sharing their first 63 bytes are one schema, and an import into one could replace the other), a
+    /// NUL character cannot be sent, and a lone surrogate would become U+FFFD.
+    /// </summary>
+    public static void RequireKeptByServer(string schema)
+    {
+        string? problem = null;
+        if (schema.Contains('\0', StringComparison.Ordinal))
+            problem = "it contains a NUL character, which PostgreSQL names cannot hold";
+        else
+        {
+            try
+            {
+                var bytes = StrictUtf8.GetByteCount(schema);
+                if (bytes > MaxIdentifierBytes)
+                    problem = $"it is {bytes} bytes long in UTF-8, and PostgreSQL keeps only the first {MaxIdentifierBytes} bytes of a name (it would silently use a shorter name, which another store may have)";
+            }
+            catch (System.Text.EncoderFallbackException)
+            {
+                problem = "it contains a lone UTF-16 surrogate, which PostgreSQL would store as another character";
+            }
+        }
+        if (problem is not null)
+            throw new EventStoreException(EventStoreErrorKind.InvalidStoreName, $"The schema name '{schema}' cannot be used: {problem}.");
+    }
+
     /// <summary>reSolve's escapeId(): an identifier with double quotes doubled.</summary>
     public static string QuoteIdentifier(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     /// <summary>reSolve's escape(): a string literal with single quotes doubled.</summary>
     public static string QuoteLiteral(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
+
+    /// <summary>The events table as <see cref="CreateEventsTable"/> makes it (types as PostgreSQL's format_type names them), to recognise reSolve's stores by.</summary>
+    public static readonly TableShape EventsShape = new("events", StringComparer.Ordinal,
+        [
+            new("threadId", "bigint", true),
+            new("threadCounter", "bigint", true),
+            new("timestamp", "bigint", true),
+            new("aggregateId", "character varying(190)", true),
+            new("aggregateVersion", "bigint", true),
+            new("type", "character varying(190)", true),
+            new("payload", "jsonb", false),
+            new("eventSize", "bigint", true),
+        ],
+        primaryKey: ["threadId", "threadCounter"]);
+
+    /// <summary>The threads table as <see cref="CreateThreadsTable"/> makes it.</summary>
+    public static readonly TableShape ThreadsShape = new("events-threads", StringComparer.Ordinal,
+        [new("threadId", "bigint", true), new("threadCounter", "bigint", true)],
+        primaryKey: ["threadId"]);
+
+    /// <summary>The secrets table as <see cref="CreateSecretsTable"/> makes it (BIGSERIAL is a bigint NOT NULL).</summary>
+    public static readonly TableShape SecretsShape = new("secrets", StringComparer.Ordinal,
+        [new("idx", "bigint", true), new("id", "character varying(190)", true), new("secret", "text", false)],
+        primaryKey: ["id"]);
+
+    /// <summary>A table of this schema, qualified.</summary>
+    public string Table(string name) => $"{Quoted}.{QuoteIdentifier(name)}";
 
     public string CreateEventsTable => $"""
         CREATE TABLE {Events}(

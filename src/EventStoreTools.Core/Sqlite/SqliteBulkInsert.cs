@@ -16,6 +16,9 @@ internal sealed class SqliteBulkInsert : IDisposable
     private readonly sqlite3_stmt _statement;
     private byte[] _utf8 = new byte[4096];
 
+    /// <summary>Strings longer than this are encoded into a buffer of their own, not the reused one.</summary>
+    private const int HugeChars = 1 << 20;
+
     public SqliteBulkInsert(SqliteConnection connection, string sql)
     {
         _connection = connection;
@@ -60,6 +63,13 @@ internal sealed class SqliteBulkInsert : IDisposable
         if (value.Length == 0)
         {
             raw.sqlite3_bind_text(_statement, index, "");
+            return;
+        }
+        // A huge value (a 100 MB payload) is measured rather than given room for 3 bytes a character, and its
+        // buffer is let go at once: SQLite has copied the text.
+        if (value.Length > HugeChars)
+        {
+            raw.sqlite3_bind_text(_statement, index, Encoding.UTF8.GetBytes(value));
             return;
         }
         var maxBytes = Encoding.UTF8.GetMaxByteCount(value.Length);

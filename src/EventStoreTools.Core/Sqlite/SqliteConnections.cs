@@ -97,11 +97,20 @@ internal static class SqliteConnections
         return command.ExecuteScalar();
     }
 
+    /// <summary>Fails clearly unless the file holds reSolve's events table (see <see cref="SqliteStoreSchema.RequireResolveTables"/>).</summary>
     public static void RequireEventsTable(SqliteConnection connection, string path)
     {
-        if (!TableExists(connection, SqliteSchema.EventsTable))
-            throw new EventStoreException(EventStoreErrorKind.NotAnEventStore,
-                $"'{path}' is a SQLite database but not a reSolve event store: it has no \"events\" table.");
+        try
+        {
+            if (!TableExists(connection, SqliteSchema.EventsTable))
+                throw new EventStoreException(EventStoreErrorKind.NotAnEventStore,
+                    $"'{path}' is a SQLite database but not a reSolve event store: it has no \"events\" table.");
+            SqliteStoreSchema.RequireResolveTables(connection, path);
+        }
+        catch (SqliteException ex)
+        {
+            throw Translate(ex, path);
+        }
     }
 
     public static EventStoreException Translate(SqliteException ex, string path) => ex.SqliteErrorCode switch

@@ -93,7 +93,10 @@ public sealed class SqliteEventImport : IEventImport
         // in pwsh under 200 MB. Measured on 1M events: 16 MB is ~20% slower, 32 MB ~10% faster but over
         // 200 MB, 256 MB no faster than 32 MB.
         SqliteConnections.Execute(_connection, $"PRAGMA cache_size={BulkCacheSizeKibibytes}");
-        if (!SqliteConnections.TableExists(_connection, SqliteSchema.EventsTable))
+        var hasEvents = SqliteConnections.TableExists(_connection, SqliteSchema.EventsTable);
+        // Before anything is dropped or written: -Replace of another application's "events" table must not drop it.
+        if (hasEvents) SqliteStoreSchema.RequireResolveTables(_connection, _path);
+        if (!hasEvents)
         {
             var tables = (long)SqliteConnections.Scalar(_connection, "SELECT count(*) FROM sqlite_master WHERE type='table'")!;
             if (tables > 0)

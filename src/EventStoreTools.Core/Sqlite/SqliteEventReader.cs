@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using EventStoreTools.Core.Json;
 using Microsoft.Data.Sqlite;
@@ -5,15 +6,33 @@ using Microsoft.Data.Sqlite;
 namespace EventStoreTools.Core.Sqlite;
 
 /// <summary>
-/// Streams the events of an eventstore-lite file in reSolve's read order (timestamp, threadCounter, threadId)
-/// with one ordered query. reSolve pages with a 256-term cursor query that re-sorts the rest of the table for
-/// every 200 events, which is quadratic; one statement is linear and, under SQLite's shared lock, a
-/// consistent snapshot.
+/// Streams the events of an eventstore-lite file in reSolve's read order (timestamp, threadCounter, threadId).
+/// reSolve's journal mode (DELETE) makes a reader block every writer for as long as its read transaction
+/// lasts, so the events are read in pages, each its own short read transaction: a page ends after a few
+/// thousand rows, a few MB of payload or 50 ms, whichever comes first, and the next page resumes after the
+/// last key read (keyset pagination on the ordered query, linear; reSolve's own export pages with a 256-term
+/// cursor query that re-sorts the rest of the table for every 200 events, which is quadratic). A writer then
+/// waits for at most one page. Each thread's events are appended with growing timestamps, so what a writer
+/// adds during an export is, per thread, either exported or left for the next export from the cursor, never
+/// skipped between exported events of its thread.
 /// </summary>
 public sealed class SqliteEventReader : IEventSource
 {
     private const string SelectColumns =
         """SELECT "threadId", "threadCounter", "timestamp", "aggregateId", "aggregateVersion", "type", "payload" FROM "events" """;
+    /// <summary>
+    /// The ordered read sorts its result rows (the timestamp index leaves ties to sort), so a huge payload would
+    /// be copied into the sorter and out again: 100 MB took 750 MB. A payload over this many bytes is left out of
+    /// the sorted row (octet_length reads only the record header) and read by key in the same read transaction.
+    /// </summary>
+    private const int SortedPayloadBytes = 1 << 20;
+
+    private static readonly string PageColumns = $"""
+        SELECT "threadId", "threadCounter", "timestamp", "aggregateId", "aggregateVersion", "type",
+          CASE WHEN octet_length("payload") > {SortedPayloadBytes} THEN NULL ELSE "payload" END
+        FROM "events"
+        """;
+
     private const string ReadOrder = """ ORDER BY "timestamp" ASC, "threadCounter" ASC, "threadId" ASC""";
     private const string KeyOrder = """ ORDER BY "threadId" ASC, "threadCounter" ASC""";
 
@@ -30,15 +49,55 @@ public sealed class SqliteEventReader : IEventSource
 
     public long CountEvents() => (long)SqliteConnections.Scalar(_connection, """SELECT count(*) FROM "events" """)!;
 
+    /// <summary>Rows of one page at most: at ~600k rows/s about 7 ms of reading.</summary>
+    private const int PageRows = 4096;
+
+    /// <summary>Payload characters of one page at most, so that a page of huge payloads does not hold them all.</summary>
+    private const long PagePayloadChars = 4 << 20;
+
+    /// <summary>The longest a page's read transaction lasts (plus one row): a filter that matches few rows scans many per page.</summary>
+    private const long PageMilliseconds = 50;
+
     public IEnumerable<ResolveEvent> ReadEvents(EventFilter? filter = null, CancellationToken cancellation = default)
     {
+        filter ??= EventFilter.All;
+        var remaining = Math.Max(0, filter.First ?? long.MaxValue);
+        ResolveEvent? last = null;
+        while (remaining > 0)
+        {
+            var (page, isLast) = ReadPage(filter, last, remaining, cancellation);
+            foreach (var e in page) yield return e;
+            if (isLast) yield break;
+            remaining -= page.Count;
+            last = page[^1];
+        }
+    }
+
+    /// <summary>
+    /// One page in its own read transaction (SQLite's shared lock is taken at the first row and released when the
+    /// statement ends, here before the page is handed on): the rows after <paramref name="after"/>, and whether they
+    /// are the last of the export.
+    /// </summary>
+    private (List<ResolveEvent> Page, bool IsLast) ReadPage(EventFilter filter, ResolveEvent? after, long limit, CancellationToken cancellation)
+    {
         var command = _connection.CreateCommand();
-        var sql = new StringBuilder(SelectColumns);
-        if (filter is not null) SqliteEventFilter.ApplyWhere(command, sql, filter);
+        var sql = new StringBuilder(PageColumns);
+        SqliteEventFilter.ApplyWhere(command, sql, filter, after);
         sql.Append(ReadOrder);
-        if (filter is not null) SqliteEventFilter.ApplyLimit(command, sql, filter);
         command.CommandText = sql.ToString();
-        return Stream(command, ReadEvent, cancellation);
+        var page = new List<ResolveEvent>();
+        long payloadChars = 0;
+        var clock = Stopwatch.StartNew();
+        using var hugePayload = _connection.CreateCommand();
+        // Leaving the loop early ends the statement, and with it the read transaction.
+        foreach (var e in Stream(command, reader => ReadPageEvent(reader, hugePayload), cancellation))
+        {
+            page.Add(e);
+            payloadChars += e.PayloadJson.Length;
+            if (page.Count >= limit) return (page, true);
+            if (page.Count >= PageRows || payloadChars >= PagePayloadChars || clock.ElapsedMilliseconds >= PageMilliseconds) return (page, false);
+        }
+        return (page, true);
     }
 
     public IEnumerable<ResolveEvent> ReadEventsByKey(CancellationToken cancellation = default)
@@ -159,6 +218,27 @@ public sealed class SqliteEventReader : IEventSource
 
     private static string Key(SqliteDataReader reader, int ordinal) =>
         reader.GetFieldType(ordinal) == typeof(double) ? JsJson.FormatNumber(reader.GetDouble(ordinal)) : reader.GetValue(ordinal).ToString() ?? "";
+
+    /// <summary>
+    /// An event of a page, its payload read by key when the sorted row left it out (see <see cref="SortedPayloadBytes"/>;
+    /// a payload stored as NULL, which is rare, is looked up too and reads as null).
+    /// </summary>
+    private static ResolveEvent ReadPageEvent(SqliteDataReader reader, SqliteCommand hugePayload)
+    {
+        if (!reader.IsDBNull(6)) return ReadEvent(reader);
+        if (hugePayload.CommandText.Length == 0)
+        {
+            hugePayload.CommandText = """SELECT "payload" FROM "events" WHERE "threadId" = $threadId AND "threadCounter" = $threadCounter""";
+            hugePayload.Parameters.Add("$threadId", SqliteType.Integer);
+            hugePayload.Parameters.Add("$threadCounter", SqliteType.Integer);
+        }
+        hugePayload.Parameters[0].Value = reader.GetInt64(0);
+        hugePayload.Parameters[1].Value = reader.GetInt64(1);
+        using var payload = hugePayload.ExecuteReader();
+        payload.Read();
+        RequireWholeNumbers(reader);
+        return DbRows.ReadEvent(reader, ReadPayload(payload, 0));
+    }
 
     /// <summary>
     /// The payload column is declared JSON, which SQLite gives NUMERIC affinity: a top-level number is stored

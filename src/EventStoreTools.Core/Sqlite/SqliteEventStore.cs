@@ -19,6 +19,17 @@ public sealed class SqliteEventStore : IEventStore
 
     public string DisplayName => Path;
 
+    public string Identity
+    {
+        get
+        {
+            var full = System.IO.Path.GetFullPath(Path);
+            var target = File.Exists(full) ? new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? full : full;
+            // Windows and macOS name a file in any letter case.
+            return OperatingSystem.IsLinux() ? target : target.ToUpperInvariant();
+        }
+    }
+
     public bool Exists() => File.Exists(Path);
 
     public IEventSource OpenSource() => SqliteEventReader.Open(Path, _cancellation);

@@ -85,6 +85,30 @@ internal static class SqliteSchema
         """;
 
     public const string SecretsTable = "secrets";
+
+    /// <summary>The events table as <see cref="CreateEventsTable"/> makes it, to recognise reSolve's stores by.</summary>
+    public static readonly TableShape EventsShape = new(EventsTable, StringComparer.OrdinalIgnoreCase,
+        [
+            new("threadId", "BIGINT", true),
+            new("threadCounter", "BIGINT", true),
+            new("timestamp", "BIGINT", true),
+            new("aggregateId", "VARCHAR(700)", true),
+            new("aggregateVersion", "BIGINT", true),
+            new("type", "VARCHAR(700)", true),
+            new("payload", "JSON", false),
+        ],
+        primaryKey: ["threadId", "threadCounter"],
+        uniqueKey: ["aggregateId", "aggregateVersion"]);
+
+    /// <summary>The secrets table as <see cref="CreateSecretsTable"/> makes it.</summary>
+    public static readonly TableShape SecretsShape = new(SecretsTable, StringComparer.OrdinalIgnoreCase,
+        [
+            new("idx", "BIG INT", true),
+            new("id", "VARCHAR(700)", true),
+            new("secret", "TEXT", false),
+        ],
+        primaryKey: ["id"],
+        uniqueKey: ["idx"]);
     public const string FreezeTable = "events-freeze";
     public const string IncrementalImportTable = "events-incremental-import";
 
