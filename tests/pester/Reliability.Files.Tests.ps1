@@ -131,60 +131,46 @@ Describe 'A full disk' -Tag Fault {
 }
 
 Describe 'Temporary files of killed imports and exports' -Tag Fault {
-    It 'removes an import''s .importing file once its process is killed, never while it runs, and says so with -Verbose' {
+    It 'removes the .importing and .exporting files of a killed process, never while it runs, and says so with -Verbose' {
         $folder = New-CaseFolder
         $store = Join-Path $folder 'new.db'
-        # An import of a new store fed slowly from the pipeline: at work until it is killed.
-        $child = Start-ChildPwsh "& { for (`$i = 0; ; `$i++) { @{ threadId = 0; threadCounter = `$i; timestamp = 1000 + `$i; aggregateId = 'a'; aggregateVersion = `$i + 1; type = 'T'; payload = @{} }; Start-Sleep -Milliseconds 20 } } | Import-EventStore '$store'"
-        try {
-            Wait-Until { Get-ChildItem $folder -Force -Filter '.new.db.*.importing' } $child
-            $temporary = (Get-ChildItem $folder -Force -Filter '.new.db.*.importing').FullName
-
-            $whileAlive = Invoke-Verbose { Import-EventStore (Join-Path $folder 'other.db') -InFile $Crlf }
-            $whileAlive.Error | Should -BeNullOrEmpty
-            Test-Path $temporary | Should -BeTrue -Because 'the import that owns it is still at work'
-            $whileAlive.Verbose -match 'Removed' | Should -BeNullOrEmpty
-        }
-        finally { Stop-ChildPwshAfter $child 0 | Out-Null }
-
-        Test-Path $temporary | Should -BeTrue -Because 'a killed import leaves its temporary file'
-        $afterKill = Invoke-Verbose { Import-EventStore (Join-Path $folder 'third.db') -InFile $Crlf }
-        $afterKill.Error | Should -BeNullOrEmpty
-        $afterKill.Verbose -match [regex]::Escape("Removed '$temporary'") | Should -Not -BeNullOrEmpty
-        Get-OurTemporaryFiles $folder | Should -BeNullOrEmpty
-        Test-Path "$temporary-journal" | Should -BeFalse
-        Test-Path $store | Should -BeFalse
-    }
-
-    It 'removes an export''s .exporting file once its process is killed, never while it runs, and says so with -Verbose' {
-        $folder = New-CaseFolder
         $source = Copy-Fixture 'resolve-lite-600.db' (Join-Path (Split-Path $folder -Leaf) 'source.db')
         $out = Join-Path $folder 'out.ndjson'
-        # The child export opens its temporary file, then waits for the store, which a write transaction here holds.
+        # The child's export opens its temporary file, then waits for the store, which a write transaction here
+        # holds; its import of a new store, fed slowly from the pipeline, is at work until the child is killed.
         $lock = [Microsoft.Data.Sqlite.SqliteConnection]::new("Data Source=$source;Pooling=False")
         $lock.Open()
         $command = $lock.CreateCommand()
         $command.CommandText = 'BEGIN EXCLUSIVE'
         [void]$command.ExecuteNonQuery()
-        $child = Start-ChildPwsh "Export-EventStore '$source' -OutFile '$out'"
+        $child = Start-ChildPwsh (@(
+                "[void][powershell]::Create().AddScript(`"Import-Module '$ModuleManifest'; Export-EventStore '$source' -OutFile '$out'`").BeginInvoke()"
+                "& { for (`$i = 0; ; `$i++) { @{ threadId = 0; threadCounter = `$i; timestamp = 1000 + `$i; aggregateId = 'a'; aggregateVersion = `$i + 1; type = 'T'; payload = @{} }; Start-Sleep -Milliseconds 20 } } | Import-EventStore '$store'"
+            ) -join '; ')
         try {
-            Wait-Until { Get-ChildItem $folder -Force -Filter '.out.ndjson.*.exporting' } $child
-            $temporary = (Get-ChildItem $folder -Force -Filter '.out.ndjson.*.exporting').FullName
+            Wait-Until { (Get-ChildItem $folder -Force -Filter '.new.db.*.importing') -and (Get-ChildItem $folder -Force -Filter '.out.ndjson.*.exporting') } $child
+            $temporaries = (Get-ChildItem $folder -Force -Filter '.*.*.*ing').FullName
 
-            $whileAlive = Invoke-Verbose { Export-EventStore $BigStore -OutFile (Join-Path $folder 'other.ndjson') -First 10 }
+            $whileAlive = Invoke-Verbose { Import-EventStore (Join-Path $folder 'other.db') -InFile $Crlf; Export-EventStore $BigStore -OutFile (Join-Path $folder 'other.ndjson') -First 1 }
             $whileAlive.Error | Should -BeNullOrEmpty
-            Test-Path $temporary | Should -BeTrue -Because 'the export that owns it is still at work'
+            $whileAlive.Verbose -match 'Removed' | Should -BeNullOrEmpty
+            foreach ($temporary in $temporaries) { Test-Path $temporary | Should -BeTrue -Because 'the import or export that owns it is still at work' }
         }
         finally {
             Stop-ChildPwshAfter $child 0 | Out-Null
             $lock.Dispose()
         }
 
-        $afterKill = Invoke-Verbose { Export-EventStore $BigStore -OutFile (Join-Path $folder 'other.ndjson') -First 10 }
+        foreach ($temporary in $temporaries) { Test-Path $temporary | Should -BeTrue -Because 'a killed process leaves its temporary file' }
+        $afterKill = Invoke-Verbose { Import-EventStore (Join-Path $folder 'third.db') -InFile $Crlf }
         $afterKill.Error | Should -BeNullOrEmpty
-        $afterKill.Verbose -match [regex]::Escape("Removed '$temporary'") | Should -Not -BeNullOrEmpty
+        foreach ($temporary in $temporaries) {
+            $afterKill.Verbose -match [regex]::Escape("Removed '$temporary'") | Should -Not -BeNullOrEmpty
+            Test-Path $temporary | Should -BeFalse
+        }
         Get-OurTemporaryFiles $folder | Should -BeNullOrEmpty
-        Test-Path $out | Should -BeFalse
+        Get-ChildItem $folder -Force -Filter '*-journal' | Should -BeNullOrEmpty
+        Test-Path $store, $out | Should -Be $false, $false
     }
 
     It 'leaves files of similar names alone' {

@@ -76,7 +76,10 @@ internal static class SqliteConnections
         if (connection.State != System.Data.ConnectionState.Open) return;
         try { Execute(connection, "ROLLBACK"); }
         catch (SqliteException) { /* no transaction was open any more */ }
-        if (File.Exists(connection.DataSource + "-journal")) Scalar(connection, "SELECT count(*) FROM sqlite_master");
+        if (!File.Exists(connection.DataSource + "-journal")) return;
+        try { Scalar(connection, "SELECT count(*) FROM sqlite_master"); }
+        // The error that ended the write is the one to report; the next reader of the store rolls back instead.
+        catch (SqliteException) { }
     }
 
     /// <summary>
