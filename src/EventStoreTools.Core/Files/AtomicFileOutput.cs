@@ -142,6 +142,8 @@ public sealed class AtomicFileOutput : IDisposable
         {
             var real = FollowLinks(path);
             if (Directory.Exists(real)) throw new IOException($"Cannot write the file '{path}': it is a directory.");
+            var folder = System.IO.Path.GetDirectoryName(real)!;
+            if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"Cannot write the file '{path}': the folder '{folder}' does not exist.");
             var before = FileIdentity.Of(real);
             return new Target(real, before, OwnedTemporaryFile.Create(real, OwnedTemporaryFile.ExportSuffix));
         }

@@ -15,20 +15,29 @@ public sealed class OwnedTemporaryFile : IDisposable
     /// <summary>An export being written, until it is moved into place.</summary>
     public const string ExportSuffix = ".exporting";
 
-    private OwnedTemporaryFile(string path, string id, FileStream stream)
+    private readonly FileStream? _stream;
+
+    private OwnedTemporaryFile(string path, string id, FileStream? stream)
     {
         Path = path;
         Id = id;
-        Stream = stream;
+        _stream = stream;
     }
+
+    /// <summary>
+    /// Whether a file that SQLite opens can carry our lock too. Linux keeps flock apart from SQLite's fcntl locks
+    /// and Windows shares by mode; on macOS and the BSDs the two kinds of lock meet, so a held flock would block
+    /// SQLite. There such a temporary is not held, and <see cref="StaleTemporaryFiles"/> leaves it alone.
+    /// </summary>
+    internal static bool CanHoldWhileOpenedByPath => OperatingSystem.IsLinux() || OperatingSystem.IsWindows();
 
     public string Path { get; }
 
     /// <summary>The unique part of the name.</summary>
     public string Id { get; }
 
-    /// <summary>The open file.</summary>
-    public FileStream Stream { get; }
+    /// <summary>The open file (not for one that another library opens by its path).</summary>
+    public FileStream Stream => _stream ?? throw new InvalidOperationException($"'{Path}' is opened by its path, not through this object.");
 
     /// <param name="target">The file this one stands in for (its folder and name give the temporary's).</param>
     /// <param name="suffix"><see cref="ImportSuffix"/> or <see cref="ExportSuffix"/>.</param>
@@ -55,12 +64,21 @@ public sealed class OwnedTemporaryFile : IDisposable
                 stream = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, share, bufferSize: 1 << 16);
             }
             // On Unix the file is created before it is locked: a cleaner may take it in between. Another name then.
-            catch (IOException) when (attempt < 3)
+            catch (IOException ex) when (attempt < 3 && ex is not DirectoryNotFoundException)
             {
                 continue;
             }
-            if (File.Exists(path)) return new OwnedTemporaryFile(path, id, stream);
-            stream.Dispose();
+            if (!File.Exists(path))
+            {
+                stream.Dispose();
+                continue;
+            }
+            if (openedByPath && !CanHoldWhileOpenedByPath)
+            {
+                stream.Dispose();
+                return new OwnedTemporaryFile(path, id, null);
+            }
+            return new OwnedTemporaryFile(path, id, stream);
         }
     }
 
@@ -75,7 +93,7 @@ public sealed class OwnedTemporaryFile : IDisposable
         {
             // What is still buffered belongs to a file that was not moved into place (a commit flushes first): a
             // write failing here (disk full) must not hide the error that ended the work.
-            try { Stream.Dispose(); }
+            try { _stream?.Dispose(); }
             catch (IOException) { }
         }
     }

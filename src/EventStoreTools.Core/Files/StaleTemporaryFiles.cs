@@ -28,6 +28,7 @@ public static partial class StaleTemporaryFiles
         {
             var match = OwnedName().Match(System.IO.Path.GetFileName(file));
             if (!match.Success) continue;
+            if (match.Groups["kind"].Value == "importing" && !OwnedTemporaryFile.CanHoldWhileOpenedByPath) continue;
             if (match.Groups["journal"].Success) RemoveOrphanJournal(file, match.Groups["owner"].Value, removed);
             else RemoveIfNotHeld(file, removed);
         }
@@ -82,6 +83,6 @@ public static partial class StaleTemporaryFiles
         return variable is not null && (variable == "1" || variable.Equals("true", StringComparison.OrdinalIgnoreCase));
     }
 
-    [GeneratedRegex(@"^(?<owner>\..+\.[0-9a-f]{32}\.(importing|exporting))(?<journal>(?<=importing)-journal)?$")]
+    [GeneratedRegex(@"^(?<owner>\..+\.[0-9a-f]{32}\.(?<kind>importing|exporting))(?<journal>(?<=importing)-journal)?$")]
     private static partial Regex OwnedName();
 }
