@@ -9,18 +9,6 @@ BeforeAll {
         $store
     }
 
-    function Get-OurTemporaryFiles([string] $Folder) { Get-ChildItem $Folder -Force -File | Where-Object Name -Match '\.[0-9a-f]{32}\.(exporting|importing|replaced)' }
-
-    # A write lock on a store, as another process's transaction holds it: readers wait until it is released.
-    function Lock-Store([string] $Path) {
-        $connection = [Microsoft.Data.Sqlite.SqliteConnection]::new("Data Source=$Path;Pooling=False")
-        $connection.Open()
-        $command = $connection.CreateCommand()
-        $command.CommandText = 'BEGIN EXCLUSIVE'
-        [void]$command.ExecuteNonQuery()
-        $connection
-    }
-
     $script:ReferenceExport = Join-Path $Fixtures 'resolve-lite-600.export.ndjson'
     # Loads the module's SQLite assembly, which the helpers above use directly.
     Get-EventStore (Join-Path $Fixtures 'resolve-lite-600.db') | Out-Null

@@ -39,8 +39,6 @@ BeforeAll {
         [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData($bytes))
     }
 
-    function Get-OurTemporaryFiles([string] $Folder) { Get-ChildItem $Folder -Force -File | Where-Object Name -Match '\.[0-9a-f]{32}\.(exporting|importing|replaced)' }
-
     # The verbose lines of a command, which runs to its end or fails with the error returned in .Error.
     function Invoke-Verbose([scriptblock] $Command) {
         $errorRecord = $null
@@ -138,11 +136,7 @@ Describe 'Temporary files of killed imports and exports' -Tag Fault {
         $out = Join-Path $folder 'out.ndjson'
         # The child's export opens its temporary file, then waits for the store, which a write transaction here
         # holds; its import of a new store, fed slowly from the pipeline, is at work until the child is killed.
-        $lock = [Microsoft.Data.Sqlite.SqliteConnection]::new("Data Source=$source;Pooling=False")
-        $lock.Open()
-        $command = $lock.CreateCommand()
-        $command.CommandText = 'BEGIN EXCLUSIVE'
-        [void]$command.ExecuteNonQuery()
+        $lock = Lock-Store $source
         $child = Start-ChildPwsh (@(
                 "[void][powershell]::Create().AddScript(`"Import-Module '$ModuleManifest'; Export-EventStore '$source' -OutFile '$out'`").BeginInvoke()"
                 "& { for (`$i = 0; ; `$i++) { @{ threadId = 0; threadCounter = `$i; timestamp = 1000 + `$i; aggregateId = 'a'; aggregateVersion = `$i + 1; type = 'T'; payload = @{} }; Start-Sleep -Milliseconds 20 } } | Import-EventStore '$store'"
@@ -180,5 +174,26 @@ Describe 'Temporary files of killed imports and exports' -Tag Fault {
         $run = Invoke-Verbose { Import-EventStore (Join-Path $folder 'new.db') -InFile $Crlf }
         $run.Verbose -match 'Removed' | Should -BeNullOrEmpty
         foreach ($name in $names) { Test-Path (Join-Path $folder $name) | Should -BeTrue }
+    }
+}
+
+Describe 'Ctrl+C of a backup export' -Tag Fault {
+    It 'leaves the older backup pair as it was and no temporary file' {
+        $folder = New-CaseFolder
+        $store = Copy-Fixture 'resolve-lite-600.db' (Join-Path (Split-Path $folder -Leaf) 'store.db')
+        $backup = Join-Path $folder 'backup'
+        Export-EventStore $BigStore -Directory $backup -First 10
+        $before = Get-FolderSnapshot $backup
+        # The export opens its two temporary files, then waits for the store, which a write transaction here holds.
+        $lock = Lock-Store $store
+        try {
+            $ps = New-ModulePowerShell
+            [void]$ps.AddCommand('Export-EventStore').AddParameter('Path', $store).AddParameter('Directory', $backup).AddParameter('IncludeSecrets').BeginInvoke()
+            Wait-Until { @(Get-ChildItem $backup -Force -Filter '.*.exporting').Count -eq 2 }
+            (Stop-ModulePowerShell $ps).TotalSeconds | Should -BeLessThan 2
+        }
+        finally { $lock.Dispose() }
+        Get-FolderSnapshot $backup | Should -Be $before
+        Get-OurTemporaryFiles $backup | Should -BeNullOrEmpty
     }
 }
