@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using EventStoreTools.Core;
+using EventStoreTools.Core.Files;
 using EventStoreTools.Core.Postgres;
 using EventStoreTools.Core.Sqlite;
 
@@ -91,6 +92,42 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
 
     protected override void StopProcessing() => _stopping.Cancel();
 
+    /// <summary>
+    /// Refuses, before anything is written, a file that is the store itself (through links, "..", letter case):
+    /// an export to it or an import from it would overwrite what is read.
+    /// </summary>
+    protected void RefuseSameFileAsStore(IEventStore store, string file)
+    {
+        var same = false;
+        Run(() => same = store.IsSameFileAs(file), file);
+        if (!same) return;
+        var error = new EventStoreException(EventStoreErrorKind.OutputIsInput,
+            $"'{file}' is the store '{store.DisplayName}' itself (the same file, however the paths are spelled): writing one would destroy the other. Use another path.");
+        ThrowTerminatingError(ToErrorRecord(error, file));
+    }
+
+    /// <summary>Starts writing output files, each replaced as a whole, after removing what killed exports left in their folders.</summary>
+    protected AtomicFileOutput BeginOutput(params string[] files)
+    {
+        var output = AtomicFileOutput.Begin(files);
+        try
+        {
+            var folders = files.Select((_, i) => System.IO.Path.GetDirectoryName(output.TargetPath(i))!).Distinct();
+            foreach (var folder in folders) WriteRemovedTemporaryFiles(StaleTemporaryFiles.RemoveIn(folder));
+            return output;
+        }
+        catch
+        {
+            output.Dispose();
+            throw;
+        }
+    }
+
+    protected void WriteRemovedTemporaryFiles(IReadOnlyList<string> removed)
+    {
+        foreach (var file in removed) WriteVerbose($"Removed '{file}': a temporary file of an import or export that was killed (no process held it).");
+    }
+
     /// <summary>Runs an action, turning core failures into a terminating PowerShell error.</summary>
     protected void Run(Action action, object? target = null)
     {
@@ -139,6 +176,8 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
             EventStoreErrorKind.InvalidConnectionString => ErrorCategory.InvalidArgument,
             EventStoreErrorKind.InvalidStoreName => ErrorCategory.InvalidArgument,
             EventStoreErrorKind.StoreInUseByPipeline => ErrorCategory.ResourceBusy,
+            EventStoreErrorKind.OutputIsInput => ErrorCategory.InvalidArgument,
+            EventStoreErrorKind.OutputChanged => ErrorCategory.ResourceExists,
             _ => ErrorCategory.NotSpecified,
         };
         object? errorTarget = ex.LineNumber is { } line

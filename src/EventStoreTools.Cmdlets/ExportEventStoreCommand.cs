@@ -93,15 +93,18 @@ public sealed class ExportEventStoreCommand : EventStoreCmdlet
         {
             case ToFileSet:
                 var outFile = ResolveFilePath(OutFile);
+                RefuseSameFileAsStore(store, outFile);
                 RefuseToClobber(outFile);
                 if (!ShouldProcess(outFile, $"Export the events of '{store.DisplayName}' as NDJSON")) return;
-                RunOnStore(store, () => cursor = ExportToFile(store, filter, cursor, outFile));
+                RunOnStore(store, () => cursor = ExportToFiles(store, filter, cursor, outFile));
                 SetCursorVariable(cursor);
                 break;
             case ToDirectorySet:
                 var directory = ResolveFilePath(Directory);
                 var eventsFile = System.IO.Path.Combine(directory, EventsFileName);
                 var secretsFile = System.IO.Path.Combine(directory, SecretsFileName);
+                RefuseSameFileAsStore(store, eventsFile);
+                RefuseSameFileAsStore(store, secretsFile);
                 RefuseToClobber(eventsFile);
                 RefuseToClobber(secretsFile);
                 var what = IncludeSecrets ? "events and secrets" : "events";
@@ -109,8 +112,7 @@ public sealed class ExportEventStoreCommand : EventStoreCmdlet
                 RunOnStore(store, () =>
                 {
                     System.IO.Directory.CreateDirectory(directory);
-                    cursor = ExportToFile(store, filter, cursor, eventsFile);
-                    ExportSecrets(store, secretsFile);
+                    cursor = ExportToFiles(store, filter, cursor, eventsFile, secretsFile);
                 });
                 SetCursorVariable(cursor);
                 break;
@@ -180,48 +182,31 @@ public sealed class ExportEventStoreCommand : EventStoreCmdlet
         progress.Complete();
     }
 
-    /// <summary>The cursor after the exported events, given only once the file is in place: a failed export resumes from where it began.</summary>
-    private ResolveCursor ExportToFile(IEventStore store, EventFilter filter, ResolveCursor cursor, string outFile)
+    /// <summary>
+    /// The cursor after the exported events, given only once the files are in place: a failed export resumes from
+    /// where it began. With a secrets file, the events and secrets replace the old pair together (a backup folder
+    /// never holds the events of one export beside the secrets of another).
+    /// </summary>
+    private ResolveCursor ExportToFiles(IEventStore store, EventFilter filter, ResolveCursor cursor, string eventsFile, string? secretsFile = null)
     {
+        using var output = secretsFile is null ? BeginOutput(eventsFile) : BeginOutput(eventsFile, secretsFile);
         using var reader = store.OpenSource();
-        var progress = new ProgressReporter(this, 1, $"Exporting events from {store.DisplayName} to {outFile}");
+        var progress = new ProgressReporter(this, 1, $"Exporting events from {store.DisplayName} to {eventsFile}");
         var total = ProgressTotal(reader, filter);
         var advanced = cursor.Clone();
-        WriteBeside(outFile, partial =>
+        using (var writer = new NdjsonEventWriter(output.Stream(0), ownsStream: false))
         {
-            using var writer = NdjsonEventWriter.Create(partial);
             foreach (var e in reader.ReadEvents(filter, Cancellation).Ahead(Cancellation))
             {
                 writer.Write(e);
                 advanced.Advance(e);
                 progress.Report(writer.EventCount, writer.EventCount, total);
             }
-        });
+        }
+        if (secretsFile is not null) NdjsonSecrets.Write(output.Stream(1), IncludeSecrets ? reader.ReadSecrets(Cancellation) : []);
+        Cancellation.ThrowIfCancellationRequested();
+        output.Commit();
         progress.Complete();
         return advanced;
-    }
-
-    private void ExportSecrets(IEventStore store, string secretsFile)
-    {
-        using var reader = store.OpenSource();
-        WriteBeside(secretsFile, partial => NdjsonSecrets.Write(partial, IncludeSecrets ? reader.ReadSecrets(Cancellation) : []));
-    }
-
-    /// <summary>
-    /// Writes beside the target and renames at the end, so a failed export never leaves a truncated file
-    /// where a good one was.
-    /// </summary>
-    private static void WriteBeside(string file, Action<string> write)
-    {
-        var partial = file + ".partial";
-        try
-        {
-            write(partial);
-            File.Move(partial, file, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(partial);
-        }
     }
 }

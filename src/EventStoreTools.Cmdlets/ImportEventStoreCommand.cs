@@ -84,6 +84,7 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
         }
         if (ParameterSetName == FromDirectorySet) RequireBackupFiles();
         _store = OpenStore();
+        RefuseInputIsStore();
         if (Incremental)
         {
             BeginIncremental();
@@ -97,6 +98,7 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
         }
         _progress = new ProgressReporter(this, 1, $"Importing events into {_store.DisplayName}");
         OpenInFile();
+        Run(() => WriteRemovedTemporaryFiles(_store.RemoveStaleTemporaryFiles()), _store.DisplayName);
         Run(() =>
         {
             ClaimForImport();
@@ -143,6 +145,15 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
     }
 
     private string BackupFile(string name) => System.IO.Path.Combine(ResolveFilePath(Directory), name);
+
+    /// <summary>An import whose input file is the store would write into what it reads.</summary>
+    private void RefuseInputIsStore()
+    {
+        if (ParameterSetName == FromFileSet) RefuseSameFileAsStore(_store!, ResolveFilePath(InFile));
+        if (ParameterSetName != FromDirectorySet) return;
+        foreach (var name in new[] { ExportEventStoreCommand.EventsFileName, ExportEventStoreCommand.SecretsFileName })
+            RefuseSameFileAsStore(_store!, BackupFile(name));
+    }
 
     /// <summary>reSolve's importEventStore needs both files too; checking first leaves no new store behind.</summary>
     private void RequireBackupFiles()

@@ -20,6 +20,10 @@ public enum EventStoreErrorKind
     StoreReadOnly,
     /// <summary>The input file to import is missing or cannot be read.</summary>
     InputNotFound,
+    /// <summary>An output would overwrite the input it is made from (the same file, however the paths are spelled).</summary>
+    OutputIsInput,
+    /// <summary>An output file was written, replaced or created by another process while this one wrote it.</summary>
+    OutputChanged,
     /// <summary>A PostgreSQL connection string that Npgsql refuses or that sets an option the tools cannot work with.</summary>
     InvalidConnectionString,
     /// <summary>A store name the server would not keep as given (a PostgreSQL schema name over 63 bytes, a NUL character).</summary>

@@ -26,6 +26,18 @@ public interface IEventStore
     /// <summary>Starts an import transaction; nothing is visible until <see cref="IEventImport.Commit"/>.</summary>
     IEventImport BeginImport(ImportMode mode);
 
+    /// <summary>
+    /// Whether the store is the file at this path (through links, "..", letter case): a file the store is
+    /// exported to or imported from must never be the store itself. Always false for a store that is no file.
+    /// </summary>
+    bool IsSameFileAs(string path);
+
+    /// <summary>
+    /// Removes what killed imports of this module left beside the store (temporary files no live process
+    /// holds); returns the paths removed. Nothing for a store that is no file.
+    /// </summary>
+    IReadOnlyList<string> RemoveStaleTemporaryFiles();
+
     // Incremental import (reSolve's begin/push/commit/rollback). Default bodies keep engines written
     // before it compiling; each engine overrides them.
 

@@ -101,13 +101,13 @@ Describe 'Ctrl+C (StopProcessing)' -Tag Fault {
         Get-ChildItem $folder -Force | Should -BeNullOrEmpty
     }
 
-    It 'stops an export to -OutFile promptly, leaving no partial file' {
+    It 'stops an export to -OutFile promptly, leaving no temporary file' {
         $folder = New-CaseFolder
         $source = Copy-Item $BigStore (Join-Path $folder 'source.db') -PassThru
         $out = Join-Path $folder 'out.ndjson'
         $ps = New-ModulePowerShell
         [void]$ps.AddCommand('Export-EventStore').AddParameter('Path', $source).AddParameter('OutFile', $out).BeginInvoke()
-        Wait-Until { Test-Path "$out.partial" }
+        Wait-Until { Get-ChildItem $folder -Force -Filter '.out.ndjson.*.exporting' }
         Start-Sleep -Milliseconds 100
         (Stop-ModulePowerShell $ps).TotalSeconds | Should -BeLessThan 2
         Get-OpenFiles $folder | Should -BeNullOrEmpty
@@ -249,7 +249,7 @@ Describe '-WhatIf touches nothing' {
         $before = (Get-FileHash $store, $out).Hash
         Export-EventStore $store -OutFile $out -WhatIf
         (Get-FileHash $store, $out).Hash | Should -Be $before
-        Test-Path "$out.partial" | Should -BeFalse
+        Get-ChildItem (Split-Path $out) -Force -Filter '.whatif-export.ndjson.*' | Should -BeNullOrEmpty
     }
 
     It 'Export-EventStore -Directory -WhatIf leaves an existing backup and the store byte for byte' {

@@ -275,3 +275,16 @@ function Stop-WritingPowerShell([powershell] $PowerShell, [string] $Store, [stri
     Get-OpenFiles $Folder | Should -BeNullOrEmpty
     Test-Path "$Store-journal" | Should -BeFalse
 }
+
+# A write transaction on a store, as another process's holds one: readers wait until it is disposed.
+function Lock-Store([string] $Path) {
+    $connection = [Microsoft.Data.Sqlite.SqliteConnection]::new("Data Source=$Path;Pooling=False")
+    $connection.Open()
+    $command = $connection.CreateCommand()
+    $command.CommandText = 'BEGIN EXCLUSIVE'
+    [void]$command.ExecuteNonQuery()
+    $connection
+}
+
+# The temporary files of the module's imports and exports in a folder (.<name>.<32 hex digits>.importing and so on).
+function Get-OurTemporaryFiles([string] $Folder) { Get-ChildItem $Folder -Force -File | Where-Object Name -Match '\.[0-9a-f]{32}\.(exporting|importing|replaced)' }

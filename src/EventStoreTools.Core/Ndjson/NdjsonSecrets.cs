@@ -16,8 +16,15 @@ public static class NdjsonSecrets
     /// <summary>Writes the secrets to a file; returns how many.</summary>
     public static long Write(string path, IEnumerable<ResolveSecret> secrets)
     {
+        using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read);
+        return Write(file, secrets);
+    }
+
+    /// <summary>Writes the secrets to a stream, which stays open; returns how many.</summary>
+    public static long Write(Stream stream, IEnumerable<ResolveSecret> secrets)
+    {
         long count = 0;
-        using var writer = new StreamWriter(path, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        using var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), leaveOpen: true);
         foreach (var secret in secrets)
         {
             writer.Write(FormatLine(secret));

@@ -47,6 +47,10 @@ public sealed class PostgresEventStore : IEventStore
 
     public IEventImport BeginImport(ImportMode mode) => PostgresEventImport.Begin(ConnectionString, Schema, DisplayName, mode, Cancellation);
 
+    public bool IsSameFileAs(string path) => false;
+
+    public IReadOnlyList<string> RemoveStaleTemporaryFiles() => [];
+
     public string? OpenIncrementalImportId() => PostgresIncrementalImport.OpenImportId(this);
 
     public string StartIncrementalImport() => PostgresIncrementalImport.Start(this);

@@ -65,6 +65,24 @@ internal static class SqliteConnections
     }
 
     /// <summary>
+    /// Rolls back the open transaction (if SQLite has not already done so after an error) and leaves the file
+    /// byte for byte as it was before it. After a failed write to the database file (disk full, an I/O error)
+    /// SQLite's pager is in its error state: ROLLBACK does nothing, and closing the connection leaves the file
+    /// changed beside a hot journal that only the next reader plays back; a file copied before that is corrupt.
+    /// One read on this connection plays the journal back now.
+    /// </summary>
+    public static void RollBack(SqliteConnection connection)
+    {
+        if (connection.State != System.Data.ConnectionState.Open) return;
+        try { Execute(connection, "ROLLBACK"); }
+        catch (SqliteException) { /* no transaction was open any more */ }
+        if (!File.Exists(connection.DataSource + "-journal")) return;
+        try { Scalar(connection, "SELECT count(*) FROM sqlite_master"); }
+        // The error that ended the write is the one to report; the next reader of the store rolls back instead.
+        catch (SqliteException) { }
+    }
+
+    /// <summary>
     /// Interrupts the statement running on the connection when the token is cancelled (Ctrl+C): one long statement,
     /// such as the commit of an incremental import, would otherwise run to its end. SQLite rolls the transaction
     /// back and the statement fails with SQLITE_INTERRUPT. Dispose the registration before the connection.

@@ -1,3 +1,4 @@
+using EventStoreTools.Core.Files;
 using Microsoft.Data.Sqlite;
 
 namespace EventStoreTools.Core.Sqlite;
@@ -26,6 +27,8 @@ public sealed class SqliteEventImport : IEventImport
 
     private readonly string _path;
     private readonly string _workPath;
+    /// <summary>The temporary a new store is built in, held (locked) until it is moved into place or deleted.</summary>
+    private readonly OwnedTemporaryFile? _workFile;
     private readonly CancellationToken _cancellation;
     private readonly SqliteConnection _connection;
     private SqliteBulkInsert? _insert;
@@ -35,11 +38,12 @@ public sealed class SqliteEventImport : IEventImport
     private bool _committed;
     private bool _published;
 
-    private SqliteEventImport(string path, string workPath, SqliteConnection connection, CancellationToken cancellation)
+    private SqliteEventImport(string path, OwnedTemporaryFile? workFile, SqliteConnection connection, CancellationToken cancellation)
     {
         _cancellation = cancellation;
         _path = path;
-        _workPath = workPath;
+        _workFile = workFile;
+        _workPath = workFile?.Path ?? path;
         _connection = connection;
     }
 
@@ -47,41 +51,63 @@ public sealed class SqliteEventImport : IEventImport
 
     public long ExistingEventCount { get; private set; }
 
-    private bool IsNewStore => _workPath != _path;
+    private bool IsNewStore => _workFile is not null;
 
     public static SqliteEventImport Begin(string path, ImportMode mode, CancellationToken cancellation = default)
     {
-        var workPath = File.Exists(path) || Directory.Exists(path) ? path : NewStoreWorkPath(path);
-        var connection = SqliteConnections.OpenForWrite(workPath, path, cancellation);
+        // A symbolic link (even one to a file not there yet) is written through, as SQLite opens it.
+        var workFile = File.Exists(path) || Directory.Exists(path) ? null : NewStoreWorkFile(path);
+        SqliteConnection connection;
+        try
+        {
+            connection = SqliteConnections.OpenForWrite(workFile?.Path ?? path, path, cancellation);
+        }
+        catch
+        {
+            workFile?.Dispose();
+            throw;
+        }
         SqliteEventImport? import = null;
         try
         {
-            import = new SqliteEventImport(path, workPath, connection, cancellation);
+            import = new SqliteEventImport(path, workFile, connection, cancellation);
             import.Prepare(mode);
             return import;
         }
         catch (SqliteException ex)
         {
-            if (import is not null) import.Dispose();
-            else connection.Dispose();
+            Abandon(import, connection, workFile);
             throw SqliteConnections.Translate(ex, path);
         }
         catch
         {
-            if (import is not null) import.Dispose();
-            else connection.Dispose();
+            Abandon(import, connection, workFile);
             throw;
         }
     }
 
-    /// <summary>A temporary file beside a new store (same folder, so the final move is a rename).</summary>
-    private static string NewStoreWorkPath(string path)
+    private static void Abandon(SqliteEventImport? import, SqliteConnection connection, OwnedTemporaryFile? workFile)
+    {
+        if (import is not null)
+        {
+            import.Dispose();
+            return;
+        }
+        connection.Dispose();
+        workFile?.Dispose();
+    }
+
+    /// <summary>
+    /// A temporary file beside a new store (same folder, so the final move is a rename), created empty (SQLite
+    /// takes an empty file as an empty database) and held, so that a cleaner can tell it from a killed import's.
+    /// </summary>
+    private static OwnedTemporaryFile NewStoreWorkFile(string path)
     {
         var fullPath = Path.GetFullPath(path);
         var folder = Path.GetDirectoryName(fullPath)!;
         if (!Directory.Exists(folder))
             throw new EventStoreException(EventStoreErrorKind.StoreNotFound, $"Cannot create the store '{path}': the folder '{folder}' does not exist.");
-        return Path.Combine(folder, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.importing");
+        return OwnedTemporaryFile.Create(fullPath, OwnedTemporaryFile.ImportSuffix, openedByPath: true);
     }
 
     private void Prepare(ImportMode mode)
@@ -242,6 +268,8 @@ public sealed class SqliteEventImport : IEventImport
         {
             File.Move(_workPath, _path, overwrite: false);
             _published = true;
+            // The lock guarded the temporary only; held on, it would keep other .NET code from opening the store.
+            _workFile!.Dispose();
         }
         catch (IOException ex) when (File.Exists(_path) || Directory.Exists(_path))
         {
@@ -268,16 +296,10 @@ public sealed class SqliteEventImport : IEventImport
     {
         _insert?.Dispose();
         _insertSecret?.Dispose();
-        if (!_committed)
-        {
-            try { SqliteConnections.Execute(_connection, "ROLLBACK"); }
-            catch (Exception ex) when (ex is SqliteException or InvalidOperationException) { /* no transaction was open */ }
-        }
+        if (!_committed) SqliteConnections.RollBack(_connection);
         _connection.Dispose();
-        if (IsNewStore && !_published)
-        {
-            File.Delete(_workPath);
-            File.Delete(_workPath + "-journal");
-        }
+        if (IsNewStore && !_published) File.Delete(_workPath + "-journal");
+        // Deletes the work file unless it was moved into place, then lets go of it.
+        _workFile?.Dispose();
     }
 }

@@ -1,3 +1,4 @@
+using EventStoreTools.Core.Files;
 using EventStoreTools.Core.Incremental;
 
 namespace EventStoreTools.Core.Sqlite;
@@ -35,6 +36,11 @@ public sealed class SqliteEventStore : IEventStore
     public IEventSource OpenSource() => SqliteEventReader.Open(Path, _cancellation);
 
     public IEventImport BeginImport(ImportMode mode) => SqliteEventImport.Begin(Path, mode, _cancellation);
+
+    public bool IsSameFileAs(string path) => FileIdentity.AreSameFile(Path, path);
+
+    public IReadOnlyList<string> RemoveStaleTemporaryFiles() =>
+        StaleTemporaryFiles.RemoveIn(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!);
 
     public string? OpenIncrementalImportId() => SqliteIncrementalImport.OpenImportId(Path);
 

@@ -240,7 +240,7 @@ internal static partial class SqliteIncrementalImport
             }
             catch
             {
-                RollBack(connection);
+                SqliteConnections.RollBack(connection);
                 throw;
             }
         }, cancellation);
@@ -253,14 +253,6 @@ internal static partial class SqliteIncrementalImport
     /// <summary>Commits, waiting for readers to let go in slices that end on Ctrl+C.</summary>
     internal static void CommitWrite(SqliteConnection connection, CancellationToken cancellation) =>
         SqliteConnections.ScalarWhenNotBusy(connection, "COMMIT", cancellation);
-
-    /// <summary>Rolls back, if SQLite has not already done so after the error.</summary>
-    internal static void RollBack(SqliteConnection connection)
-    {
-        if (connection.State != System.Data.ConnectionState.Open) return;
-        try { SqliteConnections.Execute(connection, "ROLLBACK"); }
-        catch (SqliteException) { /* no transaction was open any more */ }
-    }
 
     /// <summary>SQLite's failures as ours; a statement interrupted by Ctrl+C as the cancellation it is.</summary>
     internal static T Translated<T>(string path, Func<T> work, CancellationToken cancellation = default)

@@ -132,7 +132,7 @@ internal sealed class SqliteIncrementalImportPush : IIncrementalImportPush, IInc
         {
             var summary = SqliteIncrementalImport.CompleteOn(_connection, _path, ImportId, clock, _cancellation);
             // An import begun in this transaction that adds nothing leaves its store byte for byte as it was.
-            if (summary.Imported == 0 && _startedImport) SqliteIncrementalImport.RollBack(_connection);
+            if (summary.Imported == 0 && _startedImport) SqliteConnections.RollBack(_connection);
             else SqliteIncrementalImport.CommitWrite(_connection, _cancellation);
             _finished = true;
             return summary;
@@ -143,7 +143,7 @@ internal sealed class SqliteIncrementalImportPush : IIncrementalImportPush, IInc
     {
         _interrupt.Dispose();
         _insert?.Dispose();
-        if (!_finished) SqliteIncrementalImport.RollBack(_connection);
+        if (!_finished) SqliteConnections.RollBack(_connection);
         _connection.Dispose();
     }
 }

@@ -1,0 +1,213 @@
+namespace EventStoreTools.Core.Files;
+
+/// <summary>
+/// Writes one or more files so that each is replaced as a whole and a set of them (a backup folder's events.db
+/// and secrets.db) together: every file is written under its own unique temporary name beside its target
+/// (<see cref="OwnedTemporaryFile"/>) and moved into place only by <see cref="Commit"/>. Until then, and after
+/// any failure (disk full, Ctrl+C, an error), the targets are untouched and <see cref="Dispose"/> removes the
+/// temporaries.
+/// <para>
+/// A symbolic link as a target is followed: the file it points to is replaced and the link stays (the rule of
+/// every output of the module, as of most tools that write through a link).
+/// </para>
+/// <para>
+/// Nothing is overwritten that changed while the output was written: the state of each target (absent, or its
+/// identity, length and last write) is taken at the start, and a target that appeared, was replaced or was
+/// written since fails the commit with <see cref="EventStoreErrorKind.OutputChanged"/>, leaving it as the other
+/// writer left it. What is checked is the moment before the rename; a write in the microseconds between check
+/// and rename is not seen.
+/// </para>
+/// <para>
+/// A set of files is swapped in two steps: every existing target is first renamed aside
+/// (".&lt;name&gt;.&lt;id&gt;.replaced"), then every new file is renamed in, then the old ones are deleted; a failure
+/// on the way moves everything back. So the folder never holds a mix of old and new files. A process killed
+/// (kill -9) between the renames leaves the folder with some of the files missing (a restore then refuses it, as
+/// it needs all of them); the old files are kept as ".&lt;name&gt;.&lt;id&gt;.replaced" beside it, for the user to
+/// rename back; they are never deleted automatically.
+/// </para>
+/// </summary>
+public sealed class AtomicFileOutput : IDisposable
+{
+    public const string ReplacedSuffix = ".replaced";
+
+    private readonly Target[] _targets;
+
+    private AtomicFileOutput(Target[] targets) => _targets = targets;
+
+    /// <summary>Tests: a failure between the renames of a set, at rename number n (1-based).</summary>
+    internal Action<int>? BeforeRename { get; set; }
+
+    /// <summary>Starts writing the files; each <see cref="Stream"/> is the temporary standing in for one of them.</summary>
+    public static AtomicFileOutput Begin(params IReadOnlyList<string> paths)
+    {
+        var targets = new List<Target>();
+        try
+        {
+            foreach (var path in paths) targets.Add(Target.Begin(path));
+            return new AtomicFileOutput([.. targets]);
+        }
+        catch
+        {
+            foreach (var target in targets) target.Temporary.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The file that will be replaced for the path given at <paramref name="index"/> (symbolic links followed).</summary>
+    public string TargetPath(int index) => _targets[index].Path;
+
+    /// <summary>Where to write the file given at <paramref name="index"/>.</summary>
+    public Stream Stream(int index) => _targets[index].Temporary.Stream;
+
+    /// <summary>Moves every file into place, all or none.</summary>
+    public void Commit()
+    {
+        foreach (var target in _targets) target.Temporary.Stream.Flush(flushToDisk: true);
+        foreach (var target in _targets) target.RequireUnchanged();
+        if (_targets.Length == 1) _targets[0].MoveIn();
+        else SwapAll();
+    }
+
+    private void SwapAll()
+    {
+        var renames = 0;
+        try
+        {
+            foreach (var target in _targets)
+            {
+                BeforeRename?.Invoke(++renames);
+                target.MoveAside();
+            }
+            foreach (var target in _targets)
+            {
+                BeforeRename?.Invoke(++renames);
+                target.MoveIn();
+            }
+        }
+        catch
+        {
+            RollBack();
+            throw;
+        }
+        foreach (var target in _targets) target.DeleteAside();
+    }
+
+    private void RollBack()
+    {
+        var failures = new List<Exception>();
+        foreach (var target in _targets.Reverse())
+        {
+            try
+            {
+                target.MoveBack();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                failures.Add(ex);
+            }
+        }
+        if (failures.Count > 0)
+        {
+            var kept = string.Join(", ", _targets.Where(t => t.AsidePath is not null && File.Exists(t.AsidePath)).Select(t => $"'{t.AsidePath}'"));
+            throw new IOException($"Replacing the files failed and so did putting the old ones back; they are kept as {kept}.", new AggregateException(failures));
+        }
+    }
+
+    /// <summary>Removes the temporaries of an output that was not committed; the targets stay as they were.</summary>
+    public void Dispose()
+    {
+        foreach (var target in _targets) target.Temporary.Dispose();
+    }
+
+    private sealed class Target
+    {
+        private Target(string path, FileIdentity? before, OwnedTemporaryFile temporary)
+        {
+            Path = path;
+            Before = before;
+            Temporary = temporary;
+        }
+
+        public string Path { get; }
+
+        private FileIdentity? Before { get; }
+
+        public OwnedTemporaryFile Temporary { get; }
+
+        public string? AsidePath { get; private set; }
+
+        private bool _movedIn;
+
+        public static Target Begin(string path)
+        {
+            var real = FollowLinks(path);
+            if (Directory.Exists(real)) throw new IOException($"Cannot write the file '{path}': it is a directory.");
+            var folder = System.IO.Path.GetDirectoryName(real)!;
+            if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"Cannot write the file '{path}': the folder '{folder}' does not exist.");
+            var before = FileIdentity.Of(real);
+            return new Target(real, before, OwnedTemporaryFile.Create(real, OwnedTemporaryFile.ExportSuffix));
+        }
+
+        /// <summary>The file a chain of symbolic links ends at (which need not exist yet), or the path itself.</summary>
+        private static string FollowLinks(string path)
+        {
+            var fullPath = System.IO.Path.GetFullPath(path);
+            var info = new FileInfo(fullPath);
+            return info.LinkTarget is null ? fullPath : info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? fullPath;
+        }
+
+        public void RequireUnchanged()
+        {
+            var now = FileIdentity.Of(Path);
+            var unchanged = Before is null ? now is null : Before.IsUnchangedIn(now);
+            if (!unchanged)
+            {
+                throw new EventStoreException(EventStoreErrorKind.OutputChanged, now is null
+                    ? $"The file '{Path}' was deleted by another process while this export wrote it; nothing was written."
+                    : $"The file '{Path}' was written by another process (another export?) while this export wrote it; it was left as that process wrote it. Run the export again to replace it.");
+            }
+        }
+
+        public void MoveAside()
+        {
+            if (Before is null) return;
+            var aside = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Path)!, $".{System.IO.Path.GetFileName(Path)}.{Temporary.Id}{ReplacedSuffix}");
+            File.Move(Path, aside, overwrite: false);
+            AsidePath = aside;
+        }
+
+        /// <summary>Never over a file: a target that appeared since the check is not clobbered.</summary>
+        public void MoveIn()
+        {
+            try
+            {
+                File.Move(Temporary.Path, Path, overwrite: Before is not null && AsidePath is null);
+            }
+            catch (IOException ex) when (File.Exists(Path) && (Before is null || AsidePath is not null))
+            {
+                throw new EventStoreException(EventStoreErrorKind.OutputChanged,
+                    $"The file '{Path}' was created by another process while this export wrote it; it was left as that process wrote it.", ex);
+            }
+            _movedIn = true;
+        }
+
+        public void MoveBack()
+        {
+            if (_movedIn)
+            {
+                File.Move(Path, Temporary.Path, overwrite: false);
+                _movedIn = false;
+            }
+            if (AsidePath is not null)
+            {
+                File.Move(AsidePath, Path, overwrite: false);
+                AsidePath = null;
+            }
+        }
+
+        public void DeleteAside()
+        {
+            if (AsidePath is not null) File.Delete(AsidePath);
+        }
+    }
+}
