@@ -54,3 +54,57 @@ Describe 'Compatibility with reSolve''s own adapters' -Tag 'Compat', 'Postgres' 
         $Summary.comparedBy."$Engine $Direction" | Should -BeGreaterThan 0
     }
 }
+
+Describe 'A real reSolve writer (tests/compat/writer.js)' -Tag 'Compat', 'Postgres' {
+    BeforeAll {
+        # The writer's NDJSON report lines, once it has ended: $Stop (closing its input, or freezing the store)
+        # runs after it reported 20 saved events.
+        function Invoke-Writer([string[]] $Store, [scriptblock] $Stop) {
+            $start = [System.Diagnostics.ProcessStartInfo]::new((Get-Command node -CommandType Application | Select-Object -First 1).Source)
+            foreach ($argument in @((Join-Path $RepoRoot 'tests/compat/writer.js')) + $Store + @('--rate', '200')) { $start.ArgumentList.Add($argument) }
+            $start.RedirectStandardInput = $true
+            $start.RedirectStandardOutput = $true
+            $process = [System.Diagnostics.Process]::Start($start)
+            try {
+                $lines = [System.Collections.Generic.List[string]]::new()
+                while ($lines.Count -lt 20 -and $null -ne ($line = $process.StandardOutput.ReadLine())) { $lines.Add($line) }
+                & $Stop $process
+                $lines.AddRange([string[]]($process.StandardOutput.ReadToEnd() -split "`n" | Where-Object { $_ }))
+                if (-not $process.WaitForExit(30000)) { throw 'The writer did not stop' }
+                $process.ExitCode | Should -Be 0
+                @($lines | ForEach-Object { $_ | ConvertFrom-Json })
+            }
+            finally { if (-not $process.HasExited) { $process.Kill() } }
+        }
+        $script:CloseInput = { param($process) $process.StandardInput.Close() }
+    }
+
+    It 'appends with reSolve''s saveEvent to <Engine> until its input closes, and stops at reSolve''s EventstoreFrozenError once the store is frozen' -ForEach @(
+        @{ Engine = 'sqlite' }, @{ Engine = 'postgres' }
+    ) {
+        if ($Engine -eq 'sqlite') {
+            $path = New-TestPath 'live.db'
+            $store = @('--engine', 'sqlite', '--file', $path)
+            $parameters = @{ Path = $path }
+            $freeze = { Invoke-SqliteQuery $path 'CREATE TABLE "events-freeze"("surrogate" BIGINT NOT NULL, PRIMARY KEY("surrogate"))' }
+        }
+        else {
+            $store = @('--engine', 'postgres', '--schema', 'live', '--pg-port', $Server.Port)
+            $parameters = @{ ConnectionString = $Server.ConnectionString; Schema = 'live' }
+            $freeze = { Invoke-PostgresQuery $Server.ConnectionString 'CREATE TABLE "live"."events-freeze"("surrogate" BIGINT NOT NULL, PRIMARY KEY("surrogate"))' }
+        }
+        $first = Invoke-Writer $store $CloseInput
+        $first[-1].done | Should -BeTrue
+        $first[-1].frozen | Should -Be 0
+        $first[-1].saved | Should -BeGreaterOrEqual 20
+        @($first | Where-Object { $null -ne $_.threadCounter }).Count | Should -Be $first[-1].saved
+        (Get-EventStore @parameters).EventCount | Should -Be $first[-1].saved
+
+        $second = Invoke-Writer $store { param($process) & $freeze; Start-Sleep -Milliseconds 300 }
+        $second[-1].frozen | Should -Be 1
+        ($second | Where-Object frozen -eq $true)[0].message | Should -Be 'Event store is frozen'
+        $description = Get-EventStore @parameters
+        $description.EventCount | Should -Be ($first[-1].saved + $second[-1].saved)
+        $description.IsFrozen | Should -BeTrue
+    }
+}

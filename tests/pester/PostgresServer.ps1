@@ -68,11 +68,13 @@ function Get-FreeTcpPort {
 # PostgreSQL refuses to run as root (CI runs as root): then the server runs as an unprivileged user, `postgres`
 # when the machine has one, else one created here. $null when not root.
 function Get-PostgresServerUser {
+    [CmdletBinding()]
+    param([string] $Preferred = 'postgres', [string] $Created = 'eventstoretools-pg')
     if ($IsWindows -or (id -u) -ne '0') { return $null }
-    $user = 'postgres'
+    $user = $Preferred
     id -u $user *> $null
     if ($LASTEXITCODE -ne 0) {
-        $user = 'eventstoretools-pg'
+        $user = $Created
         id -u $user *> $null
         if ($LASTEXITCODE -ne 0) {
             useradd --system --no-create-home --shell /usr/sbin/nologin $user
