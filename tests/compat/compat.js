@@ -96,6 +96,20 @@ function shapedEvent(event, engine) {
 
 const byThread = (a, b) => a.threadId - b.threadId || a.threadCounter - b.threadCounter
 
+// Runs action(item, index) for every item, `jobs` at a time; the results in the items' order.
+async function inParallel(items, jobs, action) {
+  const results = new Array(items.length)
+  let next = 0
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++
+      results[index] = await action(items[index], index)
+    }
+  }
+  await Promise.all(Array.from({ length: jobs }, worker))
+  return results
+}
+
 class Suite {
   constructor(options) {
     this.options = options
@@ -148,14 +162,14 @@ class Suite {
         await resolve.saveEvents(saved, pg, saveEvents)
         return resolve.exportEvents(saved, pg)
       }))
-      this.exportCheck(testCase, engine, 'resolve-save/export', save, saved, dir)
+      this.exportCheck(testCase, engine, 'resolve-save/export', save, saved, dir, false)
 
       const imported = this.store(engine, dir, `${engine}-resolve-import`, index)
       const reImport = await attempt(async () => {
         await resolve.importEvents(imported, pg, inputText)
         return { export: await resolve.exportEvents(imported, pg), rows: await resolve.storeRows(imported, pg) }
       })
-      this.exportCheck(testCase, engine, 'resolve-import/export', reImport.ok ? { ok: true, value: reImport.value.export } : reImport, imported, dir)
+      this.exportCheck(testCase, engine, 'resolve-import/export', reImport.ok ? { ok: true, value: reImport.value.export } : reImport, imported, dir, garbage)
 
       // We import the same input three ways; reSolve's rows are the expected ones.
       for (const [direction, op, extra] of [['import-file', 'importFile', { inFile: inputFile }], ['import-objects', 'importObjects', { inFile: inputFile }], ['import-copy', 'importCopy', { source: imported }]]) {
@@ -167,7 +181,7 @@ class Suite {
           if (!reImport.ok && !result.ok) return { equal: true } // both refuse the input
           if (!reImport.ok) return { difference: `reSolve refused the input (${reImport.error}), we imported it` }
           if (!result.ok) {
-            if (garbage && /InvalidInput/.test(result.error)) return { equal: true, rule: 'stricterValidation' }
+            if (garbage && /InvalidInput|^ExportEventStore/.test(result.error)) return { equal: true, rule: 'stricterValidation' }
             if (op === 'importObjects' && !/ImportEventStore/.test(result.error)) return { notApplicable: `ConvertFrom-Json: ${result.error}` }
             return { difference: `we refused the input reSolve imported: ${result.error}` }
           }
@@ -186,7 +200,7 @@ class Suite {
     }
   }
 
-  exportCheck(testCase, engine, direction, written, store, dir) {
+  exportCheck(testCase, engine, direction, written, store, dir, garbage) {
     if (!written.ok) {
       this.notApplicable++ // reSolve could not write this input on this engine: nothing of ours to compare
       return
@@ -194,7 +208,10 @@ class Suite {
     const outFile = path.join(dir, `${direction.replace('/', '-')}-${engine}.ndjson`)
     const id = this.task('export', { store, outFile })
     this.check(testCase, engine, direction, async (results) => {
-      if (!results[id].ok) return { difference: `our export failed: ${results[id].error}` }
+      if (!results[id].ok) {
+        if (garbage && /^ExportEventStore/.test(results[id].error)) return { equal: true, rule: 'stricterValidation' }
+        return { difference: `our export failed: ${results[id].error}` }
+      }
       const ours = fs.readFileSync(outFile)
       return ours.equals(written.value) ? { equal: true } : { difference: `NDJSON differs from reSolve's exportEvents() ${firstDifference(written.value, ours)}` }
     })
@@ -258,18 +275,19 @@ class Suite {
   }
 
   async compare(results) {
-    for (const check of this.checks) {
-      const outcome = await check.compare(results)
+    const outcomes = await inParallel(this.checks, +this.options.jobs, (check) => check.compare(results))
+    this.checks.forEach((check, i) => {
+      const outcome = outcomes[i]
       if (outcome.notApplicable) {
         this.notApplicable++
-        continue
+        return
       }
       this.compared++
       const key = `${check.engine} ${check.direction}`
       this.comparedBy[key] = (this.comparedBy[key] ?? 0) + 1
       for (const rule of [outcome.rule, ...(outcome.rules ?? [])].filter(Boolean)) this.rulesApplied[rule]++
       if (outcome.difference) this.differences.push({ caseSeed: check.seed, engine: check.engine, direction: check.direction, difference: outcome.difference })
-    }
+    })
   }
 }
 
@@ -282,14 +300,7 @@ async function main() {
   const seeds = options.caseSeed != null ? [+options.caseSeed] : Array.from({ length: options.cases }, (_, i) => caseSeed(options.seed, i))
   const started = Date.now()
   // Cases are prepared a few at a time: reSolve mostly waits for PostgreSQL.
-  let next = 0
-  const worker = async () => {
-    while (next < seeds.length) {
-      const index = next++
-      await suite.prepare(index, seeds[index])
-    }
-  }
-  await Promise.all(Array.from({ length: +options.jobs }, worker))
+  await inParallel(seeds, +options.jobs, (seed, index) => suite.prepare(index, seed))
   const prepared = Date.now()
   const results = suite.runOurs()
   const ran = Date.now()

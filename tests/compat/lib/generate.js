@@ -21,7 +21,7 @@ const KEYS = [
 ]
 
 const AGGREGATE_IDS = ['agg-1', 'agg-2', '', "o'brien", 'über', 'a"b', '😀', 'x\\y', 'τ']
-const TYPES = ['USER_CREATED', 'ITEM_ADDED', '', 'τύπος', "it's", 'q"uote', '😀', 'A\tB']
+const TYPES = ['USER_CREATED', 'ITEM_ADDED', 'τύπος', "it's", 'q"uote', '😀', 'A\tB']
 
 const T0 = 4102444800000 // 2100-01-01: later than the clock, so saveEvent keeps the timestamp given
 
@@ -37,6 +37,12 @@ class TextGenerator {
     this.loneSurrogates = random.chance(0.15)
     this.nul = random.chance(0.05)
     this.deepNesting = random.chance(0.2)
+    this.emptyType = random.chance(0.1)
+  }
+
+  // An event type; "" (which reSolve accepts everywhere) in some cases only, so that it hides no other difference.
+  type() {
+    return JSON.stringify(this.emptyType && this.random.chance(0.5) ? '' : this.random.pick(TYPES))
   }
 
   number() {
@@ -192,7 +198,7 @@ function importLines(generator) {
     const fields = {
       threadCounter: generator.integer(counter),
       threadId: generator.integer(threadId),
-      type: JSON.stringify(r.pick(TYPES)),
+      type: generator.type(),
       timestamp: generator.integer(T0 + r.int(0, 5000)),
       aggregateId: JSON.stringify(aggregateId),
       aggregateVersion: generator.integer(version),
@@ -260,7 +266,7 @@ function incrementalLines(seed, stored) {
       continue
     } else {
       const timestamp = kind === 4 ? newest - r.int(1, 3000) : kind === 5 ? newest : newest + r.int(1, 3000)
-      fields = { timestamp: String(timestamp), aggregateId: JSON.stringify(r.pick(AGGREGATE_IDS)), type: JSON.stringify(r.pick(TYPES)),
+      fields = { timestamp: String(timestamp), aggregateId: JSON.stringify(r.pick(AGGREGATE_IDS)), type: generator.type(),
         payload: generator.payload() }
     }
     if (r.chance(0.1)) Object.assign(fields, { threadId: '7', threadCounter: '0', aggregateVersion: '99' }) // ignored by both
