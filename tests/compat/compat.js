@@ -306,7 +306,9 @@ async function main() {
   const ran = Date.now()
   await suite.compare(results)
 
-  for (const d of suite.differences) console.log(`DIFFERENCE case-seed ${d.caseSeed} ${d.engine} ${d.direction}: ${d.difference}`)
+  const shown = +(options.show ?? 60)
+  for (const d of suite.differences.slice(0, shown)) console.log(`DIFFERENCE case-seed ${d.caseSeed} ${d.engine} ${d.direction}: ${d.difference}`)
+  if (suite.differences.length > shown) console.log(`... and ${suite.differences.length - shown} more differences (--show N prints more)`)
   const rules = Object.entries(suite.rulesApplied).map(([k, n]) => `${k} ${n}`).join(', ')
   console.log(`compat: ${seeds.length} cases (seed ${options.seed}), ${suite.compared} results compared with reSolve's, ${suite.differences.length} unexplained differences; ` +
     `rules applied: ${rules}; not applicable: ${suite.notApplicable}; reSolve ${((prepared - started) / 1000).toFixed(1)} s, ours ${((ran - prepared) / 1000).toFixed(1)} s, compare ${((Date.now() - ran) / 1000).toFixed(1)} s`)

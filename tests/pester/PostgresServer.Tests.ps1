@@ -26,7 +26,8 @@ Describe 'The PostgreSQL test server' -Tag 'Postgres' {
     }
 
     It 'runs the server as an unprivileged user when the tests run as root, never as root' {
-        $owner = stat -c '%U' (Join-Path $Server.Directory 'data/postmaster.pid')
+        if ($IsWindows) { Set-ItResult -Skipped -Because 'Windows has no root: pg_ctl gives up administrator rights itself'; return }
+        $owner = (Get-Item (Join-Path $Server.Directory 'data/postmaster.pid')).User
         if ((id -u) -eq '0') {
             $Server.User | Should -Not -BeNullOrEmpty
             $owner | Should -Be $Server.User
