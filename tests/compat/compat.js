@@ -21,7 +21,7 @@ const { spawnSync } = require('child_process')
 const { AsyncLocalStorage } = require('async_hooks')
 const { createRandom, caseSeed } = require('./lib/random')
 const { generateCase, incrementalLines } = require('./lib/generate')
-const { RULES, expectedIncrementalBatch, isGarbageEvent } = require('./lib/rules')
+const { RULES, expectedIncrementalBatch, isGarbageEvent, lostByConvertFromJson, refusedByJsonb } = require('./lib/rules')
 const resolve = require('./lib/resolve')
 
 function parseArguments(argv) {
@@ -178,10 +178,12 @@ class Suite {
         const id = this.task(op, { store: ours, ...extra })
         this.check(testCase, engine, direction, async (results) => {
           const result = results[id]
+          if (op === 'importObjects' && testCase.lines.some(lostByConvertFromJson)) return { notApplicable: 'ConvertFrom-Json moves repeated keys and replaces lone surrogates' }
           if (!reImport.ok && !result.ok) return { equal: true } // both refuse the input
           if (!reImport.ok) return { difference: `reSolve refused the input (${reImport.error}), we imported it` }
           if (!result.ok) {
-            if (garbage && /InvalidInput|^ExportEventStore/.test(result.error)) return { equal: true, rule: 'stricterValidation' }
+            if (garbage && /InvalidInput/.test(result.error)) return { equal: true, rule: 'stricterValidation' }
+            if (garbage && op === 'importCopy' && /^ExportEventStore/.test(result.error)) return { equal: true, rule: 'storedValuesWeCannotCarry' }
             if (op === 'importObjects' && !/ImportEventStore/.test(result.error)) return { notApplicable: `ConvertFrom-Json: ${result.error}` }
             return { difference: `we refused the input reSolve imported: ${result.error}` }
           }
@@ -209,7 +211,8 @@ class Suite {
     const id = this.task('export', { store, outFile })
     this.check(testCase, engine, direction, async (results) => {
       if (!results[id].ok) {
-        if (garbage && /^ExportEventStore/.test(results[id].error)) return { equal: true, rule: 'stricterValidation' }
+        // reSolve stores garbage and exports it as it is; we refuse a stored field that is no whole number.
+        if (garbage && /^ExportEventStore/.test(results[id].error)) return { equal: true, rule: 'storedValuesWeCannotCarry' }
         return { difference: `our export failed: ${results[id].error}` }
       }
       const ours = fs.readFileSync(outFile)
@@ -236,8 +239,11 @@ class Suite {
     fs.writeFileSync(batchFile, batchLines.join('\n') + '\n')
     const batch = batchLines.map((line) => JSON.parse(line))
     const expected = expectedIncrementalBatch(base.value, batch)
+    // reSolve pushes every event before it looks for duplicates: a payload its JSONB refuses fails the whole
+    // batch, also one the rules would leave out.
+    const given = engine === 'postgres' && batch.some((e) => refusedByJsonb(e.payload ?? null)) ? batch : expected.batch
     const theirResult = await attempt(async () => {
-      if (expected.batch.length > 0) await resolve.incrementalImport(theirs, pg, expected.batch)
+      if (given.length > 0) await resolve.incrementalImport(theirs, pg, given)
       return resolve.storeRows(theirs, pg)
     })
     const id = this.task('incremental', { store: ours, inFile: batchFile })
@@ -309,9 +315,9 @@ async function main() {
   const shown = +(options.show ?? 60)
   for (const d of suite.differences.slice(0, shown)) console.log(`DIFFERENCE case-seed ${d.caseSeed} ${d.engine} ${d.direction}: ${d.difference}`)
   if (suite.differences.length > shown) console.log(`... and ${suite.differences.length - shown} more differences (--show N prints more)`)
-  const rules = Object.entries(suite.rulesApplied).map(([k, n]) => `${k} ${n}`).join(', ')
+  const rules = Object.entries(suite.rulesApplied).map(([k, n]) => `${RULES[k].split(': ')[1]} ${n}`).join(', ')
   console.log(`compat: ${seeds.length} cases (seed ${options.seed}), ${suite.compared} results compared with reSolve's, ${suite.differences.length} unexplained differences; ` +
-    `rules applied: ${rules}; not applicable: ${suite.notApplicable}; reSolve ${((prepared - started) / 1000).toFixed(1)} s, ours ${((ran - prepared) / 1000).toFixed(1)} s, compare ${((Date.now() - ran) / 1000).toFixed(1)} s`)
+    `rules applied (README "Where we differ from reSolve"): ${rules}; not applicable: ${suite.notApplicable}; reSolve ${((prepared - started) / 1000).toFixed(1)} s, ours ${((ran - prepared) / 1000).toFixed(1)} s, compare ${((Date.now() - ran) / 1000).toFixed(1)} s`)
   if (options.summary) {
     fs.writeFileSync(options.summary, JSON.stringify({ cases: seeds.length, compared: suite.compared, comparedBy: suite.comparedBy, differences: suite.differences, rulesApplied: suite.rulesApplied, notApplicable: suite.notApplicable }, null, 1))
   }

@@ -5,9 +5,10 @@
 const README = 'README, "Where we differ from reSolve"'
 
 const RULES = {
-  olderEventsSkipped: `${README}: older events in an incremental import are skipped, not the batch rejected`,
-  duplicatesAsJsonValues: `${README}: incremental duplicates are compared as JSON values`,
-  stricterValidation: `${README}: stricter validation where reSolve stores garbage`,
+  olderEventsSkipped: `${README}: "Older events skipped"`,
+  duplicatesAsJsonValues: `${README}: "Duplicates compared as JSON values"`,
+  stricterValidation: `${README}: "Stricter validation"`,
+  storedValuesWeCannotCarry: `${README}: "Stored values we cannot carry"`,
 }
 
 // Deep equality of JavaScript values, object keys in any order (what our duplicate check compares).
@@ -56,3 +57,43 @@ function isGarbageEvent(event) {
 }
 
 module.exports = { RULES, sameJsonValue, expectedIncrementalBatch, isGarbageEvent }
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+
+// What PowerShell's ConvertFrom-Json loses of a JSON text (not the module): a repeated key moves to the end of
+// its object, and a lone surrogate becomes U+FFFD. Such a line cannot reach Import-EventStore as the text's value.
+function lostByConvertFromJson(text) {
+  const objects = [] // per open object or array: the keys seen (null for an array) and whether a key comes next
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]
+    if (c === '{') objects.push({ keys: new Set(), keyNext: true })
+    else if (c === '[') objects.push({ keys: null })
+    else if (c === '}' || c === ']') objects.pop()
+    else if (c === ',' && objects.length > 0 && objects[objects.length - 1].keys) objects[objects.length - 1].keyNext = true
+    else if (c === ':') objects[objects.length - 1].keyNext = false
+    else if (c === '"') {
+      let end = i + 1
+      while (text[end] !== '"') end += text[end] === '\\' ? 2 : 1
+      const value = JSON.parse(text.slice(i, end + 1))
+      if (LONE_SURROGATE.test(value)) return true
+      const top = objects[objects.length - 1]
+      if (top && top.keys && top.keyNext) {
+        if (top.keys.has(value)) return true
+        top.keys.add(value)
+      }
+      i = end
+    }
+  }
+  return false
+}
+
+// Text PostgreSQL's JSONB refuses (a lone surrogate or NUL in a string or key): reSolve's PostgreSQL adapter fails
+// on such a payload wherever it writes it.
+function refusedByJsonb(value) {
+  if (typeof value === 'string') return value.includes('\u0000') || LONE_SURROGATE.test(value)
+  if (value === null || typeof value !== 'object') return false
+  return Object.entries(value).some(([key, item]) => refusedByJsonb(key) || refusedByJsonb(item))
+}
+
+module.exports.lostByConvertFromJson = lostByConvertFromJson
+module.exports.refusedByJsonb = refusedByJsonb
