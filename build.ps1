@@ -155,7 +155,7 @@ $result = Invoke-Pester -Configuration $config
     $Environment['EVENTSTORETOOLS_MODULE'] = Join-Path $ModuleDir 'EventStoreTools.psd1'
     foreach ($name in $Environment.Keys) { $saved[$name] = [Environment]::GetEnvironmentVariable($name); [Environment]::SetEnvironmentVariable($name, $Environment[$name]) }
     try {
-        dotnet pwsh -NoProfile -NonInteractive -File $runnerFile -Pester (Install-Pester) -Tests $Path -Summary $Summary -Tag ($Tag -join ',') -ExcludeTag ($Exclude -join ',')
+        dotnet pwsh -NoProfile -NonInteractive -File $runnerFile -Pester (Install-Pester) -Tests $Path -Summary $Summary -Tag ($Tag -join ',') -ExcludeTag ($Exclude -join ',') | Out-Host
     }
     finally {
         foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
