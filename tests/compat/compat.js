@@ -121,6 +121,13 @@ class Suite {
     this.comparedBy = {}
     this.rulesApplied = Object.fromEntries(Object.keys(RULES).map((k) => [k, 0]))
     this.notApplicable = 0
+    this.notApplicableBy = {}
+  }
+
+  // A comparison that does not apply, counted by its reason.
+  skip(reason) {
+    this.notApplicable++
+    this.notApplicableBy[reason] = (this.notApplicableBy[reason] ?? 0) + 1
   }
 
   store(engine, dir, name, index) {
@@ -173,7 +180,10 @@ class Suite {
 
       // We import the same input three ways; reSolve's rows are the expected ones.
       for (const [direction, op, extra] of [['import-file', 'importFile', { inFile: inputFile }], ['import-objects', 'importObjects', { inFile: inputFile }], ['import-copy', 'importCopy', { source: imported }]]) {
-        if (op === 'importCopy' && !reImport.ok) continue
+        if (op === 'importCopy' && !reImport.ok) {
+          this.skip('reSolve cannot write the input on this engine (copy)')
+          continue
+        }
         const ours = this.store(engine, dir, `${engine}-ours-${op}`, index)
         const id = this.task(op, { store: ours, ...extra })
         this.check(testCase, engine, direction, async (results) => {
@@ -184,7 +194,7 @@ class Suite {
           if (!result.ok) {
             if (garbage && /InvalidInput/.test(result.error)) return { equal: true, rule: 'stricterValidation' }
             if (garbage && op === 'importCopy' && /^ExportEventStore/.test(result.error)) return { equal: true, rule: 'storedValuesWeCannotCarry' }
-            if (op === 'importObjects' && !/ImportEventStore/.test(result.error)) return { notApplicable: `ConvertFrom-Json: ${result.error}` }
+            if (op === 'importObjects' && !/ImportEventStore/.test(result.error)) return { notApplicable: 'ConvertFrom-Json refuses the text' }
             return { difference: `we refused the input reSolve imported: ${result.error}` }
           }
           const rows = await resolve.storeRows(ours, pg)
@@ -208,7 +218,7 @@ class Suite {
 
   exportCheck(testCase, engine, direction, written, store, dir, garbage) {
     if (!written.ok) {
-      this.notApplicable++ // reSolve could not write this input on this engine: nothing of ours to compare
+      this.skip('reSolve cannot write the input on this engine (export)') // nothing of ours to compare
       return
     }
     const outFile = path.join(dir, `${direction.replace('/', '-')}-${engine}.ndjson`)
@@ -235,7 +245,7 @@ class Suite {
       return (await resolve.exportEvents(theirs, pg)).toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l))
     })
     if (!base.ok) {
-      this.notApplicable++
+      this.skip('reSolve cannot write the base store on this engine (incremental)')
       return
     }
     const batchLines = incrementalLines(testCase.seed, base.value)
@@ -289,7 +299,7 @@ class Suite {
     this.checks.forEach((check, i) => {
       const outcome = outcomes[i]
       if (outcome.notApplicable) {
-        this.notApplicable++
+        this.skip(outcome.notApplicable)
         return
       }
       this.compared++
@@ -321,9 +331,9 @@ async function main() {
   if (suite.differences.length > shown) console.log(`... and ${suite.differences.length - shown} more differences (--show N prints more)`)
   const rules = Object.entries(suite.rulesApplied).map(([k, n]) => `${RULES[k].split(': ')[1]} ${n}`).join(', ')
   console.log(`compat: ${seeds.length} cases (seed ${options.seed}), ${suite.compared} results compared with reSolve's, ${suite.differences.length} unexplained differences; ` +
-    `rules applied (README "Where we differ from reSolve"): ${rules}; not applicable: ${suite.notApplicable}; reSolve ${((prepared - started) / 1000).toFixed(1)} s, ours ${((ran - prepared) / 1000).toFixed(1)} s, compare ${((Date.now() - ran) / 1000).toFixed(1)} s`)
+    `rules applied (README "Where we differ from reSolve"): ${rules}; not applicable: ${suite.notApplicable} (${Object.entries(suite.notApplicableBy).map(([k, n]) => `${k}: ${n}`).join('; ')}); reSolve ${((prepared - started) / 1000).toFixed(1)} s, ours ${((ran - prepared) / 1000).toFixed(1)} s, compare ${((Date.now() - ran) / 1000).toFixed(1)} s`)
   if (options.summary) {
-    fs.writeFileSync(options.summary, JSON.stringify({ cases: seeds.length, compared: suite.compared, comparedBy: suite.comparedBy, differences: suite.differences, rulesApplied: suite.rulesApplied, notApplicable: suite.notApplicable }, null, 1))
+    fs.writeFileSync(options.summary, JSON.stringify({ cases: seeds.length, compared: suite.compared, comparedBy: suite.comparedBy, differences: suite.differences, rulesApplied: suite.rulesApplied, notApplicable: suite.notApplicable, notApplicableBy: suite.notApplicableBy }, null, 1))
   }
 }
 
