@@ -136,6 +136,7 @@ class TextGenerator {
     const members = []
     for (let i = r.int(0, 6); i > 0; i--) {
       const key = this.duplicateKeys && keys.length > 0 && r.chance(0.2) ? r.pick(keys) : this.key() // duplicate keys: the last wins
+      if (!this.duplicateKeys && keys.includes(key)) continue
       keys.push(key)
       members.push(this.space() + key + this.space() + ':' + this.space() + this.value(depth + 1) + this.space())
     }
