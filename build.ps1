@@ -5,19 +5,25 @@ The one entry point: builds the EventStoreTools module into out/EventStoreTools 
 .DESCRIPTION
   Demo    (default) Build, then copy a generated sample store with Export-EventStore | Import-EventStore.
   Build   Build the module into out/EventStoreTools.
-  Test    Build, run the xunit tests of the core, then the Pester tests against the built module in a
-          child pwsh; ends with one line "N passed, N failed, N skipped".
+  Test    Build, install tests/compat's npm packages (reSolve's adapters and PostgreSQL's server binaries,
+          npm ci), run the xunit tests of the core, then the Pester tests against the built module in a
+          child pwsh, then the PostgreSQL Pester tests again against the machine's own PostgreSQL when its
+          major version differs; ends with one line "N passed, N failed, N skipped".
+  Compat  Build, then run only the compatibility suite against reSolve's adapters, -Cases cases from -Seed.
   Bench   Build, then run bench/Invoke-Benchmark.ps1.
   Package Build, then pack out/EventStoreTools into out/package/EventStoreTools.<version>.nupkg, which
           Install-PSResource accepts from a folder repository.
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Demo', 'Build', 'Test', 'Bench', 'Package')]
+    [ValidateSet('Demo', 'Build', 'Test', 'Compat', 'Bench', 'Package')]
     [string] $Task = 'Demo',
     [string] $Configuration = 'Release',
     # Pester tags to leave out of the Test task.
-    [string[]] $ExcludeTag = @()
+    [string[]] $ExcludeTag = @(),
+    # Compatibility suite (tests/compat): how many generated cases, from which seed (the Test task runs 200 from seed 1).
+    [int] $Cases = 200,
+    [int] $Seed = 1
 )
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
@@ -63,6 +69,22 @@ function Install-Pester {
         Invoke-Native { dotnet restore (Join-Path $Root 'tools/tools.csproj') --packages (Join-Path $Root 'tools/packages') --nologo -v quiet }
     }
     $pester
+}
+
+# reSolve's adapters for the compatibility suite and PostgreSQL's server binaries for the PostgreSQL tests, as
+# pinned in tests/compat/package-lock.json. npm ci starts from scratch (it builds better-sqlite3), so it runs only
+# when the lock file changed since the last install.
+function Install-CompatPackages {
+    $compat = Join-Path $Root 'tests/compat'
+    $stamp = Join-Path $compat 'node_modules/.installed-lock-hash'
+    $hash = (Get-FileHash (Join-Path $compat 'package-lock.json')).Hash
+    if ((Test-Path $stamp) -and (Get-Content $stamp -Raw).Trim() -eq $hash) { return }
+    if (-not (Get-Command npm -ErrorAction Ignore)) { throw 'npm not found: the tests need Node.js 20 and npm (reSolve''s adapters and the PostgreSQL binaries come from npm)' }
+    Write-Host 'npm ci: tests/compat (reSolve''s adapters, PostgreSQL server binaries)' -ForegroundColor Cyan
+    Push-Location $compat
+    try { Invoke-Native { npm ci --no-audit --no-fund } }
+    finally { Pop-Location }
+    Set-Content $stamp $hash
 }
 
 function New-SampleStore([string] $Path, [int] $Count) {
@@ -111,10 +133,58 @@ function Get-TrxCounts([string] $Path) {
     [pscustomobject]@{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error; Skipped = [int]$counters.notExecuted }
 }
 
-function Invoke-Test {
+# One Pester run in a child pwsh against the built module; returns its counts.
+function Invoke-PesterRun([string] $Path, [string[]] $Tag = @(), [string[]] $Exclude = @(), [string] $Summary, [hashtable] $Environment = @{}) {
+    $runner = @'
+param($Pester, $Tests, $Summary, $Tag, $ExcludeTag)
+$ProgressPreference = 'SilentlyContinue'
+Import-Module $Pester -Force
+$config = New-PesterConfiguration
+$config.Run.Path = $Tests
+$config.Run.PassThru = $true
+$config.Output.Verbosity = 'Normal'
+if ($Tag) { $config.Filter.Tag = $Tag -split ',' }
+if ($ExcludeTag) { $config.Filter.ExcludeTag = $ExcludeTag -split ',' }
+$result = Invoke-Pester -Configuration $config
+@{ Passed = $result.PassedCount; Failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount; Skipped = $result.SkippedCount } |
+    ConvertTo-Json | Set-Content $Summary
+'@
+    $runnerFile = Join-Path (Split-Path $Summary) 'run-pester.ps1'
+    Set-Content $runnerFile $runner
+    $saved = @{}
+    $Environment['EVENTSTORETOOLS_MODULE'] = Join-Path $ModuleDir 'EventStoreTools.psd1'
+    foreach ($name in $Environment.Keys) { $saved[$name] = [Environment]::GetEnvironmentVariable($name); [Environment]::SetEnvironmentVariable($name, $Environment[$name]) }
+    try {
+        dotnet pwsh -NoProfile -NonInteractive -File $runnerFile -Pester (Install-Pester) -Tests $Path -Summary $Summary -Tag ($Tag -join ',') -ExcludeTag ($Exclude -join ',') | Out-Host
+    }
+    finally {
+        foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+    }
+    if (Test-Path $Summary) { Get-Content $Summary -Raw | ConvertFrom-Json }
+    else { [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
+}
+
+function New-TestResultsFolder {
     $results = Join-Path $Out 'test-results'
     Remove-Item $results -Recurse -Force -ErrorAction Ignore
     New-Item -ItemType Directory -Path $results | Out-Null
+    $results
+}
+
+# The machine's own PostgreSQL when its major version differs from the one the tests start (npm's, or
+# EVENTSTORETOOLS_PG_BIN): the PostgreSQL tests run against it too.
+function Get-SecondPostgresBin {
+    . (Join-Path $Root 'tests/pester/PostgresServer.ps1')
+    $system = Get-SystemPostgresBin
+    if (-not $system) { return $null }
+    $primary = try { Get-PostgresBin } catch { return $null }
+    if ((Get-PostgresVersion $system).Major -eq (Get-PostgresVersion $primary).Major) { return $null }
+    [pscustomobject]@{ Bin = $system; Version = Get-PostgresVersion $system }
+}
+
+function Invoke-Test {
+    $results = New-TestResultsFolder
+    Install-CompatPackages
 
     Write-Host 'xunit: tests/EventStoreTools.Core.Tests' -ForegroundColor Cyan
     dotnet test (Join-Path $Root 'tests/EventStoreTools.Core.Tests') -c $Configuration --nologo --logger 'trx;LogFileName=core.trx' --logger 'console;verbosity=minimal' --results-directory $results
@@ -122,44 +192,46 @@ function Invoke-Test {
              else { [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
 
     Write-Host 'Pester: tests/pester (child pwsh, built module)' -ForegroundColor Cyan
-    $pester = Install-Pester
-    $summary = Join-Path $results 'pester.json'
-    $runner = @'
-param($Pester, $Tests, $Summary, $ExcludeTag)
-$ProgressPreference = 'SilentlyContinue'
-Import-Module $Pester -Force
-$config = New-PesterConfiguration
-$config.Run.Path = $Tests
-$config.Run.PassThru = $true
-$config.Output.Verbosity = 'Normal'
-if ($ExcludeTag) { $config.Filter.ExcludeTag = $ExcludeTag -split ',' }
-$result = Invoke-Pester -Configuration $config
-@{ Passed = $result.PassedCount; Failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount; Skipped = $result.SkippedCount } |
-    ConvertTo-Json | Set-Content $Summary
-'@
-    $runnerFile = Join-Path $results 'run-pester.ps1'
-    Set-Content $runnerFile $runner
-    $env:EVENTSTORETOOLS_MODULE = Join-Path $ModuleDir 'EventStoreTools.psd1'
-    dotnet pwsh -NoProfile -NonInteractive -File $runnerFile -Pester $pester -Tests (Join-Path $Root 'tests/pester') -Summary $summary -ExcludeTag ($ExcludeTag -join ',')
-    $pesterCounts = if (Test-Path $summary) { Get-Content $summary -Raw | ConvertFrom-Json }
-                    else { [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
+    $pesterCounts = Invoke-PesterRun -Path (Join-Path $Root 'tests/pester') -Exclude $ExcludeTag -Summary (Join-Path $results 'pester.json')
+    $runs = @($xunit, $pesterCounts)
+    $line = "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed; Pester: $($pesterCounts.Passed) passed, $($pesterCounts.Failed) failed"
 
-    $passed = $xunit.Passed + $pesterCounts.Passed
-    $failed = $xunit.Failed + $pesterCounts.Failed
-    $skipped = $xunit.Skipped + $pesterCounts.Skipped
-    Write-Host "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed; Pester: $($pesterCounts.Passed) passed, $($pesterCounts.Failed) failed"
+    $second = if ('Postgres' -notin $ExcludeTag) { Get-SecondPostgresBin }
+    if ($second) {
+        # Only the PostgreSQL Pester files (not the compatibility suite): a second server version at little cost.
+        Write-Host "Pester: the PostgreSQL tests again, against PostgreSQL $($second.Version) in $($second.Bin)" -ForegroundColor Cyan
+        $secondCounts = Invoke-PesterRun -Path (Join-Path $Root 'tests/pester') -Tag 'Postgres' -Exclude (@('Compat') + $ExcludeTag) `
+            -Summary (Join-Path $results 'pester-postgres-system.json') -Environment @{ EVENTSTORETOOLS_PG_BIN = $second.Bin }
+        $runs += $secondCounts
+        $line += "; Pester on PostgreSQL $($second.Version.Major): $($secondCounts.Passed) passed, $($secondCounts.Failed) failed"
+    }
+
+    $passed = ($runs | Measure-Object Passed -Sum).Sum
+    $failed = ($runs | Measure-Object Failed -Sum).Sum
+    $skipped = ($runs | Measure-Object Skipped -Sum).Sum
+    Write-Host $line
     Write-Output "$passed passed, $failed failed, $skipped skipped"
     if ($failed -gt 0) { exit 1 }
+}
+
+function Invoke-Compat {
+    $results = New-TestResultsFolder
+    Install-CompatPackages
+    $counts = Invoke-PesterRun -Path (Join-Path $Root 'tests/pester/Compat.Tests.ps1') -Summary (Join-Path $results 'compat.json') `
+        -Environment @{ EVENTSTORETOOLS_COMPAT_CASES = "$Cases"; EVENTSTORETOOLS_COMPAT_SEED = "$Seed" }
+    Write-Output "$($counts.Passed) passed, $($counts.Failed) failed, $($counts.Skipped) skipped"
+    if ($counts.Failed -gt 0) { exit 1 }
 }
 
 switch ($Task) {
     'Build' { Invoke-Build }
     'Demo' { Invoke-Build; Invoke-Demo }
     'Test' { Invoke-Build; Invoke-Test }
+    'Compat' { Invoke-Build; Invoke-Compat }
     'Package' {
         Invoke-Build
         $package = & (Join-Path $Root 'module/New-ModulePackage.ps1') -ModuleDirectory $ModuleDir -OutputDirectory (Join-Path $Out 'package')
         Write-Host "Packed $($package.FullName)"
     }
-    'Bench' { Invoke-Build; & (Join-Path $Root 'bench/Invoke-Benchmark.ps1') -ModulePath (Join-Path $ModuleDir 'EventStoreTools.psd1') }
+    'Bench' { Invoke-Build; Install-CompatPackages; & (Join-Path $Root 'bench/Invoke-Benchmark.ps1') -ModulePath (Join-Path $ModuleDir 'EventStoreTools.psd1') }
 }
