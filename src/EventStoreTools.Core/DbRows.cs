@@ -34,6 +34,22 @@ internal static class DbRows
     }
 
     /// <summary>
+    /// reSolve's importEvents stores a threadId outside 0-255 or a negative threadCounter as given, and its export
+    /// then leaves such an event out without a word (no cursor reaches it). Exporting it would write what reSolve
+    /// never exports, leaving it out would lose it silently: it is refused, naming the event.
+    /// </summary>
+    private static void RequireCursorRange(long threadId, long threadCounter)
+    {
+        if (threadId is >= 0 and <= 255 && threadCounter >= 0) return;
+        throw new EventStoreException(EventStoreErrorKind.UnsupportedStoredValue,
+            $"The stored event at threadId {threadId}, threadCounter {threadCounter} is outside reSolve's cursor range (threadId 0-255, threadCounter from 0): " +
+            "reSolve's export leaves it out silently; these tools refuse it rather than drop it or write it. Correct the row in the store first.")
+        {
+            Event = new StoredEventKey((int)Math.Clamp(threadId, int.MinValue, int.MaxValue), threadCounter),
+        };
+    }
+
+    /// <summary>
     /// An event from a row whose columns are, in order, threadId, threadCounter, timestamp, aggregateId,
     /// aggregateVersion, type (and the payload, which each engine reads its own way). The payload text is
     /// canonicalized as reSolve's export does (JSON.parse, then JSON.stringify), so a store that holds other
@@ -41,10 +57,13 @@ internal static class DbRows
     /// </summary>
     public static ResolveEvent ReadEvent(DbDataReader reader, string payloadJson)
     {
+        var threadId = reader.GetInt64(0);
+        var threadCounter = reader.GetInt64(1);
+        RequireCursorRange(threadId, threadCounter);
         var e = new ResolveEvent
         {
-            ThreadId = (int)reader.GetInt64(0),
-            ThreadCounter = reader.GetInt64(1),
+            ThreadId = (int)threadId,
+            ThreadCounter = threadCounter,
             Timestamp = reader.GetInt64(2),
             AggregateId = reader.GetString(3),
             AggregateVersion = reader.GetInt64(4),
