@@ -119,6 +119,8 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
             EventStoreErrorKind.InvalidStorePath => ErrorCategory.InvalidArgument,
             EventStoreErrorKind.StoreReadOnly => ErrorCategory.PermissionDenied,
             EventStoreErrorKind.InputNotFound => ErrorCategory.ObjectNotFound,
+            EventStoreErrorKind.DestinationDiverged => ErrorCategory.InvalidData,
+            EventStoreErrorKind.MirrorMismatch => ErrorCategory.InvalidResult,
             _ => ErrorCategory.NotSpecified,
         };
         object? errorTarget = ex.LineNumber is { } line

@@ -20,6 +20,10 @@ public enum EventStoreErrorKind
     StoreReadOnly,
     /// <summary>The input file to import is missing or cannot be read.</summary>
     InputNotFound,
+    /// <summary>A mirror's destination holds events that its source lacks or holds differently.</summary>
+    DestinationDiverged,
+    /// <summary>After a cutover the destination does not equal the source.</summary>
+    MirrorMismatch,
 }
 
 public class EventStoreException : Exception

@@ -43,6 +43,21 @@ public sealed class PostgresEventStore : IEventStore
 
     public IEventImport BeginImport(ImportMode mode) => PostgresEventImport.Begin(ConnectionString, Schema, DisplayName, mode, Cancellation);
 
+    public bool SetFrozen(bool frozen)
+    {
+        var changed = PostgresWriteTransaction.Run(ConnectionString, Schema, DisplayName, Cancellation, write =>
+        {
+            PostgresConnections.RequireEventsTable(write.Connection, write.Schema, DisplayName);
+            if (PostgresConnections.TableExists(write.Connection, write.Schema, PostgresSchema.FreezeTable) == frozen) return false;
+            foreach (var sql in frozen ? write.Schema.CreateFreezeTable() : [write.Schema.DropFreezeTable]) write.Execute(sql);
+            return true;
+        });
+        // A saveEvent whose statement began before the marker was committed still writes: wait for it.
+        if (frozen)
+            PostgresWriteTransaction.Run(ConnectionString, Schema, DisplayName, Cancellation, write => { write.Execute(write.Schema.WaitForEventWriters); return 0; });
+        return changed;
+    }
+
     public string? OpenIncrementalImportId() => PostgresIncrementalImport.OpenImportId(this);
 
     public string StartIncrementalImport() => PostgresIncrementalImport.Start(this);
