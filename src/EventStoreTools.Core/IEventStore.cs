@@ -11,6 +11,9 @@ public interface IEventStore
     /// <summary>How the store is named in messages (a file path, or a server and schema).</summary>
     string DisplayName { get; }
 
+    /// <summary>Whether payloads are kept as the text written (SQLite), not only as a JSON value (PostgreSQL's JSONB).</summary>
+    bool KeepsPayloadText { get; }
+
     /// <summary>Whether the store exists at all (an import creates it when it does not).</summary>
     bool Exists();
 

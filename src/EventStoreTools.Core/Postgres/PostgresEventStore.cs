@@ -26,6 +26,8 @@ public sealed class PostgresEventStore : IEventStore
 
     internal CancellationToken Cancellation { get; }
 
+    public bool KeepsPayloadText => false;
+
     public bool Exists()
     {
         using var connection = PostgresConnections.Open(ConnectionString, DisplayName);

@@ -19,6 +19,8 @@ public sealed class SqliteEventStore : IEventStore
 
     public string DisplayName => Path;
 
+    public bool KeepsPayloadText => true;
+
     public bool Exists() => File.Exists(Path);
 
     public IEventSource OpenSource() => SqliteEventReader.Open(Path, _cancellation);
