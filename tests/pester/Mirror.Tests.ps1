@@ -173,7 +173,7 @@ Describe 'Sync-EventStore -Cutover' -Tag 'Mirror', 'Postgres' {
         $destination = $sides.To.Destination
         $result = Sync-EventStore @source @destination -Cutover -Verify
         $report = Stop-ResolveWriter $writer
-        $frozen = @($report | Where-Object frozen -eq $true)
+        $frozen = @($report | Where-Object { $null -ne $_.message })
         $frozen.Count | Should -Be 1 -Because 'the writer stops at its first frozen error'
         $frozen[0].message | Should -Be 'Event store is frozen'
         $result.Verification.Identical | Should -BeTrue
@@ -192,7 +192,7 @@ Describe 'Sync-EventStore -Cutover' -Tag 'Mirror', 'Postgres' {
         $destination = $sides.To.Destination
         $result = Sync-EventStore @source @destination -Cutover
         $report = Stop-ResolveWriter $writer
-        ($report | Where-Object frozen -eq $true)[0].message | Should -Be 'Event store is frozen'
+        @($report | Where-Object { $null -ne $_.message })[0].message | Should -Be 'Event store is frozen'
         $result.Verification.Identical | Should -BeTrue
         $result.Verification.Full | Should -BeFalse
         $result.Verification.DestinationEventCount | Should -Be $report[-1].saved
@@ -203,11 +203,14 @@ Describe 'Sync-EventStore -Cutover' -Tag 'Mirror', 'Postgres' {
     It 'unfreezes the source and says so when it is stopped (Ctrl+C) after the freeze' {
         $path = New-MirrorPath 'interrupted.db'
         $copy = New-MirrorPath 'interrupted-copy.db'
-        1..60000 | ForEach-Object { New-TestEvent -Thread ($_ % 256) -Counter ([math]::Floor($_ / 256)) -Timestamp (1000 + $_) -Aggregate "a$($_ % 100)" -Version $_ -Payload @{ n = $_ } } |
-            Import-EventStore $path | Out-Null
+        $ndjson = New-MirrorPath 'interrupted.ndjson'
+        [System.IO.File]::WriteAllLines($ndjson, [string[]](0..59999 | ForEach-Object {
+            '{{"threadCounter":{0},"threadId":{1},"type":"T","timestamp":{2},"aggregateId":"a{1}","aggregateVersion":{3},"payload":{{"n":{2}}}}}' -f [math]::Floor($_ / 256), ($_ % 256), (1000 + $_), ([math]::Floor($_ / 256) + 1)
+        }))
+        Import-EventStore $path -InFile $ndjson | Out-Null
         $shell = [powershell]::Create()
         try {
-            [void]$shell.AddScript("Import-Module '$ModuleManifest'; Sync-EventStore '$path' -DestinationPath '$copy' -Cutover -Verify")
+            [void]$shell.AddScript("Import-Module '$ModuleManifest'; Sync-EventStore '$path' -DestinationPath '$copy' -Cutover -Verify -BatchSize 20000")
             $running = $shell.BeginInvoke()
             $clock = [System.Diagnostics.Stopwatch]::StartNew()
             while (-not (Invoke-SqliteQuery $path "SELECT 1 FROM sqlite_master WHERE name = 'events-freeze'")) {
@@ -251,12 +254,10 @@ Describe 'Sync-EventStore refuses a destination that is not a prefix of the sour
         New-TestEvent -Thread 3 -Counter 0 -Timestamp 2000 -Aggregate 'd' -Version 1 | Import-EventStore $extended -Append | Out-Null
         $before = Get-StoreRows $destination
         $hash = (Get-FileHash $destination).Hash
-        { Sync-EventStore $extended -DestinationPath $destination -ErrorAction Stop } | Should -Throw -ErrorId 'SyncEventStoreDestinationDiverged*' -ExpectedMessage "*"
-        $err = $null
-        Sync-EventStore $extended -DestinationPath $destination -ErrorAction SilentlyContinue -ErrorVariable err | Out-Null
-        $err[0].Exception.Message | Should -Match $Pattern
-        $err[0].CategoryInfo.Category | Should -Be 'InvalidData'
-        $err[0].TargetObject.ThreadId | Should -BeGreaterOrEqual 1
+        $err = { Sync-EventStore $extended -DestinationPath $destination } | Should -Throw -ErrorId 'SyncEventStoreDestinationDiverged*' -PassThru
+        $err.Exception.Message | Should -Match $Pattern
+        $err.CategoryInfo.Category | Should -Be 'InvalidData'
+        $err.TargetObject | Should -BeOfType ([EventStoreTools.Core.EventDifference])
         (Get-FileHash $destination).Hash | Should -Be $hash
         Get-StoreRows $destination | Should -Be $before
     }
