@@ -128,19 +128,7 @@ public sealed class SyncEventStoreCommand : EventStoreCmdlet
         }
     }
 
-    private IEventStore OpenDestination()
-    {
-        var hasPath = !string.IsNullOrEmpty(DestinationPath);
-        string? problem = (hasPath, DestinationConnectionString is not null, DestinationSchema is not null) switch
-        {
-            (true, true, _) => "Give either -DestinationPath (SQLite) or -DestinationConnectionString (PostgreSQL), not both.",
-            (false, false, _) => "Give the destination: -DestinationPath for a SQLite file, or -DestinationConnectionString and -DestinationSchema for PostgreSQL.",
-            (false, true, false) => "-DestinationConnectionString needs -DestinationSchema: the PostgreSQL schema of the destination store.",
-            (true, false, true) => "-DestinationSchema applies only to a PostgreSQL destination given with -DestinationConnectionString.",
-            _ => null,
-        };
-        if (problem is not null)
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException(problem), ErrorIdPrefix + "DestinationNotSpecified", ErrorCategory.InvalidArgument, null));
-        return hasPath ? OpenStore(DestinationPath) : PostgresStore(DestinationConnectionString!, DestinationSchema!, Cancellation);
-    }
+    private IEventStore OpenDestination() =>
+        OpenStore(DestinationPath, DestinationConnectionString, DestinationSchema,
+            new StoreParameterNames("destination", "-DestinationPath", "-DestinationConnectionString", "-DestinationSchema"), "DestinationNotSpecified");
 }

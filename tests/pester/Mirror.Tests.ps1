@@ -12,8 +12,13 @@ BeforeAll {
 
     # reSolve's writer appending at a steady rate until its input closes (or, by default, reSolve's frozen error).
     function Start-ResolveWriter([string[]] $Store, [int] $Rate = 200, [string[]] $More = @()) {
-        $start = [System.Diagnostics.ProcessStartInfo]::new($Node)
-        foreach ($argument in @((Join-Path $RepoRoot 'tests/compat/writer.js')) + $Store + @('--rate', $Rate, '--quiet') + $More) { $start.ArgumentList.Add("$argument") }
+        Start-TestProcess $Node (@((Join-Path $RepoRoot 'tests/compat/writer.js')) + $Store + @('--rate', $Rate, '--quiet') + $More)
+    }
+
+    # A process with its input open (closing it stops the writer) and its output and errors collected as it ends.
+    function Start-TestProcess([string] $Program, [string[]] $Arguments) {
+        $start = [System.Diagnostics.ProcessStartInfo]::new($Program)
+        foreach ($argument in $Arguments) { $start.ArgumentList.Add("$argument") }
         $start.RedirectStandardInput = $true
         $start.RedirectStandardOutput = $true
         $start.RedirectStandardError = $true
@@ -42,15 +47,8 @@ BeforeAll {
     # A command of the module in a child pwsh, so that it can be killed; its arguments as a splatted hashtable literal.
     function Start-ModuleProcess([string] $Script) {
         $command = Get-PwshCommand
-        $start = [System.Diagnostics.ProcessStartInfo]::new($command[0])
-        foreach ($argument in @($command | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command',
-                "`$ProgressPreference='SilentlyContinue'; `$ErrorActionPreference='Stop'; Import-Module '$ModuleManifest'; $Script")) { $start.ArgumentList.Add($argument) }
-        $start.RedirectStandardOutput = $true
-        $start.RedirectStandardError = $true
-        $process = [System.Diagnostics.Process]::Start($start)
-        $script:Started.Add($process)
-        $process | Add-Member -NotePropertyName Output -NotePropertyValue $process.StandardOutput.ReadToEndAsync() -PassThru |
-            Add-Member -NotePropertyName Errors -NotePropertyValue $process.StandardError.ReadToEndAsync() -PassThru
+        Start-TestProcess $command[0] (@($command | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command',
+                "`$ProgressPreference='SilentlyContinue'; `$ErrorActionPreference='Stop'; Import-Module '$ModuleManifest'; $Script"))
     }
 
     # SQLite files in memory where the OS offers it: reSolve's adapter syncs every statement to disk.
@@ -337,5 +335,13 @@ Describe 'Import-EventStore -Append -CommitEvery / -CommitInterval' -Tag 'Mirror
 
     It 'refuses them without -Append' {
         { New-TestEvent | Import-EventStore (New-MirrorPath 'no-append.db') -CommitEvery 10 -ErrorAction Stop } | Should -Throw -ErrorId 'ImportEventStoreConflictingModes*'
+    }
+}
+
+Describe 'The engine-neutral store interfaces' -Tag 'Mirror' {
+    It 'are one contract that both engines implement: no member has a default body' {
+        foreach ($type in [EventStoreTools.Core.IEventStore], [EventStoreTools.Core.IEventSource], [EventStoreTools.Core.IEventImport]) {
+            @($type.GetMethods() | Where-Object { -not $_.IsAbstract } | ForEach-Object { "$($type.Name).$($_.Name)" }) | Should -BeNullOrEmpty
+        }
     }
 }
