@@ -193,6 +193,10 @@ else {
     $rows.Add([pscustomobject]@{ Scenario = 'PostgreSQL copies'; Events = $postgresSize; Seconds = $null; EventsPerSecond = $null
         MBPerSecond = $null; PeakMB = $null; Ratio = $null; Note = 'not run: no PostgreSQL server binaries (apt-get install -y postgresql)' })
 }
+# The mirror's steady-state lag under reSolve's own writer (tests/compat/writer.js) at 1,000 events/s.
+$lag = & (Join-Path $PSScriptRoot 'Measure-MirrorLag.ps1') -ModulePath $ModulePath -Rate 1000 -Seconds 10
+$rows.Add([pscustomobject]@{ Scenario = 'Sync-EventStore -Follow lag, SQLite -> SQLite'; Events = $lag.MirroredEvents; Seconds = $null; EventsPerSecond = $lag.WriterEventsPerSecond
+    MBPerSecond = $null; PeakMB = $null; Ratio = $null; Note = "lag median $($lag.MedianLagMilliseconds) ms, worst $($lag.MaxLagMilliseconds) ms (writer at 1,000 events/s requested)" })
 Remove-Item $Scratch -Recurse -Force -ErrorAction Ignore
 
 function Format-Cell($Value, [string] $Format) { if ($null -eq $Value) { '' } else { $Value.ToString($Format, [cultureinfo]::InvariantCulture) } }

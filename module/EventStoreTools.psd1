@@ -14,6 +14,8 @@
         'Export-EventStore'
         'Get-EventStore'
         'Import-EventStore'
+        'Set-EventStore'
+        'Sync-EventStore'
         'Start-IncrementalImport'
         'Add-IncrementalImport'
         'Complete-IncrementalImport'

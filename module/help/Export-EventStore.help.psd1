@@ -30,11 +30,18 @@ The store is only read: it is not frozen (reSolve freezes it and may leave it fr
         Since = 'Only events at or after this time: a DateTime, a date string such as ''2024-01-31T12:00Z'' or milliseconds since 1970-01-01 UTC.'
         Until = 'Only events at or before this time (inclusive), given as for -Since.'
         First = 'At most this many events (in read order). With -CursorVariable, the next export resumes after them.'
+        Follow = 'After the stored events, keep reading with reSolve''s per-thread cursor and write each event appended later, in reSolve''s read order, until Ctrl+C, -Until (once the clock is past it), -Timeout, or the store is frozen with reSolve''s marker and drained. No event is skipped or written twice while reSolve writers append: an event committed after a later one of another thread (an older timestamp) is still found, because the cursor is per thread. Each read opens the store and closes it again, so no read lock is held between reads and reSolve''s writer on a SQLite file is never blocked by the follower. Works on SQLite and PostgreSQL.'
+        PollInterval = 'With -Follow: how long to wait between reads once caught up (a TimeSpan such as ''00:00:01''; default 500 ms).'
+        Timeout = 'With -Follow: stop following after this long (a TimeSpan). -CursorVariable then holds the cursor to resume from.'
     }
     Inputs      = @('System.String (the store path, by property name Path or FullName)')
     Outputs     = @('EventStoreTools.Core.ResolveEvent')
     Notes       = 'Each event has ThreadId, ThreadCounter, Type, Timestamp (ms since epoch), AggregateId, AggregateVersion, Payload (parsed on first use), PayloadJson (the stored text) and Time (UTC). An event whose Payload is not changed is written back byte for byte.'
     Examples    = @(
+        @{
+            Code    = 'Export-EventStore ./app.db -Follow -PollInterval 00:00:01 -CursorVariable c | Import-EventStore -ConnectionString $pg -Schema app -Append -CommitEvery 1000 -CommitInterval 00:00:02'
+            Remarks = 'Copies a live SQLite store into PostgreSQL and keeps copying what the application writes, committing every 1000 events or every 2 seconds, until Ctrl+C or the store is frozen. (Sync-EventStore does this with resumption and verification.)'
+        }
         @{
             Code    = 'Export-EventStore ./app.db | Import-EventStore ./copy.db'
             Remarks = 'Copies a store: thread ids, counters, versions, timestamps and payload bytes are kept.'

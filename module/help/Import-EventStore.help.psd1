@@ -27,6 +27,8 @@ It writes one result object: the store, the mode, the number of events imported 
         InFile      = 'Read events from this NDJSON file (reSolve''s export format; keys in any order, a UTF-8 BOM and CRLF line ends are accepted).'
         Directory   = 'Restore a backup folder in reSolve''s layout: events.db (events, NDJSON) and secrets.db (secrets, NDJSON).'
         Append      = 'Add the events to those the store already holds.'
+        CommitEvery = 'With -Append: commit after every this many events instead of once at the end, so an unbounded input (Export-EventStore -Follow) holds no long transaction. Each commit is atomic; after a failure or Ctrl+C the batches committed before stay and the open one is rolled back. Between batches no transaction or write lock is held. Not with -Incremental or -Directory.'
+        CommitInterval = 'With -Append: commit the events received so far once this long (a TimeSpan) has passed since the batch began, also when no further event arrives (sparse input). With -CommitEvery, whichever comes first.'
         Replace     = 'Drop the events the store holds (and its snapshots and subscribers, as reSolve''s import does) and import the new ones, in one transaction. Asks for confirmation unless -Force or -Confirm:$false.'
         Force       = 'With -Replace: do not ask for confirmation.'
         Incremental = 'Import only the events the store lacks, as reSolve''s incrementalImport does (begin, push, commit, in one transaction). Not with -Append, -Replace or -Directory.'
@@ -34,6 +36,10 @@ It writes one result object: the store, the mode, the number of events imported 
     Inputs      = @('EventStoreTools.Core.ResolveEvent', 'System.Management.Automation.PSObject', 'System.Collections.Hashtable')
     Outputs     = @('EventStoreTools.Cmdlets.EventImportResult', 'EventStoreTools.Core.Incremental.IncrementalImportSummary (with -Incremental)')
     Examples    = @(
+        @{
+            Code    = 'Export-EventStore ./app.db -Follow | Import-EventStore ./follower.db -Append -CommitEvery 500 -CommitInterval 00:00:05'
+            Remarks = 'Appends the events of a live store as they come, committing every 500 events, or every 5 seconds when events are sparse.'
+        }
         @{
             Code    = 'Import-EventStore ./app.db -InFile ./new-events.ndjson -Incremental'
             Remarks = 'Adds the events of the file that the store lacks, and shows how many were imported and skipped.'

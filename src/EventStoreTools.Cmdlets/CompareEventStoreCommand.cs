@@ -48,7 +48,8 @@ public sealed class CompareEventStoreCommand : EventStoreCmdlet
         var progress = new ProgressReporter(this, 1, $"Comparing {referenceStore.DisplayName} with {differenceStore.DisplayName}");
         var total = reference.CountEvents();
         var comparison = new EventStoreComparison(
-            WithProgress(reference.ReadEventsByKey(Cancellation), progress, total), difference.ReadEventsByKey(Cancellation));
+            WithProgress(reference.ReadEventsByKey(Cancellation), progress, total), difference.ReadEventsByKey(Cancellation),
+            EventStoreComparison.PayloadsAsValues(referenceStore, differenceStore));
         var counts = new Dictionary<EventChange, long> { [EventChange.Missing] = 0, [EventChange.Extra] = 0, [EventChange.Changed] = 0 };
         foreach (var item in comparison.Differences())
         {

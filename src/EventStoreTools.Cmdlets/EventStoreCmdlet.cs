@@ -48,22 +48,29 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
     /// and -Schema. -Path is optional in the cmdlets (rather than a parameter set per engine, which would
     /// double every cmdlet's sets); exactly one of the two is required, checked here.
     /// </summary>
-    protected IEventStore OpenStore()
+    protected IEventStore OpenStore() =>
+        OpenStore(StorePath, ConnectionString, Schema, new StoreParameterNames("store", "a store path", "-ConnectionString", "-Schema"), "StoreNotSpecified");
+
+    /// <summary>
+    /// A store given by a path (SQLite) or a connection string and schema (PostgreSQL), exactly one of the two; the
+    /// names say which parameters these are in messages (a cmdlet with a second store has a second set).
+    /// </summary>
+    protected IEventStore OpenStore(string? path, string? connectionString, string? schema, StoreParameterNames names, string failure)
     {
-        var hasPath = !string.IsNullOrEmpty(StorePath);
-        string? problem = (hasPath, ConnectionString is not null, Schema is not null) switch
+        var hasPath = !string.IsNullOrEmpty(path);
+        string? problem = (hasPath, connectionString is not null, schema is not null) switch
         {
-            (true, true, _) => "Give either a store path (SQLite) or -ConnectionString (PostgreSQL), not both.",
-            (false, false, _) => "Give the store: a path for a SQLite file, or -ConnectionString and -Schema for PostgreSQL.",
-            (false, true, false) => "-ConnectionString needs -Schema: the PostgreSQL schema that holds the store (reSolve's databaseName).",
-            (true, false, true) => "-Schema applies only to a PostgreSQL store given with -ConnectionString.",
+            (true, true, _) => $"Give either {names.Path} (SQLite) or {names.ConnectionString} (PostgreSQL), not both.",
+            (false, false, _) => $"Give the {names.Store}: {names.Path} for a SQLite file, or {names.ConnectionString} and {names.Schema} for PostgreSQL.",
+            (false, true, false) => $"{names.ConnectionString} needs {names.Schema}: the PostgreSQL schema that holds the {names.Store} (reSolve's databaseName).",
+            (true, false, true) => $"{names.Schema} applies only to a PostgreSQL {names.Store} given with {names.ConnectionString}.",
             _ => null,
         };
         if (problem is not null)
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException(problem), ErrorIdPrefix + "StoreNotSpecified", ErrorCategory.InvalidArgument, null));
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException(problem), ErrorIdPrefix + failure, ErrorCategory.InvalidArgument, null));
         try
         {
-            return hasPath ? OpenStore(StorePath) : PostgresStore(ConnectionString!, Schema!, Cancellation);
+            return hasPath ? OpenStore(path!) : PostgresStore(connectionString!, schema!, Cancellation);
         }
         catch (EventStoreException ex)
         {
@@ -178,6 +185,8 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
             EventStoreErrorKind.StoreInUseByPipeline => ErrorCategory.ResourceBusy,
             EventStoreErrorKind.OutputIsInput => ErrorCategory.InvalidArgument,
             EventStoreErrorKind.OutputChanged => ErrorCategory.ResourceExists,
+            EventStoreErrorKind.DestinationDiverged => ErrorCategory.InvalidData,
+            EventStoreErrorKind.MirrorMismatch => ErrorCategory.InvalidResult,
             _ => ErrorCategory.NotSpecified,
         };
         object? errorTarget = ex.LineNumber is { } line
@@ -197,6 +206,9 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
     {
     }
 }
+
+/// <summary>How a cmdlet's parameters for one store are called, for messages.</summary>
+public sealed record StoreParameterNames(string Store, string Path, string ConnectionString, string Schema);
 
 /// <summary>The target of an error about one line of an NDJSON input.</summary>
 public sealed record InputLine(long LineNumber, string Text);

@@ -83,6 +83,21 @@ public sealed class ExportEventStoreCommand : EventStoreCmdlet
     [ValidateRange(0, long.MaxValue)]
     public long First { get; set; }
 
+    /// <summary>After the stored events, keep emitting the events appended later, until Ctrl+C, -Until, -Timeout, or the store is frozen and drained.</summary>
+    [Parameter(ParameterSetName = ToPipelineSet)]
+    public SwitchParameter Follow { get; set; }
+
+    /// <summary>With -Follow: how long to wait between reads once caught up (default 500 ms).</summary>
+    [Parameter(ParameterSetName = ToPipelineSet)]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>With -Follow: stop following after this long.</summary>
+    [Parameter(ParameterSetName = ToPipelineSet)]
+    public TimeSpan Timeout { get; set; }
+
+    /// <summary>Events per read while following: each read is short, and no lock is held between reads.</summary>
+    private const int FollowPageSize = 10_000;
+
     protected override void ProcessRecord()
     {
         var store = OpenStore();
@@ -119,7 +134,8 @@ public sealed class ExportEventStoreCommand : EventStoreCmdlet
             default:
                 try
                 {
-                    RunOnStore(store, () => ExportToPipeline(store, filter, cursor));
+                    if (Follow) RunOnStore(store, () => FollowToPipeline(store, filter, cursor));
+                    else RunOnStore(store, () => ExportToPipeline(store, filter, cursor));
                 }
                 finally
                 {
@@ -178,6 +194,34 @@ public sealed class ExportEventStoreCommand : EventStoreCmdlet
             cursor.Advance(e);
             WriteObject(e);
             progress.Report(++count, count, total);
+        }
+        progress.Complete();
+    }
+
+    /// <summary>
+    /// Reads page after page with reSolve's cursor (see <see cref="EventStorePoller"/>) and waits between reads
+    /// once caught up. -Until ends it once a read that began after that time is done (reSolve stamps new events
+    /// with the current time, so none can come later); a frozen store ends it once drained.
+    /// </summary>
+    private void FollowToPipeline(IEventStore store, EventFilter filter, ResolveCursor cursor)
+    {
+        var poller = new EventStorePoller(store, cursor, FollowPageSize, filter with { ThreadCounters = null, First = null });
+        var progress = new ProgressReporter(this, 1, $"Following the events of {store.DisplayName}");
+        DateTimeOffset? deadline = MyInvocation.BoundParameters.ContainsKey(nameof(Timeout)) ? DateTimeOffset.UtcNow + Timeout : null;
+        long count = 0;
+        while (true)
+        {
+            var readAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            foreach (var e in poller.NextPage(Cancellation))
+            {
+                cursor.Advance(e);
+                WriteObject(e);
+                progress.Report(++count);
+                if (count == filter.First) return;
+            }
+            if (!poller.CaughtUp) continue;
+            if (poller.Drained || readAt > filter.Until || DateTimeOffset.UtcNow >= deadline) break;
+            EventStorePoller.Wait(PollInterval, Cancellation);
         }
         progress.Complete();
     }

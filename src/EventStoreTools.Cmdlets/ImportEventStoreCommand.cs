@@ -28,6 +28,15 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
     private IDisposable? _claim;
     private bool _skipped;
 
+    // Batched commits (-CommitEvery, -CommitInterval): the open batch, what earlier batches committed, and a timer
+    // that commits a batch when input is sparse. The gate serializes the timer with the pipeline's adds.
+    private readonly object _batchGate = new();
+    private long _committedCount;
+    private long? _previousCount;
+    private DateTime _batchStartedAt;
+    private Timer? _commitTimer;
+    private Exception? _timerFailure;
+
     [Parameter(Position = 0)]
     [Alias("Store")]
     [ValidateNotNullOrEmpty]
@@ -70,8 +79,26 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
     [Parameter(ParameterSetName = FromFileSet)]
     public SwitchParameter Incremental { get; set; }
 
+    /// <summary>With -Append: commit after every this many events, so an unbounded input holds no long transaction.</summary>
+    [Parameter(ParameterSetName = FromPipelineSet)]
+    [Parameter(ParameterSetName = FromFileSet)]
+    [ValidateRange(1, int.MaxValue)]
+    public int CommitEvery { get; set; }
+
+    /// <summary>With -Append: commit the events received so far once this long has passed since the batch began, also when no more arrive.</summary>
+    [Parameter(ParameterSetName = FromPipelineSet)]
+    [Parameter(ParameterSetName = FromFileSet)]
+    public TimeSpan CommitInterval { get; set; }
+
+    private bool Batched => CommitEvery > 0 || CommitInterval > TimeSpan.Zero;
+
     protected override void BeginProcessing()
     {
+        if (Batched && (!Append || Incremental))
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-CommitEvery and -CommitInterval commit batch after batch: use them with -Append (and without -Incremental)."),
+                ErrorIdPrefix + "ConflictingModes", ErrorCategory.InvalidArgument, null));
+        }
         if (Append && Replace)
         {
             ThrowTerminatingError(new ErrorRecord(new ArgumentException("Use -Append or -Replace, not both."),
@@ -99,6 +126,12 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
         _progress = new ProgressReporter(this, 1, $"Importing events into {_store.DisplayName}");
         OpenInFile();
         Run(() => WriteRemovedTemporaryFiles(_store.RemoveStaleTemporaryFiles()), _store.DisplayName);
+        if (Batched)
+        {
+            Run(ClaimForImport, _store.DisplayName);
+            if (CommitInterval > TimeSpan.Zero) _commitTimer = new Timer(_ => CommitWhenDue(), null, CommitInterval, CommitInterval);
+            return;
+        }
         Run(() =>
         {
             ClaimForImport();
@@ -134,14 +167,77 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
             if (ParameterSetName == FromFileSet) ImportFile(_inFile!);
             if (ParameterSetName == FromDirectorySet) ImportDirectory();
             Cancellation.ThrowIfCancellationRequested();
+            if (Batched)
+            {
+                _commitTimer?.Dispose();
+                lock (_batchGate)
+                {
+                    RethrowTimerFailure();
+                    CommitBatch();
+                }
+                return;
+            }
             _progress!.Phase($"Committing {_import!.EventCount:N0} events");
             _import.Commit();
         }, _store!.DisplayName);
         _progress!.Complete();
-        WriteObject(new EventImportResult(_store.DisplayName, _mode.ToString(), _import!.EventCount, _import.ExistingEventCount, _progress.Elapsed)
+        WriteObject(new EventImportResult(_store.DisplayName, _mode.ToString(), AddedCount, _previousCount ?? _import?.ExistingEventCount ?? 0, _progress.Elapsed)
         {
-            ImportedSecretCount = _import.SecretCount,
+            ImportedSecretCount = _import?.SecretCount ?? 0,
         });
+    }
+
+    private void AddBatched(ResolveEvent e)
+    {
+        lock (_batchGate)
+        {
+            RethrowTimerFailure();
+            if (_import is null)
+            {
+                _import = _store!.BeginImport(ImportMode.Append);
+                _previousCount ??= _import.ExistingEventCount;
+                _batchStartedAt = DateTime.UtcNow;
+            }
+            _import.Add(e);
+            if ((CommitEvery > 0 && _import.EventCount >= CommitEvery) || BatchIsDue) CommitBatch();
+        }
+    }
+
+    private bool BatchIsDue => CommitInterval > TimeSpan.Zero && DateTime.UtcNow - _batchStartedAt >= CommitInterval;
+
+    /// <summary>
+    /// Commits the open batch, and opens the next only when an event comes: between batches no transaction (and,
+    /// on SQLite, no write lock) is held, so reSolve's writers go on.
+    /// </summary>
+    private void CommitBatch()
+    {
+        if (_import is null) return;
+        _import.Commit();
+        _committedCount += _import.EventCount;
+        _import.Dispose();
+        _import = null;
+    }
+
+    /// <summary>The timer's commit for sparse input; a failure is raised on the pipeline's thread at the next event or the end.</summary>
+    private void CommitWhenDue()
+    {
+        lock (_batchGate)
+        {
+            if (_timerFailure is not null || _import is null || !BatchIsDue) return;
+            try
+            {
+                CommitBatch();
+            }
+            catch (Exception ex)
+            {
+                _timerFailure = ex;
+            }
+        }
+    }
+
+    private void RethrowTimerFailure()
+    {
+        if (_timerFailure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(_timerFailure);
     }
 
     private string BackupFile(string name) => System.IO.Path.Combine(ResolveFilePath(Directory), name);
@@ -225,10 +321,11 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
     private void AddEvent(ResolveEvent e)
     {
         if (_session is not null) _session.Add(e);
+        else if (Batched) AddBatched(e);
         else _import!.Add(e);
     }
 
-    private long AddedCount => _session?.EventCount ?? _import!.EventCount;
+    private long AddedCount => _session?.EventCount ?? _committedCount + (_import?.EventCount ?? 0);
 
     private void BeginIncremental()
     {
@@ -276,9 +373,13 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
 
     protected override void Dispose(bool disposing)
     {
-        // Without a commit this rolls back: the store is left as it was.
-        _import?.Dispose();
-        _import = null;
+        // Without a commit this rolls back: the store is left as it was (with -CommitEvery, as after its last batch).
+        _commitTimer?.Dispose();
+        lock (_batchGate)
+        {
+            _import?.Dispose();
+            _import = null;
+        }
         _inFile?.Dispose();
         _inFile = null;
         // The one-shot incremental import is one transaction: without Complete nothing of it is left, not even the open import.

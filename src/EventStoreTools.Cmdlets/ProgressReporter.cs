@@ -29,12 +29,13 @@ internal sealed class ProgressReporter
     /// <param name="events">Events done so far.</param>
     /// <param name="done">Work done so far, in the unit of <paramref name="total"/> (events or bytes).</param>
     /// <param name="total">Total work, when known.</param>
-    public void Report(long events, long done = 0, long total = 0)
+    /// <param name="status">What to show instead of the count and rate.</param>
+    public void Report(long events, long done = 0, long total = 0, string? status = null)
     {
         if (!_enabled || _clock.ElapsedMilliseconds < _nextReportAt) return;
         _nextReportAt = _clock.ElapsedMilliseconds + IntervalMilliseconds;
         var rate = events / Math.Max(_clock.Elapsed.TotalSeconds, 0.001);
-        _record.StatusDescription = $"{events:N0} events, {rate:N0} events/s";
+        _record.StatusDescription = status ?? $"{events:N0} events, {rate:N0} events/s";
         _record.PercentComplete = total > 0 ? (int)Math.Min(100, done * 100 / total) : -1;
         if (total > 0 && done > 0)
             _record.SecondsRemaining = (int)Math.Min(int.MaxValue, _clock.Elapsed.TotalSeconds * (total - done) / done);

@@ -30,14 +30,23 @@ public sealed class EventStoreComparison
 {
     private readonly IEnumerable<ResolveEvent> _reference;
     private readonly IEnumerable<ResolveEvent> _difference;
+    private readonly bool _payloadsAsValues;
 
     /// <param name="reference">The reference store's events, ordered by (threadId, threadCounter).</param>
     /// <param name="difference">The other store's events, in the same order.</param>
-    public EventStoreComparison(IEnumerable<ResolveEvent> reference, IEnumerable<ResolveEvent> difference)
+    /// <param name="payloadsAsValues">
+    /// Compare payloads as JSON values (key order aside), for a store that does not keep payload text (PostgreSQL's
+    /// JSONB orders keys its own way); otherwise byte for byte.
+    /// </param>
+    public EventStoreComparison(IEnumerable<ResolveEvent> reference, IEnumerable<ResolveEvent> difference, bool payloadsAsValues = false)
     {
         _reference = reference;
         _difference = difference;
+        _payloadsAsValues = payloadsAsValues;
     }
+
+    /// <summary>Whether payloads of these two stores compare as JSON values rather than as text.</summary>
+    public static bool PayloadsAsValues(IEventStore reference, IEventStore difference) => !(reference.KeepsPayloadText && difference.KeepsPayloadText);
 
     public long ReferenceCount { get; private set; }
 
@@ -91,14 +100,17 @@ public sealed class EventStoreComparison
         return byThread != 0 ? byThread : a.ThreadCounter.CompareTo(b.ThreadCounter);
     }
 
-    private static List<string> ChangedFields(ResolveEvent a, ResolveEvent b)
+    private List<string> ChangedFields(ResolveEvent a, ResolveEvent b)
     {
         var changed = new List<string>();
         if (a.Timestamp != b.Timestamp) changed.Add(nameof(ResolveEvent.Timestamp));
         if (!string.Equals(a.AggregateId, b.AggregateId, StringComparison.Ordinal)) changed.Add(nameof(ResolveEvent.AggregateId));
         if (a.AggregateVersion != b.AggregateVersion) changed.Add(nameof(ResolveEvent.AggregateVersion));
         if (!string.Equals(a.Type, b.Type, StringComparison.Ordinal)) changed.Add(nameof(ResolveEvent.Type));
-        if (!string.Equals(a.PayloadJson, b.PayloadJson, StringComparison.Ordinal)) changed.Add(nameof(ResolveEvent.Payload));
+        var samePayload = _payloadsAsValues
+            ? Json.JsonValueEquality.AreEqual(a.PayloadJson, b.PayloadJson)
+            : string.Equals(a.PayloadJson, b.PayloadJson, StringComparison.Ordinal);
+        if (!samePayload) changed.Add(nameof(ResolveEvent.Payload));
         return changed;
     }
 }

@@ -20,6 +20,10 @@ public enum EventStoreErrorKind
     StoreReadOnly,
     /// <summary>The input file to import is missing or cannot be read.</summary>
     InputNotFound,
+    /// <summary>A mirror's destination holds events that its source lacks or holds differently.</summary>
+    DestinationDiverged,
+    /// <summary>After a cutover the destination does not equal the source.</summary>
+    MirrorMismatch,
     /// <summary>An output would overwrite the input it is made from (the same file, however the paths are spelled).</summary>
     OutputIsInput,
     /// <summary>An output file was written, replaced or created by another process while this one wrote it.</summary>

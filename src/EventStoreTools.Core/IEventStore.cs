@@ -17,6 +17,9 @@ public interface IEventStore
     /// </summary>
     string Identity { get; }
 
+    /// <summary>Whether payloads are kept as the text written (SQLite), not only as a JSON value (PostgreSQL's JSONB).</summary>
+    bool KeepsPayloadText { get; }
+
     /// <summary>Whether the store exists at all (an import creates it when it does not).</summary>
     bool Exists();
 
@@ -38,42 +41,42 @@ public interface IEventStore
     /// </summary>
     IReadOnlyList<string> RemoveStaleTemporaryFiles();
 
-    // Incremental import (reSolve's begin/push/commit/rollback). Default bodies keep engines written
-    // before it compiling; each engine overrides them.
+    /// <summary>
+    /// Sets or removes reSolve's freeze marker (the "events-freeze" table): while it is there reSolve's saveEvent
+    /// fails with EventstoreFrozenError. Returns false when the store already was in that state. Freezing returns
+    /// only once every write that began before the marker has ended, so a read after it sees all of them.
+    /// </summary>
+    bool SetFrozen(bool frozen);
+
+    // Incremental import (reSolve's begin/push/commit/rollback).
 
     /// <summary>The id of the open incremental import, or null when none is open.</summary>
-    string? OpenIncrementalImportId() =>
-        throw new NotSupportedException($"{GetType().Name} cannot do incremental imports yet.");
+    string? OpenIncrementalImportId();
 
     /// <summary>Begins an incremental import and returns its id; fails when one is already open.</summary>
-    string StartIncrementalImport() =>
-        throw new NotSupportedException($"{GetType().Name} cannot do incremental imports yet.");
+    string StartIncrementalImport();
 
     /// <summary>Begins one push of events into the open import with this id (one durable transaction).</summary>
-    IIncrementalImportPush BeginIncrementalImportPush(string importId) =>
-        throw new NotSupportedException($"{GetType().Name} cannot do incremental imports yet.");
+    IIncrementalImportPush BeginIncrementalImportPush(string importId);
 
     /// <summary>
     /// Begins a whole incremental import in one transaction (Import-EventStore -Incremental): fails when an import
     /// is already open, and leaves nothing behind unless <see cref="IIncrementalImportSession.Complete"/> commits.
     /// </summary>
-    IIncrementalImportSession BeginIncrementalImport() =>
-        throw new NotSupportedException($"{GetType().Name} cannot do incremental imports yet.");
+    IIncrementalImportSession BeginIncrementalImport();
 
     /// <summary>
     /// Writes the pushed events that are neither duplicates of stored events nor older than the newest
     /// stored event, in one transaction, and closes the import. On failure the store is unchanged and the
     /// pushed events stay, so the commit can be retried.
     /// </summary>
-    IncrementalImportSummary CompleteIncrementalImport(string importId) =>
-        throw new NotSupportedException($"{GetType().Name} cannot do incremental imports yet.");
+    IncrementalImportSummary CompleteIncrementalImport(string importId);
 
     /// <summary>
     /// Drops the open import and its pushed events; returns what was dropped, or null when no import was
     /// open. With an id, fails when the open import has another id.
     /// </summary>
-    IncrementalImportUndo? UndoIncrementalImport(string? importId = null) =>
-        throw new NotSupportedException($"{GetType().Name} cannot do incremental imports yet.");
+    IncrementalImportUndo? UndoIncrementalImport(string? importId = null);
 }
 
 /// <summary>Engine-neutral conveniences over <see cref="IEventStore"/>.</summary>
@@ -101,24 +104,23 @@ public interface IEventSource : IDisposable
     /// <summary>The events the filter selects (all when null) in reSolve's read order (timestamp, threadCounter, threadId), streamed.</summary>
     IEnumerable<ResolveEvent> ReadEvents(EventFilter? filter = null, CancellationToken cancellation = default);
 
-    // The members below have default bodies so that an engine written before them still compiles; each
-    // engine overrides them.
-
     /// <summary>Every event ordered by its key (threadId, threadCounter), streamed: two stores compare by merging these.</summary>
-    IEnumerable<ResolveEvent> ReadEventsByKey(CancellationToken cancellation = default) =>
-        throw new NotSupportedException($"{GetType().Name} cannot read events by key yet.");
+    IEnumerable<ResolveEvent> ReadEventsByKey(CancellationToken cancellation = default);
 
     /// <summary>Counts, time range, freeze flag, open incremental import and latest cursor.</summary>
-    EventStoreDescription Describe() =>
-        throw new NotSupportedException($"{GetType().Name} cannot describe its store yet.");
+    EventStoreDescription Describe();
 
     /// <summary>The secrets that have a value, ordered by idx (reSolve's exportSecrets).</summary>
-    IEnumerable<ResolveSecret> ReadSecrets(CancellationToken cancellation = default) =>
-        throw new NotSupportedException($"{GetType().Name} cannot read secrets yet.");
+    IEnumerable<ResolveSecret> ReadSecrets(CancellationToken cancellation = default);
+
+    /// <summary>Whether reSolve's freeze marker is present: one cheap query, for a reader that polls.</summary>
+    bool IsFrozen();
+
+    /// <summary>The newest event (highest threadCounter) of every thread that has events, ordered by threadId.</summary>
+    IReadOnlyList<ResolveEvent> ReadLastEventPerThread(CancellationToken cancellation = default);
 
     /// <summary>Distinct values of a field starting with a prefix (wildcards allowed), sorted, for tab completion.</summary>
-    IReadOnlyList<string> ListValues(EventField field, string prefix, int limit) =>
-        throw new NotSupportedException($"{GetType().Name} cannot list values yet.");
+    IReadOnlyList<string> ListValues(EventField field, string prefix, int limit);
 }
 
 /// <summary>The text fields of an event that can be listed and filtered by value.</summary>
@@ -140,13 +142,13 @@ public interface IEventImport : IDisposable
     void Add(ResolveEvent e);
 
     /// <summary>Secrets written so far in this import.</summary>
-    long SecretCount => 0;
+    long SecretCount { get; }
 
     /// <summary>Deletes every stored secret in this transaction (a restore that replaces the store's secrets).</summary>
-    void DropSecrets() => throw new NotSupportedException($"{GetType().Name} cannot import secrets yet.");
+    void DropSecrets();
 
     /// <summary>Stores a secret keeping its idx, as reSolve's eventstore-lite importSecrets does.</summary>
-    void AddSecret(ResolveSecret secret) => throw new NotSupportedException($"{GetType().Name} cannot import secrets yet.");
+    void AddSecret(ResolveSecret secret);
 
     void Commit();
 }

@@ -76,6 +76,13 @@ internal static class PostgresConnections
         return (bool)command.ExecuteScalar()!;
     }
 
+    public static bool TableExists(NpgsqlConnection connection, PostgresSchema schema, string table)
+    {
+        using var command = new NpgsqlCommand("SELECT to_regclass(@table) IS NOT NULL", connection);
+        command.Parameters.AddWithValue("table", $"{schema.Quoted}.{PostgresSchema.QuoteIdentifier(table)}");
+        return (bool)command.ExecuteScalar()!;
+    }
+
     /// <summary>
     /// Takes the schema's write lock until the transaction ends: a second import into the same schema waits
     /// here, then sees the first one's events, rather than interleaving with it.

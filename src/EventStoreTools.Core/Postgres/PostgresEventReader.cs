@@ -66,6 +66,22 @@ public sealed class PostgresEventReader : IEventSource
         return Stream(command, reader => new ResolveSecret(reader.GetString(0), reader.GetString(1), reader.GetInt64(2)), cancellation);
     }
 
+    public bool IsFrozen()
+    {
+        try
+        {
+            return TableExists(PostgresSchema.FreezeTable);
+        }
+        catch (NpgsqlException ex)
+        {
+            throw PostgresConnections.Translate(ex, _displayName);
+        }
+    }
+
+    public IReadOnlyList<ResolveEvent> ReadLastEventPerThread(CancellationToken cancellation = default) =>
+        Stream(new NpgsqlCommand($"""SELECT DISTINCT ON ("threadId"){Columns}FROM {_schema.Events} ORDER BY "threadId" ASC, "threadCounter" DESC""", _connection),
+            ReadEvent, cancellation).ToList();
+
     public IReadOnlyList<string> ListValues(EventField field, string prefix, int limit)
     {
         var column = field == EventField.Type ? "type" : "aggregateId";
@@ -87,7 +103,7 @@ public sealed class PostgresEventReader : IEventSource
             DeletedSecretCount = hasSecrets ? Scalar<long>($"""SELECT count(*) - count("secret") FROM {_schema.Quoted}."secrets" """) : 0,
             FirstTimestamp = Scalar<long?>($"""SELECT min("timestamp") FROM {_schema.Events}"""),
             LastTimestamp = Scalar<long?>($"""SELECT max("timestamp") FROM {_schema.Events}"""),
-            IsFrozen = TableExists("events-freeze"),
+            IsFrozen = TableExists(PostgresSchema.FreezeTable),
             IncrementalImportId = ReadIncrementalImportId(),
             LatestCursor = ReadLatestCursor(),
         };
@@ -117,12 +133,7 @@ public sealed class PostgresEventReader : IEventSource
         return cursor;
     }
 
-    private bool TableExists(string table)
-    {
-        using var command = new NpgsqlCommand("SELECT to_regclass(@table) IS NOT NULL", _connection);
-        command.Parameters.AddWithValue("table", $"{_schema.Quoted}.{PostgresSchema.QuoteIdentifier(table)}");
-        return (bool)command.ExecuteScalar()!;
-    }
+    private bool TableExists(string table) => PostgresConnections.TableExists(_connection, _schema, table);
 
     private T Scalar<T>(string sql)
     {

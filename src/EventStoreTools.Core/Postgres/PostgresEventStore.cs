@@ -30,6 +30,8 @@ public sealed class PostgresEventStore : IEventStore
 
     internal CancellationToken Cancellation { get; }
 
+    public bool KeepsPayloadText => false;
+
     public bool Exists()
     {
         using var connection = PostgresConnections.Open(ConnectionString, DisplayName);
@@ -50,6 +52,20 @@ public sealed class PostgresEventStore : IEventStore
     public bool IsSameFileAs(string path) => false;
 
     public IReadOnlyList<string> RemoveStaleTemporaryFiles() => [];
+    public bool SetFrozen(bool frozen)
+    {
+        var changed = PostgresWriteTransaction.Run(ConnectionString, Schema, DisplayName, Cancellation, write =>
+        {
+            PostgresConnections.RequireEventsTable(write.Connection, write.Schema, DisplayName);
+            if (PostgresConnections.TableExists(write.Connection, write.Schema, PostgresSchema.FreezeTable) == frozen) return false;
+            foreach (var sql in frozen ? write.Schema.CreateFreezeTable() : [write.Schema.DropFreezeTable]) write.Execute(sql);
+            return true;
+        });
+        // A saveEvent whose statement began before the marker was committed still writes: wait for it.
+        if (frozen)
+            PostgresWriteTransaction.Run(ConnectionString, Schema, DisplayName, Cancellation, write => { write.Execute(write.Schema.WaitForEventWriters); return 0; });
+        return changed;
+    }
 
     public string? OpenIncrementalImportId() => PostgresIncrementalImport.OpenImportId(this);
 

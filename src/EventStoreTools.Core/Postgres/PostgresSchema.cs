@@ -19,6 +19,22 @@ internal sealed class PostgresSchema
 
     /// <summary>reSolve's table of the events pushed into an open incremental import.</summary>
     public const string IncrementalImportTable = "events-incremental-import";
+    public const string FreezeTable = "events-freeze";
+
+    /// <summary>reSolve's freeze(): the marker table and its comment, as eventstore-postgresql creates them.</summary>
+    public IEnumerable<string> CreateFreezeTable()
+    {
+        yield return $"""CREATE TABLE {Quoted}.{QuoteIdentifier(FreezeTable)} ("surrogate" BIGINT NOT NULL, PRIMARY KEY("surrogate"))""";
+        yield return $"""COMMENT ON TABLE {Quoted}.{QuoteIdentifier(FreezeTable)} IS 'RESOLVE EVENT STORE {QuoteIdentifier(FreezeTable)} FREEZE MARKER'""";
+    }
+
+    public string DropFreezeTable => $"DROP TABLE {Quoted}.{QuoteIdentifier(FreezeTable)}";
+
+    /// <summary>
+    /// Waits for every transaction that is writing events (reSolve's saveEvent holds ROW EXCLUSIVE on the table
+    /// until it commits) and lets none start meanwhile: SHARE conflicts with ROW EXCLUSIVE.
+    /// </summary>
+    public string WaitForEventWriters => $"LOCK TABLE {Events} IN SHARE MODE";
 
     public string Name { get; }
 

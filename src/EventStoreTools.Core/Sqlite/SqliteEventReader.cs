@@ -115,6 +115,27 @@ public sealed class SqliteEventReader : IEventSource
         return Stream(command, reader => new ResolveSecret(reader.GetString(0), reader.GetString(1), reader.GetInt64(2)), cancellation);
     }
 
+    public bool IsFrozen()
+    {
+        try
+        {
+            return SqliteConnections.TableExists(_connection, SqliteSchema.FreezeTable);
+        }
+        catch (SqliteException ex)
+        {
+            throw SqliteConnections.Translate(ex, _path);
+        }
+    }
+
+    public IReadOnlyList<ResolveEvent> ReadLastEventPerThread(CancellationToken cancellation = default)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = SelectColumns + """
+            AS e WHERE "threadCounter" = (SELECT max("threadCounter") FROM "events" WHERE "threadId" = e."threadId")
+            """ + KeyOrder;
+        return Stream(command, ReadEvent, cancellation).ToList();
+    }
+
     public IReadOnlyList<string> ListValues(EventField field, string prefix, int limit)
     {
         var column = field == EventField.Type ? "type" : "aggregateId";

@@ -30,6 +30,7 @@ public sealed class SqliteEventStore : IEventStore
             return OperatingSystem.IsLinux() ? target : target.ToUpperInvariant();
         }
     }
+    public bool KeepsPayloadText => true;
 
     public bool Exists() => File.Exists(Path);
 
@@ -41,6 +42,27 @@ public sealed class SqliteEventStore : IEventStore
 
     public IReadOnlyList<string> RemoveStaleTemporaryFiles() =>
         StaleTemporaryFiles.RemoveIn(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!);
+    public bool SetFrozen(bool frozen)
+    {
+        using var connection = SqliteConnections.OpenExistingForWrite(Path, _cancellation);
+        try
+        {
+            // IMMEDIATE: the write lock, which reSolve's writer holds while it saves, so no save is half done.
+            SqliteConnections.ScalarWhenNotBusy(connection, "BEGIN IMMEDIATE", _cancellation);
+            if (SqliteConnections.TableExists(connection, SqliteSchema.FreezeTable) == frozen)
+            {
+                SqliteConnections.Execute(connection, "ROLLBACK");
+                return false;
+            }
+            SqliteConnections.Execute(connection, frozen ? SqliteSchema.CreateFreezeTable : SqliteSchema.DropFreezeTable);
+            SqliteConnections.ScalarWhenNotBusy(connection, "COMMIT", _cancellation);
+            return true;
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException ex)
+        {
+            throw SqliteConnections.Translate(ex, Path);
+        }
+    }
 
     public string? OpenIncrementalImportId() => SqliteIncrementalImport.OpenImportId(Path);
 

@@ -110,6 +110,15 @@ internal static class SqliteSchema
         primaryKey: ["id"],
         uniqueKey: ["idx"]);
     public const string FreezeTable = "events-freeze";
+
+    /// <summary>reSolve's freeze(): the marker table, with its comment, exactly as eventstore-lite creates it.</summary>
+    public const string CreateFreezeTable = """
+        CREATE TABLE "events-freeze"(
+        -- RESOLVE EVENT STORE "events" FREEZE MARKER
+        "surrogate" BIGINT NOT NULL, PRIMARY KEY("surrogate"))
+        """;
+
+    public const string DropFreezeTable = """DROP TABLE "events-freeze" """;
     public const string IncrementalImportTable = "events-incremental-import";
 
     /// <summary>reSolve's dropEvents(): everything but the secrets.</summary>

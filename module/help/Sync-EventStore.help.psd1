@@ -1,0 +1,45 @@
+@{
+    Synopsis    = 'Makes a destination event store an exact, resumable mirror of a live source, any engine to any engine; -Follow keeps it in step, -Cutover freezes the source and verifies.'
+    Description = @'
+Sync-EventStore copies the events of a reSolve store (a SQLite file with -Path, or a PostgreSQL schema with -ConnectionString and -Schema) into a destination store (-DestinationPath, or -DestinationConnectionString and -DestinationSchema), created when missing, keeping thread ids, thread counters, timestamps, aggregate versions, payloads and secrets, so that the destination is an exact mirror.
+
+It reads the source page by page with reSolve's per-thread cursor, while reSolve's application keeps writing to it, and writes each page into the destination as one transaction (-BatchSize events). It needs no checkpoint file: it resumes from the destination's own latest cursor, so a run stopped at any moment, even killed with kill -9, is simply run again, and nothing is lost or copied twice.
+
+Before writing anything it checks that the destination is a prefix of the source (every event it holds is in the source, identical, and it lacks no source event below its cursor); otherwise it fails with SyncEventStoreDestinationDiverged, naming the first difference, and leaves the destination unchanged.
+
+-Follow keeps copying what is appended until Ctrl+C, -Timeout, or the source is frozen with reSolve's marker and drained. -Cutover catches up, freezes the source with reSolve's own freeze marker (reSolve's saveEvent then fails with EventstoreFrozenError), drains what was written before the freeze, verifies the destination (the counts and the last event of every thread; with -Verify every event) and leaves the source frozen, so the application can be pointed at the destination. If the cutover is stopped (Ctrl+C) or fails before it ends, the source is unfrozen again and a warning says so. Set-EventStore -Frozen:$false unfreezes a store by hand.
+
+The progress shows the events copied, the rate and the lag in events and seconds. The output object tells the events copied, the batches, where the run resumed from, the cursor, the median and worst lag (ms from an event's timestamp to its commit in the destination, over the events copied once caught up) and, after a cutover, the verification.
+'@
+    Parameters  = @{
+        Path = 'The source SQLite store file. Relative paths, ~ and PSDrives work. Give -Path or -ConnectionString.'
+        ConnectionString = 'A PostgreSQL source (reSolve''s eventstore-postgresql) instead of a SQLite file: an Npgsql connection string. Use with -Schema.'
+        Schema = 'With -ConnectionString: the schema that holds the source store (reSolve''s databaseName option).'
+        DestinationPath = 'The destination SQLite store file, created when missing. Give -DestinationPath or -DestinationConnectionString.'
+        DestinationConnectionString = 'A PostgreSQL destination: an Npgsql connection string. Use with -DestinationSchema.'
+        DestinationSchema = 'With -DestinationConnectionString: the schema of the destination store, created when missing.'
+        Follow = 'Keep copying the events appended to the source until Ctrl+C, -Timeout, or the source is frozen and drained.'
+        Cutover = 'Catch up, freeze the source with reSolve''s freeze marker, drain, verify and report; the source stays frozen. Stopped or failed before the end, it unfreezes the source and warns.'
+        Verify = 'With -Cutover: compare every event of the two stores, not only the counts and each thread''s last event.'
+        PollInterval = 'How long to wait between reads of the source once caught up (a TimeSpan; default 250 ms).'
+        Timeout = 'With -Follow: stop after this long (a TimeSpan). Run the command again to go on.'
+        BatchSize = 'Events per batch (default 1000). Each batch is one transaction on the destination; a stopped run resumes after the last committed batch.'
+    }
+    Inputs      = @('None')
+    Outputs     = @('EventStoreTools.Core.MirrorResult')
+    Examples    = @(
+        @{
+            Code    = 'Sync-EventStore ./app.db -DestinationConnectionString $pg -DestinationSchema app -Follow'
+            Remarks = 'Mirrors a live SQLite store into PostgreSQL and keeps it in step until Ctrl+C. Run it again at any time: it goes on from where the destination ends.'
+        }
+        @{
+            Code    = 'Sync-EventStore ./app.db -DestinationConnectionString $pg -DestinationSchema app -Cutover -Verify'
+            Remarks = 'The last step of a migration: catches up, freezes the SQLite store so the application can write no more, copies the rest, compares every event and leaves the source frozen. Then point the application at PostgreSQL.'
+        }
+        @{
+            Code    = 'Sync-EventStore -ConnectionString $oldServer -Schema app -DestinationConnectionString $newServer -DestinationSchema app -Timeout 00:10:00 -Follow'
+            Remarks = 'Copies from one PostgreSQL server to another and follows for ten minutes.'
+        }
+    )
+    Links       = @('Set-EventStore', 'Export-EventStore', 'Compare-EventStore')
+}

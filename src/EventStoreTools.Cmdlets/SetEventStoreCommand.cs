@@ -1,0 +1,38 @@
+using System.Management.Automation;
+using EventStoreTools.Core;
+
+namespace EventStoreTools.Cmdlets;
+
+/// <summary>Set-EventStore: sets or removes reSolve's freeze marker (-Frozen), as reSolve's freeze() and unfreeze() do.</summary>
+[Cmdlet(VerbsCommon.Set, "EventStore", SupportsShouldProcess = true)]
+[OutputType(typeof(EventStoreDescription))]
+public sealed class SetEventStoreCommand : EventStoreCmdlet
+{
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName", "Store")]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = "";
+
+    protected override string StorePath => Path;
+
+    /// <summary>$true freezes the store (reSolve's saveEvent then fails), $false unfreezes it.</summary>
+    [Parameter(Mandatory = true)]
+    public bool Frozen { get; set; }
+
+    /// <summary>Write the store's description afterwards.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var store = OpenStore();
+        if (!ShouldProcess(store.DisplayName, Frozen ? "Freeze the store (reSolve refuses new events)" : "Unfreeze the store")) return;
+        Run(() =>
+        {
+            if (!store.SetFrozen(Frozen)) WriteVerbose($"The store {store.DisplayName} was already {(Frozen ? "frozen" : "unfrozen")}.");
+            if (!PassThru) return;
+            using var source = store.OpenSource();
+            WriteObject(source.Describe());
+        }, store.DisplayName);
+    }
+}

@@ -1,0 +1,134 @@
+using System.Management.Automation;
+using EventStoreTools.Core;
+
+namespace EventStoreTools.Cmdlets;
+
+/// <summary>
+/// Sync-EventStore: makes a destination store an exact mirror of a source store, any engine to any engine,
+/// resuming from the destination's own cursor; -Follow keeps it in step, -Cutover freezes the source, drains and
+/// verifies (see <see cref="EventStoreMirror"/>).
+/// </summary>
+[Cmdlet(VerbsData.Sync, "EventStore", SupportsShouldProcess = true)]
+[OutputType(typeof(MirrorResult))]
+public sealed class SyncEventStoreCommand : EventStoreCmdlet
+{
+    [Parameter(Position = 0)]
+    [Alias("Source")]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = "";
+
+    protected override string StorePath => Path;
+
+    /// <summary>The destination SQLite file (created when missing).</summary>
+    [Parameter(Position = 1)]
+    [Alias("Destination")]
+    [ValidateNotNullOrEmpty]
+    public string DestinationPath { get; set; } = "";
+
+    /// <summary>A PostgreSQL destination: an Npgsql connection string, with -DestinationSchema.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? DestinationConnectionString { get; set; }
+
+    /// <summary>The PostgreSQL schema of the destination (created when missing).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? DestinationSchema { get; set; }
+
+    /// <summary>Keep copying what the source's writers append until Ctrl+C, -Timeout, or the source is frozen and drained.</summary>
+    [Parameter]
+    public SwitchParameter Follow { get; set; }
+
+    /// <summary>Catch up, freeze the source with reSolve's marker, drain, verify; the source stays frozen.</summary>
+    [Parameter]
+    public SwitchParameter Cutover { get; set; }
+
+    /// <summary>With -Cutover: compare every event, not only the counts and each thread's last event.</summary>
+    [Parameter]
+    public SwitchParameter Verify { get; set; }
+
+    /// <summary>How long to wait between reads of the source once caught up (default 250 ms).</summary>
+    [Parameter]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>With -Follow: stop following after this long.</summary>
+    [Parameter]
+    public TimeSpan Timeout { get; set; }
+
+    /// <summary>Events per batch, each batch one transaction on the destination (default 1000).</summary>
+    [Parameter]
+    [ValidateRange(1, 1_000_000)]
+    public int BatchSize { get; set; } = 1000;
+
+    protected override void EndProcessing()
+    {
+        if (Verify && !Cutover)
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Verify checks the result of a cutover: use it with -Cutover."),
+                ErrorIdPrefix + "ConflictingOptions", ErrorCategory.InvalidArgument, null));
+        }
+        var source = OpenStore();
+        var destination = OpenDestination();
+        var action = Cutover ? "Mirror the events, then freeze the source and verify (cutover)" : Follow ? "Mirror the events and keep following" : "Mirror the events";
+        if (!ShouldProcess(destination.DisplayName, $"{action} of {source.DisplayName}")) return;
+        var options = new MirrorOptions
+        {
+            BatchSize = BatchSize,
+            Follow = Follow,
+            Cutover = Cutover,
+            FullVerify = Verify,
+            PollInterval = PollInterval,
+            Deadline = MyInvocation.BoundParameters.ContainsKey(nameof(Timeout)) ? DateTimeOffset.UtcNow + Timeout : null,
+        };
+        var mirror = new EventStoreMirror(source, destination, options);
+        var progress = new ProgressReporter(this, 1, $"Mirroring {source.DisplayName} to {destination.DisplayName}");
+        var finished = false;
+        try
+        {
+            Run(() => mirror.Run(step => progress.Report(step.EventsCopied, step.EventsCopied, step.EventsCopied + step.LagEvents, Describe(step)), Cancellation),
+                source.DisplayName);
+            finished = true;
+        }
+        finally
+        {
+            if (!finished && mirror.FrozeSource) Unfreeze();
+        }
+        progress.Complete();
+        WriteObject(mirror.Result);
+    }
+
+    private static string Describe(MirrorProgress step) =>
+        $"{step.EventsCopied:N0} events copied, {step.EventsPerSecond:N0} events/s; lag {step.LagEvents:N0} events, {step.LagSeconds:N1} s" + (step.CaughtUp ? " (caught up)" : "");
+
+    /// <summary>A cutover that did not end leaves the application's store writable again (without Ctrl+C's token, which is cancelled by now).</summary>
+    private void Unfreeze()
+    {
+        var source = string.IsNullOrEmpty(Path) ? PostgresStore(ConnectionString!, Schema!) : StoreAt(ResolveFilePath(Path));
+        try
+        {
+            source.SetFrozen(false);
+            Warn($"The cutover did not finish: the source {source.DisplayName} was unfrozen, and its application can write to it again.");
+        }
+        catch (EventStoreException ex)
+        {
+            Warn($"The cutover did not finish and the source {source.DisplayName} could not be unfrozen ({ex.Message}): run Set-EventStore -Frozen:$false on it.");
+        }
+    }
+
+    /// <summary>After Ctrl+C the pipeline takes no more records: the warning goes to the host then.</summary>
+    private void Warn(string message)
+    {
+        try
+        {
+            WriteWarning(message);
+        }
+        catch (PipelineStoppedException)
+        {
+            Host.UI.WriteWarningLine(message);
+        }
+    }
+
+    private IEventStore OpenDestination() =>
+        OpenStore(DestinationPath, DestinationConnectionString, DestinationSchema,
+            new StoreParameterNames("destination", "-DestinationPath", "-DestinationConnectionString", "-DestinationSchema"), "DestinationNotSpecified");
+}
