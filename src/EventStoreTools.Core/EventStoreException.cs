@@ -20,6 +20,10 @@ public enum EventStoreErrorKind
     StoreReadOnly,
     /// <summary>The input file to import is missing or cannot be read.</summary>
     InputNotFound,
+    /// <summary>The server refused the login (a wrong or missing password, an unknown user).</summary>
+    AuthenticationFailed,
+    /// <summary>The server could not be reached (refused, unreachable, timed out).</summary>
+    ConnectionFailed,
 }
 
 public class EventStoreException : Exception

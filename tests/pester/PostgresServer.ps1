@@ -22,15 +22,23 @@ function Invoke-AsServerUser([string] $Program, [string[]] $Arguments) {
 }
 
 # -Durable keeps PostgreSQL's default fsync and synchronous_commit (for the benchmark, to compare fairly
-# with SQLite's synchronous=EXTRA); tests turn them off, as their data is thrown away.
-function Start-TestPostgres([switch] $Durable) {
+# with SQLite's synchronous=EXTRA); tests turn them off, as their data is thrown away. -SuperuserPassword makes
+# every login need a password (scram-sha-256) instead of trusting every local connection.
+function Start-TestPostgres([switch] $Durable, [string] $SuperuserPassword) {
     $bin = Get-PostgresBin
     $directory = Join-Path ([System.IO.Path]::GetTempPath()) "est-pg-$([guid]::NewGuid().ToString('N'))"
     New-Item -ItemType Directory -Path $directory | Out-Null
     if ((id -u) -eq '0') { chown postgres $directory }
     $data = Join-Path $directory 'data'
     $port = Get-FreeTcpPort
-    Invoke-AsServerUser "$bin/initdb" @('-D', $data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync')
+    $auth = @('--auth=trust')
+    if ($SuperuserPassword) {
+        $passwordFile = Join-Path $directory 'superuser.pw'
+        Set-Content $passwordFile $SuperuserPassword -NoNewline
+        if ((id -u) -eq '0') { chown postgres $passwordFile }
+        $auth = @('--auth=scram-sha-256', "--pwfile=$passwordFile")
+    }
+    Invoke-AsServerUser "$bin/initdb" (@('-D', $data, '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--no-sync') + $auth)
     # The socket lives in the folder, not in /var/run.
     $options = "-c listen_addresses=127.0.0.1 -p $port -k $directory"
     if (-not $Durable) { $options += ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off' }
@@ -39,7 +47,7 @@ function Start-TestPostgres([switch] $Durable) {
         Bin              = $bin
         Directory        = $directory
         Port             = $port
-        ConnectionString = "Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
+        ConnectionString = "Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres$(if ($SuperuserPassword) { ";Password=$SuperuserPassword" })"
     }
 }
 

@@ -38,14 +38,15 @@ public sealed class SqliteEventReader : IEventSource
         sql.Append(ReadOrder);
         if (filter is not null) SqliteEventFilter.ApplyLimit(command, sql, filter);
         command.CommandText = sql.ToString();
-        return Stream(command, ReadEvent, cancellation);
+        EventStoreLog.Debug($"Query: {command.CommandText}");
+        return EventStoreLog.Counted(Stream(command, ReadEvent, cancellation), "events", $"'{_path}'");
     }
 
     public IEnumerable<ResolveEvent> ReadEventsByKey(CancellationToken cancellation = default)
     {
         var command = _connection.CreateCommand();
         command.CommandText = SelectColumns + KeyOrder;
-        return Stream(command, ReadEvent, cancellation);
+        return EventStoreLog.Counted(Stream(command, ReadEvent, cancellation), "events in key order", $"'{_path}'");
     }
 
     public IEnumerable<ResolveSecret> ReadSecrets(CancellationToken cancellation = default)
@@ -53,7 +54,7 @@ public sealed class SqliteEventReader : IEventSource
         if (!SqliteConnections.TableExists(_connection, SqliteSchema.SecretsTable)) return [];
         var command = _connection.CreateCommand();
         command.CommandText = """SELECT "secret", "id", "idx" FROM "secrets" WHERE "secret" IS NOT NULL ORDER BY "idx" ASC""";
-        return Stream(command, reader => new ResolveSecret(reader.GetString(0), reader.GetString(1), reader.GetInt64(2)), cancellation);
+        return EventStoreLog.Counted(Stream(command, reader => new ResolveSecret(reader.GetString(0), reader.GetString(1), reader.GetInt64(2)), cancellation), "secrets", $"'{_path}'");
     }
 
     public IReadOnlyList<string> ListValues(EventField field, string prefix, int limit)
