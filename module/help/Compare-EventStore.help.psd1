@@ -13,8 +13,9 @@ Nothing is written when the stores hold the same events. With -Summary it writes
     Parameters  = @{
         ConnectionString = 'A PostgreSQL reference store (reSolve''s eventstore-postgresql) instead of -ReferencePath: an Npgsql connection string, with -Schema; give the other store with -DifferencePath. Payloads are compared as text, and PostgreSQL returns them in JSONB key order.'
         Schema      = 'With -ConnectionString: the schema that holds the reference store (reSolve''s databaseName option).'
-        ReferencePath  = 'The store to compare against (for example the source of a copy).'
-        DifferencePath = 'The store compared with it (for example the copy or the restored backup).'
+        Credential = 'With -ConnectionString: the user name and password to log in with (Get-Credential, or a PSCredential from SecretManagement''s Get-Secret as it is); they replace any user and password of the connection string. A refused login fails with CompareEventStoreAuthenticationFailed (AuthenticationError), an unreachable server with CompareEventStoreConnectionFailed (ConnectionError); the password never appears in a message, a -Verbose line or an error.'
+        ReferencePath  = 'The store to compare against (for example the source of a copy). Wildcards must match one file (several fail with CompareEventStoreAmbiguousPath; a pattern that matches nothing is taken as the name as it is).'
+        DifferencePath = 'The store compared with it (for example the copy or the restored backup). Wildcards must match one file (several fail with CompareEventStoreAmbiguousPath; a pattern that matches nothing is taken as the name as it is).'
         Summary        = 'Write one summary object (counts of events read, equal, missing, extra and changed, and Identical) instead of each difference.'
     }
     Inputs      = @('None')

@@ -16,12 +16,14 @@ Filters run in the store's query, not in PowerShell: -EventType and -AggregateId
 The store is only read: it is not frozen (reSolve freezes it and may leave it frozen after an error). A SQLite store is read in short pages, each its own read transaction, so a concurrent writer waits for one page at most (about 50 ms), not for the whole export; what it adds meanwhile is exported or not per thread, never half, and the cursor after the export resumes exactly with the rest. A store whose events table is not reSolve's is refused (NotAnEventStore), and so is exporting a store into an import of the same store in one pipeline (StoreInUseByPipeline).
 '@
     Parameters  = @{
-        Path      = 'The SQLite store file to export. Relative paths, ~ and PSDrives work. Give -Path or -ConnectionString.'
+        Path      = 'The SQLite store files to export, one or more, in the order given; wildcards are expanded (Export-EventStore ./*.db). Relative paths, ~ and PSDrives work. To the pipeline the events of each store follow each other; -OutFile and -Directory take one store, and several (by -Path, wildcards or the pipeline) are refused with ExportEventStoreSeveralStores before anything is written, as are several stores with -Cursor or -CursorVariable. Give -Path, -LiteralPath or -ConnectionString. Only FileSystem paths are taken (Env:, Variable: and other providers are refused with ExportEventStoreNotAFileSystemPath); blank names and NUL characters are refused with ExportEventStoreInvalidPath.'
+        LiteralPath = 'The SQLite store files to export, named exactly: wildcard characters such as [ ] are part of the name. Aliases PSPath and LP; Get-ChildItem''s output binds here (by PSPath).'
         ConnectionString = 'A PostgreSQL store (reSolve''s eventstore-postgresql) instead of a SQLite file: an Npgsql connection string such as ''Host=127.0.0.1;Port=5432;Username=app;Password=...;Database=app''. Use with -Schema.'
         Schema    = 'With -ConnectionString: the schema that holds the store (reSolve''s databaseName option).'
-        OutFile   = 'Write reSolve''s NDJSON export to this file instead of writing objects to the pipeline. An existing file is replaced as a whole once the export is complete (see -NoClobber); a symbolic link is followed, so the file it points to is replaced and the link stays. The store itself is refused.'
+        Credential = 'With -ConnectionString: the user name and password to log in with (Get-Credential, or a PSCredential from SecretManagement''s Get-Secret as it is); they replace any user and password of the connection string. A refused login fails with ExportEventStoreAuthenticationFailed (AuthenticationError), an unreachable server with ExportEventStoreConnectionFailed (ConnectionError); the password never appears in a message, a -Verbose line or an error.'
+        OutFile   = 'Write reSolve''s NDJSON export to this file instead of writing objects to the pipeline. An existing file is replaced as a whole once the export is complete (see -NoClobber); a symbolic link is followed, so the file it points to is replaced and the link stays. The store itself is refused. Wildcards must match one file (several fail with ExportEventStoreAmbiguousPath; a pattern that matches nothing is taken as the name as it is). Escape wildcard characters with a backtick to name a file that contains them.'
         NoClobber = 'With -OutFile or -Directory: fail instead of replacing an existing file.'
-        Directory = 'Write reSolve''s backup layout into this folder (created when missing): events.db and secrets.db, both NDJSON, which replace the folder''s old pair together. A folder that holds the store as events.db or secrets.db is refused.'
+        Directory = 'Write reSolve''s backup layout into this folder (created when missing): events.db and secrets.db, both NDJSON, which replace the folder''s old pair together. A folder that holds the store as events.db or secrets.db is refused. Wildcards must match one file (several fail with ExportEventStoreAmbiguousPath; a pattern that matches nothing is taken as the name as it is).'
         IncludeSecrets = 'With -Directory: write the store''s secrets (those not deleted, with their idx) into secrets.db. Without it secrets.db is written empty.'
         Cursor = 'Resume after a previous export: a cursor in reSolve''s format (2048 base64 characters), from -CursorVariable, from reSolve''s exportEvents() stream, or from Get-EventStore (LatestCursor). Only events with threadCounter >= cursor[threadId] are read. An empty cursor reads from the start.'
         CursorVariable = 'The name of a variable (without $) that is set, in the caller''s scope, to the cursor after the last exported event; with -OutFile or -Directory only once the files are written. Pass it to -Cursor to resume.'
@@ -34,13 +36,17 @@ The store is only read: it is not frozen (reSolve freezes it and may leave it fr
         PollInterval = 'With -Follow: how long to wait between reads once caught up (a TimeSpan such as ''00:00:01''; default 500 ms).'
         Timeout = 'With -Follow: stop following after this long (a TimeSpan). -CursorVariable then holds the cursor to resume from.'
     }
-    Inputs      = @('System.String (the store path, by property name Path or FullName)')
+    Inputs      = @('System.String (store paths by property name: Path to -Path; PSPath, as Get-ChildItem writes it, to -LiteralPath)')
     Outputs     = @('EventStoreTools.Core.ResolveEvent')
     Notes       = 'Each event has ThreadId, ThreadCounter, Type, Timestamp (ms since epoch), AggregateId, AggregateVersion, Payload (parsed on first use), PayloadJson (the stored text) and Time (UTC). An event whose Payload is not changed is written back byte for byte.'
     Examples    = @(
         @{
             Code    = 'Export-EventStore ./app.db -Follow -PollInterval 00:00:01 -CursorVariable c | Import-EventStore -ConnectionString $pg -Schema app -Append -CommitEvery 1000 -CommitInterval 00:00:02'
             Remarks = 'Copies a live SQLite store into PostgreSQL and keeps copying what the application writes, committing every 1000 events or every 2 seconds, until Ctrl+C or the store is frozen. (Sync-EventStore does this with resumption and verification.)'
+        }
+        @{
+            Code    = 'Get-ChildItem ./stores -Filter *.db | ForEach-Object { Export-EventStore -LiteralPath $_.FullName -OutFile "./exports/$($_.BaseName).ndjson" }'
+            Remarks = 'Exports each store to its own file. One -OutFile takes one store: Get-ChildItem ./stores | Export-EventStore -OutFile all.ndjson is refused (ExportEventStoreSeveralStores) before anything is written.'
         }
         @{
             Code    = 'Export-EventStore ./app.db | Import-EventStore ./copy.db'

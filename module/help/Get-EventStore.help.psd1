@@ -14,11 +14,17 @@ Paths come as arguments or from the pipeline (Get-ChildItem *.db | Get-EventStor
     Parameters  = @{
         ConnectionString = 'A PostgreSQL store (reSolve''s eventstore-postgresql) instead of a SQLite file: an Npgsql connection string. Use with -Schema. The cursor is the store''s events-threads table, as reSolve''s PostgreSQL describe() gives it.'
         Schema      = 'With -ConnectionString: the schema that holds the store (reSolve''s databaseName option).'
-        Path = 'The SQLite store file to describe. Relative paths, ~ and PSDrives work; takes paths and FileInfo objects from the pipeline.'
+        Credential = 'With -ConnectionString: the user name and password to log in with (Get-Credential, or a PSCredential from SecretManagement''s Get-Secret as it is); they replace any user and password of the connection string. A refused login fails with GetEventStoreAuthenticationFailed (AuthenticationError), an unreachable server with GetEventStoreConnectionFailed (ConnectionError); the password never appears in a message, a -Verbose line or an error.'
+        Path = 'The SQLite store files to describe, one or more (Get-EventStore a.db, b.db). Wildcards are expanded (Get-EventStore ./*.db); a pattern that matches nothing is reported as GetEventStoreStoreNotFound and the next path is read. Relative paths, ~ and PSDrives work; takes strings from the pipeline. Only FileSystem paths are taken (Env:, Variable: and other providers are refused with GetEventStoreNotAFileSystemPath); blank names and NUL characters are refused with GetEventStoreInvalidPath.'
+        LiteralPath = 'The SQLite store files to describe, named exactly: wildcard characters such as [ ] are part of the name. Aliases PSPath and LP; Get-ChildItem''s output binds here (by PSPath), so Get-ChildItem -Filter *.db | Get-EventStore works.'
     }
-    Inputs      = @('System.String (a store path; also by property name Path or FullName)')
+    Inputs      = @('System.String (store paths to -Path, also by property name Path; PSPath, as Get-ChildItem writes it, to -LiteralPath)')
     Outputs     = @('EventStoreTools.Core.EventStoreDescription')
     Examples    = @(
+        @{
+            Code    = 'Get-EventStore ./stores/*.db, ./archive.db | Format-Table'
+            Remarks = 'Describes several stores, wildcards expanded, as a table (without the cursor).'
+        }
         @{
             Code    = 'Get-EventStore ./app.db'
             Remarks = 'Shows the event and secret counts, the time range, whether the store is frozen or has an open incremental import, and the start of the latest cursor.'

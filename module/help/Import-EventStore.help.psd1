@@ -20,16 +20,18 @@ With -Incremental it is reSolve's incrementalImport in one command: it begins an
 It writes one result object: the store, the mode, the number of events imported and held before, and the time taken; with -Incremental, the summary Complete-IncrementalImport writes.
 '@
     Parameters  = @{
-        Path        = 'The SQLite store file to import into. It is created when missing. Give -Path or -ConnectionString.'
+        Path        = 'The SQLite store file to import into. It is created when missing. Relative paths, ~ and PSDrives work. Wildcards must match one file (several fail with ImportEventStoreAmbiguousPath; a pattern that matches nothing is taken as the name as it is). Give -Path, -LiteralPath or -ConnectionString. Only FileSystem paths are taken (Env:, Variable: and other providers are refused with ImportEventStoreNotAFileSystemPath); blank names and NUL characters are refused with ImportEventStoreInvalidPath.'
+        LiteralPath = 'The SQLite store file to import into, named exactly: wildcard characters such as [ ] are part of the name. Aliases PSPath and LP. Not taken from the pipeline, which carries the events.'
         ConnectionString = 'Import into a PostgreSQL store (reSolve''s eventstore-postgresql) instead of a SQLite file: an Npgsql connection string such as ''Host=127.0.0.1;Port=5432;Username=app;Password=...;Database=app''. Use with -Schema. The events are loaded with one binary COPY.'
         Schema      = 'With -ConnectionString: the schema that holds the store (reSolve''s databaseName option). It and reSolve''s tables are created when missing.'
+        Credential = 'With -ConnectionString: the user name and password to log in with (Get-Credential, or a PSCredential from SecretManagement''s Get-Secret as it is); they replace any user and password of the connection string. A refused login fails with ImportEventStoreAuthenticationFailed (AuthenticationError), an unreachable server with ImportEventStoreConnectionFailed (ConnectionError); the password never appears in a message, a -Verbose line or an error.'
         InputObject = 'An event from the pipeline: an event object, a PSCustomObject or a hashtable.'
-        InFile      = 'Read events from this NDJSON file (reSolve''s export format; keys in any order, a UTF-8 BOM and CRLF line ends are accepted).'
-        Directory   = 'Restore a backup folder in reSolve''s layout: events.db (events, NDJSON) and secrets.db (secrets, NDJSON).'
+        InFile      = 'Read events from this NDJSON file (reSolve''s export format; keys in any order, a UTF-8 BOM and CRLF line ends are accepted). Wildcards must match one file (several fail with ImportEventStoreAmbiguousPath).'
+        Directory   = 'Restore a backup folder in reSolve''s layout: events.db (events, NDJSON) and secrets.db (secrets, NDJSON). Wildcards must match one folder.'
         Append      = 'Add the events to those the store already holds.'
         CommitEvery = 'With -Append: commit after every this many events instead of once at the end, so an unbounded input (Export-EventStore -Follow) holds no long transaction. Each commit is atomic; after a failure or Ctrl+C the batches committed before stay and the open one is rolled back. Between batches no transaction or write lock is held. Not with -Incremental or -Directory.'
         CommitInterval = 'With -Append: commit the events received so far once this long (a TimeSpan) has passed since the batch began, also when no further event arrives (sparse input). With -CommitEvery, whichever comes first.'
-        Replace     = 'Drop the events the store holds (and its snapshots and subscribers, as reSolve''s import does) and import the new ones, in one transaction. Asks for confirmation unless -Force or -Confirm:$false.'
+        Replace     = 'Drop the events the store holds (and its snapshots and subscribers, as reSolve''s import does) and import the new ones, in one transaction; PreviousCount in the result is the number of events dropped. Asks for confirmation, naming how many events (and, with -Directory, secrets) are dropped, unless -Force or -Confirm:$false; a session that cannot ask (pwsh -NonInteractive) fails with ImportEventStoreConfirmationRequired, which says to add -Force.'
         Force       = 'With -Replace: do not ask for confirmation.'
         Incremental = 'Import only the events the store lacks, as reSolve''s incrementalImport does (begin, push, commit, in one transaction). Not with -Append, -Replace or -Directory.'
     }
@@ -39,6 +41,10 @@ It writes one result object: the store, the mode, the number of events imported 
         @{
             Code    = 'Export-EventStore ./app.db -Follow | Import-EventStore ./follower.db -Append -CommitEvery 500 -CommitInterval 00:00:05'
             Remarks = 'Appends the events of a live store as they come, committing every 500 events, or every 5 seconds when events are sparse.'
+        }
+        @{
+            Code    = 'Import-EventStore -LiteralPath ./tenant[1].db -InFile ./events.ndjson -Verbose'
+            Remarks = 'Imports into a store whose name holds wildcard characters, and tells each step (store opened, mode, events written, indexes, commit, rename of the new store) with counts and times.'
         }
         @{
             Code    = 'Import-EventStore ./app.db -InFile ./new-events.ndjson -Incremental'

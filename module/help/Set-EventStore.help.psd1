@@ -5,6 +5,7 @@ Set-EventStore -Frozen:$true creates reSolve's freeze marker (the "events-freeze
 '@
     Parameters  = @{
         Path = 'The SQLite store file. Relative paths, ~ and PSDrives work; takes paths from the pipeline by property name. Give -Path or -ConnectionString.'
+        Credential = 'With -ConnectionString: the user name and password to log in with (Get-Credential, or a PSCredential from SecretManagement''s Get-Secret as it is); they replace any user and password of the connection string. A refused login fails with SetEventStoreAuthenticationFailed (AuthenticationError), an unreachable server with SetEventStoreConnectionFailed (ConnectionError); the password never appears in a message, a -Verbose line or an error.'
         ConnectionString = 'A PostgreSQL store (reSolve''s eventstore-postgresql) instead of a SQLite file: an Npgsql connection string. Use with -Schema.'
         Schema = 'With -ConnectionString: the schema that holds the store (reSolve''s databaseName option).'
         Frozen = '$true to freeze the store, $false to unfreeze it.'

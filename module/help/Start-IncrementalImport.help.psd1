@@ -8,11 +8,13 @@ The import lives in reSolve's own table "events-incremental-import", which carri
 The store must exist and be a reSolve event store; an incremental import never creates one (use Import-EventStore for that).
 '@
     Parameters  = @{
-        Path = 'The SQLite store file. Relative paths, ~ and PSDrives work; takes paths from the pipeline by property name (Path, FullName).'
+        Path = 'The SQLite store file. Relative paths, ~ and PSDrives work; takes paths from the pipeline by property name Path. Wildcards must match one file (several fail with StartIncrementalImportAmbiguousPath; a pattern that matches nothing is taken as the name as it is). Only FileSystem paths are taken (Env:, Variable: and other providers are refused with StartIncrementalImportNotAFileSystemPath); blank names and NUL characters are refused with StartIncrementalImportInvalidPath.'
+        LiteralPath = 'The SQLite store file, named exactly: wildcard characters such as [ ] are part of the name. Aliases PSPath and LP; Get-ChildItem''s output binds here (by PSPath).'
         ConnectionString = 'A PostgreSQL store (reSolve''s eventstore-postgresql) instead of a SQLite file: an Npgsql connection string. Use with -Schema.'
         Schema = 'With -ConnectionString: the schema that holds the store (reSolve''s databaseName option).'
+        Credential = 'With -ConnectionString: the user name and password to log in with (Get-Credential, or a PSCredential from SecretManagement''s Get-Secret as it is); they replace any user and password of the connection string. A refused login fails with StartIncrementalImportAuthenticationFailed (AuthenticationError), an unreachable server with StartIncrementalImportConnectionFailed (ConnectionError); the password never appears in a message, a -Verbose line or an error.'
     }
-    Inputs      = @('System.String (a store path, by property name Path or FullName)')
+    Inputs      = @('System.String (a store path by property name: Path to -Path; PSPath, as Get-ChildItem writes it, to -LiteralPath)')
     Outputs     = @('System.String (the import id)')
     Examples    = @(
         @{

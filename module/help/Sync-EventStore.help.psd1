@@ -13,6 +13,7 @@ The progress shows the events copied, the rate and the lag in events and seconds
 '@
     Parameters  = @{
         Path = 'The source SQLite store file. Relative paths, ~ and PSDrives work. Give -Path or -ConnectionString.'
+        Credential = 'With -ConnectionString: the user name and password to log in with (Get-Credential, or a PSCredential from SecretManagement''s Get-Secret as it is); they replace any user and password of the connection string. A refused login fails with SyncEventStoreAuthenticationFailed (AuthenticationError), an unreachable server with SyncEventStoreConnectionFailed (ConnectionError); the password never appears in a message, a -Verbose line or an error. It applies to the source only; give the destination''s user and password in -DestinationConnectionString.'
         ConnectionString = 'A PostgreSQL source (reSolve''s eventstore-postgresql) instead of a SQLite file: an Npgsql connection string. Use with -Schema.'
         Schema = 'With -ConnectionString: the schema that holds the source store (reSolve''s databaseName option).'
         DestinationPath = 'The destination SQLite store file, created when missing. Give -DestinationPath or -DestinationConnectionString.'

@@ -8,9 +8,11 @@ With -ImportId it drops only that import and fails with "Incremental importId=<i
 It supports -WhatIf and -Confirm. It does not ask by default (ConfirmImpact Medium): it deletes only events that were never committed, and it is meant for the catch block of unattended scripts, where a prompt would fail.
 '@
     Parameters  = @{
-        Path     = 'The SQLite store file holding the open import.'
+        Path        = 'The SQLite store file holding the open import. Relative paths, ~ and PSDrives work. Wildcards must match one file (several fail with UndoIncrementalImportAmbiguousPath; a pattern that matches nothing is taken as the name as it is). Only FileSystem paths are taken (Env:, Variable: and other providers are refused with UndoIncrementalImportNotAFileSystemPath); blank names and NUL characters are refused with UndoIncrementalImportInvalidPath.'
+        LiteralPath = 'The SQLite store file holding the open import, named exactly: wildcard characters such as [ ] are part of the name. Aliases PSPath and LP.'
         ConnectionString = 'A PostgreSQL store (reSolve''s eventstore-postgresql) instead of a SQLite file: an Npgsql connection string. Use with -Schema.'
         Schema = 'With -ConnectionString: the schema that holds the store (reSolve''s databaseName option).'
+        Credential = 'With -ConnectionString: the user name and password to log in with (Get-Credential, or a PSCredential from SecretManagement''s Get-Secret as it is); they replace any user and password of the connection string. A refused login fails with UndoIncrementalImportAuthenticationFailed (AuthenticationError), an unreachable server with UndoIncrementalImportConnectionFailed (ConnectionError); the password never appears in a message, a -Verbose line or an error.'
         ImportId = 'The id of the import to drop. Without it, the open import, whatever its id.'
         PassThru = 'Write an object with the store, the id of the dropped import and the number of pushed events dropped.'
     }

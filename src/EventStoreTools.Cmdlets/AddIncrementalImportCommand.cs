@@ -8,21 +8,14 @@ namespace EventStoreTools.Cmdlets;
 /// Add-IncrementalImport: pushes the events of the pipeline into an open incremental import, in one
 /// transaction, so they are stored durably and all together, or not at all.
 /// </summary>
-[Cmdlet(VerbsCommon.Add, "IncrementalImport", SupportsShouldProcess = true)]
+[Cmdlet(VerbsCommon.Add, "IncrementalImport", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
 [OutputType(typeof(IncrementalImportPushResult))]
-public sealed class AddIncrementalImportCommand : EventStoreCmdlet
+public sealed class AddIncrementalImportCommand : OneStoreCmdlet
 {
     private IEventStore? _store;
     private IIncrementalImportPush? _push;
     private ProgressReporter? _progress;
     private IDisposable? _claim;
-
-    [Parameter(Position = 0)]
-    [Alias("Store")]
-    [ValidateNotNullOrEmpty]
-    public string Path { get; set; } = "";
-
-    protected override string StorePath => Path;
 
     [Parameter(Mandatory = true)]
     [ValidateNotNullOrEmpty]
@@ -39,6 +32,7 @@ public sealed class AddIncrementalImportCommand : EventStoreCmdlet
 
     protected override void BeginProcessing()
     {
+        using var narration = Narrate();
         _store = OpenStore();
         if (!ShouldProcess(_store.DisplayName, $"Add events to the incremental import '{ImportId}'")) return;
         _progress = new ProgressReporter(this, 1, $"Pushing events into the incremental import of {_store.DisplayName}");
@@ -60,19 +54,21 @@ public sealed class AddIncrementalImportCommand : EventStoreCmdlet
         }
         Run(() =>
         {
-            _push.Add(EventInputConverter.Convert(InputObject!, versionless: true));
+            _push.Add(EventInputConverter.Convert(InputObject!, versionless: true, Warn));
             _progress!.Report(_push.EventCount);
         }, InputObject);
     }
 
     protected override void EndProcessing()
     {
+        using var narration = Narrate();
         if (_push is null) return;
         Run(() =>
         {
             Cancellation.ThrowIfCancellationRequested();
             _push.Commit();
         }, _store!.DisplayName);
+        Tell($"Pushed {_push.EventCount:N0} events into the incremental import {ImportId} of {_store.DisplayName} in {_progress!.Elapsed.TotalSeconds:0.000} s.");
         _progress!.Complete();
         if (PassThru) WriteObject(new IncrementalImportPushResult(_store.DisplayName, ImportId, _push.EventCount));
     }

@@ -15,14 +15,17 @@ public sealed class CompareEventStoreCommand : EventStoreCmdlet
     private const string DifferencesSet = "Differences";
     private const string SummarySet = "Summary";
 
-    /// <summary>The reference store file; -ConnectionString and -Schema name a PostgreSQL reference store instead.</summary>
+    /// <summary>The reference store file (a wildcard must match one); -ConnectionString and -Schema name a PostgreSQL reference store instead.</summary>
     [Parameter(Position = 0)]
     [Alias("Reference")]
+    [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string ReferencePath { get; set; } = "";
 
+    /// <summary>The store file compared with the reference (a wildcard must match one).</summary>
     [Parameter(Mandatory = true, Position = 1)]
     [Alias("Difference")]
+    [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string DifferencePath { get; set; } = "";
 
@@ -30,10 +33,13 @@ public sealed class CompareEventStoreCommand : EventStoreCmdlet
     [Parameter(Mandatory = true, ParameterSetName = SummarySet)]
     public SwitchParameter Summary { get; set; }
 
-    protected override string StorePath => ReferencePath;
+    protected override string[]? StorePaths => OnePath(ReferencePath);
+
+    protected override bool StorePathsAreLiteral => false;
 
     protected override void EndProcessing()
     {
+        using var narration = Narrate();
         var reference = OpenStore();
         var difference = OpenStore(DifferencePath);
         Run(() => Compare(reference, difference), reference.DisplayName);

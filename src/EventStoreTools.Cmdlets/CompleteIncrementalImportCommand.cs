@@ -7,23 +7,17 @@ namespace EventStoreTools.Cmdlets;
 /// Complete-IncrementalImport: commits an incremental import in one transaction and writes its summary. On
 /// failure the store is unchanged and the pushed events stay, so it can be run again.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Complete, "IncrementalImport", SupportsShouldProcess = true)]
+[Cmdlet(VerbsLifecycle.Complete, "IncrementalImport", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
 [OutputType(typeof(IncrementalImportSummary))]
-public sealed class CompleteIncrementalImportCommand : EventStoreCmdlet
+public sealed class CompleteIncrementalImportCommand : OneStoreCmdlet
 {
-    [Parameter(Position = 0)]
-    [Alias("Store")]
-    [ValidateNotNullOrEmpty]
-    public string Path { get; set; } = "";
-
-    protected override string StorePath => Path;
-
     [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string ImportId { get; set; } = "";
 
     protected override void ProcessRecord()
     {
+        using var narration = Narrate();
         var store = OpenStore();
         if (!ShouldProcess(store.DisplayName, $"Commit the incremental import '{ImportId}'")) return;
         RunOnStore(store, () => IncrementalImportOutput.Write(this, store.CompleteIncrementalImport(ImportId)));

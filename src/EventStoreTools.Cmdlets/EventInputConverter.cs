@@ -22,7 +22,8 @@ internal static class EventInputConverter
     /// True for incremental import, which takes only timestamp, aggregateId, type and payload (reSolve's
     /// VersionlessEvent); thread fields and version are then neither required nor read.
     /// </param>
-    public static ResolveEvent Convert(object input, bool versionless = false)
+    /// <param name="warn">Told when a text payload (a CSV column) is not JSON and is stored as a JSON string.</param>
+    public static ResolveEvent Convert(object input, bool versionless = false, Action<string>? warn = null)
     {
         var baseObject = input is PSObject ps ? ps.BaseObject : input;
         if (baseObject is ResolveEvent typed) return typed;
@@ -59,9 +60,29 @@ internal static class EventInputConverter
         // way it is stored as JavaScript would write it (the event's PayloadJson canonicalizes).
         if (Unwrap(get("payloadJson")) is string json)
             SetPayload(input, () => e.PayloadJson = json, "payloadJson is not valid JSON");
+        else if (Unwrap(get("payload")) is string text && Unwrap(get("timestamp")) is string)
+            SetPayload(input, () => e.PayloadJson = TextPayload(input, text, warn), "The payload column cannot be stored");
         else
             SetPayload(input, () => e.PayloadJson = JsJson.Serialize(Unwrap(get("payload"))), "The payload cannot be written as JSON");
         return e;
+    }
+
+    /// <summary>
+    /// A row of text (Import-Csv, ConvertFrom-Csv: every field a string, the timestamp too) carries its payload as
+    /// text, which is JSON when the row was written from events: parsed when it is JSON, otherwise kept as a string
+    /// with a warning, since a payload column of plain words is more likely a mistake than the intent.
+    /// </summary>
+    private static string TextPayload(object input, string text, Action<string>? warn)
+    {
+        try
+        {
+            return JsJson.Canonicalize(text);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            warn?.Invoke($"The payload of {Describe(input)} is not JSON text, so it is stored as a JSON string. Write JSON in the payload column (or a payloadJson column) to store an object.");
+            return JsJson.QuoteString(text);
+        }
     }
 
     private static object? Lookup(IDictionary dictionary, string name)

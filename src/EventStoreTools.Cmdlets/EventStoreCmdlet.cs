@@ -1,8 +1,14 @@
+using System.Collections.Concurrent;
+using System.Collections.ObjectModel;
+using System.Diagnostics;
 using System.Management.Automation;
+using System.Net;
 using EventStoreTools.Core;
 using EventStoreTools.Core.Files;
 using EventStoreTools.Core.Postgres;
 using EventStoreTools.Core.Sqlite;
+using Microsoft.PowerShell.Commands;
+using WildcardPattern = System.Management.Automation.WildcardPattern;
 
 namespace EventStoreTools.Cmdlets;
 
@@ -17,18 +23,119 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
     /// <summary>The error id prefix, e.g. "ImportEventStore".</summary>
     protected string ErrorIdPrefix => GetType().Name.Replace("Command", "", StringComparison.Ordinal);
 
-    /// <summary>A provider path for a file that may not exist yet: ~, relative paths and PSDrives work.</summary>
-    protected string ResolveFilePath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+    /// <summary>
+    /// The one file or folder a parameter names (a store to write, -InFile, -OutFile, -Directory): ~, relative paths
+    /// and PSDrives work; wildcards are expanded and must match one item (several are an error); a pattern that
+    /// matches nothing names a file to create, taken literally, as Out-File does.
+    /// </summary>
+    protected string ResolveFilePath(string path, bool literal = false)
+    {
+        var paths = ResolvePaths(path, literal, out var pattern);
+        if (paths.Count > 1)
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException($"The path '{path}' matches {paths.Count} items ({string.Join(", ", paths.Take(3))}{(paths.Count > 3 ? ", ..." : "")}); it must name one. Use -LiteralPath or escape wildcard characters with `."),
+                ErrorIdPrefix + "AmbiguousPath", ErrorCategory.InvalidArgument, path));
+        }
+        return paths.Count == 1 ? paths[0] : UnresolvedPath(WildcardPattern.Unescape(pattern!), path);
+    }
 
-    /// <summary>The SQLite store at a path given by the user.</summary>
-    protected IEventStore OpenStore(string path) => StoreAt(ResolveFilePath(path), Cancellation);
+    /// <summary>
+    /// The files a reading cmdlet's -Path (wildcards expanded) or -LiteralPath names. A pattern that matches nothing
+    /// is reported as a non-terminating error, as Get-Item does; a plain path is kept even when missing, so the
+    /// store reports it as not found.
+    /// </summary>
+    protected IReadOnlyList<string> ResolveReadPaths(string path, bool literal)
+    {
+        var paths = ResolvePaths(path, literal, out var pattern);
+        if (pattern is not null && paths.Count == 0)
+        {
+            WriteError(new ErrorRecord(new ItemNotFoundException($"No store matches '{path}'."),
+                ErrorIdPrefix + "StoreNotFound", ErrorCategory.ObjectNotFound, path));
+        }
+        return paths;
+    }
+
+    /// <summary>Paths a wildcard pattern matches (set in <paramref name="pattern"/>), or the one path a plain or literal path names.</summary>
+    private List<string> ResolvePaths(string path, bool literal, out string? pattern)
+    {
+        pattern = null;
+        RequireUsablePath(path);
+        if (literal) return [UnresolvedPath(path, path)];
+        // Escaped wildcard characters (`[) name themselves, as in every cmdlet's -Path.
+        if (!WildcardPattern.ContainsWildcardCharacters(path)) return [UnresolvedPath(WildcardPattern.Unescape(path), path)];
+        pattern = path;
+        Collection<string> matches;
+        ProviderInfo provider;
+        try
+        {
+            matches = SessionState.Path.GetResolvedProviderPathFromPSPath(path, out provider);
+        }
+        catch (ItemNotFoundException)
+        {
+            return [];
+        }
+        catch (SessionStateException ex)
+        {
+            ThrowTerminatingError(new ErrorRecord(ex, ErrorIdPrefix + "InvalidPath", ErrorCategory.ObjectNotFound, path));
+            throw;
+        }
+        RequireFileSystem(provider, path);
+        Tell($"'{path}' matches {matches.Count} item(s): {string.Join(", ", matches)}.");
+        return [.. matches];
+    }
+
+    private string UnresolvedPath(string path, string given)
+    {
+        string resolved;
+        ProviderInfo provider;
+        try
+        {
+            resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _);
+        }
+        catch (SessionStateException ex)
+        {
+            ThrowTerminatingError(new ErrorRecord(ex, ErrorIdPrefix + "InvalidPath", ErrorCategory.ObjectNotFound, given));
+            throw;
+        }
+        RequireFileSystem(provider, given);
+        if (string.IsNullOrWhiteSpace(System.IO.Path.GetFileName(resolved.TrimEnd('/', '\\'))))
+            ThrowInvalidPath($"The path '{given}' names a blank file name: give the file a name.", given);
+        return resolved;
+    }
+
+    /// <summary>A NUL would reach the file system APIs as a bare ArgumentException; a blank path would create a file named ' '.</summary>
+    private void RequireUsablePath(string path)
+    {
+        if (path.Contains('\0', StringComparison.Ordinal))
+            ThrowInvalidPath("The path contains a NUL character (\\0), which no file name may hold.", path.Replace("\0", "\\0", StringComparison.Ordinal));
+        if (string.IsNullOrWhiteSpace(path))
+            ThrowInvalidPath("The path is blank: give the file a name.", path);
+    }
+
+    /// <summary>Stores and files live on the file system: Env:, Variable: and other providers would silently get a plain file of that name.</summary>
+    private void RequireFileSystem(ProviderInfo provider, string path)
+    {
+        if (provider.ImplementingType != typeof(FileSystemProvider))
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException($"The path '{path}' is on the {provider.Name} provider: stores and files must be file system paths."),
+                ErrorIdPrefix + "NotAFileSystemPath", ErrorCategory.InvalidArgument, path));
+        }
+    }
+
+    private void ThrowInvalidPath(string message, string path) =>
+        ThrowTerminatingError(new ErrorRecord(new ArgumentException(message), ErrorIdPrefix + "InvalidPath", ErrorCategory.InvalidArgument, path));
+
+    /// <summary>The SQLite store at a path given by the user (one store: wildcards must match one).</summary>
+    protected IEventStore OpenStore(string path, bool literal = false) => StoreAt(ResolveFilePath(path, literal), Cancellation);
 
     /// <summary>The SQLite store at a resolved provider path.</summary>
     internal static IEventStore StoreAt(string providerPath, CancellationToken cancellation = default) => new SqliteEventStore(providerPath, cancellation);
 
-    /// <summary>The PostgreSQL store of a connection string and schema.</summary>
-    internal static IEventStore PostgresStore(string connectionString, string schema, CancellationToken cancellation = default) =>
-        new PostgresEventStore(connectionString, schema, cancellation);
+    /// <summary>The PostgreSQL store of a connection string and schema; a credential's user and password replace the connection string's.</summary>
+    internal static IEventStore PostgresStore(string connectionString, string schema, NetworkCredential? credential = null, CancellationToken cancellation = default) =>
+        new PostgresEventStore(connectionString, schema, cancellation, credential);
 
     /// <summary>
     /// A PostgreSQL store instead of a SQLite file: an Npgsql connection string, with <see cref="Schema"/>.
@@ -43,17 +150,72 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
     [ValidateNotNullOrEmpty]
     public string? Schema { get; set; }
 
+    /// <summary>With -ConnectionString: the user name and password to log in with (Get-Credential, Get-Secret).</summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
     /// <summary>
-    /// The store a cmdlet works on: the SQLite file of its -Path, or the PostgreSQL schema of -ConnectionString
-    /// and -Schema. -Path is optional in the cmdlets (rather than a parameter set per engine, which would
-    /// double every cmdlet's sets); exactly one of the two is required, checked here.
+    /// The store a cmdlet works on: the SQLite file of its -Path or -LiteralPath, or the PostgreSQL schema of
+    /// -ConnectionString and -Schema. The paths are optional in the cmdlets (rather than a parameter set per engine,
+    /// which would double every cmdlet's sets); exactly one of the two is required, checked here. Wildcards must
+    /// match one store.
     /// </summary>
-    protected IEventStore OpenStore() =>
-        OpenStore(StorePath, ConnectionString, Schema, new StoreParameterNames("store", "a store path", "-ConnectionString", "-Schema"), "StoreNotSpecified");
+    protected IEventStore OpenStore()
+    {
+        var paths = StorePaths;
+        if (RequireOneEngine(paths) && paths!.Length > 1)
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException($"Give one store, not {paths.Length}: {ErrorIdPrefix} writes to one store at a time."),
+                ErrorIdPrefix + "SeveralStores", ErrorCategory.InvalidArgument, paths));
+        }
+        return paths is null ? OpenPostgresStore() : OpenStore(paths[0], StorePathsAreLiteral);
+    }
+
+    /// <summary>The stores a reading cmdlet reads, in the order given: each path with its wildcards expanded, or the PostgreSQL store.</summary>
+    protected IEnumerable<IEventStore> OpenStores()
+    {
+        var paths = StorePaths;
+        if (!RequireOneEngine(paths)) return [OpenPostgresStore()];
+        return paths!.SelectMany(path => ResolveReadPaths(path, StorePathsAreLiteral)).Select(path => StoreAt(path, Cancellation)).ToList();
+    }
+
+    /// <summary>Whether the store is a SQLite file (else PostgreSQL); fails unless exactly one engine is given completely.</summary>
+    private bool RequireOneEngine(string[]? paths)
+    {
+        var hasPath = paths is { Length: > 0 };
+        string? problem = (hasPath, ConnectionString is not null, Schema is not null) switch
+        {
+            (true, true, _) => "Give either a store path (SQLite) or -ConnectionString (PostgreSQL), not both.",
+            (false, false, _) => "Give the store: a path for a SQLite file, or -ConnectionString and -Schema for PostgreSQL.",
+            (false, true, false) => "-ConnectionString needs -Schema: the PostgreSQL schema that holds the store (reSolve's databaseName).",
+            (true, false, true) => "-Schema applies only to a PostgreSQL store given with -ConnectionString.",
+            _ => null,
+        };
+        if (problem is null && Credential is not null && hasPath)
+            problem = "-Credential applies only to a PostgreSQL store given with -ConnectionString.";
+        if (problem is not null)
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException(problem), ErrorIdPrefix + "StoreNotSpecified", ErrorCategory.InvalidArgument, null));
+        return hasPath;
+    }
+
+    private IEventStore OpenPostgresStore()
+    {
+        try
+        {
+            return PostgresStore(ConnectionString!, Schema!, Credential?.GetNetworkCredential(), Cancellation);
+        }
+        catch (EventStoreException ex)
+        {
+            ThrowTerminatingError(ToErrorRecord(ex));
+            throw;
+        }
+    }
 
     /// <summary>
     /// A store given by a path (SQLite) or a connection string and schema (PostgreSQL), exactly one of the two; the
-    /// names say which parameters these are in messages (a cmdlet with a second store has a second set).
+    /// names say which parameters these are in messages (a cmdlet with a second store, such as a mirror's
+    /// destination, has a second set; wildcards in its path must match one store).
     /// </summary>
     protected IEventStore OpenStore(string? path, string? connectionString, string? schema, StoreParameterNames names, string failure)
     {
@@ -70,7 +232,7 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
             ThrowTerminatingError(new ErrorRecord(new ArgumentException(problem), ErrorIdPrefix + failure, ErrorCategory.InvalidArgument, null));
         try
         {
-            return hasPath ? OpenStore(path!) : PostgresStore(connectionString!, schema!, Cancellation);
+            return hasPath ? OpenStore(path!) : PostgresStore(connectionString!, schema!, null, Cancellation);
         }
         catch (EventStoreException ex)
         {
@@ -78,6 +240,17 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
             throw;
         }
     }
+
+    /// <summary>The -Path (wildcards) or -LiteralPath of the cmdlet's store; null when the store is given with -ConnectionString.</summary>
+    protected abstract string[]? StorePaths { get; }
+
+    /// <summary>The one path of a cmdlet that takes one store, as <see cref="StorePaths"/> gives it.</summary>
+    protected static string[]? OnePath(string? path) => string.IsNullOrEmpty(path) ? null : [path];
+
+    /// <summary>Whether <see cref="StorePaths"/> came from -LiteralPath.</summary>
+    protected abstract bool StorePathsAreLiteral { get; }
+
+    protected override void StopProcessing() => _stopping.Cancel();
 
     /// <summary>
     /// Records how this command uses the store until the result is disposed; fails (an
@@ -93,11 +266,6 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
         using var claim = ClaimStore(store, StoreUse.Step);
         action();
     }, store.DisplayName);
-
-    /// <summary>The -Path parameter of the cmdlet (empty when the store is given with -ConnectionString).</summary>
-    protected abstract string StorePath { get; }
-
-    protected override void StopProcessing() => _stopping.Cancel();
 
     /// <summary>
     /// Refuses, before anything is written, a file that is the store itself (through links, "..", letter case):
@@ -132,7 +300,59 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
 
     protected void WriteRemovedTemporaryFiles(IReadOnlyList<string> removed)
     {
-        foreach (var file in removed) WriteVerbose($"Removed '{file}': a temporary file of an import or export that was killed (no process held it).");
+        foreach (var file in removed) Tell($"Removed '{file}': a temporary file of an import or export that was killed (no process held it).");
+    }
+
+    private readonly ConcurrentQueue<(bool Debug, string Message)> _told = new();
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+    /// <summary>
+    /// Tells the steps the core takes until the scope ends, as -Verbose (and the statements it runs, as -Debug). The
+    /// core may tell from worker threads, where WriteVerbose is not allowed: its lines wait in a queue that the
+    /// cmdlet's thread empties when the scope ends and before each line of its own.
+    /// </summary>
+    protected IDisposable Narrate() => new Narration(this, EventStoreLog.Use(
+        message => _told.Enqueue((false, Stamped(message))),
+        message => _told.Enqueue((true, Stamped(message)))));
+
+    private Action<string>? _warn;
+
+    /// <summary>WriteWarning as a delegate made once, for the per-event conversion.</summary>
+    protected Action<string> Warn => _warn ??= WriteWarning;
+
+    /// <summary>A -Verbose line of the cmdlet itself (on the cmdlet's thread).</summary>
+    protected internal void Tell(string message)
+    {
+        WriteTold();
+        WriteVerbose(Stamped(message));
+    }
+
+    private string Stamped(string message) => $"[{_clock.Elapsed:mm\\:ss\\.fff}] {message}";
+
+    private void WriteTold()
+    {
+        while (_told.TryDequeue(out var line))
+        {
+            if (line.Debug) WriteDebug(line.Message);
+            else WriteVerbose(line.Message);
+        }
+    }
+
+    private sealed class Narration(EventStoreCmdlet cmdlet, IDisposable scope) : IDisposable
+    {
+        public void Dispose()
+        {
+            scope.Dispose();
+            // A stopped pipeline takes no more output; the lines are dropped with it.
+            if (cmdlet.Cancellation.IsCancellationRequested) return;
+            try
+            {
+                cmdlet.WriteTold();
+            }
+            catch (PipelineStoppedException)
+            {
+            }
+        }
     }
 
     /// <summary>Runs an action, turning core failures into a terminating PowerShell error.</summary>
@@ -187,6 +407,8 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
             EventStoreErrorKind.OutputChanged => ErrorCategory.ResourceExists,
             EventStoreErrorKind.DestinationDiverged => ErrorCategory.InvalidData,
             EventStoreErrorKind.MirrorMismatch => ErrorCategory.InvalidResult,
+            EventStoreErrorKind.AuthenticationFailed => ErrorCategory.AuthenticationError,
+            EventStoreErrorKind.ConnectionFailed => ErrorCategory.ConnectionError,
             _ => ErrorCategory.NotSpecified,
         };
         object? errorTarget = ex.LineNumber is { } line

@@ -19,10 +19,12 @@ public abstract class EventValueCompleter : IArgumentCompleter
         try
         {
             IEventStore store;
-            if (fakeBoundParameters["Path"] is { } pathValue)
-                store = EventStoreCmdlet.StoreAt(ResolveInCurrentRunspace(Text(pathValue)));
+            var literal = fakeBoundParameters["LiteralPath"] is not null;
+            if ((fakeBoundParameters["Path"] ?? fakeBoundParameters["LiteralPath"]) is { } pathValue)
+                store = EventStoreCmdlet.StoreAt(ResolveInCurrentRunspace(FirstText(pathValue), literal));
             else if (fakeBoundParameters["ConnectionString"] is { } connectionString && fakeBoundParameters["Schema"] is { } schema)
-                store = EventStoreCmdlet.PostgresStore(Text(connectionString), Text(schema));
+                store = EventStoreCmdlet.PostgresStore(Text(connectionString), Text(schema),
+                    (fakeBoundParameters["Credential"] as PSCredential ?? (fakeBoundParameters["Credential"] as PSObject)?.BaseObject as PSCredential)?.GetNetworkCredential());
             else
                 return [];
             using var source = store.OpenSource();
@@ -41,13 +43,22 @@ public abstract class EventValueCompleter : IArgumentCompleter
     /// Completion runs on the pipeline thread of the runspace that asks, where only a nested pipeline may
     /// use its session state (to resolve a relative path against the current location).
     /// </summary>
-    private static string ResolveInCurrentRunspace(string path)
+    private static string ResolveInCurrentRunspace(string path, bool literal)
     {
         using var shell = PowerShell.Create(RunspaceMode.CurrentRunspace);
-        shell.AddScript("param($path) $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($path)").AddArgument(path);
+        shell.AddScript("""
+            param($path, $literal)
+            $paths = $ExecutionContext.SessionState.Path
+            if (-not $literal -and [WildcardPattern]::ContainsWildcardCharacters($path)) { @($paths.GetResolvedProviderPathFromPSPath($path, [ref]$null))[0] }
+            else { $paths.GetUnresolvedProviderPathFromPSPath($path) }
+            """).AddArgument(path).AddArgument(literal);
         var resolved = shell.Invoke();
         return resolved.Count == 1 && resolved[0]?.BaseObject is string text ? text : path;
     }
+
+    /// <summary>The first of the store paths being typed (-Path takes several).</summary>
+    private static string FirstText(object value) =>
+        Text((value is PSObject ps ? ps.BaseObject : value) is IList { Count: > 0 } list ? list[0]! : value);
 
     private static string Text(object value) => value is PSObject ps ? ps.BaseObject.ToString()! : value.ToString()!;
 

@@ -10,39 +10,68 @@ namespace EventStoreTools.Cmdlets;
 /// resumable with reSolve's cursor.
 /// </summary>
 [Cmdlet(VerbsData.Export, "EventStore", DefaultParameterSetName = ToPipelineSet, SupportsShouldProcess = true)]
-[OutputType(typeof(ResolveEvent), ParameterSetName = [ToPipelineSet])]
+[OutputType(typeof(ResolveEvent), ParameterSetName = [ToPipelineSet, ToPipelineSet + Literal])]
 public sealed class ExportEventStoreCommand : EventStoreCmdlet
 {
     private const string ToPipelineSet = "ToPipeline";
     private const string ToFileSet = "ToFile";
     private const string ToDirectorySet = "ToDirectory";
+    /// <summary>The suffix of the parameter sets that take -LiteralPath instead of -Path.</summary>
+    private const string Literal = "Literal";
     public const string EventsFileName = "events.db";
     public const string SecretsFileName = "secrets.db";
 
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("FullName", "Store")]
-    [ValidateNotNullOrEmpty]
-    public string Path { get; set; } = "";
+    /// <summary>The stores of a file or folder export, known in full before anything is written.</summary>
+    private readonly List<IEventStore> _storesToFile = [];
+    private int _storesToPipeline;
 
-    protected override string StorePath => Path;
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ToPipelineSet)]
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ToFileSet)]
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ToDirectorySet)]
+    [Alias("Store")]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? Path { get; set; }
+
+    /// <summary>Store files named exactly, wildcard characters included; Get-ChildItem's output binds here by PSPath.</summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ToPipelineSet + Literal)]
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ToFileSet + Literal)]
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ToDirectorySet + Literal)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string[]? LiteralPath { get; set; }
+
+    protected override string[]? StorePaths => LiteralPath ?? Path;
+
+    protected override bool StorePathsAreLiteral => LiteralPath is not null;
+
+    /// <summary>Where the events go: ToPipeline, ToFile or ToDirectory, whichever path parameter named the store.</summary>
+    private string Output => ParameterSetName.EndsWith(Literal, StringComparison.Ordinal) ? ParameterSetName[..^Literal.Length] : ParameterSetName;
 
     /// <summary>Write reSolve's NDJSON export (byte-identical to exportEvents()) to this file instead of the pipeline.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ToFileSet)]
+    [Parameter(Mandatory = true, ParameterSetName = ToFileSet + Literal)]
+    [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string OutFile { get; set; } = "";
 
     /// <summary>Write reSolve's backup layout into this folder: events.db and secrets.db, both NDJSON.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ToDirectorySet)]
+    [Parameter(Mandatory = true, ParameterSetName = ToDirectorySet + Literal)]
+    [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string Directory { get; set; } = "";
 
     /// <summary>With -Directory: write the store's secrets into secrets.db (otherwise it is written empty).</summary>
     [Parameter(ParameterSetName = ToDirectorySet)]
+    [Parameter(ParameterSetName = ToDirectorySet + Literal)]
     public SwitchParameter IncludeSecrets { get; set; }
 
     /// <summary>Fail rather than overwrite an existing file.</summary>
     [Parameter(ParameterSetName = ToFileSet)]
+    [Parameter(ParameterSetName = ToFileSet + Literal)]
     [Parameter(ParameterSetName = ToDirectorySet)]
+    [Parameter(ParameterSetName = ToDirectorySet + Literal)]
     public SwitchParameter NoClobber { get; set; }
 
     /// <summary>Resume after a previous export: reSolve's cursor (2048 base64 characters).</summary>
@@ -100,11 +129,43 @@ public sealed class ExportEventStoreCommand : EventStoreCmdlet
 
     protected override void ProcessRecord()
     {
-        var store = OpenStore();
+        using var narration = Narrate();
+        foreach (var store in OpenStores())
+        {
+            if (Output != ToPipelineSet)
+            {
+                _storesToFile.Add(store);
+                continue;
+            }
+            if (++_storesToPipeline > 1 && (Cursor is not null || CursorVariable is not null))
+                RefuseSeveralStores("a cursor belongs to one store: export the stores one at a time", store.DisplayName);
+            Export(store);
+        }
+    }
+
+    /// <summary>
+    /// One file or folder holds one store: several stores' events would collide on their keys (threadId,
+    /// threadCounter), a backup folder has one secrets file, and a cursor belongs to one store. So several are
+    /// refused before anything is written, rather than each overwriting the one before.
+    /// </summary>
+    protected override void EndProcessing()
+    {
+        using var narration = Narrate();
+        if (_storesToFile.Count > 1)
+            RefuseSeveralStores($"one {(Output == ToFileSet ? "-OutFile" : "-Directory")} holds the export of one store: export each store to its own file or folder", _storesToFile.Select(s => s.DisplayName).ToArray());
+        if (_storesToFile.Count == 1) Export(_storesToFile[0]);
+    }
+
+    private void RefuseSeveralStores(string why, object target) =>
+        ThrowTerminatingError(new ErrorRecord(new ArgumentException($"Several stores were given, and {why}. Nothing was written."),
+            ErrorIdPrefix + "SeveralStores", ErrorCategory.InvalidArgument, target));
+
+    private void Export(IEventStore store)
+    {
         ResolveCursor cursor = ResolveCursor.Start;
         Run(() => cursor = ResolveCursor.Parse(Cursor), Cursor);
         var filter = BuildFilter(cursor);
-        switch (ParameterSetName)
+        switch (Output)
         {
             case ToFileSet:
                 var outFile = ResolveFilePath(OutFile);
@@ -246,10 +307,14 @@ public sealed class ExportEventStoreCommand : EventStoreCmdlet
                 advanced.Advance(e);
                 progress.Report(writer.EventCount, writer.EventCount, total);
             }
+            Tell($"Wrote {writer.EventCount:N0} events as NDJSON to '{output.TemporaryPath(0)}'.");
         }
         if (secretsFile is not null) NdjsonSecrets.Write(output.Stream(1), IncludeSecrets ? reader.ReadSecrets(Cancellation) : []);
         Cancellation.ThrowIfCancellationRequested();
         output.Commit();
+        Tell(secretsFile is null
+            ? $"Renamed '{output.TemporaryPath(0)}' to '{output.TargetPath(0)}'."
+            : $"Renamed '{output.TemporaryPath(0)}' to '{output.TargetPath(0)}' and '{output.TemporaryPath(1)}' to '{output.TargetPath(1)}', the pair together.");
         progress.Complete();
         return advanced;
     }

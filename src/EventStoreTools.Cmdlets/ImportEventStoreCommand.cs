@@ -18,6 +18,8 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
     private const string FromPipelineSet = "FromPipeline";
     private const string FromFileSet = "FromFile";
     private const string FromDirectorySet = "FromDirectory";
+    /// <summary>The suffix of the parameter sets that take -LiteralPath instead of -Path.</summary>
+    private const string Literal = "Literal";
 
     private IEventStore? _store;
     private ImportMode _mode;
@@ -37,25 +39,47 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
     private Timer? _commitTimer;
     private Exception? _timerFailure;
 
-    [Parameter(Position = 0)]
+    /// <summary>The one store to write; a wildcard must match one file (or none: the name is then taken as it is).</summary>
+    [Parameter(Position = 0, ParameterSetName = FromPipelineSet)]
+    [Parameter(Position = 0, ParameterSetName = FromFileSet)]
+    [Parameter(Position = 0, ParameterSetName = FromDirectorySet)]
     [Alias("Store")]
+    [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
 
-    protected override string StorePath => Path;
+    /// <summary>The one store to write, named exactly. Not taken from the pipeline: the pipeline carries events.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = FromPipelineSet + Literal)]
+    [Parameter(Mandatory = true, ParameterSetName = FromFileSet + Literal)]
+    [Parameter(Mandatory = true, ParameterSetName = FromDirectorySet + Literal)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string LiteralPath { get; set; } = "";
+
+    protected override string[]? StorePaths => OnePath(LiteralPath) ?? OnePath(Path);
+
+    protected override bool StorePathsAreLiteral => LiteralPath.Length > 0;
+
+    /// <summary>Where the events come from: FromPipeline, FromFile or FromDirectory, whichever path parameter named the store.</summary>
+    private string Source => ParameterSetName.EndsWith(Literal, StringComparison.Ordinal) ? ParameterSetName[..^Literal.Length] : ParameterSetName;
 
     /// <summary>An event: one of ours, a PSCustomObject (ConvertFrom-Json, Import-Csv) or a hashtable.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = FromPipelineSet)]
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = FromPipelineSet + Literal)]
     [AllowNull]
     public PSObject? InputObject { get; set; }
 
     /// <summary>Read reSolve's NDJSON export format (keys in any order) from this file.</summary>
     [Parameter(Mandatory = true, ParameterSetName = FromFileSet)]
+    [Parameter(Mandatory = true, ParameterSetName = FromFileSet + Literal)]
+    [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string InFile { get; set; } = "";
 
     /// <summary>Restore reSolve's backup layout from this folder: events.db and secrets.db (both NDJSON, both required).</summary>
     [Parameter(Mandatory = true, ParameterSetName = FromDirectorySet)]
+    [Parameter(Mandatory = true, ParameterSetName = FromDirectorySet + Literal)]
+    [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string Directory { get; set; } = "";
 
@@ -76,24 +100,31 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
     /// newest stored one are skipped, new events get thread counters and versions after the stored ones.
     /// </summary>
     [Parameter(ParameterSetName = FromPipelineSet)]
+    [Parameter(ParameterSetName = FromPipelineSet + Literal)]
     [Parameter(ParameterSetName = FromFileSet)]
+    [Parameter(ParameterSetName = FromFileSet + Literal)]
     public SwitchParameter Incremental { get; set; }
 
     /// <summary>With -Append: commit after every this many events, so an unbounded input holds no long transaction.</summary>
     [Parameter(ParameterSetName = FromPipelineSet)]
+    [Parameter(ParameterSetName = FromPipelineSet + Literal)]
     [Parameter(ParameterSetName = FromFileSet)]
+    [Parameter(ParameterSetName = FromFileSet + Literal)]
     [ValidateRange(1, int.MaxValue)]
     public int CommitEvery { get; set; }
 
     /// <summary>With -Append: commit the events received so far once this long has passed since the batch began, also when no more arrive.</summary>
     [Parameter(ParameterSetName = FromPipelineSet)]
+    [Parameter(ParameterSetName = FromPipelineSet + Literal)]
     [Parameter(ParameterSetName = FromFileSet)]
+    [Parameter(ParameterSetName = FromFileSet + Literal)]
     public TimeSpan CommitInterval { get; set; }
 
     private bool Batched => CommitEvery > 0 || CommitInterval > TimeSpan.Zero;
 
     protected override void BeginProcessing()
     {
+        using var narration = Narrate();
         if (Batched && (!Append || Incremental))
         {
             ThrowTerminatingError(new ErrorRecord(new ArgumentException("-CommitEvery and -CommitInterval commit batch after batch: use them with -Append (and without -Incremental)."),
@@ -109,7 +140,7 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
             ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Incremental adds what the store lacks: use it without -Append or -Replace."),
                 ErrorIdPrefix + "ConflictingModes", ErrorCategory.InvalidArgument, null));
         }
-        if (ParameterSetName == FromDirectorySet) RequireBackupFiles();
+        if (Source == FromDirectorySet) RequireBackupFiles();
         _store = OpenStore();
         RefuseInputIsStore();
         if (Incremental)
@@ -141,7 +172,7 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
 
     protected override void ProcessRecord()
     {
-        if (_skipped || ParameterSetName != FromPipelineSet) return;
+        if (_skipped || Source != FromPipelineSet) return;
         if (InputObject is null)
         {
             ThrowTerminatingError(new ErrorRecord(new ArgumentNullException(nameof(InputObject), "A null event cannot be imported."),
@@ -149,13 +180,14 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
         }
         Run(() =>
         {
-            AddEvent(EventInputConverter.Convert(InputObject!, versionless: Incremental));
+            AddEvent(EventInputConverter.Convert(InputObject!, versionless: Incremental, Warn));
             _progress!.Report(AddedCount);
         }, InputObject);
     }
 
     protected override void EndProcessing()
     {
+        using var narration = Narrate();
         if (_skipped) return;
         if (Incremental)
         {
@@ -164,8 +196,8 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
         }
         Run(() =>
         {
-            if (ParameterSetName == FromFileSet) ImportFile(_inFile!);
-            if (ParameterSetName == FromDirectorySet) ImportDirectory();
+            if (Source == FromFileSet) ImportFile(_inFile!);
+            if (Source == FromDirectorySet) ImportDirectory();
             Cancellation.ThrowIfCancellationRequested();
             if (Batched)
             {
@@ -181,6 +213,7 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
             _import.Commit();
         }, _store!.DisplayName);
         _progress!.Complete();
+        Tell($"Imported {AddedCount:N0} events into {_store.DisplayName} (mode {_mode}; {_previousCount ?? _import?.ExistingEventCount ?? 0:N0} events before) in {_progress.Elapsed.TotalSeconds:0.000} s.");
         WriteObject(new EventImportResult(_store.DisplayName, _mode.ToString(), AddedCount, _previousCount ?? _import?.ExistingEventCount ?? 0, _progress.Elapsed)
         {
             ImportedSecretCount = _import?.SecretCount ?? 0,
@@ -245,8 +278,8 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
     /// <summary>An import whose input file is the store would write into what it reads.</summary>
     private void RefuseInputIsStore()
     {
-        if (ParameterSetName == FromFileSet) RefuseSameFileAsStore(_store!, ResolveFilePath(InFile));
-        if (ParameterSetName != FromDirectorySet) return;
+        if (Source == FromFileSet) RefuseSameFileAsStore(_store!, ResolveFilePath(InFile));
+        if (Source != FromDirectorySet) return;
         foreach (var name in new[] { ExportEventStoreCommand.EventsFileName, ExportEventStoreCommand.SecretsFileName })
             RefuseSameFileAsStore(_store!, BackupFile(name));
     }
@@ -306,17 +339,18 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
             }
             _progress!.Report(AddedCount, bytesRead, total);
         }
+        Tell($"Read {reader.LineNumber:N0} lines from the input file.");
     }
 
     /// <summary>A missing input fails before the store is written to or created.</summary>
     private void OpenInFile()
     {
-        if (ParameterSetName == FromFileSet) Run(() => _inFile = NdjsonEventReader.Open(ResolveFilePath(InFile)), InFile);
+        if (Source == FromFileSet) Run(() => _inFile = NdjsonEventReader.Open(ResolveFilePath(InFile)), InFile);
     }
 
     /// <summary>An import from the pipeline holds its transaction until its input ends: its input must not be an export of the same store.</summary>
     private void ClaimForImport() =>
-        _claim = ClaimStore(_store!, ParameterSetName == FromPipelineSet ? StoreUse.PipelineTransaction : StoreUse.Step);
+        _claim = ClaimStore(_store!, Source == FromPipelineSet ? StoreUse.PipelineTransaction : StoreUse.Step);
 
     private void AddEvent(ResolveEvent e)
     {
@@ -347,7 +381,7 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
     {
         Run(() =>
         {
-            if (ParameterSetName == FromFileSet) ImportFile(_inFile!);
+            if (Source == FromFileSet) ImportFile(_inFile!);
             Cancellation.ThrowIfCancellationRequested();
             _progress!.Phase($"Committing {_session!.EventCount:N0} events");
             var summary = _session.Complete();
@@ -363,12 +397,44 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
         Run(() => exists = _store.Exists(), target);
         if (_mode != ImportMode.Replace || !exists)
             return ShouldProcess(target, exists ? "Import events" : "Create an event store and import events");
-        if (!ShouldProcess(target, "Replace all events (drop and re-create the events table)")) return false;
+        var dropped = DescribeDrop();
+        if (!ShouldProcess(target, $"Replace all events (drop {dropped} and re-create the events table)")) return false;
         // -Replace deletes data: ask even at the default $ConfirmPreference, as ConfirmImpact High would.
         var confirmGiven = MyInvocation.BoundParameters.ContainsKey("Confirm");
         var preference = GetVariableValue("ConfirmPreference") is ConfirmImpact p ? p : ConfirmImpact.High;
         if (Force || confirmGiven || preference == ConfirmImpact.None) return true;
-        return ShouldContinue($"Replace all events in '{target}' with the imported ones?", "Confirm -Replace");
+        var question = $"Drop {dropped} in '{target}' and replace them with the imported ones?";
+        try
+        {
+            return ShouldContinue(question, "Confirm -Replace");
+        }
+        catch (Exception ex) when (ex is PSInvalidOperationException or System.Management.Automation.Host.HostException)
+        {
+            // A non-interactive session cannot ask; the error says how to go on without asking.
+            ThrowTerminatingError(new ErrorRecord(
+                new InvalidOperationException($"-Replace would drop {dropped} in '{target}', and this session cannot ask for confirmation: add -Force (or -Confirm:$false) to replace without asking.", ex),
+                ErrorIdPrefix + "ConfirmationRequired", ErrorCategory.PermissionDenied, target));
+            throw;
+        }
+    }
+
+    /// <summary>What a replace drops, for the confirmation: the stored events, and the secrets when a backup replaces them.</summary>
+    private string DescribeDrop()
+    {
+        EventStoreDescription? stored = null;
+        try
+        {
+            using var source = _store!.OpenSource();
+            stored = source.Describe();
+        }
+        catch (EventStoreException)
+        {
+            // Not readable as a store: the import itself reports why.
+        }
+        if (stored is null) return "all events";
+        var events = $"{stored.EventCount:N0} event{(stored.EventCount == 1 ? "" : "s")}";
+        if (Source != FromDirectorySet) return events + $" (the store's {stored.SecretCount:N0} secrets stay)";
+        return events + $" and, if the backup holds secrets, {stored.SecretCount:N0} secret{(stored.SecretCount == 1 ? "" : "s")}";
     }
 
     protected override void Dispose(bool disposing)

@@ -8,8 +8,10 @@ namespace EventStoreTools.Cmdlets;
 internal static class IncrementalImportOutput
 {
     /// <summary>One warning for every skipped older event together (count and the newest stored timestamp), then the summary.</summary>
-    public static void Write(Cmdlet cmdlet, IncrementalImportSummary summary)
+    public static void Write(EventStoreCmdlet cmdlet, IncrementalImportSummary summary)
     {
+        cmdlet.Tell($"Committed the incremental import {summary.ImportId} into {summary.Store}: {summary.Pushed:N0} pushed, {summary.Imported:N0} imported, "
+            + $"{summary.SkippedDuplicates:N0} duplicates and {summary.SkippedOlder:N0} older events skipped, in {summary.Elapsed.TotalSeconds:0.000} s.");
         if (summary.SkippedOlder > 0)
         {
             var newest = summary.NewestStoredTime is { } time

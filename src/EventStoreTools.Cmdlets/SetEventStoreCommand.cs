@@ -13,7 +13,9 @@ public sealed class SetEventStoreCommand : EventStoreCmdlet
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
 
-    protected override string StorePath => Path;
+    protected override string[]? StorePaths => OnePath(Path);
+
+    protected override bool StorePathsAreLiteral => false;
 
     /// <summary>$true freezes the store (reSolve's saveEvent then fails), $false unfreezes it.</summary>
     [Parameter(Mandatory = true)]

@@ -17,7 +17,9 @@ public sealed class SyncEventStoreCommand : EventStoreCmdlet
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
 
-    protected override string StorePath => Path;
+    protected override string[]? StorePaths => OnePath(Path);
+
+    protected override bool StorePathsAreLiteral => false;
 
     /// <summary>The destination SQLite file (created when missing).</summary>
     [Parameter(Position = 1)]

@@ -8,17 +8,10 @@ namespace EventStoreTools.Cmdlets;
 /// never touched, and the import is named by its id, so it does not ask by default (ConfirmImpact Medium):
 /// it runs in catch blocks of unattended scripts, where a prompt would fail.
 /// </summary>
-[Cmdlet(VerbsCommon.Undo, "IncrementalImport", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommon.Undo, "IncrementalImport", DefaultParameterSetName = PathSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(IncrementalImportUndo))]
-public sealed class UndoIncrementalImportCommand : EventStoreCmdlet
+public sealed class UndoIncrementalImportCommand : OneStoreCmdlet
 {
-    [Parameter(Position = 0)]
-    [Alias("Store")]
-    [ValidateNotNullOrEmpty]
-    public string Path { get; set; } = "";
-
-    protected override string StorePath => Path;
-
     /// <summary>The import to drop; without it, whatever import is open (reSolve's rollback).</summary>
     [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
@@ -30,6 +23,7 @@ public sealed class UndoIncrementalImportCommand : EventStoreCmdlet
 
     protected override void ProcessRecord()
     {
+        using var narration = Narrate();
         var store = OpenStore();
         var what = ImportId is null ? "Drop the open incremental import and its pushed events" : $"Drop the incremental import '{ImportId}' and its pushed events";
         if (!ShouldProcess(store.DisplayName, what)) return;

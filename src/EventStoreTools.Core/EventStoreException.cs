@@ -20,6 +20,10 @@ public enum EventStoreErrorKind
     StoreReadOnly,
     /// <summary>The input file to import is missing or cannot be read.</summary>
     InputNotFound,
+    /// <summary>The server refused the login (a wrong or missing password, an unknown user).</summary>
+    AuthenticationFailed,
+    /// <summary>The server could not be reached (refused, unreachable, timed out).</summary>
+    ConnectionFailed,
     /// <summary>A mirror's destination holds events that its source lacks or holds differently.</summary>
     DestinationDiverged,
     /// <summary>After a cutover the destination does not equal the source.</summary>

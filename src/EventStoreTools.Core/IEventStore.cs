@@ -136,7 +136,7 @@ public interface IEventImport : IDisposable
     /// <summary>Events written so far in this import.</summary>
     long EventCount { get; }
 
-    /// <summary>Events the target held before the import (0 after a replace).</summary>
+    /// <summary>Events the target held before the import (for a replace: the events it dropped).</summary>
     long ExistingEventCount { get; }
 
     void Add(ResolveEvent e);

@@ -152,3 +152,89 @@ Describe 'Import-EventStore' {
         Test-Path $target | Should -BeFalse
     }
 }
+
+Describe 'Import-EventStore -Replace reports and confirms what it drops' {
+    It 'reports PreviousCount 600 for a replace over 600 events' {
+        $target = Copy-Fixture 'resolve-lite-600.db' 'replace-count.db'
+        $result = New-TestEvent | Import-EventStore $target -Replace -Force
+        $result.PreviousCount | Should -Be 600
+        $result.ImportedCount | Should -Be 1
+        Get-EventCount $target | Should -Be 1
+    }
+
+    It 'names the events to drop in the confirmation, and without -Force in a non-interactive session says to add -Force' {
+        $target = Copy-Fixture 'resolve-lite-600.db' 'replace-ask.db'
+        $before = (Get-FileHash $target).Hash
+        $whatIf = Invoke-FreshPwsh "@{ threadId = 0; threadCounter = 0; timestamp = 1; aggregateId = 'a'; aggregateVersion = 1; type = 'T'; payload = 1 } | Import-EventStore '$target' -Replace -WhatIf"
+        ($whatIf -join "`n") | Should -Match 'drop 600 events \(the store''s 0 secrets stay\)'
+        $withSecrets = Copy-Fixture 'resolve-lite-600.db' 'replace-secrets.db'
+        Get-EventStore $withSecrets | Out-Null   # loads the module's SQLite, which Invoke-SqliteQuery uses
+        Invoke-SqliteQuery $withSecrets "INSERT INTO secrets(idx, id, secret) VALUES (0, 'a', 's'), (1, 'b', 't')" | Out-Null
+        $backup = Join-Path $TestDrive 'replace-backup'
+        Export-EventStore $withSecrets -Directory $backup -IncludeSecrets
+        $whatIf = Invoke-FreshPwsh "Import-EventStore '$withSecrets' -Directory '$backup' -Replace -WhatIf"
+        ($whatIf -join ' ') -replace '\s+', ' ' | Should -Match 'drop 600 events and, if the backup holds secrets, 2 secrets'
+        $output = Invoke-FreshPwsh @"
+try { @{ threadId = 0; threadCounter = 0; timestamp = 1; aggregateId = 'a'; aggregateVersion = 1; type = 'T'; payload = 1 } | Import-EventStore '$target' -Replace }
+catch { `$_.FullyQualifiedErrorId; `$_.CategoryInfo.Category; `$_.Exception.Message }
+"@
+        $output[0] | Should -Be 'ImportEventStoreConfirmationRequired,EventStoreTools.Cmdlets.ImportEventStoreCommand'
+        $output[1] | Should -Be 'PermissionDenied'
+        ($output | Select-Object -Skip 2) -join ' ' | Should -Match '-Replace would drop 600 events .* add -Force'
+        (Get-FileHash $target).Hash | Should -Be $before
+    }
+
+    It 'asks an interactive session, naming the events to drop; No leaves the store as it was' {
+        $target = Copy-Fixture 'resolve-lite-600.db' 'replace-prompt.db'
+        $before = (Get-FileHash $target).Hash
+        $command = Get-PwshCommand
+        $start = [Diagnostics.ProcessStartInfo]::new($command[0])
+        foreach ($argument in @($command | Select-Object -Skip 1) + @('-NoProfile', '-Command',
+                "`$ProgressPreference = 'SilentlyContinue'; Import-Module '$ModuleManifest'; @{ threadId = 0; threadCounter = 0; timestamp = 1; aggregateId = 'a'; aggregateVersion = 1; type = 'T'; payload = 1 } | Import-EventStore '$target' -Replace")) {
+            $start.ArgumentList.Add($argument)
+        }
+        $start.RedirectStandardInput = $true
+        $start.RedirectStandardOutput = $true
+        $start.UseShellExecute = $false
+        $child = [Diagnostics.Process]::Start($start)
+        $child.StandardInput.WriteLine('N')
+        $child.StandardInput.Close()
+        $prompt = $child.StandardOutput.ReadToEnd()
+        $child.WaitForExit(60000) | Should -BeTrue
+        ($prompt -replace '\s+', ' ') | Should -Match 'Drop 600 events \(the store''s 0 secrets stay\) in .*replace-prompt\.db'' and replace them with the imported ones\?'
+        (Get-FileHash $target).Hash | Should -Be $before
+    }
+}
+
+Describe 'Import-EventStore and Add-IncrementalImport take a CSV payload column of JSON text' {
+    It 'parses a hand-written payload column that holds JSON, and warns about one that does not' {
+        $csv = @'
+threadId,threadCounter,timestamp,aggregateId,aggregateVersion,type,payload
+0,0,10,a,1,T,"{""name"":""Ann"",""tags"":[1,2]}"
+0,1,11,a,2,T,42
+0,2,12,a,3,T,plain words
+'@ | ConvertFrom-Csv
+        $target = New-TestPath 'csv-payload.db'
+        $csv | Import-EventStore $target -WarningVariable warnings -WarningAction SilentlyContinue | Out-Null
+        (Export-EventStore $target).PayloadJson | Should -Be @('{"name":"Ann","tags":[1,2]}', '42', '"plain words"')
+        $warnings.Count | Should -Be 1
+        $warnings[0].Message | Should -Match 'is not JSON text, so it is stored as a JSON string'
+        $warnings[0].Message | Should -Match 'plain words'
+
+        $store = New-IncrementalBaseStore 'csv-incremental.db'
+        $id = Start-IncrementalImport $store
+        @'
+timestamp,aggregateId,type,payload
+5000000000000,csv-agg,CSV,"{""n"":1}"
+'@ | ConvertFrom-Csv | Add-IncrementalImport $store -ImportId $id
+        Complete-IncrementalImport $store -ImportId $id | Out-Null
+        (Export-EventStore $store -AggregateId 'csv-agg').PayloadJson | Should -BeExactly '{"n":1}'
+    }
+
+    It 'a payload string of a ConvertFrom-Json object stays a string' {
+        $target = New-TestPath 'json-string.db'
+        '{"threadId":0,"threadCounter":0,"timestamp":1,"aggregateId":"a","aggregateVersion":1,"type":"T","payload":"{\"x\":1}"}' |
+            ConvertFrom-Json | Import-EventStore $target | Out-Null
+        (Export-EventStore $target).PayloadJson | Should -BeExactly '"{\"x\":1}"'
+    }
+}

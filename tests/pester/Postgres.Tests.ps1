@@ -180,7 +180,7 @@ Describe 'PostgreSQL stores' -Tag 'Postgres' {
         { Export-EventStore -ConnectionString $Pg -Schema 'other' } | Should -Throw -ErrorId 'ExportEventStoreNotAnEventStore,EventStoreTools.Cmdlets.ExportEventStoreCommand'
         { New-TestEvent | Import-EventStore -ConnectionString $Pg -Schema 'other' } | Should -Throw -ErrorId 'ImportEventStoreNotAnEventStore,EventStoreTools.Cmdlets.ImportEventStoreCommand'
         $closed = "Host=127.0.0.1;Port=$(Get-FreeTcpPort);Username=postgres;Timeout=3"
-        { New-TestEvent | Import-EventStore -ConnectionString $closed -Schema 's' } | Should -Throw -ErrorId 'ImportEventStoreStoreNotFound,EventStoreTools.Cmdlets.ImportEventStoreCommand'
+        { New-TestEvent | Import-EventStore -ConnectionString $closed -Schema 's' } | Should -Throw -ErrorId 'ImportEventStoreConnectionFailed,EventStoreTools.Cmdlets.ImportEventStoreCommand'
     }
 
     It 'loads Npgsql in a fresh pwsh -NoProfile and copies a store to PostgreSQL' {

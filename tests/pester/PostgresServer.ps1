@@ -112,7 +112,8 @@ function Invoke-AsServerUser([string] $User, [string] $Program, [string[]] $Argu
 
 # -Durable keeps PostgreSQL's default fsync and synchronous_commit (for the benchmark, to compare fairly
 # with SQLite's synchronous=EXTRA); tests turn them off, as their data is thrown away. -Bin overrides Get-PostgresBin.
-function Start-TestPostgres([switch] $Durable, [string] $Bin = (Get-PostgresBin)) {
+# -SuperuserPassword makes every login need a password (scram-sha-256) instead of trusting every local connection.
+function Start-TestPostgres([switch] $Durable, [string] $Bin = (Get-PostgresBin), [string] $SuperuserPassword) {
     $user = Get-PostgresServerUser
     $Bin = Get-ReachablePostgresBin $Bin $user
     $directory = Join-Path ([System.IO.Path]::GetTempPath()) "est-pg-$([guid]::NewGuid().ToString('N'))"
@@ -120,7 +121,14 @@ function Start-TestPostgres([switch] $Durable, [string] $Bin = (Get-PostgresBin)
     if ($user) { chown $user $directory }
     $data = Join-Path $directory 'data'
     $port = Get-FreeTcpPort
-    Invoke-AsServerUser $user (Get-PostgresExecutable $Bin 'initdb') @('-D', $data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync')
+    $auth = @('--auth=trust')
+    if ($SuperuserPassword) {
+        $passwordFile = Join-Path $directory 'superuser.pw'
+        Set-Content $passwordFile $SuperuserPassword -NoNewline
+        if ($user) { chown $user $passwordFile }
+        $auth = @('--auth=scram-sha-256', "--pwfile=$passwordFile")
+    }
+    Invoke-AsServerUser $user (Get-PostgresExecutable $Bin 'initdb') (@('-D', $data, '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--no-sync') + $auth)
     # The socket lives in the folder, not in /var/run (on Windows the server listens on TCP only).
     $options = "-c listen_addresses=127.0.0.1 -p $port" + ($IsWindows ? '' : " -k $directory")
     if (-not $Durable) { $options += ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off' }
@@ -130,7 +138,7 @@ function Start-TestPostgres([switch] $Durable, [string] $Bin = (Get-PostgresBin)
         User             = $user
         Directory        = $directory
         Port             = $port
-        ConnectionString = "Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
+        ConnectionString = "Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres$(if ($SuperuserPassword) { ";Password=$SuperuserPassword" })"
     }
 }
 

@@ -59,6 +59,9 @@ public sealed class AtomicFileOutput : IDisposable
     /// <summary>Where to write the file given at <paramref name="index"/>.</summary>
     public Stream Stream(int index) => _targets[index].Temporary.Stream;
 
+    /// <summary>The temporary file the output is written to until <see cref="Commit"/>.</summary>
+    public string TemporaryPath(int index) => _targets[index].Temporary.Path;
+
     /// <summary>Moves every file into place, all or none.</summary>
     public void Commit()
     {

@@ -1,3 +1,4 @@
+using System.Net;
 using Npgsql;
 
 namespace EventStoreTools.Core.Postgres;
@@ -34,7 +35,9 @@ internal static class PostgresConnections
         try
         {
             connection = new NpgsqlConnection(connectionString);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             connection.Open();
+            EventStoreLog.Write($"Connected to the PostgreSQL store {displayName} in {EventStoreLog.Seconds(clock)}.");
             return connection;
         }
         // Options Npgsql checks only when it connects: buffer sizes out of range, Target Session Attributes with one host.
@@ -46,7 +49,38 @@ internal static class PostgresConnections
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
         {
             connection?.Dispose();
-            throw new EventStoreException(EventStoreErrorKind.StoreNotFound, $"Cannot connect to the PostgreSQL store {displayName}: {ex.Message}", ex);
+            throw new EventStoreException(ConnectFailureKind(ex), $"Cannot connect to the PostgreSQL store {displayName}: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>
+    /// A refused login is not a missing store: a script retries a server that is down, not a wrong password.
+    /// Npgsql's messages name the user, never the password.
+    /// </summary>
+    private static EventStoreErrorKind ConnectFailureKind(Exception ex) => ex switch
+    {
+        // invalid_password, invalid_authorization_specification
+        PostgresException { SqlState: "28P01" or "28000" } => EventStoreErrorKind.AuthenticationFailed,
+        // invalid_catalog_name: no such database
+        PostgresException { SqlState: "3D000" } => EventStoreErrorKind.StoreNotFound,
+        PostgresException => EventStoreErrorKind.StoreError,
+        // The server asks for a password that was not given (Npgsql's own check, before any SqlState).
+        NpgsqlException when ex.Message.Contains("password", StringComparison.OrdinalIgnoreCase) => EventStoreErrorKind.AuthenticationFailed,
+        NpgsqlException or TimeoutException => EventStoreErrorKind.ConnectionFailed,
+        _ => EventStoreErrorKind.InvalidInput,
+    };
+
+    /// <summary>The connection string with a credential's user name and password in place of its own.</summary>
+    public static string WithCredential(string connectionString, NetworkCredential? credential)
+    {
+        if (credential is null) return connectionString;
+        try
+        {
+            return new NpgsqlConnectionStringBuilder(connectionString) { Username = credential.UserName, Password = credential.Password }.ConnectionString;
+        }
+        catch (ArgumentException ex)
+        {
+            throw InvalidConnectionString(ex);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -50,9 +51,13 @@ public sealed class PostgresEventImport : IEventImport
         {
             _write.Execute($"CREATE SCHEMA IF NOT EXISTS {_schema.Quoted}");
             CreateEventStore();
+            EventStoreLog.Write($"Mode {mode}: created reSolve's tables in schema \"{_schema.Name}\"; indexes are built after the load.");
         }
         else if (mode == ImportMode.Replace)
         {
+            // Reported, so that a replace says what it dropped.
+            ExistingEventCount = (long)PostgresConnections.Scalar(connection, $"SELECT count(*) FROM {_schema.Events}")!;
+            EventStoreLog.Write($"Mode Replace: dropping the {ExistingEventCount:N0} stored events and re-creating the tables.");
             foreach (var sql in _schema.DropEvents()) _write.Execute(sql);
             CreateEventStore();
         }
@@ -62,6 +67,7 @@ public sealed class PostgresEventImport : IEventImport
             if (ExistingEventCount > 0 && mode == ImportMode.FailIfNotEmpty)
                 throw new EventStoreException(EventStoreErrorKind.TargetNotEmpty,
                     $"The store {_write.DisplayName} already holds {ExistingEventCount} events. Use -Append to add to them or -Replace to replace them.");
+            EventStoreLog.Write($"Mode {mode}: the store holds {ExistingEventCount:N0} events.");
             if (ExistingEventCount == 0)
             {
                 // Building the indexes once after the load is much faster than keeping them up to date.
@@ -128,14 +134,19 @@ public sealed class PostgresEventImport : IEventImport
     {
         _write.Translated(() =>
         {
+            EventStoreLog.Write($"Wrote {EventCount:N0} events and {SecretCount:N0} secrets into {_write.DisplayName}.");
             if (SecretCount > 0) _write.Execute(_schema.MoveSecretsSequenceForward);
             if (_rebuildIndexes)
             {
+                var clock = Stopwatch.StartNew();
                 foreach (var (_, sql) in _schema.EventIndexes) _write.Execute(sql);
+                EventStoreLog.Write($"Built the indexes in {EventStoreLog.Seconds(clock)}.");
             }
             _write.Execute(_schema.MoveThreadsForward);
         });
+        var commit = Stopwatch.StartNew();
         _write.Commit();
+        EventStoreLog.Write($"Committed in {EventStoreLog.Seconds(commit)}.");
     }
 
     public void Dispose() => _write.Dispose();

@@ -53,11 +53,15 @@ public sealed class PostgresEventReader : IEventSource
 
     public long CountEvents() => Scalar<long>($"SELECT count(*) FROM {_schema.Events}");
 
-    public IEnumerable<ResolveEvent> ReadEvents(EventFilter? filter = null, CancellationToken cancellation = default) =>
-        Stream(CreateQuery(filter ?? EventFilter.All), ReadEvent, cancellation);
+    public IEnumerable<ResolveEvent> ReadEvents(EventFilter? filter = null, CancellationToken cancellation = default)
+    {
+        var query = CreateQuery(filter ?? EventFilter.All);
+        EventStoreLog.Debug($"Query: {query.CommandText}");
+        return EventStoreLog.Counted(Stream(query, ReadEvent, cancellation), "events", _displayName);
+    }
 
     public IEnumerable<ResolveEvent> ReadEventsByKey(CancellationToken cancellation = default) =>
-        Stream(new NpgsqlCommand($"SELECT{Columns}FROM {_schema.Events}{KeyOrder}", _connection), ReadEvent, cancellation);
+        EventStoreLog.Counted(Stream(new NpgsqlCommand($"SELECT{Columns}FROM {_schema.Events}{KeyOrder}", _connection), ReadEvent, cancellation), "events in key order", _displayName);
 
     public IEnumerable<ResolveSecret> ReadSecrets(CancellationToken cancellation = default)
     {

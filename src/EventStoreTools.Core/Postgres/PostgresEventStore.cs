@@ -1,3 +1,4 @@
+using System.Net;
 using EventStoreTools.Core.Incremental;
 using Npgsql;
 
@@ -10,10 +11,11 @@ namespace EventStoreTools.Core.Postgres;
 public sealed class PostgresEventStore : IEventStore
 {
     /// <param name="cancellation">Cancels a long statement on the server (Ctrl+C), such as the commit of an incremental import.</param>
-    public PostgresEventStore(string connectionString, string schema, CancellationToken cancellation = default)
+    /// <param name="credential">A user name and password that replace those of the connection string (a PSCredential's, say).</param>
+    public PostgresEventStore(string connectionString, string schema, CancellationToken cancellation = default, NetworkCredential? credential = null)
     {
         PostgresSchema.RequireKeptByServer(schema);
-        ConnectionString = PostgresConnections.Normalize(connectionString);
+        ConnectionString = PostgresConnections.Normalize(PostgresConnections.WithCredential(connectionString, credential));
         Schema = schema;
         Cancellation = cancellation;
         DisplayName = PostgresConnections.DisplayName(ConnectionString, schema);

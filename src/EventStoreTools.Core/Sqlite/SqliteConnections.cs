@@ -172,6 +172,9 @@ internal static class SqliteConnections
             Execute(connection, $"PRAGMA busy_timeout={BusyTimeoutMilliseconds}");
             // Fails here, not at the first query, when the file is not a database.
             ScalarWhenNotBusy(connection, "SELECT count(*) FROM sqlite_master", cancellation);
+            EventStoreLog.Write(path == storePath
+                ? $"Opened the SQLite store '{storePath}' ({(mode == SqliteOpenMode.ReadOnly ? "read-only" : "read-write")})."
+                : $"Opened '{path}', a new SQLite store built beside '{storePath}' and moved into place at the commit.");
             return connection;
         }
         catch (SqliteException ex) when (ex.SqliteExtendedErrorCode == ReadOnlyRollback && mode == SqliteOpenMode.ReadOnly)

@@ -1,4 +1,5 @@
 using EventStoreTools.Core.Files;
+using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 
 namespace EventStoreTools.Core.Sqlite;
@@ -130,10 +131,13 @@ public sealed class SqliteEventImport : IEventImport
                     $"'{_path}' is a SQLite database of another schema: it has tables but no \"events\" table. Import into a new file instead.");
             SqliteStoreSchema.CreateEventStore(_connection, withEventIndexes: false);
             _rebuildIndexes = true;
+            EventStoreLog.Write($"Mode {mode}: created reSolve's tables in an empty store; secondary indexes are built after the load.");
         }
         else if (mode == ImportMode.Replace)
         {
-            ExistingEventCount = 0;
+            // Reported, so that a replace says what it dropped.
+            ExistingEventCount = (long)SqliteConnections.Scalar(_connection, """SELECT count(*) FROM "events" """)!;
+            EventStoreLog.Write($"Mode Replace: dropping the {ExistingEventCount:N0} stored events and re-creating the events table.");
             SqliteStoreSchema.DropEvents(_connection);
             SqliteStoreSchema.CreateEventStore(_connection, withEventIndexes: false);
             _rebuildIndexes = true;
@@ -144,6 +148,7 @@ public sealed class SqliteEventImport : IEventImport
             if (ExistingEventCount > 0 && mode == ImportMode.FailIfNotEmpty)
                 throw new EventStoreException(EventStoreErrorKind.TargetNotEmpty,
                     $"The store '{_path}' already holds {ExistingEventCount} events. Use -Append to add to them or -Replace to replace them.");
+            EventStoreLog.Write($"Mode {mode}: the store holds {ExistingEventCount:N0} events.");
             if (ExistingEventCount == 0)
             {
                 // Building the secondary indexes once after the load is much faster than keeping them up to date.
@@ -232,9 +237,12 @@ public sealed class SqliteEventImport : IEventImport
     {
         try
         {
+            EventStoreLog.Write($"Wrote {EventCount:N0} events and {SecretCount:N0} secrets into '{_path}'.");
             if (_rebuildIndexes) BuildEventIndexes();
+            var clock = Stopwatch.StartNew();
             SqliteConnections.ScalarWhenNotBusy(_connection, "COMMIT", _cancellation);
             _committed = true;
+            EventStoreLog.Write($"Committed in {EventStoreLog.Seconds(clock)}.");
         }
         catch (SqliteException ex)
         {
@@ -250,7 +258,9 @@ public sealed class SqliteEventImport : IEventImport
         using var interrupt = SqliteConnections.InterruptOnCancel(_connection, _cancellation);
         try
         {
+            var clock = Stopwatch.StartNew();
             SqliteStoreSchema.CreateEventIndexes(_connection);
+            EventStoreLog.Write($"Built the secondary indexes in {EventStoreLog.Seconds(clock)}.");
         }
         catch (SqliteException ex) when (_cancellation.IsCancellationRequested)
         {
@@ -270,6 +280,7 @@ public sealed class SqliteEventImport : IEventImport
             _published = true;
             // The lock guarded the temporary only; held on, it would keep other .NET code from opening the store.
             _workFile!.Dispose();
+            EventStoreLog.Write($"Renamed '{_workPath}' to '{_path}'.");
         }
         catch (IOException ex) when (File.Exists(_path) || Directory.Exists(_path))
         {

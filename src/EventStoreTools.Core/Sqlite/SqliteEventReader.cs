@@ -58,9 +58,11 @@ public sealed class SqliteEventReader : IEventSource
     /// <summary>The longest a page's read transaction lasts (plus one row): a filter that matches few rows scans many per page.</summary>
     private const long PageMilliseconds = 50;
 
-    public IEnumerable<ResolveEvent> ReadEvents(EventFilter? filter = null, CancellationToken cancellation = default)
+    public IEnumerable<ResolveEvent> ReadEvents(EventFilter? filter = null, CancellationToken cancellation = default) =>
+        EventStoreLog.Counted(ReadPages(filter ?? EventFilter.All, cancellation), "events", $"'{_path}'");
+
+    private IEnumerable<ResolveEvent> ReadPages(EventFilter filter, CancellationToken cancellation)
     {
-        filter ??= EventFilter.All;
         var remaining = Math.Max(0, filter.First ?? long.MaxValue);
         ResolveEvent? last = null;
         while (remaining > 0)
@@ -85,6 +87,7 @@ public sealed class SqliteEventReader : IEventSource
         SqliteEventFilter.ApplyWhere(command, sql, filter, after);
         sql.Append(ReadOrder);
         command.CommandText = sql.ToString();
+        if (after is null) EventStoreLog.Debug($"Query (each page): {command.CommandText}");
         var page = new List<ResolveEvent>();
         long payloadChars = 0;
         var clock = Stopwatch.StartNew();
@@ -104,7 +107,7 @@ public sealed class SqliteEventReader : IEventSource
     {
         var command = _connection.CreateCommand();
         command.CommandText = SelectColumns + KeyOrder;
-        return Stream(command, ReadEvent, cancellation);
+        return EventStoreLog.Counted(Stream(command, ReadEvent, cancellation), "events in key order", $"'{_path}'");
     }
 
     public IEnumerable<ResolveSecret> ReadSecrets(CancellationToken cancellation = default)
@@ -112,7 +115,7 @@ public sealed class SqliteEventReader : IEventSource
         if (!SqliteConnections.TableExists(_connection, SqliteSchema.SecretsTable)) return [];
         var command = _connection.CreateCommand();
         command.CommandText = """SELECT "secret", "id", "idx" FROM "secrets" WHERE "secret" IS NOT NULL ORDER BY "idx" ASC""";
-        return Stream(command, reader => new ResolveSecret(reader.GetString(0), reader.GetString(1), reader.GetInt64(2)), cancellation);
+        return EventStoreLog.Counted(Stream(command, reader => new ResolveSecret(reader.GetString(0), reader.GetString(1), reader.GetInt64(2)), cancellation), "secrets", $"'{_path}'");
     }
 
     public bool IsFrozen()
