@@ -5,11 +5,12 @@
 # The page cache SqliteEventImport uses for bulk work, so the floor copies under the same conditions.
 $BulkCacheSizePragma = 'PRAGMA cache_size=-24576'
 
-# The module loads Microsoft.Data.Sqlite on first use; the helpers need its types before that.
-Add-Type -Path (Join-Path (Split-Path (Get-Module EventStoreTools).Path) 'Microsoft.Data.Sqlite.dll')
+# The module loads Microsoft.Data.Sqlite into its own load context, where type literals do not reach.
+$SqliteConnectionType = ([System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object Name -eq 'EventStoreTools').
+    LoadFromAssemblyName([System.Reflection.AssemblyName]::new('Microsoft.Data.Sqlite')).GetType('Microsoft.Data.Sqlite.SqliteConnection', $true)
 
 function Open-BenchmarkDatabase([string] $Path) {
-    $connection = [Microsoft.Data.Sqlite.SqliteConnection]::new("Data Source=$Path;Pooling=False")
+    $connection = $SqliteConnectionType::new("Data Source=$Path;Pooling=False")
     $connection.Open()
     $connection
 }

@@ -20,7 +20,9 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
     private const string FromDirectorySet = "FromDirectory";
 
     private IEventStore? _store;
-    private ImportMode _mode;
+    // A property, not a field: a field of a core value type would make loading this public type load the core,
+    // which pwsh does before the module's resolver is in place (see ModuleInitializer).
+    private ImportMode Mode => Replace ? ImportMode.Replace : Append ? ImportMode.Append : ImportMode.FailIfNotEmpty;
     private IEventImport? _import;
     private NdjsonEventReader? _inFile;
     private IIncrementalImportSession? _session;
@@ -88,7 +90,6 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
             BeginIncremental();
             return;
         }
-        _mode = Replace ? ImportMode.Replace : Append ? ImportMode.Append : ImportMode.FailIfNotEmpty;
         if (!ConfirmWrite())
         {
             _skipped = true;
@@ -96,7 +97,7 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
         }
         _progress = new ProgressReporter(this, 1, $"Importing events into {_store.DisplayName}");
         OpenInFile();
-        Run(() => _import = _store.BeginImport(_mode), _store.DisplayName);
+        Run(() => _import = _store.BeginImport(Mode), _store.DisplayName);
     }
 
     protected override void ProcessRecord()
@@ -131,7 +132,7 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
             _import.Commit();
         }, _store!.DisplayName);
         _progress!.Complete();
-        WriteObject(new EventImportResult(_store.DisplayName, _mode.ToString(), _import!.EventCount, _import.ExistingEventCount, _progress.Elapsed)
+        WriteObject(new EventImportResult(_store.DisplayName, Mode.ToString(), _import!.EventCount, _import.ExistingEventCount, _progress.Elapsed)
         {
             ImportedSecretCount = _import.SecretCount,
         });
@@ -165,7 +166,7 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
         foreach (var secret in NdjsonSecrets.Read(BackupFile(ExportEventStoreCommand.SecretsFileName)))
         {
             Cancellation.ThrowIfCancellationRequested();
-            if (first && _mode == ImportMode.Replace) _import!.DropSecrets();
+            if (first && Mode == ImportMode.Replace) _import!.DropSecrets();
             first = false;
             _import!.AddSecret(secret);
         }
@@ -240,7 +241,7 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
         var target = _store!.DisplayName;
         var exists = false;
         Run(() => exists = _store.Exists(), target);
-        if (_mode != ImportMode.Replace || !exists)
+        if (Mode != ImportMode.Replace || !exists)
             return ShouldProcess(target, exists ? "Import events" : "Create an event store and import events");
         if (!ShouldProcess(target, "Replace all events (drop and re-create the events table)")) return false;
         // -Replace deletes data: ask even at the default $ConfirmPreference, as ConfirmImpact High would.

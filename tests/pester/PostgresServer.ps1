@@ -46,13 +46,13 @@ function Start-TestPostgres([switch] $Durable) {
 function Stop-TestPostgres($Server) {
     if (-not $Server) { return }
     # Pooled connections would hold the server open; Npgsql is loaded only once a cmdlet used PostgreSQL.
-    if ('Npgsql.NpgsqlConnection' -as [type]) { [Npgsql.NpgsqlConnection]::ClearAllPools() }
+    (Get-ModuleLibraryType 'Npgsql' 'Npgsql.NpgsqlConnection')::ClearAllPools()
     Invoke-AsServerUser "$($Server.Bin)/pg_ctl" @('-D', (Join-Path $Server.Directory 'data'), '-m', 'fast', '-w', 'stop')
     Remove-Item $Server.Directory -Recurse -Force -ErrorAction Ignore
 }
 
 function Invoke-PostgresQuery([string] $ConnectionString, [string] $Query) {
-    Invoke-DbQuery ([Npgsql.NpgsqlConnection]::new($ConnectionString)) $Query
+    Invoke-DbQuery ((Get-ModuleLibraryType 'Npgsql' 'Npgsql.NpgsqlConnection')::new($ConnectionString)) $Query
 }
 
 # A schema name no other test of the file uses.

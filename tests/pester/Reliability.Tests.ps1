@@ -132,7 +132,7 @@ Describe 'Ctrl+C while waiting for another process''s lock' -Tag Fault {
         $store = Copy-FixtureInto $folder 'locked.db'
         $script = & $Script $store
         $before = (Get-FileHash $store).Hash
-        $holder = [Microsoft.Data.Sqlite.SqliteConnection]::new("Data Source=$store;Pooling=False")
+        $holder = (Get-ModuleLibraryType 'Microsoft.Data.Sqlite' 'Microsoft.Data.Sqlite.SqliteConnection')::new("Data Source=$store;Pooling=False")
         $holder.Open()
         try {
             $locking = $holder.CreateCommand()
@@ -156,8 +156,8 @@ Describe 'Concurrency' -Tag Fault {
         $stop = Join-Path $folder 'stop'
         # reSolve's saveEvent: one INSERT per event in its own transaction, waiting on locks (busy_timeout).
         $writer = Start-ChildPwsh @"
-Add-Type -Path (Join-Path (Split-Path (Get-Module EventStoreTools).Path) 'Microsoft.Data.Sqlite.dll')
-`$connection = [Microsoft.Data.Sqlite.SqliteConnection]::new('Data Source=$store;Pooling=False')
+`$context = [System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object Name -eq 'EventStoreTools'
+`$connection = `$context.LoadFromAssemblyName([System.Reflection.AssemblyName]::new('Microsoft.Data.Sqlite')).GetType('Microsoft.Data.Sqlite.SqliteConnection')::new('Data Source=$store;Pooling=False')
 `$connection.Open()
 `$command = `$connection.CreateCommand()
 `$command.CommandText = 'PRAGMA busy_timeout = 60000'

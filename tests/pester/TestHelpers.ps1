@@ -26,7 +26,15 @@ function Get-StoreRows([string] $Path) {
 }
 
 function Invoke-SqliteQuery([string] $Path, [string] $Query) {
-    Invoke-DbQuery ([Microsoft.Data.Sqlite.SqliteConnection]::new("Data Source=$Path;Pooling=False")) $Query
+    Invoke-DbQuery ((Get-ModuleLibraryType 'Microsoft.Data.Sqlite' 'Microsoft.Data.Sqlite.SqliteConnection')::new("Data Source=$Path;Pooling=False")) $Query
+}
+
+# A type of a library the module ships (Microsoft.Data.Sqlite, Npgsql), as the module itself loads it: in the module's
+# own load context, which type literals such as [Npgsql.NpgsqlConnection] do not reach.
+function Get-ModuleLibraryType([string] $Assembly, [string] $Type) {
+    $context = [System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object Name -eq 'EventStoreTools'
+    if (-not $context) { throw 'The EventStoreTools module''s load context does not exist: import the module first.' }
+    $context.LoadFromAssemblyName([System.Reflection.AssemblyName]::new($Assembly)).GetType($Type, $true)
 }
 
 # Rows of a query as object arrays; the connection is opened here and disposed at the end.
