@@ -6,7 +6,7 @@
     CompanyName          = 'EventStoreTools'
     Copyright            = '(c) EventStoreTools contributors. MIT License.'
     Description          = 'Export, import and incrementally import reSolve event stores (eventstore-lite SQLite files) from PowerShell, byte-compatible with reSolve.'
-    PowerShellVersion    = '7.4'
+    PowerShellVersion    = '7.6'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('EventStoreTools.format.ps1xml')
     CmdletsToExport      = @(
