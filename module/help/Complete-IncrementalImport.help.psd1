@@ -17,8 +17,6 @@ It writes a summary: store, import id, events pushed, imported, skipped as dupli
         Schema = 'With -ConnectionString: the schema that holds the store (reSolve''s databaseName option).'
         ImportId = 'The id that Start-IncrementalImport wrote. Also taken from the pipeline.'
     }
-    Inputs      = @('System.String (an import id)')
-    Outputs     = @('EventStoreTools.Core.Incremental.IncrementalImportSummary')
     Examples    = @(
         @{
             Code    = 'Complete-IncrementalImport ./app.db -ImportId $id'

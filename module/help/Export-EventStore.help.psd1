@@ -29,8 +29,6 @@ The store is only read: it is not frozen (reSolve freezes it and may leave it fr
         Until = 'Only events at or before this time (inclusive), given as for -Since.'
         First = 'At most this many events (in read order). With -CursorVariable, the next export resumes after them.'
     }
-    Inputs      = @('System.String (the store path, by property name Path or FullName)')
-    Outputs     = @('EventStoreTools.Core.ResolveEvent')
     Notes       = 'Each event has ThreadId, ThreadCounter, Type, Timestamp (ms since epoch), AggregateId, AggregateVersion, Payload (parsed on first use), PayloadJson (the stored text) and Time (UTC). An event whose Payload is not changed is written back byte for byte.'
     Examples    = @(
         @{

@@ -16,8 +16,6 @@ Paths come as arguments or from the pipeline (Get-ChildItem *.db | Get-EventStor
         Schema      = 'With -ConnectionString: the schema that holds the store (reSolve''s databaseName option).'
         Path = 'The SQLite store file to describe. Relative paths, ~ and PSDrives work; takes paths and FileInfo objects from the pipeline.'
     }
-    Inputs      = @('System.String (a store path; also by property name Path or FullName)')
-    Outputs     = @('EventStoreTools.Core.EventStoreDescription')
     Examples    = @(
         @{
             Code    = 'Get-EventStore ./app.db'

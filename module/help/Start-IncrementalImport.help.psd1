@@ -12,8 +12,6 @@ The store must exist and be a reSolve event store; an incremental import never c
         ConnectionString = 'A PostgreSQL store (reSolve''s eventstore-postgresql) instead of a SQLite file: an Npgsql connection string. Use with -Schema.'
         Schema = 'With -ConnectionString: the schema that holds the store (reSolve''s databaseName option).'
     }
-    Inputs      = @('System.String (a store path, by property name Path or FullName)')
-    Outputs     = @('System.String (the import id)')
     Examples    = @(
         @{
             Code    = '$id = Start-IncrementalImport ./app.db'
