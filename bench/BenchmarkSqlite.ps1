@@ -5,9 +5,8 @@
 # The page cache SqliteEventImport uses for bulk work, so the floor copies under the same conditions.
 $BulkCacheSizePragma = 'PRAGMA cache_size=-24576'
 
-# The module loads Microsoft.Data.Sqlite into its own load context, where type literals do not reach.
-$SqliteConnectionType = ([System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object Name -eq 'EventStoreTools').
-    LoadFromAssemblyName([System.Reflection.AssemblyName]::new('Microsoft.Data.Sqlite')).GetType('Microsoft.Data.Sqlite.SqliteConnection', $true)
+. (Join-Path $PSScriptRoot '../tests/pester/ModuleLibraries.ps1')
+$SqliteConnectionType = Get-ModuleLibraryType 'Microsoft.Data.Sqlite' 'Microsoft.Data.Sqlite.SqliteConnection'
 
 function Open-BenchmarkDatabase([string] $Path) {
     $connection = $SqliteConnectionType::new("Data Source=$Path;Pooling=False")

@@ -2,6 +2,8 @@
 # package) on a free 127.0.0.1 port in a temporary folder, and stops it. No mock: if it cannot start, the
 # tests fail.
 
+. (Join-Path $PSScriptRoot 'ModuleLibraries.ps1')
+
 function Get-PostgresBin {
     $bin = Get-ChildItem /usr/lib/postgresql/*/bin/pg_ctl -ErrorAction Ignore |
         Sort-Object { [int]$_.Directory.Parent.Name } | Select-Object -Last 1

@@ -4,6 +4,7 @@ $script:ModuleManifest = if ($env:EVENTSTORETOOLS_MODULE) { $env:EVENTSTORETOOLS
 $script:Fixtures = Join-Path $RepoRoot '../shared/fixtures'
 $ProgressPreference = 'SilentlyContinue'
 Import-Module $ModuleManifest -Force
+. (Join-Path $PSScriptRoot 'ModuleLibraries.ps1')
 
 # CI lays the fixtures out read-only: tests work on copies in $TestDrive.
 function Copy-Fixture([string] $Name, [string] $As = (Split-Path $Name -Leaf)) {
@@ -27,14 +28,6 @@ function Get-StoreRows([string] $Path) {
 
 function Invoke-SqliteQuery([string] $Path, [string] $Query) {
     Invoke-DbQuery ((Get-ModuleLibraryType 'Microsoft.Data.Sqlite' 'Microsoft.Data.Sqlite.SqliteConnection')::new("Data Source=$Path;Pooling=False")) $Query
-}
-
-# A type of a library the module ships (Microsoft.Data.Sqlite, Npgsql), as the module itself loads it: in the module's
-# own load context, which type literals such as [Npgsql.NpgsqlConnection] do not reach.
-function Get-ModuleLibraryType([string] $Assembly, [string] $Type) {
-    $context = [System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object Name -eq 'EventStoreTools'
-    if (-not $context) { throw 'The EventStoreTools module''s load context does not exist: import the module first.' }
-    $context.LoadFromAssemblyName([System.Reflection.AssemblyName]::new($Assembly)).GetType($Type, $true)
 }
 
 # Rows of a query as object arrays; the connection is opened here and disposed at the end.
