@@ -60,8 +60,9 @@ public class NativeRuntimeTests
     public void Detects_the_libc_this_process_runs_on()
     {
         if (!OperatingSystem.IsLinux()) return;
-        var musl = File.ReadAllText("/proc/self/maps").Contains("ld-musl-", StringComparison.Ordinal);
-        Assert.Equal(musl ? LinuxLibc.Musl : LinuxLibc.Glibc, NativeRuntime.CurrentLibc());
+        // glibc's C library is libc.so.6; musl has none of that name (its loader is the C library).
+        var glibc = File.ReadAllText("/proc/self/maps").Contains("/libc.so.6", StringComparison.Ordinal);
+        Assert.Equal(glibc ? LinuxLibc.Glibc : LinuxLibc.Musl, NativeRuntime.CurrentLibc());
     }
 
     // A runtimes/<rid>/native/libe_sqlite3.so for each RID.

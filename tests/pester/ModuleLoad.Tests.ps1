@@ -15,7 +15,7 @@ BeforeAll {
     }
 }
 
-Describe 'The module beside other versions of its libraries' -Tag 'Slow' {
+Describe 'The module beside other versions of its libraries' -Tag 'Postgres' {
     BeforeAll {
         . (Join-Path $PSScriptRoot 'PostgresServer.ps1')
         # Older Npgsql, Microsoft.Data.Sqlite and SQLitePCLRaw, as a PostgreSQL or SQLite module would load them.
