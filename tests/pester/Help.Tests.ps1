@@ -108,6 +108,25 @@ Describe 'Help beyond the metadata' {
         }
     }
 
+    It 'is not built from a help source with <Case>' -ForEach @(
+        @{ Case = 'a parameter the cmdlet lacks'; Edit = { param($text) $text -replace '(?m)^(\s*Parameters\s*=\s*@\{)', "`$1`n        Gone = 'A parameter that was removed.'" }; Message = 'describes -Gone' }
+        @{ Case = 'a missing parameter'; Edit = { param($text) $text -replace "(?m)^\s*Schema\s*=.*$", '' }; Message = 'does not describe the parameter\(s\) -Schema' }
+        @{ Case = 'types'; Edit = { param($text) $text -replace '(?m)^(\s*Parameters\s*=)', "    Outputs = @('System.String')`n`$1" }; Message = 'holds Outputs' }
+    ) {
+        # The generator reads the help sources beside itself: run a copy over edited sources, in a child pwsh
+        # (it imports and removes the module).
+        $folder = New-TestPath "help-$([guid]::NewGuid().ToString('N'))"
+        Copy-Item (Join-Path $RepoRoot 'module/help') $folder -Recurse
+        $source = Join-Path $folder 'Get-EventStore.help.psd1'
+        Set-Content $source (& $Edit (Get-Content $source -Raw)) -NoNewline
+        $command = Get-PwshCommand
+        $rest = @($command | Select-Object -Skip 1)
+        $output = & $command[0] @rest -NoProfile -NonInteractive -File (Join-Path $folder 'New-MamlHelp.ps1') -ModulePath $ModuleManifest -OutFile (Join-Path $folder 'out.xml') 2>&1
+        $LASTEXITCODE | Should -Not -Be 0 -Because "a help source with $Case fails the build"
+        ($output | Out-String) -replace '\s+', ' ' | Should -Match $Message
+        Join-Path $folder 'out.xml' | Should -Not -Exist
+    }
+
     It 'names about_EventStoreTools among the related links of every cmdlet' {
         foreach ($command in Get-Command -Module EventStoreTools) {
             (Get-Help $command.Name).relatedLinks.navigationLink.linkText | Should -Contain 'about_EventStoreTools'
