@@ -32,7 +32,8 @@ Set-StrictMode -Version 3.0
 $Root = $PSScriptRoot
 $Out = Join-Path $Root 'out'
 $ModuleDir = Join-Path $Out 'EventStoreTools'
-$NativeRids = 'linux-x64', 'linux-arm64', 'osx-x64', 'osx-arm64', 'win-x64'
+# Every RID SQLitePCLRaw ships a native SQLite for among the platforms pwsh runs on (musl for Alpine images).
+$NativeRids = 'win-x64', 'win-x86', 'win-arm64', 'linux-x64', 'linux-arm', 'linux-arm64', 'linux-musl-x64', 'linux-musl-arm64', 'osx-x64', 'osx-arm64'
 $PesterVersion = '5.7.1'
 
 function Invoke-Native([scriptblock] $Command) {
@@ -47,16 +48,22 @@ function Invoke-Build {
 
     Remove-Item $ModuleDir -Recurse -Force -ErrorAction Ignore
     New-Item -ItemType Directory -Path $ModuleDir | Out-Null
-    # The module's files, listed: nothing else (System.Text.Json, pdbs, other platforms) is shipped.
-    $assemblies = 'EventStoreTools.dll', 'EventStoreTools.Core.dll', 'Microsoft.Data.Sqlite.dll', 'Npgsql.dll', 'Microsoft.Extensions.Logging.Abstractions.dll',
-        'SQLitePCLRaw.core.dll', 'SQLitePCLRaw.provider.e_sqlite3.dll', 'SQLitePCLRaw.batteries_v2.dll'
-    foreach ($file in $assemblies) { Copy-Item (Join-Path $publish $file) $ModuleDir }
+    # Only the cmdlet assembly sits beside the manifest (pwsh's default load context); the core and every library it
+    # brings (Npgsql, Microsoft.Data.Sqlite, SQLitePCLRaw, Microsoft.Extensions.*) go to dependencies/, which the
+    # module loads into its own context. Nothing else (pdbs, deps.json, other platforms' natives) is shipped.
+    $dependencies = Join-Path $ModuleDir 'dependencies'
+    New-Item -ItemType Directory -Path $dependencies | Out-Null
+    Copy-Item (Join-Path $publish 'EventStoreTools.dll') $ModuleDir
+    Get-ChildItem $publish -Filter *.dll | Where-Object { $_.Name -ne 'EventStoreTools.dll' -and $_.Name -notlike 'System.Management.Automation*' } |
+        Copy-Item -Destination $dependencies
     foreach ($rid in $NativeRids) {
-        $native = Join-Path $ModuleDir "runtimes/$rid/native"
+        $native = Join-Path $dependencies "runtimes/$rid/native"
         New-Item -ItemType Directory -Path $native -Force | Out-Null
         Copy-Item (Join-Path $publish "runtimes/$rid/native/*") $native
     }
-    Copy-Item (Join-Path $Root 'module/EventStoreTools.psd1'), (Join-Path $Root 'module/EventStoreTools.format.ps1xml') $ModuleDir
+    Copy-Item (Join-Path $Root 'module/EventStoreTools.psd1'), (Join-Path $Root 'module/EventStoreTools.format.ps1xml'), (Join-Path $Root 'LICENSE') $ModuleDir
+    New-Item -ItemType Directory -Path (Join-Path $ModuleDir 'en-US') | Out-Null
+    Copy-Item (Join-Path $Root 'module/en-US/about_EventStoreTools.help.txt') (Join-Path $ModuleDir 'en-US')
     # Help is generated in a child pwsh: loading the module here would lock nothing on Linux but would on Windows.
     Invoke-Native { dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'module/help/New-MamlHelp.ps1') -ModulePath (Join-Path $ModuleDir 'EventStoreTools.psd1') -OutFile (Join-Path $ModuleDir 'en-US/EventStoreTools.dll-Help.xml') }
     Write-Host "Built $ModuleDir"

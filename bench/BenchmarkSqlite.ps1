@@ -5,11 +5,11 @@
 # The page cache SqliteEventImport uses for bulk work, so the floor copies under the same conditions.
 $BulkCacheSizePragma = 'PRAGMA cache_size=-24576'
 
-# The module loads Microsoft.Data.Sqlite on first use; the helpers need its types before that.
-Add-Type -Path (Join-Path (Split-Path (Get-Module EventStoreTools).Path) 'Microsoft.Data.Sqlite.dll')
+. (Join-Path $PSScriptRoot '../tests/pester/ModuleLibraries.ps1')
+$SqliteConnectionType = Get-ModuleLibraryType 'Microsoft.Data.Sqlite' 'Microsoft.Data.Sqlite.SqliteConnection'
 
 function Open-BenchmarkDatabase([string] $Path) {
-    $connection = [Microsoft.Data.Sqlite.SqliteConnection]::new("Data Source=$Path;Pooling=False")
+    $connection = $SqliteConnectionType::new("Data Source=$Path;Pooling=False")
     $connection.Open()
     $connection
 }

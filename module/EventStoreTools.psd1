@@ -5,8 +5,8 @@
     Author               = 'EventStoreTools contributors'
     CompanyName          = 'EventStoreTools'
     Copyright            = '(c) EventStoreTools contributors. MIT License.'
-    Description          = 'Export, import and incrementally import reSolve event stores (eventstore-lite SQLite files) from PowerShell, byte-compatible with reSolve.'
-    PowerShellVersion    = '7.4'
+    Description          = 'Export, import and incrementally import reSolve event stores, SQLite files (eventstore-lite) and PostgreSQL schemas (eventstore-postgresql), from PowerShell, byte-compatible with reSolve. Needs PowerShell 7.6 or later (.NET 10).'
+    PowerShellVersion    = '7.6'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('EventStoreTools.format.ps1xml')
     CmdletsToExport      = @(
@@ -26,10 +26,19 @@
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{
-            Tags         = @('reSolve', 'EventSourcing', 'EventStore', 'SQLite', 'NDJSON', 'Export', 'Import', 'Backup', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
-            LicenseUri   = 'https://example.invalid/EventStoreTools/LICENSE'
-            ProjectUri   = 'https://example.invalid/EventStoreTools'
-            ReleaseNotes = 'See README.md.'
+            Tags         = @('reSolve', 'EventSourcing', 'EventStore', 'SQLite', 'PostgreSQL', 'NDJSON', 'Export', 'Import', 'Backup', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
+            # No LicenseUri or ProjectUri until the project has a public address: the LICENSE file ships in the package.
+            ReleaseNotes = @'
+0.1.0
+- Export-EventStore, Import-EventStore, Get-EventStore, Compare-EventStore and the incremental import
+  (Start-, Add-, Complete-, Undo-IncrementalImport) on SQLite files and PostgreSQL schemas, compatible with reSolve.
+- Requires PowerShell 7.6 or later (the assemblies target .NET 10); Windows PowerShell 5.1 is not supported.
+- Npgsql, Microsoft.Data.Sqlite and SQLitePCLRaw load into the module's own assembly load context, so other
+  modules' versions of them no longer clash; native SQLite for Windows (x64, x86, arm64), Linux (glibc and musl:
+  x64, arm64; glibc arm) and macOS (x64, arm64).
+- Help generated from the cmdlets' metadata; about_EventStoreTools; LICENSE (MIT) in the package; the package lists
+  its commands for Find-PSResource -CommandName.
+'@
         }
     }
 }

@@ -17,8 +17,6 @@ An id that does not name the open import fails with "Incremental importId=<id> d
         InputObject = 'An event from the pipeline: an event object, a PSCustomObject or a hashtable with timestamp, aggregateId, type and payload.'
         PassThru    = 'Write an object with the store, the import id and the number of events pushed.'
     }
-    Inputs      = @('EventStoreTools.Core.ResolveEvent', 'System.Management.Automation.PSObject', 'System.Collections.Hashtable')
-    Outputs     = @('None, or EventStoreTools.Cmdlets.IncrementalImportPushResult with -PassThru')
     Examples    = @(
         @{
             Code    = 'Get-Content ./new-events.ndjson | ConvertFrom-Json -AsHashtable -DateKind String | Add-IncrementalImport ./app.db -ImportId $id'

@@ -18,8 +18,6 @@ Nothing is written when the stores hold the same events. With -Summary it writes
         DifferencePath = 'The store compared with it (for example the copy or the restored backup). Wildcards must match one file (several fail with CompareEventStoreAmbiguousPath; a pattern that matches nothing is taken as the name as it is).'
         Summary        = 'Write one summary object (counts of events read, equal, missing, extra and changed, and Identical) instead of each difference.'
     }
-    Inputs      = @('None')
-    Outputs     = @('EventStoreTools.Core.EventDifference', 'EventStoreTools.Cmdlets.EventStoreComparisonSummary')
     Examples    = @(
         @{
             Code    = 'Compare-EventStore ./app.db ./restored.db'

@@ -19,8 +19,6 @@ It writes a summary: store, import id, events pushed, imported, skipped as dupli
         Credential = 'With -ConnectionString: the user name and password to log in with (Get-Credential, or a PSCredential from SecretManagement''s Get-Secret as it is); they replace any user and password of the connection string. A refused login fails with CompleteIncrementalImportAuthenticationFailed (AuthenticationError), an unreachable server with CompleteIncrementalImportConnectionFailed (ConnectionError); the password never appears in a message, a -Verbose line or an error.'
         ImportId = 'The id that Start-IncrementalImport wrote. Also taken from the pipeline.'
     }
-    Inputs      = @('System.String (an import id)')
-    Outputs     = @('EventStoreTools.Core.Incremental.IncrementalImportSummary')
     Examples    = @(
         @{
             Code    = 'Complete-IncrementalImport ./app.db -ImportId $id'

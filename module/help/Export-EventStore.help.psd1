@@ -36,8 +36,6 @@ The store is only read: it is not frozen (reSolve freezes it and may leave it fr
         PollInterval = 'With -Follow: how long to wait between reads once caught up (a TimeSpan such as ''00:00:01''; default 500 ms).'
         Timeout = 'With -Follow: stop following after this long (a TimeSpan). -CursorVariable then holds the cursor to resume from.'
     }
-    Inputs      = @('System.String (store paths by property name: Path to -Path; PSPath, as Get-ChildItem writes it, to -LiteralPath)')
-    Outputs     = @('EventStoreTools.Core.ResolveEvent')
     Notes       = 'Each event has ThreadId, ThreadCounter, Type, Timestamp (ms since epoch), AggregateId, AggregateVersion, Payload (parsed on first use), PayloadJson (the stored text) and Time (UTC). An event whose Payload is not changed is written back byte for byte.'
     Examples    = @(
         @{

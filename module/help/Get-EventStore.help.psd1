@@ -18,8 +18,6 @@ Paths come as arguments or from the pipeline (Get-ChildItem *.db | Get-EventStor
         Path = 'The SQLite store files to describe, one or more (Get-EventStore a.db, b.db). Wildcards are expanded (Get-EventStore ./*.db); a pattern that matches nothing is reported as GetEventStoreStoreNotFound and the next path is read. Relative paths, ~ and PSDrives work; takes strings from the pipeline. Only FileSystem paths are taken (Env:, Variable: and other providers are refused with GetEventStoreNotAFileSystemPath); blank names and NUL characters are refused with GetEventStoreInvalidPath.'
         LiteralPath = 'The SQLite store files to describe, named exactly: wildcard characters such as [ ] are part of the name. Aliases PSPath and LP; Get-ChildItem''s output binds here (by PSPath), so Get-ChildItem -Filter *.db | Get-EventStore works.'
     }
-    Inputs      = @('System.String (store paths to -Path, also by property name Path; PSPath, as Get-ChildItem writes it, to -LiteralPath)')
-    Outputs     = @('EventStoreTools.Core.EventStoreDescription')
     Examples    = @(
         @{
             Code    = 'Get-EventStore ./stores/*.db, ./archive.db | Format-Table'

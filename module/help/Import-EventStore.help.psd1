@@ -35,8 +35,6 @@ It writes one result object: the store, the mode, the number of events imported 
         Force       = 'With -Replace: do not ask for confirmation.'
         Incremental = 'Import only the events the store lacks, as reSolve''s incrementalImport does (begin, push, commit, in one transaction). Not with -Append, -Replace or -Directory.'
     }
-    Inputs      = @('EventStoreTools.Core.ResolveEvent', 'System.Management.Automation.PSObject', 'System.Collections.Hashtable')
-    Outputs     = @('EventStoreTools.Cmdlets.EventImportResult', 'EventStoreTools.Core.Incremental.IncrementalImportSummary (with -Incremental)')
     Examples    = @(
         @{
             Code    = 'Export-EventStore ./app.db -Follow | Import-EventStore ./follower.db -Append -CommitEvery 500 -CommitInterval 00:00:05'

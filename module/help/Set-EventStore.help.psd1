@@ -11,8 +11,6 @@ Set-EventStore -Frozen:$true creates reSolve's freeze marker (the "events-freeze
         Frozen = '$true to freeze the store, $false to unfreeze it.'
         PassThru = 'Write the store''s description (as Get-EventStore does) afterwards.'
     }
-    Inputs      = @('System.String (the store path, by property name Path or FullName)')
-    Outputs     = @('None, or EventStoreTools.Core.EventStoreDescription with -PassThru')
     Examples    = @(
         @{
             Code    = 'Set-EventStore ./app.db -Frozen:$false'

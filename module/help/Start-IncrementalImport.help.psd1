@@ -14,8 +14,6 @@ The store must exist and be a reSolve event store; an incremental import never c
         Schema = 'With -ConnectionString: the schema that holds the store (reSolve''s databaseName option).'
         Credential = 'With -ConnectionString: the user name and password to log in with (Get-Credential, or a PSCredential from SecretManagement''s Get-Secret as it is); they replace any user and password of the connection string. A refused login fails with StartIncrementalImportAuthenticationFailed (AuthenticationError), an unreachable server with StartIncrementalImportConnectionFailed (ConnectionError); the password never appears in a message, a -Verbose line or an error.'
     }
-    Inputs      = @('System.String (a store path by property name: Path to -Path; PSPath, as Get-ChildItem writes it, to -LiteralPath)')
-    Outputs     = @('System.String (the import id)')
     Examples    = @(
         @{
             Code    = '$id = Start-IncrementalImport ./app.db'

@@ -26,8 +26,6 @@ The progress shows the events copied, the rate and the lag in events and seconds
         Timeout = 'With -Follow: stop after this long (a TimeSpan). Run the command again to go on.'
         BatchSize = 'Events per batch (default 1000). Each batch is one transaction on the destination; a stopped run resumes after the last committed batch.'
     }
-    Inputs      = @('None')
-    Outputs     = @('EventStoreTools.Core.MirrorResult')
     Examples    = @(
         @{
             Code    = 'Sync-EventStore ./app.db -DestinationConnectionString $pg -DestinationSchema app -Follow'

@@ -16,8 +16,6 @@ It supports -WhatIf and -Confirm. It does not ask by default (ConfirmImpact Medi
         ImportId = 'The id of the import to drop. Without it, the open import, whatever its id.'
         PassThru = 'Write an object with the store, the id of the dropped import and the number of pushed events dropped.'
     }
-    Inputs      = @('System.String (an import id)')
-    Outputs     = @('None, or EventStoreTools.Core.Incremental.IncrementalImportUndo with -PassThru')
     Examples    = @(
         @{
             Code    = 'Undo-IncrementalImport ./app.db -ImportId $id'

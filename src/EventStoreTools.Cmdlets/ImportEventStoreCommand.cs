@@ -22,7 +22,9 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
     private const string Literal = "Literal";
 
     private IEventStore? _store;
-    private ImportMode _mode;
+    // A property, not a field: a field of a core value type would make loading this public type load the core,
+    // which pwsh does before the module's resolver is in place (see ModuleInitializer).
+    private ImportMode Mode => Replace ? ImportMode.Replace : Append ? ImportMode.Append : ImportMode.FailIfNotEmpty;
     private IEventImport? _import;
     private NdjsonEventReader? _inFile;
     private IIncrementalImportSession? _session;
@@ -148,7 +150,6 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
             BeginIncremental();
             return;
         }
-        _mode = Replace ? ImportMode.Replace : Append ? ImportMode.Append : ImportMode.FailIfNotEmpty;
         if (!ConfirmWrite())
         {
             _skipped = true;
@@ -166,7 +167,7 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
         Run(() =>
         {
             ClaimForImport();
-            _import = _store.BeginImport(_mode);
+            _import = _store.BeginImport(Mode);
         }, _store.DisplayName);
     }
 
@@ -213,8 +214,8 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
             _import.Commit();
         }, _store!.DisplayName);
         _progress!.Complete();
-        Tell($"Imported {AddedCount:N0} events into {_store.DisplayName} (mode {_mode}; {_previousCount ?? _import?.ExistingEventCount ?? 0:N0} events before) in {_progress.Elapsed.TotalSeconds:0.000} s.");
-        WriteObject(new EventImportResult(_store.DisplayName, _mode.ToString(), AddedCount, _previousCount ?? _import?.ExistingEventCount ?? 0, _progress.Elapsed)
+        Tell($"Imported {AddedCount:N0} events into {_store.DisplayName} (mode {Mode}; {_previousCount ?? _import?.ExistingEventCount ?? 0:N0} events before) in {_progress.Elapsed.TotalSeconds:0.000} s.");
+        WriteObject(new EventImportResult(_store.DisplayName, Mode.ToString(), AddedCount, _previousCount ?? _import?.ExistingEventCount ?? 0, _progress.Elapsed)
         {
             ImportedSecretCount = _import?.SecretCount ?? 0,
         });
@@ -310,7 +311,7 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
         foreach (var secret in NdjsonSecrets.Read(BackupFile(ExportEventStoreCommand.SecretsFileName)))
         {
             Cancellation.ThrowIfCancellationRequested();
-            if (first && _mode == ImportMode.Replace) _import!.DropSecrets();
+            if (first && Mode == ImportMode.Replace) _import!.DropSecrets();
             first = false;
             _import!.AddSecret(secret);
         }
@@ -395,7 +396,7 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
         var target = _store!.DisplayName;
         var exists = false;
         Run(() => exists = _store.Exists(), target);
-        if (_mode != ImportMode.Replace || !exists)
+        if (Mode != ImportMode.Replace || !exists)
             return ShouldProcess(target, exists ? "Import events" : "Create an event store and import events");
         var dropped = DescribeDrop();
         if (!ShouldProcess(target, $"Replace all events (drop {dropped} and re-create the events table)")) return false;

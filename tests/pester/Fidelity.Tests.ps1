@@ -13,7 +13,7 @@ BeforeAll {
     # Rows written as another tool (or reSolve's own SQLite) writes them: every value bound as given, no json(),
     # in one transaction. A row is a hashtable of Payload and optionally Version, Thread, Counter, Timestamp, Aggregate, Type.
     function Add-StoredRows([string] $Path, [hashtable[]] $Rows) {
-        $connection = [Microsoft.Data.Sqlite.SqliteConnection]::new("Data Source=$Path;Pooling=False")
+        $connection = (Get-ModuleLibraryType 'Microsoft.Data.Sqlite' 'Microsoft.Data.Sqlite.SqliteConnection')::new("Data Source=$Path;Pooling=False")
         try {
             $connection.Open()
             $transaction = $connection.BeginTransaction()

@@ -30,14 +30,57 @@ Describe 'The module package' {
         try {
             $found = Find-PSResource -Name EventStoreTools -Repository $RepositoryName
             $found.Tags | Should -Contain 'reSolve'
-            $found.ProjectUri | Should -Not -BeNullOrEmpty
-            $found.LicenseUri | Should -Not -BeNullOrEmpty
+            $found.Tags | Should -Contain 'PostgreSQL'
+            $found.Description | Should -Match 'PostgreSQL'
+            # No placeholder addresses: none until the project has a real one (the LICENSE file is in the package).
+            $found.ProjectUri | Should -BeNullOrEmpty
+            $found.LicenseUri | Should -BeNullOrEmpty
+            $found.ReleaseNotes | Should -Match "^$([regex]::Escape($found.Version.ToString()))\b"
             $installed = New-TestPath 'psresourceget'
             New-Item -ItemType Directory $installed | Out-Null
             Save-PSResource -Name EventStoreTools -Repository $RepositoryName -Path $installed -TrustRepository
         }
         finally { Unregister-PSResourceRepository -Name $RepositoryName }
         Test-InstalledModule $installed
+    }
+
+    It 'holds the MIT LICENSE, the about topic and the libraries under dependencies/, and no placeholder address' {
+        Add-Type -AssemblyName System.IO.Compression.FileSystem
+        $zip = [System.IO.Compression.ZipFile]::OpenRead($Package.FullName)
+        try {
+            function Read-Entry([string] $Name) {
+                $entry = $zip.GetEntry($Name)
+                if (-not $entry) { throw "The package has no $Name." }
+                $reader = [System.IO.StreamReader]::new($entry.Open())
+                try { $reader.ReadToEnd() } finally { $reader.Dispose() }
+            }
+            $names = $zip.Entries.FullName
+            $license = Read-Entry 'LICENSE'
+            $license | Should -Match '^MIT License'
+            $license | Should -Be (Get-Content (Join-Path $RepoRoot 'LICENSE') -Raw)
+            $names | Should -Contain 'en-US/about_EventStoreTools.help.txt'
+            $names | Should -Contain 'dependencies/Npgsql.dll'
+            $names | Should -Contain 'dependencies/runtimes/linux-musl-x64/native/libe_sqlite3.so'
+            $nuspec = [xml](Read-Entry 'EventStoreTools.nuspec')
+            $nuspec.package.metadata.description | Should -Match 'PostgreSQL'
+            $nuspec.package.metadata.tags -split ' ' | Should -Contain 'PostgreSQL'
+            $nuspec.package.metadata.releaseNotes | Should -Match 'PowerShell 7\.6'
+            foreach ($text in (Read-Entry 'EventStoreTools.nuspec'), (Read-Entry 'EventStoreTools.psd1')) { $text | Should -Not -Match 'example\.invalid' }
+        }
+        finally { $zip.Dispose() }
+    }
+
+    It 'lists its commands: Find-PSResource -CommandName finds the module in a local repository by each of them' {
+        $commands = (Import-PowerShellDataFile $ModuleManifest).CmdletsToExport
+        Register-PSResourceRepository -Name $RepositoryName -Uri $Repository -Trusted
+        try {
+            foreach ($command in $commands) {
+                $found = Find-PSResource -CommandName $command -Repository $RepositoryName -ErrorAction Stop
+                $found.Names | Should -Be $command
+                $found.ParentResource.Name | Should -Be 'EventStoreTools'
+            }
+        }
+        finally { Unregister-PSResourceRepository -Name $RepositoryName }
     }
 
     It 'installs with PowerShellGet 2 (Save-Module) from a local folder repository and works' -Tag 'Slow' {

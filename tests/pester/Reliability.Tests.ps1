@@ -132,7 +132,7 @@ Describe 'Ctrl+C while waiting for another process''s lock' -Tag Fault {
         $store = Copy-FixtureInto $folder 'locked.db'
         $script = & $Script $store
         $before = (Get-FileHash $store).Hash
-        $holder = [Microsoft.Data.Sqlite.SqliteConnection]::new("Data Source=$store;Pooling=False")
+        $holder = (Get-ModuleLibraryType 'Microsoft.Data.Sqlite' 'Microsoft.Data.Sqlite.SqliteConnection')::new("Data Source=$store;Pooling=False")
         $holder.Open()
         try {
             $locking = $holder.CreateCommand()
@@ -159,8 +159,8 @@ Describe 'Concurrency' -Tag Fault {
         # reSolve's saveEvent: one INSERT per event in its own transaction, waiting on locks (busy_timeout); the
         # writer's events sort after the store's, in thread 7.
         $writer = Start-ChildPwsh @"
-Add-Type -Path (Join-Path (Split-Path (Get-Module EventStoreTools).Path) 'Microsoft.Data.Sqlite.dll')
-`$connection = [Microsoft.Data.Sqlite.SqliteConnection]::new('Data Source=$store;Pooling=False')
+`$context = [System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object Name -eq 'EventStoreTools'
+`$connection = `$context.LoadFromAssemblyName([System.Reflection.AssemblyName]::new('Microsoft.Data.Sqlite')).GetType('Microsoft.Data.Sqlite.SqliteConnection')::new('Data Source=$store;Pooling=False')
 `$connection.Open()
 `$command = `$connection.CreateCommand()
 `$command.CommandText = 'PRAGMA busy_timeout = 60000'

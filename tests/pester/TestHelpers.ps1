@@ -4,6 +4,7 @@ $script:ModuleManifest = if ($env:EVENTSTORETOOLS_MODULE) { $env:EVENTSTORETOOLS
 $script:Fixtures = Join-Path $RepoRoot '../shared/fixtures'
 $ProgressPreference = 'SilentlyContinue'
 Import-Module $ModuleManifest -Force
+. (Join-Path $PSScriptRoot 'ModuleLibraries.ps1')
 
 # CI lays the fixtures out read-only: tests work on copies in $TestDrive.
 function Copy-Fixture([string] $Name, [string] $As = (Split-Path $Name -Leaf)) {
@@ -26,7 +27,7 @@ function Get-StoreRows([string] $Path) {
 }
 
 function Invoke-SqliteQuery([string] $Path, [string] $Query) {
-    Invoke-DbQuery ([Microsoft.Data.Sqlite.SqliteConnection]::new("Data Source=$Path;Pooling=False")) $Query
+    Invoke-DbQuery ((Get-ModuleLibraryType 'Microsoft.Data.Sqlite' 'Microsoft.Data.Sqlite.SqliteConnection')::new("Data Source=$Path;Pooling=False")) $Query
 }
 
 # Rows of a query as object arrays; the connection is opened here and disposed at the end.
@@ -278,7 +279,7 @@ function Stop-WritingPowerShell([powershell] $PowerShell, [string] $Store, [stri
 
 # A write transaction on a store, as another process's holds one: readers wait until it is disposed.
 function Lock-Store([string] $Path) {
-    $connection = [Microsoft.Data.Sqlite.SqliteConnection]::new("Data Source=$Path;Pooling=False")
+    $connection = (Get-ModuleLibraryType 'Microsoft.Data.Sqlite' 'Microsoft.Data.Sqlite.SqliteConnection')::new("Data Source=$Path;Pooling=False")
     $connection.Open()
     $command = $connection.CreateCommand()
     $command.CommandText = 'BEGIN EXCLUSIVE'
