@@ -43,7 +43,7 @@ function Invoke-Build {
     New-Item -ItemType Directory -Path $ModuleDir | Out-Null
     # The module's files, listed: nothing else (System.Text.Json, pdbs, other platforms) is shipped.
     $assemblies = 'EventStoreTools.dll', 'EventStoreTools.Core.dll', 'Microsoft.Data.Sqlite.dll', 'Npgsql.dll', 'Microsoft.Extensions.Logging.Abstractions.dll',
-        'SQLitePCLRaw.core.dll', 'SQLitePCLRaw.provider.e_sqlite3.dll', 'SQLitePCLRaw.batteries_v2.dll'
+        'SQLitePCLRaw.core.dll', 'SQLitePCLRaw.provider.e_sqlite3.dll', 'SQLitePCLRaw.batteries_v2.dll', 'ZstdSharp.dll'
     foreach ($file in $assemblies) { Copy-Item (Join-Path $publish $file) $ModuleDir }
     foreach ($rid in $NativeRids) {
         $native = Join-Path $ModuleDir "runtimes/$rid/native"

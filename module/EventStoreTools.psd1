@@ -18,6 +18,7 @@
         'Add-IncrementalImport'
         'Complete-IncrementalImport'
         'Undo-IncrementalImport'
+        'Test-EventStore'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

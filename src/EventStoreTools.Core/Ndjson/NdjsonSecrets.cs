@@ -14,10 +14,14 @@ public static class NdjsonSecrets
         $"{{\"secret\":{(secret.Secret is null ? "null" : JsJson.QuoteString(secret.Secret))},\"id\":{JsJson.QuoteString(secret.Id)},\"idx\":{secret.Idx}}}\n";
 
     /// <summary>Writes the secrets to a file; returns how many.</summary>
-    public static long Write(string path, IEnumerable<ResolveSecret> secrets)
+    public static long Write(string path, IEnumerable<ResolveSecret> secrets) =>
+        Write(path, secrets, Backups.FileCompression.None, System.IO.Compression.CompressionLevel.Optimal);
+
+    /// <summary>Writes the secrets to a file compressed as <paramref name="compression"/> says; returns how many.</summary>
+    public static long Write(string path, IEnumerable<ResolveSecret> secrets, Backups.FileCompression compression, System.IO.Compression.CompressionLevel level)
     {
         long count = 0;
-        using var writer = new StreamWriter(path, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        using var writer = new StreamWriter(Backups.CompressedFile.Create(path, compression, level), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
         foreach (var secret in secrets)
         {
             writer.Write(FormatLine(secret));
@@ -43,9 +47,9 @@ public static class NdjsonSecrets
     {
         try
         {
-            return new StreamReader(path, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
+            return new StreamReader(Backups.CompressedFile.OpenRead(path), new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
         }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException)
+        catch (EventStoreException ex) when (ex.Kind == EventStoreErrorKind.InputNotFound)
         {
             throw new EventStoreException(EventStoreErrorKind.StoreNotFound, $"Cannot read the secrets file '{path}': {ex.Message}", ex);
         }
