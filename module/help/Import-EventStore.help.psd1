@@ -1,6 +1,10 @@
 @{
     Synopsis    = 'Imports events into a reSolve event store from the pipeline or from reSolve''s NDJSON export.'
     Description = @'
+-WhatIf is a dry run that says something: the input is read to its end, and the output object (WhatIf = True) tells how many events (and secrets) would be written, and TargetAction whether the store would be created, appended to, replaced or the import refused (a store with events, without -Append or -Replace). With -Incremental the commit is worked out inside a transaction that is rolled back, and the summary gives Imported, SkippedDuplicates and SkippedOlder. Nothing is written to the store either way.
+
+-InFile and the files of -Directory may be compressed (.gz, .zst: chosen by the extension, decompressed while reading, never to a temporary file); -InFile - reads standard input. A backup folder with a manifest (written by Export-EventStore -Directory) is checked against it before anything is written.
+
 Import-EventStore writes events into a reSolve eventstore-lite SQLite store (-Path) or eventstore-postgresql schema (-ConnectionString and -Schema), keeping threadId, threadCounter, timestamp and aggregateVersion exactly as given (as reSolve's importEvents() does). A missing store is created with reSolve's exact schema. Payloads are stored as JSON text, as reSolve stores them.
 
 Events come from the pipeline (the event objects of Export-EventStore at full speed; also PSCustomObjects from ConvertFrom-Json or Import-Csv and hashtables with the fields threadId, threadCounter, timestamp, aggregateId, aggregateVersion, type and payload, or payloadJson) or from -InFile, an NDJSON file with keys in any order.
@@ -28,10 +32,22 @@ It writes one result object: the store, the mode, the number of events imported 
         Replace     = 'Drop the events the store holds (and its snapshots and subscribers, as reSolve''s import does) and import the new ones, in one transaction. Asks for confirmation unless -Force or -Confirm:$false.'
         Force       = 'With -Replace: do not ask for confirmation.'
         Incremental = 'Import only the events the store lacks, as reSolve''s incrementalImport does (begin, push, commit, in one transaction). Not with -Append, -Replace or -Directory.'
+        EventType   = 'A partial restore: import only events of these types (exact names, or patterns with * and ?, case-sensitive), as Export-EventStore -EventType selects them. Works with -InFile, -Directory, the pipeline and -Incremental; the result''s FilteredOutCount counts the events left out.'
+        AggregateId = 'A partial restore: import only events of these aggregates (exact ids, or patterns with * and ?), as Export-EventStore -AggregateId.'
+        Since       = 'A partial restore: import only events at or after this time (a DateTime, a date string or ms since epoch; inclusive), as Export-EventStore -Since.'
+        Until       = 'A partial restore: import only events at or before this time (inclusive), as Export-EventStore -Until.'
     }
     Inputs      = @('EventStoreTools.Core.ResolveEvent', 'System.Management.Automation.PSObject', 'System.Collections.Hashtable')
     Outputs     = @('EventStoreTools.Cmdlets.EventImportResult', 'EventStoreTools.Core.Incremental.IncrementalImportSummary (with -Incremental)')
     Examples    = @(
+        @{
+            Code    = "Import-EventStore ./restored.db -Directory ./backup -AggregateId 'order-17*' -Since '2026-11-01'"
+            Remarks = 'A partial restore: only the events of the orders 17* since November 1st go into a new store.'
+        }
+        @{
+            Code    = 'Import-EventStore ./app.db -InFile ./export.ndjson.gz -Incremental -WhatIf'
+            Remarks = 'A dry run: reads the whole export and works the incremental import out in a transaction that is rolled back, then says (and outputs) how many events would be imported, skipped as duplicates and skipped as older. The store is left byte for byte as it was.'
+        }
         @{
             Code    = 'Import-EventStore ./app.db -InFile ./new-events.ndjson -Incremental'
             Remarks = 'Adds the events of the file that the store lacks, and shows how many were imported and skipped.'

@@ -27,6 +27,13 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
     private ProgressReporter? _progress;
     private bool _skipped;
 
+    // -WhatIf reads the whole input (and, with -Incremental, works the commit out in a transaction rolled back)
+    // to say what an import would do; nothing is written.
+    private bool _dryRun;
+    private long _dryRunEventCount;
+    private long _dryRunSecretCount;
+    private long _existingEventCount;
+
     [Parameter(Position = 0)]
     [Alias("Store")]
     [ValidateNotNullOrEmpty]
@@ -69,6 +76,43 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
     [Parameter(ParameterSetName = FromFileSet)]
     public SwitchParameter Incremental { get; set; }
 
+    /// <summary>Import only events of these types; * and ? are wildcards (as Export-EventStore -EventType).</summary>
+    [Parameter]
+    [SupportsWildcards]
+    public string[]? EventType { get; set; }
+
+    /// <summary>Import only events of these aggregates; * and ? are wildcards.</summary>
+    [Parameter]
+    [SupportsWildcards]
+    public string[]? AggregateId { get; set; }
+
+    /// <summary>Import only events at or after this time (DateTime, date string or ms since epoch).</summary>
+    [Parameter]
+    [EventTime]
+    public long Since { get; set; }
+
+    /// <summary>Import only events at or before this time (DateTime, date string or ms since epoch).</summary>
+    [Parameter]
+    [EventTime]
+    public long Until { get; set; }
+
+    private EventFilter? _filter;
+    private long _filteredOut;
+
+    /// <summary>The partial-restore filter, or null when every event is imported.</summary>
+    private EventFilter? BuildFilter()
+    {
+        var bound = MyInvocation.BoundParameters;
+        var filter = new EventFilter
+        {
+            EventTypes = EventType,
+            AggregateIds = AggregateId,
+            Since = bound.ContainsKey(nameof(Since)) ? Since : null,
+            Until = bound.ContainsKey(nameof(Until)) ? Until : null,
+        };
+        return filter.IsEmpty ? null : filter;
+    }
+
     protected override void BeginProcessing()
     {
         if (Append && Replace)
@@ -82,6 +126,7 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
                 ErrorIdPrefix + "ConflictingModes", ErrorCategory.InvalidArgument, null));
         }
         if (ParameterSetName == FromDirectorySet) RequireBackupFiles();
+        _filter = BuildFilter();
         _store = OpenStore();
         if (Incremental)
         {
@@ -89,14 +134,14 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
             return;
         }
         _mode = Replace ? ImportMode.Replace : Append ? ImportMode.Append : ImportMode.FailIfNotEmpty;
-        if (!ConfirmWrite())
+        if (!ConfirmWrite() && !_dryRun)
         {
             _skipped = true;
             return;
         }
         _progress = new ProgressReporter(this, 1, $"Importing events into {_store.DisplayName}");
         OpenInFile();
-        Run(() => _import = _store.BeginImport(_mode), _store.DisplayName);
+        if (!_dryRun) Run(() => _import = _store.BeginImport(_mode), _store.DisplayName);
     }
 
     protected override void ProcessRecord()
@@ -122,6 +167,11 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
             EndIncremental();
             return;
         }
+        if (_dryRun)
+        {
+            EndDryRun();
+            return;
+        }
         Run(() =>
         {
             if (ParameterSetName == FromFileSet) ImportFile(_inFile!);
@@ -134,7 +184,52 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
         WriteObject(new EventImportResult(_store.DisplayName, _mode.ToString(), _import!.EventCount, _import.ExistingEventCount, _progress.Elapsed)
         {
             ImportedSecretCount = _import.SecretCount,
+            FilteredOutCount = _filteredOut,
         });
+    }
+
+    private void EndDryRun()
+    {
+        Run(() =>
+        {
+            if (ParameterSetName == FromFileSet) ImportFile(_inFile!);
+            if (ParameterSetName == FromDirectorySet) ImportDirectory();
+            if (_store!.Exists())
+            {
+                using var source = _store.OpenSource();
+                _existingEventCount = source.CountEvents();
+            }
+        }, _store!.DisplayName);
+        _progress!.Complete();
+        var action = !_store.Exists() ? "Create"
+            : _mode == ImportMode.Replace ? "Replace"
+            : _mode == ImportMode.Append || _existingEventCount == 0 ? "Append"
+            : "Refuse";
+        var what = action switch
+        {
+            "Create" => $"Create the store and write {_dryRunEventCount} events",
+            "Replace" => $"Replace its {_existingEventCount} events with {_dryRunEventCount} events",
+            "Append" => $"Append {_dryRunEventCount} events to its {_existingEventCount} events",
+            _ => $"Refuse: it holds {_existingEventCount} events (use -Append or -Replace); {_dryRunEventCount} events were read",
+        };
+        // Says the counts where -WhatIf speaks (the host), and outputs them for scripts.
+        ShouldProcess(_store.DisplayName, what + (_filteredOut > 0 ? $" ({_filteredOut} left out by the filters)" : ""));
+        WriteObject(new EventImportResult(_store.DisplayName, _mode.ToString(), _dryRunEventCount, _existingEventCount, _progress.Elapsed)
+        {
+            ImportedSecretCount = _dryRunSecretCount,
+            FilteredOutCount = _filteredOut,
+            WhatIf = true,
+            TargetAction = action,
+        });
+    }
+
+    /// <summary>ShouldProcess, noting when it said no because of -WhatIf: the dry run then goes on reading.</summary>
+    private bool ShouldWrite(string target, string action)
+    {
+        if (ShouldProcess($"Performing the operation \"{action}\" on target \"{target}\".", $"{action} on target \"{target}\"?", "Confirm", out var reason))
+            return true;
+        _dryRun = reason == ShouldProcessReason.WhatIf;
+        return false;
     }
 
     private string BackupFile(string name) => System.IO.Path.Combine(ResolveFilePath(Directory), name);
@@ -165,6 +260,11 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
         foreach (var secret in NdjsonSecrets.Read(BackupFile(ExportEventStoreCommand.SecretsFileName)))
         {
             Cancellation.ThrowIfCancellationRequested();
+            if (_dryRun)
+            {
+                _dryRunSecretCount++;
+                continue;
+            }
             if (first && _mode == ImportMode.Replace) _import!.DropSecrets();
             first = false;
             _import!.AddSecret(secret);
@@ -204,15 +304,21 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
 
     private void AddEvent(ResolveEvent e)
     {
-        if (_session is not null) _session.Add(e);
+        if (_filter is not null && !_filter.Matches(e))
+        {
+            _filteredOut++;
+            return;
+        }
+        if (_dryRun && _session is null) _dryRunEventCount++;
+        else if (_session is not null) _session.Add(e);
         else _import!.Add(e);
     }
 
-    private long AddedCount => _session?.EventCount ?? _import!.EventCount;
+    private long AddedCount => _session?.EventCount ?? _import?.EventCount ?? _dryRunEventCount;
 
     private void BeginIncremental()
     {
-        if (!ShouldProcess(_store!.DisplayName, "Import the events the store lacks (incremental import)"))
+        if (!ShouldWrite(_store!.DisplayName, "Import the events the store lacks (incremental import)") && !_dryRun)
         {
             _skipped = true;
             return;
@@ -229,7 +335,7 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
             if (ParameterSetName == FromFileSet) ImportFile(_inFile!);
             Cancellation.ThrowIfCancellationRequested();
             _progress!.Phase($"Committing {_session!.EventCount:N0} events");
-            var summary = _session.Complete();
+            var summary = _dryRun ? _session.Preview() with { WhatIf = true } : _session.Complete();
             _progress.Complete();
             IncrementalImportOutput.Write(this, summary with { Elapsed = _progress.Elapsed });
         }, _store!.DisplayName);
@@ -241,8 +347,8 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
         var exists = false;
         Run(() => exists = _store.Exists(), target);
         if (_mode != ImportMode.Replace || !exists)
-            return ShouldProcess(target, exists ? "Import events" : "Create an event store and import events");
-        if (!ShouldProcess(target, "Replace all events (drop and re-create the events table)")) return false;
+            return ShouldWrite(target, exists ? "Import events" : "Create an event store and import events");
+        if (!ShouldWrite(target, "Replace all events (drop and re-create the events table)")) return false;
         // -Replace deletes data: ask even at the default $ConfirmPreference, as ConfirmImpact High would.
         var confirmGiven = MyInvocation.BoundParameters.ContainsKey("Confirm");
         var preference = GetVariableValue("ConfirmPreference") is ConfirmImpact p ? p : ConfirmImpact.High;
