@@ -71,6 +71,22 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
         }
     }
 
+    /// <summary>
+    /// The filter of the -EventType, -AggregateId, -Since and -Until parameters, which Export-EventStore and
+    /// Import-EventStore share; -Since and -Until count only when given (0 is a valid time).
+    /// </summary>
+    protected EventFilter SelectionFilter(string[]? eventTypes, string[]? aggregateIds, long since, long until)
+    {
+        var bound = MyInvocation.BoundParameters;
+        return new EventFilter
+        {
+            EventTypes = eventTypes,
+            AggregateIds = aggregateIds,
+            Since = bound.ContainsKey("Since") ? since : null,
+            Until = bound.ContainsKey("Until") ? until : null,
+        };
+    }
+
     /// <summary>The -Path parameter of the cmdlet (empty when the store is given with -ConnectionString).</summary>
     protected abstract string StorePath { get; }
 

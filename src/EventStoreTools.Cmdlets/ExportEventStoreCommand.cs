@@ -132,13 +132,9 @@ public sealed class ExportEventStoreCommand : EventStoreCmdlet
     private EventFilter BuildFilter(ResolveCursor cursor)
     {
         var bound = MyInvocation.BoundParameters;
-        return new EventFilter
+        return SelectionFilter(EventType, AggregateId, Since, Until) with
         {
             ThreadCounters = bound.ContainsKey(nameof(Cursor)) && !cursor.IsStart ? cursor.Counters : null,
-            EventTypes = EventType,
-            AggregateIds = AggregateId,
-            Since = bound.ContainsKey(nameof(Since)) ? Since : null,
-            Until = bound.ContainsKey(nameof(Until)) ? Until : null,
             First = bound.ContainsKey(nameof(First)) ? First : null,
         };
     }

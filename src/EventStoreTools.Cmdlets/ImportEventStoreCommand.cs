@@ -102,14 +102,7 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
     /// <summary>The partial-restore filter, or null when every event is imported.</summary>
     private EventFilter? BuildFilter()
     {
-        var bound = MyInvocation.BoundParameters;
-        var filter = new EventFilter
-        {
-            EventTypes = EventType,
-            AggregateIds = AggregateId,
-            Since = bound.ContainsKey(nameof(Since)) ? Since : null,
-            Until = bound.ContainsKey(nameof(Until)) ? Until : null,
-        };
+        var filter = SelectionFilter(EventType, AggregateId, Since, Until);
         return filter.IsEmpty ? null : filter;
     }
 
