@@ -17,9 +17,11 @@ The store is only read: it is not frozen (reSolve freezes it and may leave it fr
         Path      = 'The SQLite store file to export. Relative paths, ~ and PSDrives work. Give -Path or -ConnectionString.'
         ConnectionString = 'A PostgreSQL store (reSolve''s eventstore-postgresql) instead of a SQLite file: an Npgsql connection string such as ''Host=127.0.0.1;Port=5432;Username=app;Password=...;Database=app''. Use with -Schema.'
         Schema    = 'With -ConnectionString: the schema that holds the store (reSolve''s databaseName option).'
-        OutFile   = 'Write reSolve''s NDJSON export to this file instead of writing objects to the pipeline. An existing file is replaced (see -NoClobber).'
+        OutFile   = 'Write reSolve''s NDJSON export to this file instead of writing objects to the pipeline. An existing file is replaced (see -NoClobber). A name ending in .gz writes gzip, .zst Zstandard, compressed while writing (no temporary plain copy); the file decompresses to exactly the bytes of the plain export. - writes the NDJSON to the process''s standard output (nothing else goes there, progress neither), for pwsh -c ''Export-EventStore app.db -OutFile -'' | gzip | ssh ...'
+        Compression = 'With -Directory: None (default: events.db and secrets.db, which reSolve''s importer reads), GZip (events.db.gz, secrets.db.gz) or Zstandard (events.db.zst, secrets.db.zst). Import-EventStore -Directory and Test-EventStore read all three.'
+        CompressionLevel = 'How hard a compressed -OutFile or -Directory -Compression compresses: Optimal (default), Fastest, SmallestSize or NoCompression, as Compress-Archive names them. For Zstandard these are its levels 3, 1, 19 and 1.'
         NoClobber = 'With -OutFile or -Directory: fail instead of replacing an existing file.'
-        Directory = 'Write reSolve''s backup layout into this folder (created when missing): events.db and secrets.db, both NDJSON.'
+        Directory = 'Write reSolve''s backup layout into this folder (created when missing): events.db and secrets.db, both NDJSON, and eventstoretools-manifest.json (event and secret counts, first and last timestamp, the cursor after the last event, the size and SHA-256 of each file, the tool''s version). reSolve''s importer ignores the manifest; Import-EventStore -Directory and Test-EventStore refuse a folder whose files do not match it.'
         IncludeSecrets = 'With -Directory: write the store''s secrets (those not deleted, with their idx) into secrets.db. Without it secrets.db is written empty.'
         Cursor = 'Resume after a previous export: a cursor in reSolve''s format (2048 base64 characters), from -CursorVariable, from reSolve''s exportEvents() stream, or from Get-EventStore (LatestCursor). Only events with threadCounter >= cursor[threadId] are read. An empty cursor reads from the start.'
         CursorVariable = 'The name of a variable (without $) that is set, in the caller''s scope, to the cursor after the last exported event; with -OutFile or -Directory only once the files are written. Pass it to -Cursor to resume.'
@@ -33,6 +35,14 @@ The store is only read: it is not frozen (reSolve freezes it and may leave it fr
     Outputs     = @('EventStoreTools.Core.ResolveEvent')
     Notes       = 'Each event has ThreadId, ThreadCounter, Type, Timestamp (ms since epoch), AggregateId, AggregateVersion, Payload (parsed on first use), PayloadJson (the stored text) and Time (UTC). An event whose Payload is not changed is written back byte for byte.'
     Examples    = @(
+        @{
+            Code    = 'Export-EventStore ./app.db -OutFile ./backups/app-2026-12-03.ndjson.zst -CompressionLevel Fastest'
+            Remarks = 'A compressed export, written through Zstandard as it is read from the store.'
+        }
+        @{
+            Code    = "pwsh -NoProfile -c 'Export-EventStore ./app.db -OutFile -' | gzip | ssh backup-host 'cat > app.ndjson.gz'"
+            Remarks = 'Streams the export to another machine through standard output; nothing but the NDJSON is written there.'
+        }
         @{
             Code    = 'Export-EventStore ./app.db | Import-EventStore ./copy.db'
             Remarks = 'Copies a store: thread ids, counters, versions, timestamps and payload bytes are kept.'

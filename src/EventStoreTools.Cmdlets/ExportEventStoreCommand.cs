@@ -1,5 +1,7 @@
+using System.IO.Compression;
 using System.Management.Automation;
 using EventStoreTools.Core;
+using EventStoreTools.Core.Backups;
 using EventStoreTools.Core.Ndjson;
 
 namespace EventStoreTools.Cmdlets;
@@ -16,8 +18,8 @@ public sealed class ExportEventStoreCommand : EventStoreCmdlet
     private const string ToPipelineSet = "ToPipeline";
     private const string ToFileSet = "ToFile";
     private const string ToDirectorySet = "ToDirectory";
-    public const string EventsFileName = "events.db";
-    public const string SecretsFileName = "secrets.db";
+    public const string EventsFileName = BackupFolder.EventsFileName;
+    public const string SecretsFileName = BackupFolder.SecretsFileName;
 
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName", "Store")]
@@ -35,6 +37,15 @@ public sealed class ExportEventStoreCommand : EventStoreCmdlet
     [Parameter(Mandatory = true, ParameterSetName = ToDirectorySet)]
     [ValidateNotNullOrEmpty]
     public string Directory { get; set; } = "";
+
+    /// <summary>With -Directory: compress events.db and secrets.db (as events.db.gz or .zst; reSolve's importer reads only plain files).</summary>
+    [Parameter(ParameterSetName = ToDirectorySet)]
+    public FileCompression Compression { get; set; }
+
+    /// <summary>How hard a compressed -OutFile (.gz, .zst) or -Directory -Compression compresses.</summary>
+    [Parameter(ParameterSetName = ToFileSet)]
+    [Parameter(ParameterSetName = ToDirectorySet)]
+    public CompressionLevel CompressionLevel { get; set; } = CompressionLevel.Optimal;
 
     /// <summary>With -Directory: write the store's secrets into secrets.db (otherwise it is written empty).</summary>
     [Parameter(ParameterSetName = ToDirectorySet)]
@@ -91,26 +102,36 @@ public sealed class ExportEventStoreCommand : EventStoreCmdlet
         var filter = BuildFilter(cursor);
         switch (ParameterSetName)
         {
+            case ToFileSet when CompressedFile.IsStandardStream(OutFile):
+                // ShouldProcess writes its -Verbose line through the host, which in pwsh -c is standard output: the
+                // data's channel. It is asked only when -WhatIf or -Confirm asks for it.
+                var asked = MyInvocation.BoundParameters.ContainsKey("WhatIf") || MyInvocation.BoundParameters.ContainsKey("Confirm");
+                if (asked && !ShouldProcess("standard output", $"Export the events of '{store.DisplayName}' as NDJSON")) return;
+                Run(() => cursor = ExportToStandardOutput(store, filter, cursor).Cursor, store.DisplayName);
+                SetCursorVariable(cursor);
+                break;
             case ToFileSet:
                 var outFile = ResolveFilePath(OutFile);
                 RefuseToClobber(outFile);
                 if (!ShouldProcess(outFile, $"Export the events of '{store.DisplayName}' as NDJSON")) return;
-                Run(() => cursor = ExportToFile(store, filter, cursor, outFile), store.DisplayName);
+                Run(() => cursor = ExportToFile(store, filter, cursor, outFile, CompressedFile.CompressionOf(outFile)).Cursor, store.DisplayName);
                 SetCursorVariable(cursor);
                 break;
             case ToDirectorySet:
                 var directory = ResolveFilePath(Directory);
-                var eventsFile = System.IO.Path.Combine(directory, EventsFileName);
-                var secretsFile = System.IO.Path.Combine(directory, SecretsFileName);
+                var eventsFile = BackupFolder.EventsFile(directory, Compression);
+                var secretsFile = BackupFolder.SecretsFile(directory, Compression);
                 RefuseToClobber(eventsFile);
                 RefuseToClobber(secretsFile);
                 var what = IncludeSecrets ? "events and secrets" : "events";
-                if (!ShouldProcess(directory, $"Export the {what} of '{store.DisplayName}' as {EventsFileName} and {SecretsFileName}")) return;
+                if (!ShouldProcess(directory, $"Export the {what} of '{store.DisplayName}' as {System.IO.Path.GetFileName(eventsFile)} and {System.IO.Path.GetFileName(secretsFile)}")) return;
                 Run(() =>
                 {
                     System.IO.Directory.CreateDirectory(directory);
-                    cursor = ExportToFile(store, filter, cursor, eventsFile);
-                    ExportSecrets(store, secretsFile);
+                    var exported = ExportToFile(store, filter, cursor, eventsFile, Compression);
+                    var secretCount = ExportSecrets(store, secretsFile);
+                    WriteManifest(store, directory, exported, secretCount, eventsFile, secretsFile);
+                    cursor = exported.Cursor;
                 }, store.DisplayName);
                 SetCursorVariable(cursor);
                 break;
@@ -176,31 +197,71 @@ public sealed class ExportEventStoreCommand : EventStoreCmdlet
         progress.Complete();
     }
 
-    /// <summary>The cursor after the exported events, given only once the file is in place: a failed export resumes from where it began.</summary>
-    private ResolveCursor ExportToFile(IEventStore store, EventFilter filter, ResolveCursor cursor, string outFile)
+    /// <summary>What an export to a file wrote: the cursor after it (given only once the file is in place, so a failed export resumes from where it began), the count and the time range.</summary>
+    private sealed record ExportedEvents(ResolveCursor Cursor, long Count, long? FirstTimestamp, long? LastTimestamp);
+
+    private ExportedEvents ExportToFile(IEventStore store, EventFilter filter, ResolveCursor cursor, string outFile, FileCompression compression)
     {
-        using var reader = store.OpenSource();
-        var progress = new ProgressReporter(this, 1, $"Exporting events from {store.DisplayName} to {outFile}");
-        var total = ProgressTotal(reader, filter);
-        var advanced = cursor.Clone();
+        ExportedEvents? exported = null;
         WriteBeside(outFile, partial =>
         {
-            using var writer = NdjsonEventWriter.Create(partial);
-            foreach (var e in reader.ReadEvents(filter, Cancellation).Ahead(Cancellation))
-            {
-                writer.Write(e);
-                advanced.Advance(e);
-                progress.Report(writer.EventCount, writer.EventCount, total);
-            }
+            using var writer = NdjsonEventWriter.Create(partial, compression, CompressionLevel);
+            exported = ExportTo(writer, store, filter, cursor, outFile, silent: false);
         });
-        progress.Complete();
-        return advanced;
+        return exported!;
     }
 
-    private void ExportSecrets(IEventStore store, string secretsFile)
+    /// <summary>-OutFile -: NDJSON on the process's standard output, which then carries nothing else (no progress either).</summary>
+    private ExportedEvents ExportToStandardOutput(IEventStore store, EventFilter filter, ResolveCursor cursor)
+    {
+        using var writer = new NdjsonEventWriter(CompressedFile.OpenStandardOutput(), ownsStream: false);
+        return ExportTo(writer, store, filter, cursor, "standard output", silent: true);
+    }
+
+    private ExportedEvents ExportTo(NdjsonEventWriter writer, IEventStore store, EventFilter filter, ResolveCursor cursor, string outName, bool silent)
     {
         using var reader = store.OpenSource();
-        WriteBeside(secretsFile, partial => NdjsonSecrets.Write(partial, IncludeSecrets ? reader.ReadSecrets(Cancellation) : []));
+        var progress = new ProgressReporter(this, 1, $"Exporting events from {store.DisplayName} to {outName}", silent);
+        var total = ProgressTotal(reader, filter);
+        var advanced = cursor.Clone();
+        long? first = null, last = null;
+        foreach (var e in reader.ReadEvents(filter, Cancellation).Ahead(Cancellation))
+        {
+            writer.Write(e);
+            advanced.Advance(e);
+            first ??= e.Timestamp;
+            last = e.Timestamp;
+            progress.Report(writer.EventCount, writer.EventCount, total);
+        }
+        writer.Flush();
+        progress.Complete();
+        return new ExportedEvents(advanced, writer.EventCount, first, last);
+    }
+
+    private long ExportSecrets(IEventStore store, string secretsFile)
+    {
+        using var reader = store.OpenSource();
+        long count = 0;
+        WriteBeside(secretsFile, partial => count = NdjsonSecrets.Write(partial, IncludeSecrets ? reader.ReadSecrets(Cancellation) : [], Compression, CompressionLevel));
+        return count;
+    }
+
+    /// <summary>The backup folder's manifest, written last: a folder whose manifest is in place has both its files.</summary>
+    private void WriteManifest(IEventStore store, string directory, ExportedEvents exported, long secretCount, string eventsFile, string secretsFile)
+    {
+        var manifest = new BackupManifest
+        {
+            ToolVersion = typeof(ExportEventStoreCommand).Assembly.GetName().Version?.ToString() ?? "",
+            CreatedAt = DateTimeOffset.UtcNow,
+            Store = store.DisplayName,
+            EventCount = exported.Count,
+            SecretCount = secretCount,
+            FirstTimestamp = exported.FirstTimestamp,
+            LastTimestamp = exported.LastTimestamp,
+            Cursor = exported.Cursor.ToString(),
+            Files = [BackupManifest.Describe(eventsFile, System.IO.Path.GetFileName(eventsFile)), BackupManifest.Describe(secretsFile, System.IO.Path.GetFileName(secretsFile))],
+        };
+        WriteBeside(System.IO.Path.Combine(directory, BackupManifest.FileName), manifest.Write);
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using EventStoreTools.Core;
+using EventStoreTools.Core.Backups;
 using EventStoreTools.Core.Incremental;
 using EventStoreTools.Core.Ndjson;
 
@@ -225,19 +226,33 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
         return false;
     }
 
-    private string BackupFile(string name) => System.IO.Path.Combine(ResolveFilePath(Directory), name);
+    /// <summary>A file of the backup folder: plain (reSolve's) or compressed (.gz, .zst).</summary>
+    private string BackupFile(string name) => BackupFolder.FindFile(ResolveFilePath(Directory), name) ?? System.IO.Path.Combine(ResolveFilePath(Directory), name);
 
-    /// <summary>reSolve's importEventStore needs both files too; checking first leaves no new store behind.</summary>
+    /// <summary>
+    /// reSolve's importEventStore needs both files too; checking first leaves no new store behind. A folder with
+    /// our manifest must match it (sizes and SHA-256) before anything is written: a truncated or edited backup is
+    /// refused rather than half restored.
+    /// </summary>
     private void RequireBackupFiles()
     {
-        foreach (var name in new[] { ExportEventStoreCommand.EventsFileName, ExportEventStoreCommand.SecretsFileName })
+        var directory = ResolveFilePath(Directory);
+        foreach (var name in new[] { BackupFolder.EventsFileName, BackupFolder.SecretsFileName })
         {
-            var file = BackupFile(name);
-            if (!File.Exists(file))
+            if (BackupFolder.FindFile(directory, name) is null)
             {
-                ThrowTerminatingError(new ErrorRecord(new FileNotFoundException($"No such file or directory \"{file}\": a backup folder holds {ExportEventStoreCommand.EventsFileName} and {ExportEventStoreCommand.SecretsFileName}.", file),
+                var file = System.IO.Path.Combine(directory, name);
+                ThrowTerminatingError(new ErrorRecord(new FileNotFoundException($"No such file or directory \"{file}\": a backup folder holds {BackupFolder.EventsFileName} and {BackupFolder.SecretsFileName}.", file),
                     ErrorIdPrefix + "BackupFileNotFound", ErrorCategory.ObjectNotFound, file));
             }
+        }
+        try
+        {
+            BackupManifest.Verify(directory, Cancellation);
+        }
+        catch (EventStoreException ex)
+        {
+            ThrowTerminatingError(new ErrorRecord(ex, ErrorIdPrefix + "BackupManifestMismatch", ErrorCategory.InvalidData, directory));
         }
     }
 
@@ -292,7 +307,10 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
     /// <summary>A missing input fails before the store is written to or created.</summary>
     private void OpenInFile()
     {
-        if (ParameterSetName == FromFileSet) Run(() => _inFile = NdjsonEventReader.Open(ResolveFilePath(InFile)), InFile);
+        if (ParameterSetName != FromFileSet) return;
+        // "-" is standard input, as in gzip and tar; resolved, it would name a file "-" in the current folder.
+        var path = CompressedFile.IsStandardStream(InFile) ? InFile : ResolveFilePath(InFile);
+        Run(() => _inFile = NdjsonEventReader.Open(path), InFile);
     }
 
     private void AddEvent(ResolveEvent e)

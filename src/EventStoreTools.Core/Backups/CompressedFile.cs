@@ -57,7 +57,7 @@ public static class CompressedFile
         var tail = new TailTrackingStream(compressed);
         Stream codec = compression == FileCompression.GZip
             ? new GZipStream(tail, CompressionMode.Decompress)
-            : new DecompressionStream(tail);
+            : new DecompressionStream(tail, leaveOpen: false);
         return new CheckedDecompressionStream(codec, tail, compression, displayName);
     }
 
@@ -73,10 +73,11 @@ public static class CompressedFile
     public static Stream OpenStandardOutput() => Console.OpenStandardOutput();
 
     /// <summary>A writing stream that compresses into <paramref name="target"/> and owns it; disposing it writes the codec's trailer.</summary>
+    /// <remarks>ZstdSharp's streams leave their inner stream open unless told otherwise; ours own it.</remarks>
     public static Stream Compress(Stream target, FileCompression compression, CompressionLevel level) => compression switch
     {
-        FileCompression.GZip => new GZipStream(target, level),
-        FileCompression.Zstandard => new CompressionStream(target, ZstandardLevel(level)),
+        FileCompression.GZip => new GZipWriteStream(target, level),
+        FileCompression.Zstandard => new CompressionStream(target, ZstandardLevel(level), leaveOpen: false),
         _ => target,
     };
 
@@ -87,6 +88,48 @@ public static class CompressedFile
         CompressionLevel.SmallestSize => 19,
         _ => 3,
     };
+
+    /// <summary>
+    /// GZipStream writes nothing at all for empty content (not even a header), and gzip calls a 0-byte file
+    /// truncated; an empty export (an empty store, a backup without secrets) must still be a valid .gz, so the
+    /// 20 bytes of an empty gzip member are written then.
+    /// </summary>
+    private sealed class GZipWriteStream(Stream target, CompressionLevel level) : SequentialStream
+    {
+        private static readonly byte[] EmptyMember = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+        private readonly GZipStream _gzip = new(target, level, leaveOpen: true);
+        private bool _written;
+
+        public override bool CanRead => false;
+        public override bool CanWrite => true;
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            if (buffer.IsEmpty) return;
+            _written = true;
+            _gzip.Write(buffer);
+        }
+
+        public override void Flush()
+        {
+            if (_written) _gzip.Flush();
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _gzip.Dispose();
+                if (!_written) target.Write(EmptyMember);
+                target.Dispose();
+            }
+            base.Dispose(disposing);
+        }
+    }
 
     /// <summary>
     /// Turns the codecs' failures on a damaged file into an input error that names the file, and refuses a stream
@@ -160,12 +203,10 @@ public static class CompressedFile
         }
     }
 
-    /// <summary>What the two wrappers above share: a stream that is only read, front to back.</summary>
-    private abstract class ForwardOnlyReadStream : Stream
+    /// <summary>What the wrappers above share: a stream gone through once, front to back, without length or position.</summary>
+    private abstract class SequentialStream : Stream
     {
-        public override bool CanRead => true;
         public override bool CanSeek => false;
-        public override bool CanWrite => false;
         public override long Length => throw new NotSupportedException();
 
         public override long Position
@@ -173,6 +214,16 @@ public static class CompressedFile
             get => throw new NotSupportedException();
             set => throw new NotSupportedException();
         }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+
+    /// <summary>A stream that is only read.</summary>
+    private abstract class ForwardOnlyReadStream : SequentialStream
+    {
+        public override bool CanRead => true;
+        public override bool CanWrite => false;
 
         public abstract override int Read(Span<byte> buffer);
 
@@ -182,8 +233,6 @@ public static class CompressedFile
         {
         }
 
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
