@@ -34,7 +34,8 @@ public sealed class TestEventStoreCommand : EventStoreCmdlet
             Run(() => WriteObject(EventStoreVerifier.CheckPostgres(postgres.ConnectionString, postgres.Schema, Quick, Cancellation)), store.DisplayName);
             return;
         }
-        var path = ResolveFilePath(Path);
+        // "-" is standard input (an export piped in); resolved, it would name a file "-" in the current folder.
+        var path = CompressedFile.IsStandardStream(Path) ? Path : ResolveFilePath(Path);
         if (!CompressedFile.IsStandardStream(path) && !File.Exists(path) && !System.IO.Directory.Exists(path))
         {
             // One missing path among many piped in should not stop the others.

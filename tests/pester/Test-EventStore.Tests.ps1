@@ -115,4 +115,19 @@ Describe 'Test-EventStore' {
         $failures[0].FullyQualifiedErrorId | Should -BeLike 'TestEventStoreStoreNotFound*'
         $failures[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }
+
+    It 'checks a backup folder''s secrets: a repeated id or idx, and a line that is not a secret, are problems' {
+        $store = Copy-Fixture 'resolve-lite-600.db'
+        $folder = Join-Path $TestDrive 'secrets-folder'
+        Export-EventStore $store -Directory $folder
+        Remove-Item (Join-Path $folder 'eventstoretools-manifest.json')
+        $secrets = Join-Path $folder 'secrets.db'
+        [IO.File]::WriteAllText($secrets, "{""secret"":""a"",""id"":""user-1"",""idx"":0}`n{""secret"":""b"",""id"":""user-1"",""idx"":0}`n")
+        $messages = (Test-EventStore $folder).Problems | Where-Object Check -EQ 'Secret' | ForEach-Object Message
+        $messages -match 'user-1' | Should -Not -BeNullOrEmpty
+        $messages -match 'idx 0' | Should -Not -BeNullOrEmpty
+        [IO.File]::WriteAllText($secrets, "{""secret"":""a""}`n")
+        $problem = (Test-EventStore $folder).Problems | Where-Object Check -EQ 'Secret'
+        $problem.LineNumber | Should -Be 1
+    }
 }
