@@ -320,7 +320,12 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
             _filteredOut++;
             return;
         }
-        if (_dryRun && _session is null) _dryRunEventCount++;
+        if (_dryRun && _session is null)
+        {
+            // The checks the store would make on each event, so a dry run fails where the import would.
+            EventValidation.RequireStorable(e);
+            _dryRunEventCount++;
+        }
         else if (_session is not null) _session.Add(e);
         else _import!.Add(e);
     }

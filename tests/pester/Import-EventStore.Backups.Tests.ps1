@@ -66,6 +66,15 @@ Describe 'Import-EventStore -WhatIf' {
         Get-FileHashText $store | Should -Be $before
     }
 
+    It 'fails in the dry run where the import would, naming the line, and creates nothing' {
+        $bad = New-TestPath 'bad-version.ndjson'
+        Set-Content $bad ((Get-Content $Export -TotalCount 2) + '{"threadId":1,"threadCounter":900,"timestamp":5,"aggregateId":"x","aggregateVersion":0,"type":"T","payload":null}')
+        $target = New-TestPath 'never-bad.db'
+        $failure = { Import-EventStore $target -InFile $bad -WhatIf } | Should -Throw -ErrorId 'ImportEventStoreInvalidInput,*' -PassThru
+        $failure.TargetObject.LineNumber | Should -Be 3
+        Test-Path $target | Should -BeFalse
+    }
+
     It '-Incremental -WhatIf counts imported, duplicates and older events in a rolled-back transaction, as the real run then does' {
         $store = Copy-Fixture 'resolve-lite-600.db'
         $events = @(Export-EventStore $store)
