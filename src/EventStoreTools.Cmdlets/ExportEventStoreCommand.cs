@@ -128,10 +128,7 @@ public sealed class ExportEventStoreCommand : EventStoreCmdlet
                 Run(() =>
                 {
                     System.IO.Directory.CreateDirectory(directory);
-                    var exported = ExportToFile(store, filter, cursor, eventsFile, Compression);
-                    var secretCount = ExportSecrets(store, secretsFile);
-                    WriteManifest(store, directory, exported, secretCount, eventsFile, secretsFile);
-                    cursor = exported.Cursor;
+                    cursor = ExportToDirectory(store, filter, cursor, directory, eventsFile, secretsFile).Cursor;
                 }, store.DisplayName);
                 SetCursorVariable(cursor);
                 break;
@@ -203,12 +200,32 @@ public sealed class ExportEventStoreCommand : EventStoreCmdlet
     private ExportedEvents ExportToFile(IEventStore store, EventFilter filter, ResolveCursor cursor, string outFile, FileCompression compression)
     {
         ExportedEvents? exported = null;
-        WriteBeside(outFile, partial =>
-        {
-            using var writer = NdjsonEventWriter.Create(partial, compression, CompressionLevel);
-            exported = ExportTo(writer, store, filter, cursor, outFile, silent: false);
-        });
+        WriteBeside(outFile, file => exported = ExportEvents(file, store, filter, cursor, outFile, compression).Exported);
         return exported!;
+    }
+
+    /// <summary>The events into one output file, compressed as asked; also the file's manifest entry.</summary>
+    private (ExportedEvents Exported, BackupManifestFile File) ExportEvents(Stream file, IEventStore store, EventFilter filter, ResolveCursor cursor, string path, FileCompression compression)
+    {
+        ExportedEvents? exported = null;
+        var described = WriteCompressed(file, path, compression, stream =>
+        {
+            using var writer = new NdjsonEventWriter(stream, ownsStream: false);
+            exported = ExportTo(writer, store, filter, cursor, path, silent: false);
+        });
+        return (exported!, described);
+    }
+
+    /// <summary>
+    /// Writes one output file through the compression its name asks for, hashing the bytes as they go to the file:
+    /// the manifest describes what was written, without reading it back.
+    /// </summary>
+    private BackupManifestFile WriteCompressed(Stream file, string path, FileCompression compression, Action<Stream> write)
+    {
+        using var hashing = new HashingStream(file);
+        using (var compressed = CompressedFile.Compress(hashing, compression, CompressionLevel, leaveOpen: true))
+            write(compressed);
+        return hashing.Describe(System.IO.Path.GetFileName(path));
     }
 
     /// <summary>-OutFile -: NDJSON on the process's standard output, which then carries nothing else (no progress either).</summary>
@@ -238,42 +255,48 @@ public sealed class ExportEventStoreCommand : EventStoreCmdlet
         return new ExportedEvents(advanced, writer.EventCount, first, last);
     }
 
-    private long ExportSecrets(IEventStore store, string secretsFile)
+    /// <summary>
+    /// A backup folder: events, secrets and, last, the manifest that describes them (counts, time range, cursor,
+    /// size and SHA-256 of each file as written).
+    /// </summary>
+    private ExportedEvents ExportToDirectory(IEventStore store, EventFilter filter, ResolveCursor cursor, string directory, string eventsFile, string secretsFile)
     {
-        using var reader = store.OpenSource();
-        long count = 0;
-        WriteBeside(secretsFile, partial => count = NdjsonSecrets.Write(partial, IncludeSecrets ? reader.ReadSecrets(Cancellation) : [], Compression, CompressionLevel));
-        return count;
-    }
-
-    /// <summary>The backup folder's manifest, written last: a folder whose manifest is in place has both its files.</summary>
-    private void WriteManifest(IEventStore store, string directory, ExportedEvents exported, long secretCount, string eventsFile, string secretsFile)
-    {
+        (ExportedEvents Exported, BackupManifestFile File) events = default;
+        WriteBeside(eventsFile, file => events = ExportEvents(file, store, filter, cursor, eventsFile, Compression));
+        long secretCount = 0;
+        BackupManifestFile? secrets = null;
+        using (var reader = store.OpenSource())
+        {
+            WriteBeside(secretsFile, file => secrets = WriteCompressed(file, secretsFile, Compression,
+                stream => secretCount = NdjsonSecrets.Write(stream, IncludeSecrets ? reader.ReadSecrets(Cancellation) : [])));
+        }
         var manifest = new BackupManifest
         {
             ToolVersion = typeof(ExportEventStoreCommand).Assembly.GetName().Version?.ToString() ?? "",
             CreatedAt = DateTimeOffset.UtcNow,
             Store = store.DisplayName,
-            EventCount = exported.Count,
+            EventCount = events.Exported.Count,
             SecretCount = secretCount,
-            FirstTimestamp = exported.FirstTimestamp,
-            LastTimestamp = exported.LastTimestamp,
-            Cursor = exported.Cursor.ToString(),
-            Files = [BackupManifest.Describe(eventsFile, System.IO.Path.GetFileName(eventsFile)), BackupManifest.Describe(secretsFile, System.IO.Path.GetFileName(secretsFile))],
+            FirstTimestamp = events.Exported.FirstTimestamp,
+            LastTimestamp = events.Exported.LastTimestamp,
+            Cursor = events.Exported.Cursor.ToString(),
+            Files = [events.File, secrets!],
         };
         WriteBeside(System.IO.Path.Combine(directory, BackupManifest.FileName), manifest.Write);
+        return events.Exported;
     }
 
     /// <summary>
     /// Writes beside the target and renames at the end, so a failed export never leaves a truncated file
     /// where a good one was.
     /// </summary>
-    private static void WriteBeside(string file, Action<string> write)
+    private static void WriteBeside(string file, Action<Stream> write)
     {
         var partial = file + ".partial";
         try
         {
-            write(partial);
+            using (var stream = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16))
+                write(stream);
             File.Move(partial, file, overwrite: true);
         }
         finally

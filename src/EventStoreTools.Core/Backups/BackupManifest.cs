@@ -43,7 +43,14 @@ public sealed record BackupManifest
     }
 
     /// <summary>Writes the manifest to a file (a temporary name the caller moves into place).</summary>
-    public void Write(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, Options) + "\n");
+    public void Write(string path)
+    {
+        using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read);
+        Write(file);
+    }
+
+    /// <summary>Writes the manifest to a stream, which stays open.</summary>
+    public void Write(Stream stream) => stream.Write(System.Text.Encoding.UTF8.GetBytes(JsonSerializer.Serialize(this, Options) + "\n"));
 
     /// <summary>The manifest of a backup folder, or null when it has none.</summary>
     public static BackupManifest? Read(string directory)

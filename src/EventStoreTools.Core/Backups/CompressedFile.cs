@@ -74,11 +74,12 @@ public static class CompressedFile
 
     /// <summary>A writing stream that compresses into <paramref name="target"/> and owns it; disposing it writes the codec's trailer.</summary>
     /// <remarks>ZstdSharp's streams leave their inner stream open unless told otherwise; ours own it.</remarks>
-    public static Stream Compress(Stream target, FileCompression compression, CompressionLevel level) => compression switch
+    /// <param name="leaveOpen">Leave <paramref name="target"/> open when the returned stream is disposed (an output its caller commits).</param>
+    public static Stream Compress(Stream target, FileCompression compression, CompressionLevel level, bool leaveOpen = false) => compression switch
     {
-        FileCompression.GZip => new GZipWriteStream(target, level),
-        FileCompression.Zstandard => new CompressionStream(target, ZstandardLevel(level), leaveOpen: false),
-        _ => target,
+        FileCompression.GZip => new GZipWriteStream(target, level, leaveOpen),
+        FileCompression.Zstandard => new CompressionStream(target, ZstandardLevel(level), leaveOpen: leaveOpen),
+        _ => leaveOpen ? new NonClosingStream(target) : target,
     };
 
     /// <summary>zstd's levels for .NET's names: 1 is its fastest, 3 its default, 19 the highest without --ultra's memory.</summary>
@@ -94,7 +95,7 @@ public static class CompressedFile
     /// truncated; an empty export (an empty store, a backup without secrets) must still be a valid .gz, so the
     /// 20 bytes of an empty gzip member are written then.
     /// </summary>
-    private sealed class GZipWriteStream(Stream target, CompressionLevel level) : SequentialStream
+    private sealed class GZipWriteStream(Stream target, CompressionLevel level, bool leaveOpen) : SequentialStream
     {
         private static readonly byte[] EmptyMember = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0];
         private readonly GZipStream _gzip = new(target, level, leaveOpen: true);
@@ -125,7 +126,7 @@ public static class CompressedFile
             {
                 _gzip.Dispose();
                 if (!_written) target.Write(EmptyMember);
-                target.Dispose();
+                if (!leaveOpen) target.Dispose();
             }
             base.Dispose(disposing);
         }
@@ -201,6 +202,21 @@ public static class CompressedFile
             if (disposing) inner.Dispose();
             base.Dispose(disposing);
         }
+    }
+
+    /// <summary>An uncompressed write that, like the codecs, leaves its target open when asked to.</summary>
+    private sealed class NonClosingStream(Stream target) : SequentialStream
+    {
+        public override bool CanRead => false;
+        public override bool CanWrite => true;
+
+        public override void Write(byte[] buffer, int offset, int count) => target.Write(buffer, offset, count);
+
+        public override void Write(ReadOnlySpan<byte> buffer) => target.Write(buffer);
+
+        public override void Flush() => target.Flush();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     /// <summary>What the wrappers above share: a stream gone through once, front to back, without length or position.</summary>

@@ -25,10 +25,6 @@ public sealed class NdjsonEventWriter : IDisposable
     public static NdjsonEventWriter Create(string path) =>
         new(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16));
 
-    /// <summary>Creates a file compressed as <paramref name="compression"/> says (the caller takes it from the final name).</summary>
-    public static NdjsonEventWriter Create(string path, Backups.FileCompression compression, System.IO.Compression.CompressionLevel level) =>
-        new(Backups.CompressedFile.Create(path, compression, level));
-
     public long EventCount { get; private set; }
 
     public long BytesWritten { get; private set; }

@@ -14,14 +14,17 @@ public static class NdjsonSecrets
         $"{{\"secret\":{(secret.Secret is null ? "null" : JsJson.QuoteString(secret.Secret))},\"id\":{JsJson.QuoteString(secret.Id)},\"idx\":{secret.Idx}}}\n";
 
     /// <summary>Writes the secrets to a file; returns how many.</summary>
-    public static long Write(string path, IEnumerable<ResolveSecret> secrets) =>
-        Write(path, secrets, Backups.FileCompression.None, System.IO.Compression.CompressionLevel.Optimal);
+    public static long Write(string path, IEnumerable<ResolveSecret> secrets)
+    {
+        using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read);
+        return Write(file, secrets);
+    }
 
-    /// <summary>Writes the secrets to a file compressed as <paramref name="compression"/> says; returns how many.</summary>
-    public static long Write(string path, IEnumerable<ResolveSecret> secrets, Backups.FileCompression compression, System.IO.Compression.CompressionLevel level)
+    /// <summary>Writes the secrets to a stream, which stays open; returns how many.</summary>
+    public static long Write(Stream stream, IEnumerable<ResolveSecret> secrets)
     {
         long count = 0;
-        using var writer = new StreamWriter(Backups.CompressedFile.Create(path, compression, level), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        using var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), leaveOpen: true);
         foreach (var secret in secrets)
         {
             writer.Write(FormatLine(secret));
