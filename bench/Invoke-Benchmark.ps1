@@ -14,6 +14,10 @@ dotnet pwsh ./build.ps1 -Task Bench
 
 .EXAMPLE
 dotnet pwsh ./bench/Invoke-Benchmark.ps1 -ModulePath ./out/EventStoreTools/EventStoreTools.psd1 -Quick
+
+.EXAMPLE
+dotnet pwsh ./bench/Invoke-Benchmark.ps1 -ModulePath ./out/EventStoreTools/EventStoreTools.psd1 -CompressionOnly -CompressionSize 100000 -Runs 1
+Only the compression rows (plain, .gz and .zst exports and imports), at 100k events, once.
 #>
 [CmdletBinding()]
 param(
@@ -22,7 +26,11 @@ param(
     [switch] $Quick,
     [ValidateRange(1, 99)] [int] $Runs = 3,
     [string] $WorkDirectory = (Join-Path $PSScriptRoot '../out/bench'),
-    [string] $ResultFile = (Join-Path $PSScriptRoot 'results/latest.md')
+    [string] $ResultFile = (Join-Path $PSScriptRoot 'results/latest.md'),
+    # Only the compression rows (to check them without the whole benchmark).
+    [switch] $CompressionOnly,
+    # The store size of the compression rows: the largest size unless given.
+    [long] $CompressionSize
 )
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
@@ -31,7 +39,7 @@ Set-StrictMode -Version 3.0
 $ModulePath = (Resolve-Path $ModulePath).Path
 $WorkDirectory = [IO.Path]::GetFullPath($WorkDirectory)
 $ResultFile = [IO.Path]::GetFullPath($ResultFile)
-$Sizes = if ($Quick) { 10000, 100000 } else { 10000, 100000, 1000000 }
+$Sizes = if ($CompressionOnly -and $CompressionSize) { , $CompressionSize } elseif ($Quick) { 10000, 100000 } else { 10000, 100000, 1000000 }
 # The incremental import adds this many events (half already stored) to the largest store.
 $IncrementalCount = if ($Quick) { 10000 } else { 100000 }
 $Data = Join-Path $WorkDirectory 'data'
@@ -123,75 +131,115 @@ foreach ($size in $Sizes) {
     New-GeneratedStore $stores[$size] $size
 }
 $largest = $Sizes[-1]
-$incrementalInput = Join-Path $Data "incremental-$(Format-Count $IncrementalCount)-into-$(Format-Count $largest).db"
-New-IncrementalStore $incrementalInput $stores[$largest] $largest $IncrementalCount
-
 $target = Join-Path $Scratch 'target.db'
 $ndjson = Join-Path $Data 'export.ndjson'
 $rows = [Collections.Generic.List[object]]::new()
-$rows.Add((Measure-Scenario 'pwsh + module, idle (baseline memory)' 'Idle' 0 @{ Source = $stores[$Sizes[0]] } $null))
-$floors = @{}
-foreach ($size in $Sizes) {
-    $source = $stores[$size]
-    Export-EventStore $source -OutFile $ndjson
-    $ndjsonBytes = (Get-Item $ndjson).Length
-    $floor = Measure-Scenario 'SQLite ATTACH + INSERT ... SELECT (floor)' 'Floor' $size @{ Source = $source; Target = $target } $null
-    $floor.Ratio = 1
-    $floors[$size] = $floor.Seconds
-    $rows.Add($floor)
-    $sized = @(
-        Measure-Scenario 'SQLite INSERT ... SELECT ... ORDER BY (row by row)' 'FloorInReadOrder' $size @{ Source = $source; Target = $target } $null
-        Measure-Scenario 'Export-EventStore | Import-EventStore' 'Pipeline' $size @{ Source = $source; Target = $target } $null
-        Measure-Scenario 'Export-EventStore -OutFile (NDJSON)' 'ExportNdjson' $size @{ Source = $source; Ndjson = (Join-Path $Scratch 'out.ndjson') } $null $ndjsonBytes
-        Measure-Scenario 'Import-EventStore -InFile (NDJSON)' 'ImportNdjson' $size @{ Source = $source; Target = $target; Ndjson = $ndjson } $null $ndjsonBytes
-        Measure-Scenario 'Export-EventStore | Measure-Object' 'ExportMeasure' $size @{ Source = $source } $null
-    )
-    foreach ($row in $sized) {
-        $row.Ratio = $row.Seconds / $floor.Seconds
+
+# Compression: time and size of an export written plain, .gz (fastest and default level) and .zst, and of the
+# imports that read them; the plain NDJSON export's time is the bar (x plain).
+function Measure-Compression([long] $Size) {
+    $source = $stores[$Size]
+    $plain = Measure-Scenario 'Export-EventStore -OutFile .ndjson (plain, the bar)' 'ExportFile' $Size @{ Source = $source; Ndjson = (Join-Path $Scratch 'out.ndjson') } $null
+    $plainBytes = (Get-Item (Join-Path $Scratch 'out.ndjson') -ErrorAction Ignore)?.Length
+    $plain.Ratio = 1
+    $plain.Note = "$([math]::Round($plainBytes / 1MB, 1)) MB; ratio: x plain export"
+    $rows.Add($plain)
+    foreach ($format in @(
+            @{ Name = '.ndjson.gz, -CompressionLevel Fastest'; Extension = '.gz'; Level = 'Fastest' }
+            @{ Name = '.ndjson.gz (Optimal)'; Extension = '.gz'; Level = 'Optimal' }
+            @{ Name = '.ndjson.zst, -CompressionLevel Fastest'; Extension = '.zst'; Level = 'Fastest' }
+            @{ Name = '.ndjson.zst (Optimal)'; Extension = '.zst'; Level = 'Optimal' })) {
+        $file = Join-Path $Scratch "out.ndjson$($format.Extension)"
+        $row = Measure-Scenario "Export-EventStore -OutFile $($format.Name)" 'ExportFile' $Size @{ Source = $source; Ndjson = $file; CompressionLevel = $format.Level } $null
+        $row.Ratio = $row.Seconds / $plain.Seconds
+        $bytes = (Get-Item $file).Length
+        $row.Note = "$([math]::Round($bytes / 1MB, 1)) MB ($([math]::Round(100 * $bytes / $plainBytes, 1)) % of plain)"
+        $rows.Add($row)
+    }
+    $inputs = Join-Path $Data 'compressed'
+    New-Item -ItemType Directory -Path $inputs -Force | Out-Null
+    foreach ($extension in '', '.gz', '.zst') {
+        $file = Join-Path $inputs "export-$(Format-Count $Size).ndjson$extension"
+        if (-not (Test-Path $file)) { Export-EventStore $source -OutFile $file }
+        $row = Measure-Scenario "Import-EventStore -InFile .ndjson$extension" 'ImportNdjson' $Size @{ Source = $source; Target = $target; Ndjson = $file } $null
+        $row.Ratio = $row.Seconds / $plain.Seconds
         $rows.Add($row)
     }
 }
 
-$incrementalName = "Import-EventStore -Incremental into $(Format-Count $largest)"
-$prepare = { Copy-Item $stores[$largest] $target }
-$row = Measure-Scenario $incrementalName 'Incremental' $IncrementalCount @{ Source = $incrementalInput; Target = $target } $prepare
-$row.Note = 'half of the events already stored'
-$rows.Add($row)
-
-# PostgreSQL rows on a throwaway server with PostgreSQL's default durability (fsync on), when Debian's
-# postgresql package is installed; the store to copy is the 100k one.
-. (Join-Path $PSScriptRoot '../tests/pester/PostgresServer.ps1')
-$postgresSize = 100000
-$postgresBin = try { Get-PostgresBin } catch { $null }
-if ($postgresBin -and $stores.ContainsKey($postgresSize)) {
-    $server = Start-TestPostgres -Durable
-    try {
-        $pg = @{ Source = $stores[$postgresSize]; Target = $target; Ndjson = (Join-Path $Scratch 'out.ndjson'); ConnectionString = $server.ConnectionString }
-        $postgresRows = @(
-            Measure-Scenario 'Export-EventStore | Import-EventStore, SQLite -> PostgreSQL' 'ToPostgres' $postgresSize $pg $null
-            Measure-Scenario 'Export-EventStore | Import-EventStore, PostgreSQL -> SQLite' 'FromPostgres' $postgresSize $pg $null
-            Measure-Scenario 'Export-EventStore -OutFile (NDJSON) from PostgreSQL' 'PostgresNdjson' $postgresSize $pg $null
-        )
-        foreach ($row in $postgresRows) {
-            $row.Ratio = $row.Seconds / $floors[$postgresSize]
-            $row.Note = 'ratio to the SQLite floor'
-            $rows.Add($row)
-        }
-        $postgresIncrementalCount = $postgresSize / 10
-        $postgresIncrementalInput = Join-Path $Data "incremental-$(Format-Count $postgresIncrementalCount)-into-$(Format-Count $postgresSize).db"
-        New-IncrementalStore $postgresIncrementalInput $pg.Source $postgresSize $postgresIncrementalCount
-        $incrementalArguments = $pg.Clone()
-        $incrementalArguments.Source = $postgresIncrementalInput
-        $loadStore = { Export-EventStore $pg.Source | Import-EventStore -ConnectionString $pg.ConnectionString -Schema bench -Replace -Force | Out-Null }
-        $row = Measure-Scenario "Import-EventStore -Incremental into $(Format-Count $postgresSize), PostgreSQL" 'PostgresIncremental' $postgresIncrementalCount $incrementalArguments $loadStore
-        $row.Note = 'half of the events already stored'
-        $rows.Add($row)
-    }
-    finally { Stop-TestPostgres $server }
+if ($CompressionOnly) {
+    Measure-Compression $largest
 }
 else {
-    $rows.Add([pscustomobject]@{ Scenario = 'PostgreSQL copies'; Events = $postgresSize; Seconds = $null; EventsPerSecond = $null
-        MBPerSecond = $null; PeakMB = $null; Ratio = $null; Note = 'not run: no PostgreSQL server binaries (apt-get install -y postgresql)' })
+    $incrementalInput = Join-Path $Data "incremental-$(Format-Count $IncrementalCount)-into-$(Format-Count $largest).db"
+    New-IncrementalStore $incrementalInput $stores[$largest] $largest $IncrementalCount
+
+    $rows.Add((Measure-Scenario 'pwsh + module, idle (baseline memory)' 'Idle' 0 @{ Source = $stores[$Sizes[0]] } $null))
+    $floors = @{}
+    foreach ($size in $Sizes) {
+        $source = $stores[$size]
+        Export-EventStore $source -OutFile $ndjson
+        $ndjsonBytes = (Get-Item $ndjson).Length
+        $floor = Measure-Scenario 'SQLite ATTACH + INSERT ... SELECT (floor)' 'Floor' $size @{ Source = $source; Target = $target } $null
+        $floor.Ratio = 1
+        $floors[$size] = $floor.Seconds
+        $rows.Add($floor)
+        $sized = @(
+            Measure-Scenario 'SQLite INSERT ... SELECT ... ORDER BY (row by row)' 'FloorInReadOrder' $size @{ Source = $source; Target = $target } $null
+            Measure-Scenario 'Export-EventStore | Import-EventStore' 'Pipeline' $size @{ Source = $source; Target = $target } $null
+            Measure-Scenario 'Export-EventStore -OutFile (NDJSON)' 'ExportNdjson' $size @{ Source = $source; Ndjson = (Join-Path $Scratch 'out.ndjson') } $null $ndjsonBytes
+            Measure-Scenario 'Import-EventStore -InFile (NDJSON)' 'ImportNdjson' $size @{ Source = $source; Target = $target; Ndjson = $ndjson } $null $ndjsonBytes
+            Measure-Scenario 'Export-EventStore | Measure-Object' 'ExportMeasure' $size @{ Source = $source } $null
+        )
+        foreach ($row in $sized) {
+            $row.Ratio = $row.Seconds / $floor.Seconds
+            $rows.Add($row)
+        }
+    }
+
+    $incrementalName = "Import-EventStore -Incremental into $(Format-Count $largest)"
+    $prepare = { Copy-Item $stores[$largest] $target }
+    $row = Measure-Scenario $incrementalName 'Incremental' $IncrementalCount @{ Source = $incrementalInput; Target = $target } $prepare
+    $row.Note = 'half of the events already stored'
+    $rows.Add($row)
+
+    Measure-Compression $largest
+
+    # PostgreSQL rows on a throwaway server with PostgreSQL's default durability (fsync on), when Debian's
+    # postgresql package is installed; the store to copy is the 100k one.
+    . (Join-Path $PSScriptRoot '../tests/pester/PostgresServer.ps1')
+    $postgresSize = 100000
+    $postgresBin = try { Get-PostgresBin } catch { $null }
+    if ($postgresBin -and $stores.ContainsKey($postgresSize)) {
+        $server = Start-TestPostgres -Durable
+        try {
+            $pg = @{ Source = $stores[$postgresSize]; Target = $target; Ndjson = (Join-Path $Scratch 'out.ndjson'); ConnectionString = $server.ConnectionString }
+            $postgresRows = @(
+                Measure-Scenario 'Export-EventStore | Import-EventStore, SQLite -> PostgreSQL' 'ToPostgres' $postgresSize $pg $null
+                Measure-Scenario 'Export-EventStore | Import-EventStore, PostgreSQL -> SQLite' 'FromPostgres' $postgresSize $pg $null
+                Measure-Scenario 'Export-EventStore -OutFile (NDJSON) from PostgreSQL' 'PostgresNdjson' $postgresSize $pg $null
+            )
+            foreach ($row in $postgresRows) {
+                $row.Ratio = $row.Seconds / $floors[$postgresSize]
+                $row.Note = 'ratio to the SQLite floor'
+                $rows.Add($row)
+            }
+            $postgresIncrementalCount = $postgresSize / 10
+            $postgresIncrementalInput = Join-Path $Data "incremental-$(Format-Count $postgresIncrementalCount)-into-$(Format-Count $postgresSize).db"
+            New-IncrementalStore $postgresIncrementalInput $pg.Source $postgresSize $postgresIncrementalCount
+            $incrementalArguments = $pg.Clone()
+            $incrementalArguments.Source = $postgresIncrementalInput
+            $loadStore = { Export-EventStore $pg.Source | Import-EventStore -ConnectionString $pg.ConnectionString -Schema bench -Replace -Force | Out-Null }
+            $row = Measure-Scenario "Import-EventStore -Incremental into $(Format-Count $postgresSize), PostgreSQL" 'PostgresIncremental' $postgresIncrementalCount $incrementalArguments $loadStore
+            $row.Note = 'half of the events already stored'
+            $rows.Add($row)
+        }
+        finally { Stop-TestPostgres $server }
+    }
+    else {
+        $rows.Add([pscustomobject]@{ Scenario = 'PostgreSQL copies'; Events = $postgresSize; Seconds = $null; EventsPerSecond = $null
+            MBPerSecond = $null; PeakMB = $null; Ratio = $null; Note = 'not run: no PostgreSQL server binaries (apt-get install -y postgresql)' })
+    }
 }
 # The mirror's steady-state lag under reSolve's own writer (tests/compat/writer.js) at 1,000 events/s.
 $lag = & (Join-Path $PSScriptRoot 'Measure-MirrorLag.ps1') -ModulePath $ModulePath -Rate 1000 -Seconds 10
@@ -201,7 +249,7 @@ Remove-Item $Scratch -Recurse -Force -ErrorAction Ignore
 
 function Format-Cell($Value, [string] $Format) { if ($null -eq $Value) { '' } else { $Value.ToString($Format, [cultureinfo]::InvariantCulture) } }
 
-$command = 'dotnet pwsh ./build.ps1 -Task Bench' + $(if ($Quick) { ' # Invoke-Benchmark.ps1 -Quick' } else { '' })
+$command = 'dotnet pwsh ./build.ps1 -Task Bench' + $(if ($CompressionOnly) { ' # Invoke-Benchmark.ps1 -CompressionOnly' } elseif ($Quick) { ' # Invoke-Benchmark.ps1 -Quick' } else { '' })
 $table = @(
     "Measured $((Get-Date).ToUniversalTime().ToString('yyyy-MM-dd HH:mm')) UTC with ``$command``: median of $Runs runs, each in its own pwsh",
     "(times exclude pwsh start-up and Import-Module; peak RSS is the whole pwsh process, the highest of the runs)."

@@ -10,14 +10,16 @@ scenario alone. Only the scenario itself is timed: pwsh start-up and Import-Modu
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)]
-    [ValidateSet('Idle', 'Floor', 'FloorInReadOrder', 'Pipeline', 'ExportNdjson', 'ImportNdjson', 'ExportMeasure', 'Incremental',
+    [ValidateSet('Idle', 'Floor', 'FloorInReadOrder', 'Pipeline', 'ExportNdjson', 'ExportFile', 'ImportNdjson', 'ExportMeasure', 'Incremental',
         'ToPostgres', 'FromPostgres', 'PostgresNdjson', 'PostgresIncremental')]
     [string] $Scenario,
     [Parameter(Mandatory)] [string] $Source,
     [string] $Target,
     [string] $Ndjson,
     # The PostgreSQL store of the PostgreSQL scenarios: a connection string; the schema is "bench".
-    [string] $ConnectionString
+    [string] $ConnectionString,
+    # ExportFile: how hard a .gz or .zst $Ndjson is compressed.
+    [string] $CompressionLevel = 'Optimal'
 )
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
@@ -33,6 +35,8 @@ switch ($Scenario) {
     'FloorInReadOrder' { Copy-EventsWithAttach -Source $Source -Target $Target -InReadOrder }
     'Pipeline' { Export-EventStore $Source | Import-EventStore $Target | Out-Null }
     'ExportNdjson' { Export-EventStore $Source -OutFile $Ndjson }
+    # Compressed by the extension of $Ndjson (.gz, .zst) at $CompressionLevel.
+    'ExportFile' { Export-EventStore $Source -OutFile $Ndjson -CompressionLevel $CompressionLevel }
     'ImportNdjson' { Import-EventStore $Target -InFile $Ndjson | Out-Null }
     'ExportMeasure' { Export-EventStore $Source | Measure-Object | Out-Null }
     # $Target is a copy of the large store; $Source holds the events to add, half of them already in $Target.

@@ -20,6 +20,7 @@
         'Add-IncrementalImport'
         'Complete-IncrementalImport'
         'Undo-IncrementalImport'
+        'Test-EventStore'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

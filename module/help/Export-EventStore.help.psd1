@@ -21,9 +21,11 @@ The store is only read: it is not frozen (reSolve freezes it and may leave it fr
         ConnectionString = 'A PostgreSQL store (reSolve''s eventstore-postgresql) instead of a SQLite file: an Npgsql connection string such as ''Host=127.0.0.1;Port=5432;Username=app;Password=...;Database=app''. Use with -Schema.'
         Schema    = 'With -ConnectionString: the schema that holds the store (reSolve''s databaseName option).'
         Credential = 'With -ConnectionString: the user name and password to log in with (Get-Credential, or a PSCredential from SecretManagement''s Get-Secret as it is); they replace any user and password of the connection string. A refused login fails with ExportEventStoreAuthenticationFailed (AuthenticationError), an unreachable server with ExportEventStoreConnectionFailed (ConnectionError); the password never appears in a message, a -Verbose line or an error.'
-        OutFile   = 'Write reSolve''s NDJSON export to this file instead of writing objects to the pipeline. An existing file is replaced as a whole once the export is complete (see -NoClobber); a symbolic link is followed, so the file it points to is replaced and the link stays. The store itself is refused. Wildcards must match one file (several fail with ExportEventStoreAmbiguousPath; a pattern that matches nothing is taken as the name as it is). Escape wildcard characters with a backtick to name a file that contains them.'
+        OutFile   = 'Write reSolve''s NDJSON export to this file instead of writing objects to the pipeline. An existing file is replaced as a whole once the export is complete (see -NoClobber); a symbolic link is followed, so the file it points to is replaced and the link stays. The store itself is refused. Wildcards must match one file (several fail with ExportEventStoreAmbiguousPath; a pattern that matches nothing is taken as the name as it is). Escape wildcard characters with a backtick to name a file that contains them. A name ending in .gz writes gzip, .zst Zstandard, compressed while writing (no temporary plain copy); the file decompresses to exactly the bytes of the plain export. - writes the NDJSON to the process''s standard output (nothing else goes there, progress neither), for pwsh -c ''Export-EventStore app.db -OutFile -'' | gzip | ssh ...'
+        Compression = 'With -Directory: None (default: events.db and secrets.db, which reSolve''s importer reads), GZip (events.db.gz, secrets.db.gz) or Zstandard (events.db.zst, secrets.db.zst). Import-EventStore -Directory and Test-EventStore read all three.'
+        CompressionLevel = 'How hard a compressed -OutFile or -Directory -Compression compresses: Optimal (default), Fastest, SmallestSize or NoCompression, as Compress-Archive names them. For Zstandard these are its levels 3, 1, 19 and 1.'
         NoClobber = 'With -OutFile or -Directory: fail instead of replacing an existing file.'
-        Directory = 'Write reSolve''s backup layout into this folder (created when missing): events.db and secrets.db, both NDJSON, which replace the folder''s old pair together. A folder that holds the store as events.db or secrets.db is refused. Wildcards must match one file (several fail with ExportEventStoreAmbiguousPath; a pattern that matches nothing is taken as the name as it is).'
+        Directory = 'Write reSolve''s backup layout into this folder (created when missing): events.db and secrets.db, both NDJSON, and eventstoretools-manifest.json (event and secret counts, first and last timestamp, the cursor after the last event, the size and SHA-256 of each file, the tool''s version). reSolve''s importer ignores the manifest; Import-EventStore -Directory and Test-EventStore refuse a folder whose files do not match it. The files replace the folder''s old ones together; a folder that holds the store as events.db or secrets.db is refused. Wildcards must match one folder.'
         IncludeSecrets = 'With -Directory: write the store''s secrets (those not deleted, with their idx) into secrets.db. Without it secrets.db is written empty.'
         Cursor = 'Resume after a previous export: a cursor in reSolve''s format (2048 base64 characters), from -CursorVariable, from reSolve''s exportEvents() stream, or from Get-EventStore (LatestCursor). Only events with threadCounter >= cursor[threadId] are read. An empty cursor reads from the start.'
         CursorVariable = 'The name of a variable (without $) that is set, in the caller''s scope, to the cursor after the last exported event; with -OutFile or -Directory only once the files are written. Pass it to -Cursor to resume.'
@@ -45,6 +47,14 @@ The store is only read: it is not frozen (reSolve freezes it and may leave it fr
         @{
             Code    = 'Get-ChildItem ./stores -Filter *.db | ForEach-Object { Export-EventStore -LiteralPath $_.FullName -OutFile "./exports/$($_.BaseName).ndjson" }'
             Remarks = 'Exports each store to its own file. One -OutFile takes one store: Get-ChildItem ./stores | Export-EventStore -OutFile all.ndjson is refused (ExportEventStoreSeveralStores) before anything is written.'
+        }
+        @{
+            Code    = 'Export-EventStore ./app.db -OutFile ./backups/app-2026-12-03.ndjson.zst -CompressionLevel Fastest'
+            Remarks = 'A compressed export, written through Zstandard as it is read from the store.'
+        }
+        @{
+            Code    = "pwsh -NoProfile -c 'Export-EventStore ./app.db -OutFile -' | gzip | ssh backup-host 'cat > app.ndjson.gz'"
+            Remarks = 'Streams the export to another machine through standard output; nothing but the NDJSON is written there.'
         }
         @{
             Code    = 'Export-EventStore ./app.db | Import-EventStore ./copy.db'

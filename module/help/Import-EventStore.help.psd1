@@ -1,6 +1,10 @@
 @{
     Synopsis    = 'Imports events into a reSolve event store from the pipeline or from reSolve''s NDJSON export.'
     Description = @'
+-WhatIf is a dry run that says something: the input is read to its end, and the output object (WhatIf = True) tells how many events (and secrets) would be written, and TargetAction whether the store would be created, appended to, replaced or the import refused (a store with events, without -Append or -Replace). With -Incremental the commit is worked out inside a transaction that is rolled back, and the summary gives Imported, SkippedDuplicates and SkippedOlder. Nothing is written to the store either way.
+
+-InFile and the files of -Directory may be compressed (.gz, .zst: chosen by the extension, decompressed while reading, never to a temporary file); -InFile - reads standard input. A backup folder with a manifest (written by Export-EventStore -Directory) is checked against it before anything is written.
+
 Import-EventStore writes events into a reSolve eventstore-lite SQLite store (-Path) or eventstore-postgresql schema (-ConnectionString and -Schema), keeping threadId, threadCounter, timestamp and aggregateVersion exactly as given (as reSolve's importEvents() does). A missing store is created with reSolve's exact schema. Payloads are stored as JSON text, as reSolve stores them.
 
 Events come from the pipeline (the event objects of Export-EventStore at full speed; also PSCustomObjects from ConvertFrom-Json or Import-Csv and hashtables with the fields threadId, threadCounter, timestamp, aggregateId, aggregateVersion, type and payload, or payloadJson) or from -InFile, an NDJSON file with keys in any order.
@@ -26,14 +30,18 @@ It writes one result object: the store, the mode, the number of events imported 
         Schema      = 'With -ConnectionString: the schema that holds the store (reSolve''s databaseName option). It and reSolve''s tables are created when missing.'
         Credential = 'With -ConnectionString: the user name and password to log in with (Get-Credential, or a PSCredential from SecretManagement''s Get-Secret as it is); they replace any user and password of the connection string. A refused login fails with ImportEventStoreAuthenticationFailed (AuthenticationError), an unreachable server with ImportEventStoreConnectionFailed (ConnectionError); the password never appears in a message, a -Verbose line or an error.'
         InputObject = 'An event from the pipeline: an event object, a PSCustomObject or a hashtable.'
-        InFile      = 'Read events from this NDJSON file (reSolve''s export format; keys in any order, a UTF-8 BOM and CRLF line ends are accepted). Wildcards must match one file (several fail with ImportEventStoreAmbiguousPath).'
-        Directory   = 'Restore a backup folder in reSolve''s layout: events.db (events, NDJSON) and secrets.db (secrets, NDJSON). Wildcards must match one folder.'
+        InFile      = 'Read events from this NDJSON file (reSolve''s export format; keys in any order, a UTF-8 BOM and CRLF line ends are accepted). A name ending in .gz or .zst is decompressed while reading (a truncated file fails, it never reads as a shorter export); - reads standard input. Wildcards must match one file (several fail with ImportEventStoreAmbiguousPath).'
+        Directory   = 'Restore a backup folder in reSolve''s layout: events.db (events, NDJSON) and secrets.db (secrets, NDJSON), plain or compressed (events.db.gz, .zst). When the folder has the manifest Export-EventStore -Directory writes, every file must match its size and SHA-256 before anything is written (ImportEventStoreBackupManifestMismatch otherwise); a folder without one (reSolve''s own) is restored unverified. Wildcards must match one folder.'
         Append      = 'Add the events to those the store already holds.'
         CommitEvery = 'With -Append: commit after every this many events instead of once at the end, so an unbounded input (Export-EventStore -Follow) holds no long transaction. Each commit is atomic; after a failure or Ctrl+C the batches committed before stay and the open one is rolled back. Between batches no transaction or write lock is held. Not with -Incremental or -Directory.'
         CommitInterval = 'With -Append: commit the events received so far once this long (a TimeSpan) has passed since the batch began, also when no further event arrives (sparse input). With -CommitEvery, whichever comes first.'
         Replace     = 'Drop the events the store holds (and its snapshots and subscribers, as reSolve''s import does) and import the new ones, in one transaction; PreviousCount in the result is the number of events dropped. Asks for confirmation, naming how many events (and, with -Directory, secrets) are dropped, unless -Force or -Confirm:$false; a session that cannot ask (pwsh -NonInteractive) fails with ImportEventStoreConfirmationRequired, which says to add -Force.'
         Force       = 'With -Replace: do not ask for confirmation.'
         Incremental = 'Import only the events the store lacks, as reSolve''s incrementalImport does (begin, push, commit, in one transaction). Not with -Append, -Replace or -Directory.'
+        EventType   = 'A partial restore: import only events of these types (exact names, or patterns with * and ?, case-sensitive), as Export-EventStore -EventType selects them. Works with -InFile, -Directory, the pipeline and -Incremental; the result''s FilteredOutCount counts the events left out.'
+        AggregateId = 'A partial restore: import only events of these aggregates (exact ids, or patterns with * and ?), as Export-EventStore -AggregateId.'
+        Since       = 'A partial restore: import only events at or after this time (a DateTime, a date string or ms since epoch; inclusive), as Export-EventStore -Since.'
+        Until       = 'A partial restore: import only events at or before this time (inclusive), as Export-EventStore -Until.'
     }
     Examples    = @(
         @{
@@ -43,6 +51,14 @@ It writes one result object: the store, the mode, the number of events imported 
         @{
             Code    = 'Import-EventStore -LiteralPath ./tenant[1].db -InFile ./events.ndjson -Verbose'
             Remarks = 'Imports into a store whose name holds wildcard characters, and tells each step (store opened, mode, events written, indexes, commit, rename of the new store) with counts and times.'
+        }
+        @{
+            Code    = "Import-EventStore ./restored.db -Directory ./backup -AggregateId 'order-17*' -Since '2026-11-01'"
+            Remarks = 'A partial restore: only the events of the orders 17* since November 1st go into a new store.'
+        }
+        @{
+            Code    = 'Import-EventStore ./app.db -InFile ./export.ndjson.gz -Incremental -WhatIf'
+            Remarks = 'A dry run: reads the whole export and works the incremental import out in a transaction that is rolled back, then says (and outputs) how many events would be imported, skipped as duplicates and skipped as older. The store is left byte for byte as it was.'
         }
         @{
             Code    = 'Import-EventStore ./app.db -InFile ./new-events.ndjson -Incremental'

@@ -1,5 +1,7 @@
 using System.Management.Automation;
 using EventStoreTools.Core;
+using EventStoreTools.Core.Backups;
+using EventStoreTools.Core.Postgres;
 
 namespace EventStoreTools.Cmdlets;
 
@@ -22,12 +24,30 @@ public sealed class CompareEventStoreCommand : EventStoreCmdlet
     [ValidateNotNullOrEmpty]
     public string ReferencePath { get; set; } = "";
 
-    /// <summary>The store file compared with the reference (a wildcard must match one).</summary>
-    [Parameter(Mandatory = true, Position = 1)]
+    /// <summary>The store or backup compared with the reference; -DifferenceConnectionString names a PostgreSQL one instead.</summary>
+    [Parameter(Position = 1)]
     [Alias("Difference")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string DifferencePath { get; set; } = "";
+
+    /// <summary>A PostgreSQL difference store instead of -DifferencePath, with -DifferenceSchema.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? DifferenceConnectionString { get; set; }
+
+    /// <summary>With -DifferenceConnectionString: the schema that holds the difference store.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? DifferenceSchema { get; set; }
+
+    /// <summary>Payloads as JSON values (default: key order does not matter) or as text.</summary>
+    [Parameter]
+    [ValidateSet("Json", "Text")]
+    public string PayloadComparison { get; set; } = "Json";
+
+    // A parameter of a core type would make pwsh load the core assembly before the module's load context exists.
+    private Core.PayloadComparison Payloads => Enum.Parse<Core.PayloadComparison>(PayloadComparison, ignoreCase: true);
 
     /// <summary>Write one summary object with the counts instead of each difference.</summary>
     [Parameter(Mandatory = true, ParameterSetName = SummarySet)]
@@ -40,22 +60,52 @@ public sealed class CompareEventStoreCommand : EventStoreCmdlet
     protected override void EndProcessing()
     {
         using var narration = Narrate();
-        var reference = OpenStore();
-        var difference = OpenStore(DifferencePath);
-        Run(() => Compare(reference, difference), reference.DisplayName);
+        var referenceStore = OpenStore();
+        RequireDifference();
+        KeyOrderedEventSource? reference = null, difference = null;
+        try
+        {
+            Run(() =>
+            {
+                reference = referenceStore is PostgresEventStore ? KeyOrderedEventSource.Open(referenceStore) : OpenPath(ReferencePath);
+                difference = DifferenceConnectionString is not null
+                    ? KeyOrderedEventSource.Open(PostgresStore(DifferenceConnectionString, DifferenceSchema!, null, Cancellation))
+                    : OpenPath(DifferencePath);
+                Compare(reference, difference);
+            }, referenceStore.DisplayName);
+        }
+        finally
+        {
+            reference?.Dispose();
+            difference?.Dispose();
+        }
     }
 
-    private void Compare(IEventStore referenceStore, IEventStore differenceStore)
+    /// <summary>A SQLite store, an NDJSON export (plain or compressed, or - for standard input) or a backup folder.</summary>
+    private KeyOrderedEventSource OpenPath(string path) =>
+        KeyOrderedEventSource.Open(CompressedFile.IsStandardStream(path) ? path : ResolveFilePath(path), Cancellation);
+
+    private void RequireDifference()
     {
-        using var referenceClaim = ClaimStore(referenceStore, StoreUse.Step);
-        using var differenceClaim = ClaimStore(differenceStore, StoreUse.Step);
-        using var reference = referenceStore.OpenSource();
-        using var difference = differenceStore.OpenSource();
-        var progress = new ProgressReporter(this, 1, $"Comparing {referenceStore.DisplayName} with {differenceStore.DisplayName}");
+        var hasPath = !string.IsNullOrEmpty(DifferencePath);
+        string? problem = (hasPath, DifferenceConnectionString is not null, DifferenceSchema is not null) switch
+        {
+            (true, true, _) => "Give either -DifferencePath or -DifferenceConnectionString, not both.",
+            (false, false, _) => "Give the store to compare with: -DifferencePath, or -DifferenceConnectionString and -DifferenceSchema.",
+            (false, true, false) => "-DifferenceConnectionString needs -DifferenceSchema: the PostgreSQL schema that holds the store.",
+            (true, false, true) => "-DifferenceSchema applies only with -DifferenceConnectionString.",
+            _ => null,
+        };
+        if (problem is not null)
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException(problem), ErrorIdPrefix + "StoreNotSpecified", ErrorCategory.InvalidArgument, null));
+    }
+
+    private void Compare(KeyOrderedEventSource reference, KeyOrderedEventSource difference)
+    {
+        var progress = new ProgressReporter(this, 1, $"Comparing {reference.DisplayName} with {difference.DisplayName}");
         var total = reference.CountEvents();
         var comparison = new EventStoreComparison(
-            WithProgress(reference.ReadEventsByKey(Cancellation), progress, total), difference.ReadEventsByKey(Cancellation),
-            EventStoreComparison.PayloadsAsValues(referenceStore, differenceStore));
+            WithProgress(reference.ReadEvents(Cancellation), progress, total), difference.ReadEvents(Cancellation), Payloads);
         var counts = new Dictionary<EventChange, long> { [EventChange.Missing] = 0, [EventChange.Extra] = 0, [EventChange.Changed] = 0 };
         foreach (var item in comparison.Differences())
         {
@@ -65,7 +115,7 @@ public sealed class CompareEventStoreCommand : EventStoreCmdlet
         progress.Complete();
         if (Summary)
         {
-            WriteObject(new EventStoreComparisonSummary(referenceStore.DisplayName, differenceStore.DisplayName,
+            WriteObject(new EventStoreComparisonSummary(reference.DisplayName, difference.DisplayName,
                 comparison.ReferenceCount, comparison.DifferenceCount, comparison.EqualCount,
                 counts[EventChange.Missing], counts[EventChange.Extra], counts[EventChange.Changed], progress.Elapsed));
         }

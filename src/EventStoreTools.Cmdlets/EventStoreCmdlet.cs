@@ -250,6 +250,22 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
     /// <summary>Whether <see cref="StorePaths"/> came from -LiteralPath.</summary>
     protected abstract bool StorePathsAreLiteral { get; }
 
+    /// <summary>
+    /// The filter of the -EventType, -AggregateId, -Since and -Until parameters, which Export-EventStore and
+    /// Import-EventStore share; -Since and -Until count only when given (0 is a valid time).
+    /// </summary>
+    protected EventFilter SelectionFilter(string[]? eventTypes, string[]? aggregateIds, long since, long until)
+    {
+        var bound = MyInvocation.BoundParameters;
+        return new EventFilter
+        {
+            EventTypes = eventTypes,
+            AggregateIds = aggregateIds,
+            Since = bound.ContainsKey("Since") ? since : null,
+            Until = bound.ContainsKey("Until") ? until : null,
+        };
+    }
+
     protected override void StopProcessing() => _stopping.Cancel();
 
     /// <summary>

@@ -1,5 +1,8 @@
+using System.IO.Compression;
 using System.Management.Automation;
 using EventStoreTools.Core;
+using EventStoreTools.Core.Backups;
+using EventStoreTools.Core.Files;
 using EventStoreTools.Core.Ndjson;
 
 namespace EventStoreTools.Cmdlets;
@@ -18,8 +21,8 @@ public sealed class ExportEventStoreCommand : EventStoreCmdlet
     private const string ToDirectorySet = "ToDirectory";
     /// <summary>The suffix of the parameter sets that take -LiteralPath instead of -Path.</summary>
     private const string Literal = "Literal";
-    public const string EventsFileName = "events.db";
-    public const string SecretsFileName = "secrets.db";
+    public const string EventsFileName = BackupFolder.EventsFileName;
+    public const string SecretsFileName = BackupFolder.SecretsFileName;
 
     /// <summary>The stores of a file or folder export, known in full before anything is written.</summary>
     private readonly List<IEventStore> _storesToFile = [];
@@ -61,6 +64,19 @@ public sealed class ExportEventStoreCommand : EventStoreCmdlet
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string Directory { get; set; } = "";
+
+    /// <summary>With -Directory: compress events.db and secrets.db (as events.db.gz or .zst; reSolve's importer reads only plain files).</summary>
+    [Parameter(ParameterSetName = ToDirectorySet)]
+    [ValidateSet("None", "GZip", "Zstandard")]
+    public string Compression { get; set; } = "None";
+
+    // A parameter of a core type would make pwsh load the core assembly before the module's load context exists.
+    private FileCompression CompressionKind => Enum.Parse<FileCompression>(Compression, ignoreCase: true);
+
+    /// <summary>How hard a compressed -OutFile (.gz, .zst) or -Directory -Compression compresses.</summary>
+    [Parameter(ParameterSetName = ToFileSet)]
+    [Parameter(ParameterSetName = ToDirectorySet)]
+    public CompressionLevel CompressionLevel { get; set; } = CompressionLevel.Optimal;
 
     /// <summary>With -Directory: write the store's secrets into secrets.db (otherwise it is written empty).</summary>
     [Parameter(ParameterSetName = ToDirectorySet)]
@@ -167,28 +183,36 @@ public sealed class ExportEventStoreCommand : EventStoreCmdlet
         var filter = BuildFilter(cursor);
         switch (Output)
         {
+            case ToFileSet when CompressedFile.IsStandardStream(OutFile):
+                // ShouldProcess writes its -Verbose line through the host, which in pwsh -c is standard output: the
+                // data's channel. It is asked only when -WhatIf or -Confirm asks for it.
+                var asked = MyInvocation.BoundParameters.ContainsKey("WhatIf") || MyInvocation.BoundParameters.ContainsKey("Confirm");
+                if (asked && !ShouldProcess("standard output", $"Export the events of '{store.DisplayName}' as NDJSON")) return;
+                Run(() => cursor = ExportToStandardOutput(store, filter, cursor).Cursor, store.DisplayName);
+                SetCursorVariable(cursor);
+                break;
             case ToFileSet:
                 var outFile = ResolveFilePath(OutFile);
                 RefuseSameFileAsStore(store, outFile);
                 RefuseToClobber(outFile);
                 if (!ShouldProcess(outFile, $"Export the events of '{store.DisplayName}' as NDJSON")) return;
-                RunOnStore(store, () => cursor = ExportToFiles(store, filter, cursor, outFile));
+                RunOnStore(store, () => cursor = ExportToFile(store, filter, cursor, outFile, CompressedFile.CompressionOf(outFile)).Cursor);
                 SetCursorVariable(cursor);
                 break;
             case ToDirectorySet:
                 var directory = ResolveFilePath(Directory);
-                var eventsFile = System.IO.Path.Combine(directory, EventsFileName);
-                var secretsFile = System.IO.Path.Combine(directory, SecretsFileName);
+                var eventsFile = BackupFolder.EventsFile(directory, CompressionKind);
+                var secretsFile = BackupFolder.SecretsFile(directory, CompressionKind);
                 RefuseSameFileAsStore(store, eventsFile);
                 RefuseSameFileAsStore(store, secretsFile);
                 RefuseToClobber(eventsFile);
                 RefuseToClobber(secretsFile);
                 var what = IncludeSecrets ? "events and secrets" : "events";
-                if (!ShouldProcess(directory, $"Export the {what} of '{store.DisplayName}' as {EventsFileName} and {SecretsFileName}")) return;
+                if (!ShouldProcess(directory, $"Export the {what} of '{store.DisplayName}' as {System.IO.Path.GetFileName(eventsFile)} and {System.IO.Path.GetFileName(secretsFile)}")) return;
                 RunOnStore(store, () =>
                 {
                     System.IO.Directory.CreateDirectory(directory);
-                    cursor = ExportToFiles(store, filter, cursor, eventsFile, secretsFile);
+                    cursor = ExportToDirectory(store, filter, cursor, directory, eventsFile, secretsFile).Cursor;
                 });
                 SetCursorVariable(cursor);
                 break;
@@ -211,13 +235,9 @@ public sealed class ExportEventStoreCommand : EventStoreCmdlet
     private EventFilter BuildFilter(ResolveCursor cursor)
     {
         var bound = MyInvocation.BoundParameters;
-        return new EventFilter
+        return SelectionFilter(EventType, AggregateId, Since, Until) with
         {
             ThreadCounters = bound.ContainsKey(nameof(Cursor)) && !cursor.IsStart ? cursor.Counters : null,
-            EventTypes = EventType,
-            AggregateIds = AggregateId,
-            Since = bound.ContainsKey(nameof(Since)) ? Since : null,
-            Until = bound.ContainsKey(nameof(Until)) ? Until : null,
             First = bound.ContainsKey(nameof(First)) ? First : null,
         };
     }
@@ -287,35 +307,106 @@ public sealed class ExportEventStoreCommand : EventStoreCmdlet
         progress.Complete();
     }
 
-    /// <summary>
-    /// The cursor after the exported events, given only once the files are in place: a failed export resumes from
-    /// where it began. With a secrets file, the events and secrets replace the old pair together (a backup folder
-    /// never holds the events of one export beside the secrets of another).
-    /// </summary>
-    private ResolveCursor ExportToFiles(IEventStore store, EventFilter filter, ResolveCursor cursor, string eventsFile, string? secretsFile = null)
+    /// <summary>What an export to a file wrote: the cursor after it (given only once the file is in place, so a failed export resumes from where it began), the count and the time range.</summary>
+    private sealed record ExportedEvents(ResolveCursor Cursor, long Count, long? FirstTimestamp, long? LastTimestamp);
+
+    private ExportedEvents ExportToFile(IEventStore store, EventFilter filter, ResolveCursor cursor, string outFile, FileCompression compression)
     {
-        using var output = secretsFile is null ? BeginOutput(eventsFile) : BeginOutput(eventsFile, secretsFile);
+        using var output = BeginOutput(outFile);
+        var exported = ExportEvents(output.Stream(0), store, filter, cursor, output.TemporaryPath(0), compression).Exported;
+        CommitOutput(output);
+        return exported;
+    }
+
+    /// <summary>The events into one output file, compressed as asked; also the file's manifest entry.</summary>
+    private (ExportedEvents Exported, BackupManifestFile File) ExportEvents(Stream file, IEventStore store, EventFilter filter, ResolveCursor cursor, string path, FileCompression compression)
+    {
+        ExportedEvents? exported = null;
+        var described = WriteCompressed(file, path, compression, stream =>
+        {
+            using var writer = new NdjsonEventWriter(stream, ownsStream: false);
+            exported = ExportTo(writer, store, filter, cursor, path, silent: false);
+        });
+        return (exported!, described);
+    }
+
+    /// <summary>
+    /// Writes one output file through the compression its name asks for, hashing the bytes as they go to the file:
+    /// the manifest describes what was written, without reading it back.
+    /// </summary>
+    private BackupManifestFile WriteCompressed(Stream file, string path, FileCompression compression, Action<Stream> write)
+    {
+        using var hashing = new HashingStream(file);
+        using (var compressed = CompressedFile.Compress(hashing, compression, CompressionLevel, leaveOpen: true))
+            write(compressed);
+        return hashing.Describe(System.IO.Path.GetFileName(path));
+    }
+
+    /// <summary>-OutFile -: NDJSON on the process's standard output, which then carries nothing else (no progress either).</summary>
+    private ExportedEvents ExportToStandardOutput(IEventStore store, EventFilter filter, ResolveCursor cursor)
+    {
+        using var writer = new NdjsonEventWriter(CompressedFile.OpenStandardOutput(), ownsStream: false);
+        return ExportTo(writer, store, filter, cursor, "standard output", silent: true);
+    }
+
+    private ExportedEvents ExportTo(NdjsonEventWriter writer, IEventStore store, EventFilter filter, ResolveCursor cursor, string outName, bool silent)
+    {
         using var reader = store.OpenSource();
-        var progress = new ProgressReporter(this, 1, $"Exporting events from {store.DisplayName} to {eventsFile}");
+        var progress = new ProgressReporter(this, 1, $"Exporting events from {store.DisplayName} to {outName}", silent);
         var total = ProgressTotal(reader, filter);
         var advanced = cursor.Clone();
-        using (var writer = new NdjsonEventWriter(output.Stream(0), ownsStream: false))
+        long? first = null, last = null;
+        foreach (var e in reader.ReadEvents(filter, Cancellation).Ahead(Cancellation))
         {
-            foreach (var e in reader.ReadEvents(filter, Cancellation).Ahead(Cancellation))
-            {
-                writer.Write(e);
-                advanced.Advance(e);
-                progress.Report(writer.EventCount, writer.EventCount, total);
-            }
-            Tell($"Wrote {writer.EventCount:N0} events as NDJSON to '{output.TemporaryPath(0)}'.");
+            writer.Write(e);
+            advanced.Advance(e);
+            first ??= e.Timestamp;
+            last = e.Timestamp;
+            progress.Report(writer.EventCount, writer.EventCount, total);
         }
-        if (secretsFile is not null) NdjsonSecrets.Write(output.Stream(1), IncludeSecrets ? reader.ReadSecrets(Cancellation) : []);
+        writer.Flush();
+        if (!silent) Tell($"Wrote {writer.EventCount:N0} events as NDJSON to '{outName}'.");
+        progress.Complete();
+        return new ExportedEvents(advanced, writer.EventCount, first, last);
+    }
+
+    /// <summary>
+    /// A backup folder: events, secrets and the manifest that describes them (counts, time range, cursor, size and
+    /// SHA-256 of each file as written), the three replacing the folder's old ones together.
+    /// </summary>
+    private ExportedEvents ExportToDirectory(IEventStore store, EventFilter filter, ResolveCursor cursor, string directory, string eventsFile, string secretsFile)
+    {
+        using var output = BeginOutput(eventsFile, secretsFile, System.IO.Path.Combine(directory, BackupManifest.FileName));
+        var events = ExportEvents(output.Stream(0), store, filter, cursor, eventsFile, CompressionKind);
+        long secretCount = 0;
+        BackupManifestFile secrets;
+        using (var reader = store.OpenSource())
+        {
+            secrets = WriteCompressed(output.Stream(1), secretsFile, CompressionKind,
+                stream => secretCount = NdjsonSecrets.Write(stream, IncludeSecrets ? reader.ReadSecrets(Cancellation) : []));
+        }
+        var manifest = new BackupManifest
+        {
+            ToolVersion = typeof(ExportEventStoreCommand).Assembly.GetName().Version?.ToString() ?? "",
+            CreatedAt = DateTimeOffset.UtcNow,
+            Store = store.DisplayName,
+            EventCount = events.Exported.Count,
+            SecretCount = secretCount,
+            FirstTimestamp = events.Exported.FirstTimestamp,
+            LastTimestamp = events.Exported.LastTimestamp,
+            Cursor = events.Exported.Cursor.ToString(),
+            Files = [events.File, secrets],
+        };
+        manifest.Write(output.Stream(2));
+        CommitOutput(output);
+        return events.Exported;
+    }
+
+    /// <summary>Puts the written files in place together (see <see cref="AtomicFileOutput"/>), unless Ctrl+C came first.</summary>
+    private void CommitOutput(AtomicFileOutput output)
+    {
         Cancellation.ThrowIfCancellationRequested();
         output.Commit();
-        Tell(secretsFile is null
-            ? $"Renamed '{output.TemporaryPath(0)}' to '{output.TargetPath(0)}'."
-            : $"Renamed '{output.TemporaryPath(0)}' to '{output.TargetPath(0)}' and '{output.TemporaryPath(1)}' to '{output.TargetPath(1)}', the pair together.");
-        progress.Complete();
-        return advanced;
+        for (var i = 0; i < output.Count; i++) Tell($"Renamed '{output.TemporaryPath(i)}' to '{output.TargetPath(i)}'.");
     }
 }

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using EventStoreTools.Core;
+using EventStoreTools.Core.Backups;
 using EventStoreTools.Core.Incremental;
 using EventStoreTools.Core.Ndjson;
 
@@ -40,6 +41,13 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
     private DateTime _batchStartedAt;
     private Timer? _commitTimer;
     private Exception? _timerFailure;
+
+    // -WhatIf reads the whole input (and, with -Incremental, works the commit out in a transaction rolled back)
+    // to say what an import would do; nothing is written.
+    private bool _dryRun;
+    private long _dryRunEventCount;
+    private long _dryRunSecretCount;
+    private long _existingEventCount;
 
     /// <summary>The one store to write; a wildcard must match one file (or none: the name is then taken as it is).</summary>
     [Parameter(Position = 0, ParameterSetName = FromPipelineSet)]
@@ -124,6 +132,36 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
 
     private bool Batched => CommitEvery > 0 || CommitInterval > TimeSpan.Zero;
 
+    /// <summary>Import only events of these types; * and ? are wildcards (as Export-EventStore -EventType).</summary>
+    [Parameter]
+    [SupportsWildcards]
+    public string[]? EventType { get; set; }
+
+    /// <summary>Import only events of these aggregates; * and ? are wildcards.</summary>
+    [Parameter]
+    [SupportsWildcards]
+    public string[]? AggregateId { get; set; }
+
+    /// <summary>Import only events at or after this time (DateTime, date string or ms since epoch).</summary>
+    [Parameter]
+    [EventTime]
+    public long Since { get; set; }
+
+    /// <summary>Import only events at or before this time (DateTime, date string or ms since epoch).</summary>
+    [Parameter]
+    [EventTime]
+    public long Until { get; set; }
+
+    private EventFilter? _filter;
+    private long _filteredOut;
+
+    /// <summary>The partial-restore filter, or null when every event is imported.</summary>
+    private EventFilter? BuildFilter()
+    {
+        var filter = SelectionFilter(EventType, AggregateId, Since, Until);
+        return filter.IsEmpty ? null : filter;
+    }
+
     protected override void BeginProcessing()
     {
         using var narration = Narrate();
@@ -143,6 +181,7 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
                 ErrorIdPrefix + "ConflictingModes", ErrorCategory.InvalidArgument, null));
         }
         if (Source == FromDirectorySet) RequireBackupFiles();
+        _filter = BuildFilter();
         _store = OpenStore();
         RefuseInputIsStore();
         if (Incremental)
@@ -150,7 +189,7 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
             BeginIncremental();
             return;
         }
-        if (!ConfirmWrite())
+        if (!ConfirmWrite() && !_dryRun)
         {
             _skipped = true;
             return;
@@ -158,6 +197,7 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
         _progress = new ProgressReporter(this, 1, $"Importing events into {_store.DisplayName}");
         OpenInFile();
         Run(() => WriteRemovedTemporaryFiles(_store.RemoveStaleTemporaryFiles()), _store.DisplayName);
+        if (_dryRun) return;
         if (Batched)
         {
             Run(ClaimForImport, _store.DisplayName);
@@ -195,6 +235,11 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
             EndIncremental();
             return;
         }
+        if (_dryRun)
+        {
+            EndDryRun();
+            return;
+        }
         Run(() =>
         {
             if (Source == FromFileSet) ImportFile(_inFile!);
@@ -218,6 +263,7 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
         WriteObject(new EventImportResult(_store.DisplayName, Mode.ToString(), AddedCount, _previousCount ?? _import?.ExistingEventCount ?? 0, _progress.Elapsed)
         {
             ImportedSecretCount = _import?.SecretCount ?? 0,
+            FilteredOutCount = _filteredOut,
         });
     }
 
@@ -274,7 +320,52 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
         if (_timerFailure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(_timerFailure);
     }
 
-    private string BackupFile(string name) => System.IO.Path.Combine(ResolveFilePath(Directory), name);
+    private void EndDryRun()
+    {
+        Run(() =>
+        {
+            if (Source == FromFileSet) ImportFile(_inFile!);
+            if (Source == FromDirectorySet) ImportDirectory();
+            if (_store!.Exists())
+            {
+                using var source = _store.OpenSource();
+                _existingEventCount = source.CountEvents();
+            }
+        }, _store!.DisplayName);
+        _progress!.Complete();
+        var action = !_store.Exists() ? "Create"
+            : Mode == ImportMode.Replace ? "Replace"
+            : Mode == ImportMode.Append || _existingEventCount == 0 ? "Append"
+            : "Refuse";
+        var what = action switch
+        {
+            "Create" => $"Create the store and write {_dryRunEventCount} events",
+            "Replace" => $"Replace its {_existingEventCount} events with {_dryRunEventCount} events",
+            "Append" => $"Append {_dryRunEventCount} events to its {_existingEventCount} events",
+            _ => $"Refuse: it holds {_existingEventCount} events (use -Append or -Replace); {_dryRunEventCount} events were read",
+        };
+        // Says the counts where -WhatIf speaks (the host), and outputs them for scripts.
+        ShouldProcess(_store.DisplayName, what + (_filteredOut > 0 ? $" ({_filteredOut} left out by the filters)" : ""));
+        WriteObject(new EventImportResult(_store.DisplayName, Mode.ToString(), _dryRunEventCount, _existingEventCount, _progress.Elapsed)
+        {
+            ImportedSecretCount = _dryRunSecretCount,
+            FilteredOutCount = _filteredOut,
+            WhatIf = true,
+            TargetAction = action,
+        });
+    }
+
+    /// <summary>ShouldProcess, noting when it said no because of -WhatIf: the dry run then goes on reading.</summary>
+    private bool ShouldWrite(string target, string action)
+    {
+        if (ShouldProcess($"Performing the operation \"{action}\" on target \"{target}\".", $"{action} on target \"{target}\"?", "Confirm", out var reason))
+            return true;
+        _dryRun = reason == ShouldProcessReason.WhatIf;
+        return false;
+    }
+
+    /// <summary>A file of the backup folder: plain (reSolve's) or compressed (.gz, .zst).</summary>
+    private string BackupFile(string name) => BackupFolder.FindFile(ResolveFilePath(Directory), name) ?? System.IO.Path.Combine(ResolveFilePath(Directory), name);
 
     /// <summary>An import whose input file is the store would write into what it reads.</summary>
     private void RefuseInputIsStore()
@@ -285,17 +376,30 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
             RefuseSameFileAsStore(_store!, BackupFile(name));
     }
 
-    /// <summary>reSolve's importEventStore needs both files too; checking first leaves no new store behind.</summary>
+    /// <summary>
+    /// reSolve's importEventStore needs both files too; checking first leaves no new store behind. A folder with
+    /// our manifest must match it (sizes and SHA-256) before anything is written: a truncated or edited backup is
+    /// refused rather than half restored.
+    /// </summary>
     private void RequireBackupFiles()
     {
-        foreach (var name in new[] { ExportEventStoreCommand.EventsFileName, ExportEventStoreCommand.SecretsFileName })
+        var directory = ResolveFilePath(Directory);
+        foreach (var name in new[] { BackupFolder.EventsFileName, BackupFolder.SecretsFileName })
         {
-            var file = BackupFile(name);
-            if (!File.Exists(file))
+            if (BackupFolder.FindFile(directory, name) is null)
             {
-                ThrowTerminatingError(new ErrorRecord(new FileNotFoundException($"No such file or directory \"{file}\": a backup folder holds {ExportEventStoreCommand.EventsFileName} and {ExportEventStoreCommand.SecretsFileName}.", file),
+                var file = System.IO.Path.Combine(directory, name);
+                ThrowTerminatingError(new ErrorRecord(new FileNotFoundException($"No such file or directory \"{file}\": a backup folder holds {BackupFolder.EventsFileName} and {BackupFolder.SecretsFileName}.", file),
                     ErrorIdPrefix + "BackupFileNotFound", ErrorCategory.ObjectNotFound, file));
             }
+        }
+        try
+        {
+            BackupManifest.Verify(directory, Cancellation);
+        }
+        catch (EventStoreException ex)
+        {
+            ThrowTerminatingError(new ErrorRecord(ex, ErrorIdPrefix + "BackupManifestMismatch", ErrorCategory.InvalidData, directory));
         }
     }
 
@@ -311,6 +415,11 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
         foreach (var secret in NdjsonSecrets.Read(BackupFile(ExportEventStoreCommand.SecretsFileName)))
         {
             Cancellation.ThrowIfCancellationRequested();
+            if (_dryRun)
+            {
+                _dryRunSecretCount++;
+                continue;
+            }
             if (first && Mode == ImportMode.Replace) _import!.DropSecrets();
             first = false;
             _import!.AddSecret(secret);
@@ -346,7 +455,10 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
     /// <summary>A missing input fails before the store is written to or created.</summary>
     private void OpenInFile()
     {
-        if (Source == FromFileSet) Run(() => _inFile = NdjsonEventReader.Open(ResolveFilePath(InFile)), InFile);
+        if (Source != FromFileSet) return;
+        // "-" is standard input, as in gzip and tar; resolved, it would name a file "-" in the current folder.
+        var path = CompressedFile.IsStandardStream(InFile) ? InFile : ResolveFilePath(InFile);
+        Run(() => _inFile = NdjsonEventReader.Open(path), InFile);
     }
 
     /// <summary>An import from the pipeline holds its transaction until its input ends: its input must not be an export of the same store.</summary>
@@ -355,16 +467,27 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
 
     private void AddEvent(ResolveEvent e)
     {
-        if (_session is not null) _session.Add(e);
+        if (_filter is not null && !_filter.Matches(e))
+        {
+            _filteredOut++;
+            return;
+        }
+        if (_dryRun && _session is null)
+        {
+            // The checks the store would make on each event, so a dry run fails where the import would.
+            EventValidation.RequireStorable(e);
+            _dryRunEventCount++;
+        }
+        else if (_session is not null) _session.Add(e);
         else if (Batched) AddBatched(e);
         else _import!.Add(e);
     }
 
-    private long AddedCount => _session?.EventCount ?? _committedCount + (_import?.EventCount ?? 0);
+    private long AddedCount => _session?.EventCount ?? (_dryRun ? _dryRunEventCount : _committedCount + (_import?.EventCount ?? 0));
 
     private void BeginIncremental()
     {
-        if (!ShouldProcess(_store!.DisplayName, "Import the events the store lacks (incremental import)"))
+        if (!ShouldWrite(_store!.DisplayName, "Import the events the store lacks (incremental import)") && !_dryRun)
         {
             _skipped = true;
             return;
@@ -385,7 +508,7 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
             if (Source == FromFileSet) ImportFile(_inFile!);
             Cancellation.ThrowIfCancellationRequested();
             _progress!.Phase($"Committing {_session!.EventCount:N0} events");
-            var summary = _session.Complete();
+            var summary = _dryRun ? _session.Preview() with { WhatIf = true } : _session.Complete();
             _progress.Complete();
             IncrementalImportOutput.Write(this, summary with { Elapsed = _progress.Elapsed });
         }, _store!.DisplayName);
@@ -397,9 +520,9 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
         var exists = false;
         Run(() => exists = _store.Exists(), target);
         if (Mode != ImportMode.Replace || !exists)
-            return ShouldProcess(target, exists ? "Import events" : "Create an event store and import events");
+            return ShouldWrite(target, exists ? "Import events" : "Create an event store and import events");
         var dropped = DescribeDrop();
-        if (!ShouldProcess(target, $"Replace all events (drop {dropped} and re-create the events table)")) return false;
+        if (!ShouldWrite(target, $"Replace all events (drop {dropped} and re-create the events table)")) return false;
         // -Replace deletes data: ask even at the default $ConfirmPreference, as ConfirmImpact High would.
         var confirmGiven = MyInvocation.BoundParameters.ContainsKey("Confirm");
         var preference = GetVariableValue("ConfirmPreference") is ConfirmImpact p ? p : ConfirmImpact.High;

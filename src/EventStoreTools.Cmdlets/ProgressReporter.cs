@@ -17,11 +17,12 @@ internal sealed class ProgressReporter
     private long _nextReportAt = IntervalMilliseconds;
     private bool _reported;
 
-    public ProgressReporter(PSCmdlet cmdlet, int activityId, string activity)
+    /// <param name="silent">Report nothing, whatever $ProgressPreference says (the output is the process's standard output).</param>
+    public ProgressReporter(PSCmdlet cmdlet, int activityId, string activity, bool silent = false)
     {
         _cmdlet = cmdlet;
         _record = new ProgressRecord(activityId, activity, "Starting");
-        _enabled = cmdlet.GetVariableValue("ProgressPreference") is not (ActionPreference.SilentlyContinue or ActionPreference.Ignore);
+        _enabled = !silent && cmdlet.GetVariableValue("ProgressPreference") is not (ActionPreference.SilentlyContinue or ActionPreference.Ignore);
     }
 
     public TimeSpan Elapsed => _clock.Elapsed;

@@ -33,4 +33,15 @@ public sealed record EventFilter
     public long? First { get; init; }
 
     public bool IsEmpty => this == All;
+
+    /// <summary>
+    /// Whether an event passes the filter, for events that come from no store's query (an import from a file or
+    /// the pipeline). <see cref="First"/> is a limit on a read, not a property of one event, and is not applied.
+    /// </summary>
+    public bool Matches(ResolveEvent e) =>
+        (ThreadCounters is null || e.ThreadId < 0 || e.ThreadId >= ThreadCounters.Count || e.ThreadCounter >= ThreadCounters[e.ThreadId])
+        && (EventTypes is null || EventTypes.Any(pattern => WildcardPattern.IsMatch(pattern, e.Type)))
+        && (AggregateIds is null || AggregateIds.Any(pattern => WildcardPattern.IsMatch(pattern, e.AggregateId)))
+        && (Since is null || e.Timestamp >= Since)
+        && (Until is null || e.Timestamp <= Until);
 }

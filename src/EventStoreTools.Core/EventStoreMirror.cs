@@ -83,7 +83,7 @@ public sealed class EventStoreMirror
 
     public MirrorResult Result { get; }
 
-    private bool PayloadsAsValues => EventStoreComparison.PayloadsAsValues(_source, _destination);
+    private PayloadComparison Payloads => EventStoreComparison.PayloadComparisonFor(_source, _destination);
 
     /// <summary>Whether this run froze the source (a cutover); the caller unfreezes it when the run fails.</summary>
     public bool FrozeSource { get; private set; }
@@ -100,7 +100,7 @@ public sealed class EventStoreMirror
         using var source = _source.OpenSource();
         using var destination = _destination.OpenSource();
         var mirrored = source.ReadEventsByKey(cancellation).Where(e => e.ThreadCounter < counters[e.ThreadId]);
-        return new EventStoreComparison(mirrored, destination.ReadEventsByKey(cancellation), PayloadsAsValues).Differences().FirstOrDefault();
+        return new EventStoreComparison(mirrored, destination.ReadEventsByKey(cancellation), Payloads).Differences().FirstOrDefault();
     }
 
     /// <summary>The cursor after the destination's newest event of every thread: where the copy resumes.</summary>
@@ -207,8 +207,8 @@ public sealed class EventStoreMirror
         using var source = _source.OpenSource();
         using var destination = _destination.OpenSource();
         var comparison = full
-            ? new EventStoreComparison(source.ReadEventsByKey(cancellation), destination.ReadEventsByKey(cancellation), PayloadsAsValues)
-            : new EventStoreComparison(source.ReadLastEventPerThread(cancellation), destination.ReadLastEventPerThread(cancellation), PayloadsAsValues);
+            ? new EventStoreComparison(source.ReadEventsByKey(cancellation), destination.ReadEventsByKey(cancellation), Payloads)
+            : new EventStoreComparison(source.ReadLastEventPerThread(cancellation), destination.ReadLastEventPerThread(cancellation), Payloads);
         var first = comparison.Differences().FirstOrDefault();
         var sourceCount = source.CountEvents();
         var destinationCount = destination.CountEvents();

@@ -9,6 +9,38 @@ public static class WildcardPattern
 {
     public static bool HasWildcards(string value) => value.AsSpan().IndexOfAny('*', '?') >= 0;
 
+    /// <summary>Whether a value matches a pattern, in memory, as GLOB and LIKE match it in the engines (ordinal, whole value).</summary>
+    public static bool IsMatch(string pattern, string value)
+    {
+        if (!HasWildcards(pattern)) return string.Equals(pattern, value, StringComparison.Ordinal);
+        // Greedy with backtracking to the last *: linear for the patterns people type.
+        int p = 0, v = 0, star = -1, resume = 0;
+        while (v < value.Length)
+        {
+            if (p < pattern.Length && (pattern[p] == '?' || pattern[p] == value[v]) && pattern[p] != '*')
+            {
+                p++;
+                v++;
+            }
+            else if (p < pattern.Length && pattern[p] == '*')
+            {
+                star = p++;
+                resume = v;
+            }
+            else if (star >= 0)
+            {
+                p = star + 1;
+                v = ++resume;
+            }
+            else
+            {
+                return false;
+            }
+        }
+        while (p < pattern.Length && pattern[p] == '*') p++;
+        return p == pattern.Length;
+    }
+
     /// <summary>SQLite GLOB: * and ? are the same; [ starts a character class there, so it is escaped as [[].</summary>
     public static string ToGlob(string pattern) => pattern.Replace("[", "[[]", StringComparison.Ordinal);
 

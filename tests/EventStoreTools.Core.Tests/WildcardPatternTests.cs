@@ -20,4 +20,18 @@ public class WildcardPatternTests
 
     [Fact]
     public void Prefix_keeps_typed_wildcards() => Assert.Equal("US%R\\_%", WildcardPattern.PrefixToLike("US*R_"));
+
+    [Theory]
+    [InlineData("USER_*", "USER_CREATED", true)]
+    [InlineData("USER_*", "user_created", false)]
+    [InlineData("*_CREATED", "USER_CREATED", true)]
+    [InlineData("a*b*c", "axxbyybzc", true)]
+    [InlineData("a*b*c", "axxcyyb", false)]
+    [InlineData("a?c", "abc", true)]
+    [InlineData("a?c", "ac", false)]
+    [InlineData("[x]*", "[x]yz", true)]
+    [InlineData("a%_b", "a%_b", true)]
+    [InlineData("**", "", true)]
+    public void Matches_in_memory_as_the_engines_do(string pattern, string value, bool expected) =>
+        Assert.Equal(expected, WildcardPattern.IsMatch(pattern, value));
 }

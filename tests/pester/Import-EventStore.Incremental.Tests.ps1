@@ -56,7 +56,10 @@ Describe 'Import-EventStore -Incremental' {
         { Import-EventStore $store -InFile (Get-IncrementalInput 'new-only') -Incremental -Append -ErrorAction Stop } |
             Should -Throw -ErrorId 'ImportEventStoreConflictingModes,EventStoreTools.Cmdlets.ImportEventStoreCommand'
         $hash = (Get-FileHash $store).Hash
-        Import-EventStore $store -InFile (Get-IncrementalInput 'new-only') -Incremental -WhatIf | Should -BeNullOrEmpty
+        # The dry run (issue 14) reports what a commit would do, and writes nothing.
+        $dry = Import-EventStore $store -InFile (Get-IncrementalInput 'new-only') -Incremental -WhatIf
+        $dry.WhatIf | Should -BeTrue
+        $dry.Imported | Should -Be 5
         (Get-FileHash $store).Hash | Should -Be $hash
     }
 }

@@ -162,7 +162,8 @@ Describe 'PostgreSQL stores' -Tag 'Postgres' {
 
     It '-WhatIf creates no schema and writes nothing' {
         $schema = New-TestSchema
-        Export-EventStore (Copy-Fixture 'resolve-lite-600.db') | Import-EventStore -ConnectionString $Pg -Schema $schema -WhatIf | Should -BeNullOrEmpty
+        # The dry run's result (issue 14) is its only output.
+        (Export-EventStore (Copy-Fixture 'resolve-lite-600.db') | Import-EventStore -ConnectionString $Pg -Schema $schema -WhatIf).TargetAction | Should -Be 'Create'
         Invoke-PostgresQuery $Pg "SELECT 1 FROM pg_namespace WHERE nspname = '$schema'" | Should -BeNullOrEmpty
     }
 

@@ -140,9 +140,10 @@ Describe '-WhatIf touches nothing in an incremental import' {
            Run = { param($store, $id) @{ timestamp = 4400000000000; aggregateId = 'whatif'; type = 'T' } | Add-IncrementalImport $store -ImportId $id -WhatIf -PassThru } }
         @{ Command = 'Complete-IncrementalImport'; WithOpenImport = $true; Run = { param($store, $id) Complete-IncrementalImport $store -ImportId $id -WhatIf } }
         @{ Command = 'Undo-IncrementalImport'; WithOpenImport = $true; Run = { param($store, $id) Undo-IncrementalImport $store -ImportId $id -WhatIf -PassThru } }
+        # Import-EventStore's only output with -WhatIf is its dry-run result (issue 14).
         @{ Command = 'Import-EventStore -Incremental (pipeline)'
-           Run = { param($store, $id) @{ timestamp = 4400000000000; aggregateId = 'whatif'; type = 'T' } | Import-EventStore $store -Incremental -WhatIf } }
-        @{ Command = 'Import-EventStore -Incremental -InFile'; Run = { param($store, $id) Import-EventStore $store -InFile $PushNdjson -Incremental -WhatIf } }
+           Run = { param($store, $id) @{ timestamp = 4400000000000; aggregateId = 'whatif'; type = 'T' } | Import-EventStore $store -Incremental -WhatIf | Where-Object WhatIf -NE $true } }
+        @{ Command = 'Import-EventStore -Incremental -InFile'; Run = { param($store, $id) Import-EventStore $store -InFile $PushNdjson -Incremental -WhatIf | Where-Object WhatIf -NE $true } }
     ) {
         $store = Copy-SharedStore $BaseStore (New-CaseFolder)
         $id = if ($WithOpenImport) { Start-IncrementalImport $store }

@@ -56,6 +56,9 @@ public sealed class AtomicFileOutput : IDisposable
     /// <summary>The file that will be replaced for the path given at <paramref name="index"/> (symbolic links followed).</summary>
     public string TargetPath(int index) => _targets[index].Path;
 
+    /// <summary>How many files this output writes.</summary>
+    public int Count => _targets.Length;
+
     /// <summary>Where to write the file given at <paramref name="index"/>.</summary>
     public Stream Stream(int index) => _targets[index].Temporary.Stream;
 

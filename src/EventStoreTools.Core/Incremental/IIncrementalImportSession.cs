@@ -18,4 +18,10 @@ public interface IIncrementalImportSession : IDisposable
 
     /// <summary>Imports what the store lacks, closes the import and commits; disposing without it rolls everything back.</summary>
     IncrementalImportSummary Complete();
+
+    /// <summary>
+    /// What <see cref="Complete"/> would do (imported, skipped as duplicates, skipped as older), worked out in the
+    /// transaction and then rolled back: the dry run of Import-EventStore -Incremental -WhatIf.
+    /// </summary>
+    IncrementalImportSummary Preview();
 }

@@ -23,6 +23,9 @@ public sealed record IncrementalImportSummary
 
     public TimeSpan Elapsed { get; init; }
 
+    /// <summary>True for a dry run (Import-EventStore -Incremental -WhatIf): the counts are what a commit would do; nothing was written.</summary>
+    public bool WhatIf { get; init; }
+
     public DateTimeOffset? NewestStoredTime =>
         NewestStoredTimestamp is >= -62135596800000L and <= 253402300799999L
             ? DateTimeOffset.FromUnixTimeMilliseconds(NewestStoredTimestamp.Value)

@@ -34,19 +34,8 @@ public sealed class NdjsonEventReader : IDisposable
         _payloadWriter = new JsJsonWriter(_payload);
     }
 
-    public static NdjsonEventReader Open(string path)
-    {
-        if (Directory.Exists(path))
-            throw new EventStoreException(EventStoreErrorKind.InputNotFound, $"The input file '{path}' is a directory.");
-        try
-        {
-            return new NdjsonEventReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan));
-        }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException)
-        {
-            throw new EventStoreException(EventStoreErrorKind.InputNotFound, $"Cannot read the input file '{path}': {ex.Message}", ex);
-        }
-    }
+    /// <summary>Opens a file, decompressed by its extension (.gz, .zst), or standard input for "-".</summary>
+    public static NdjsonEventReader Open(string path) => new(Backups.CompressedFile.OpenRead(path));
 
     /// <summary>The 1-based number of the line last read.</summary>
     public long LineNumber { get; private set; }
@@ -66,6 +55,30 @@ public sealed class NdjsonEventReader : IDisposable
         while (TryReadLine(out var lineStart, out var lineLength))
         {
             yield return ParseEvent(_buffer.AsSpan(lineStart, lineLength), versionless);
+        }
+    }
+
+    /// <summary>
+    /// Every line as an event or as the error that line is (Test-EventStore reports them all rather than stopping
+    /// at the first). Bytes that are not a line (an unreadable, truncated compressed file) still throw.
+    /// </summary>
+    public IEnumerable<(ResolveEvent? Event, EventStoreException? Error)> ReadEventsOrErrors()
+    {
+        while (TryReadLine(out var lineStart, out var lineLength))
+        {
+            yield return TryParseEvent(lineStart, lineLength);
+        }
+    }
+
+    private (ResolveEvent?, EventStoreException?) TryParseEvent(int lineStart, int lineLength)
+    {
+        try
+        {
+            return (ParseEvent(_buffer.AsSpan(lineStart, lineLength), versionless: false), null);
+        }
+        catch (EventStoreException ex)
+        {
+            return (null, ex);
         }
     }
 

@@ -50,9 +50,9 @@ public static class NdjsonSecrets
     {
         try
         {
-            return new StreamReader(path, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
+            return new StreamReader(Backups.CompressedFile.OpenRead(path), new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
         }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException)
+        catch (EventStoreException ex) when (ex.Kind == EventStoreErrorKind.InputNotFound)
         {
             throw new EventStoreException(EventStoreErrorKind.StoreNotFound, $"Cannot read the secrets file '{path}': {ex.Message}", ex);
         }

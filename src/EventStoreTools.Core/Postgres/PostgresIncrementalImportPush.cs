@@ -40,14 +40,22 @@ internal sealed class PostgresIncrementalImportPush : IIncrementalImportPush, II
     /// <summary>Imports the pushed events and closes the import, in this push's transaction, and commits.</summary>
     public IncrementalImportSummary Complete()
     {
+        var summary = Summarize();
+        _write.Commit();
+        return summary;
+    }
+
+    /// <summary>Runs the commit's statement and leaves the transaction to roll back on dispose.</summary>
+    public IncrementalImportSummary Preview() => Summarize();
+
+    private IncrementalImportSummary Summarize()
+    {
         var clock = Stopwatch.StartNew();
-        var summary = _write.Translated(() =>
+        return _write.Translated(() =>
         {
             _write.EndCopy();
             return PostgresIncrementalImport.CompleteOn(_write, ImportId, clock);
         });
-        _write.Commit();
-        return summary;
     }
 
     public void Dispose() => _write.Dispose();

@@ -123,7 +123,12 @@ internal sealed class SqliteIncrementalImportPush : IIncrementalImportPush, IInc
     }, _cancellation);
 
     /// <summary>Imports the pushed events (of this and earlier pushes) and closes the import, in this push's transaction.</summary>
-    public IncrementalImportSummary Complete()
+    public IncrementalImportSummary Complete() => Finish(commit: true);
+
+    /// <summary>Runs the commit's statements, then rolls everything back: the store is left as it was.</summary>
+    public IncrementalImportSummary Preview() => Finish(commit: false);
+
+    private IncrementalImportSummary Finish(bool commit)
     {
         var clock = Stopwatch.StartNew();
         _insert?.Dispose();
@@ -132,7 +137,7 @@ internal sealed class SqliteIncrementalImportPush : IIncrementalImportPush, IInc
         {
             var summary = SqliteIncrementalImport.CompleteOn(_connection, _path, ImportId, clock, _cancellation);
             // An import begun in this transaction that adds nothing leaves its store byte for byte as it was.
-            if (summary.Imported == 0 && _startedImport) SqliteConnections.RollBack(_connection);
+            if (!commit || summary.Imported == 0 && _startedImport) SqliteConnections.RollBack(_connection);
             else SqliteIncrementalImport.CommitWrite(_connection, _cancellation);
             _finished = true;
             return summary;

@@ -1,0 +1,52 @@
+using System.Management.Automation;
+using EventStoreTools.Core;
+using EventStoreTools.Core.Backups;
+using EventStoreTools.Core.Postgres;
+using EventStoreTools.Core.Verification;
+
+namespace EventStoreTools.Cmdlets;
+
+/// <summary>
+/// Test-EventStore: checks a store or a backup without restoring it (a SQLite file, a PostgreSQL schema, an
+/// NDJSON export plain or compressed, a backup folder) and writes one result per store with IsValid, the
+/// counts and every problem found. Problems are output, not errors: a script tests .IsValid.
+/// </summary>
+[Cmdlet(VerbsDiagnostic.Test, "EventStore")]
+[OutputType(typeof(StoreCheckResult))]
+public sealed class TestEventStoreCommand : EventStoreCmdlet
+{
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName", "Store")]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = "";
+
+    protected override string[]? StorePaths => OnePath(Path);
+
+    protected override bool StorePathsAreLiteral => false;
+
+    /// <summary>Skip what reads every event: SQLite's quick_check instead of integrity_check, schema, counts and markers only.</summary>
+    [Parameter]
+    public SwitchParameter Quick { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var store = OpenStore();
+        if (store is PostgresEventStore postgres)
+        {
+            Run(() => WriteObject(EventStoreVerifier.CheckPostgres(postgres.ConnectionString, postgres.Schema, Quick, Cancellation)), store.DisplayName);
+            return;
+        }
+        // "-" is standard input (an export piped in); resolved, it would name a file "-" in the current folder.
+        var path = CompressedFile.IsStandardStream(Path) ? Path : ResolveFilePath(Path);
+        if (!CompressedFile.IsStandardStream(path) && !File.Exists(path) && !System.IO.Directory.Exists(path))
+        {
+            // One missing path among many piped in should not stop the others.
+            WriteError(new ErrorRecord(new FileNotFoundException($"Cannot find '{path}': give a store file, an NDJSON export or a backup folder.", path),
+                ErrorIdPrefix + "StoreNotFound", ErrorCategory.ObjectNotFound, path));
+            return;
+        }
+        WriteVerbose($"Checking {path} as {EventStoreVerifier.KindOf(path)}{(Quick ? " (quick)" : "")}.");
+        Run(() => WriteObject(EventStoreVerifier.Check(path, Quick, Cancellation)), path);
+    }
+}

@@ -1,0 +1,186 @@
+using EventStoreTools.Core.Backups;
+using EventStoreTools.Core.Ndjson;
+using EventStoreTools.Core.Postgres;
+using EventStoreTools.Core.Sqlite;
+
+namespace EventStoreTools.Core.Verification;
+
+/// <summary>
+/// Test-EventStore's checks of a store or a backup without restoring it: the engine's own integrity check,
+/// the schema against reSolve's DDL, then (unless quick) every event and secret. Nothing is ever written;
+/// every finding is a <see cref="StoreCheckProblem"/>, never an exception, so one run reports them all.
+/// </summary>
+public static class EventStoreVerifier
+{
+    private static ReadOnlySpan<byte> SqliteHeader => "SQLite format 3\0"u8;
+
+    /// <summary>
+    /// What a path holds, by its content rather than its name: a folder is a backup folder, a file starting with
+    /// SQLite's header a SQLite store, anything else (plain, .gz, .zst or standard input "-") an NDJSON export.
+    /// </summary>
+    public static StoreKind KindOf(string path)
+    {
+        if (Directory.Exists(path)) return StoreKind.BackupFolder;
+        if (CompressedFile.IsStandardStream(path) || !File.Exists(path)) return StoreKind.NdjsonFile;
+        Span<byte> header = stackalloc byte[16];
+        using var file = File.OpenRead(path);
+        return file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) == header.Length && header.SequenceEqual(SqliteHeader)
+            ? StoreKind.SqliteFile
+            : StoreKind.NdjsonFile;
+    }
+
+    /// <summary>Checks whatever the path holds (see <see cref="KindOf"/>).</summary>
+    public static StoreCheckResult Check(string path, bool quick, CancellationToken cancellation = default) => KindOf(path) switch
+    {
+        StoreKind.BackupFolder => CheckBackupFolder(path, quick, cancellation),
+        StoreKind.SqliteFile => CheckSqlite(path, quick, cancellation),
+        _ => CheckNdjson(path, quick, cancellation),
+    };
+
+    public static StoreCheckResult CheckSqlite(string path, bool quick, CancellationToken cancellation = default)
+    {
+        var result = new StoreCheckResult(path, StoreKind.SqliteFile, quick);
+        if (!Attempt(result, "Integrity", () => SqliteStoreCheck.Run(path, quick, result))) return result;
+        CheckStore(new SqliteEventStore(path, cancellation), result, quick, cancellation);
+        return result;
+    }
+
+    public static StoreCheckResult CheckPostgres(string connectionString, string schema, bool quick, CancellationToken cancellation = default)
+    {
+        var store = new PostgresEventStore(connectionString, schema, cancellation);
+        var result = new StoreCheckResult(store.DisplayName, StoreKind.PostgresSchema, quick);
+        if (!Attempt(result, "Catalog", () => PostgresStoreCheck.Run(store, quick, result))) return result;
+        CheckStore(store, result, quick, cancellation);
+        return result;
+    }
+
+    /// <summary>An NDJSON export, plain or compressed. -Quick reads only its first line.</summary>
+    public static StoreCheckResult CheckNdjson(string path, bool quick, CancellationToken cancellation = default)
+    {
+        var result = new StoreCheckResult(path, StoreKind.NdjsonFile, quick);
+        CheckEventsFile(path, result, quick, cancellation, file: null);
+        return result;
+    }
+
+    /// <summary>A backup folder: its manifest (when it has one), events.db and secrets.db.</summary>
+    public static StoreCheckResult CheckBackupFolder(string directory, bool quick, CancellationToken cancellation = default)
+    {
+        var result = new StoreCheckResult(directory, StoreKind.BackupFolder, quick);
+        Attempt(result, "Manifest", () =>
+        {
+            var manifest = BackupManifest.Read(directory);
+            if (manifest is null)
+            {
+                result.Note($"No {BackupManifest.FileName}: the files' sizes and hashes are not checked (a backup written by reSolve or by an older version).");
+                return;
+            }
+            foreach (var mismatch in manifest.Mismatches(directory, sizesOnly: quick, cancellation))
+                result.Add(new StoreCheckProblem("Manifest", mismatch));
+            if (!quick && result.ProblemCount == 0)
+                result.Note($"Manifest: {manifest.EventCount} events, {manifest.SecretCount} secrets, written {manifest.CreatedAt:u} by {manifest.Tool} {manifest.ToolVersion}.");
+        });
+        var eventsFile = BackupFolder.FindFile(directory, BackupFolder.EventsFileName);
+        var secretsFile = BackupFolder.FindFile(directory, BackupFolder.SecretsFileName);
+        if (eventsFile is null)
+            result.Add(new StoreCheckProblem("Files", $"The folder has no {BackupFolder.EventsFileName}.") { File = BackupFolder.EventsFileName });
+        else
+            CheckEventsFile(eventsFile, result, quick, cancellation, Path.GetFileName(eventsFile));
+        if (secretsFile is null)
+            result.Add(new StoreCheckProblem("Files", $"The folder has no {BackupFolder.SecretsFileName}: reSolve's importer needs it (it may be empty).") { File = BackupFolder.SecretsFileName });
+        else if (!quick)
+            CheckSecrets(() => NdjsonSecrets.Read(secretsFile), result, cancellation, Path.GetFileName(secretsFile));
+        return result;
+    }
+
+    private static void CheckStore(IEventStore store, StoreCheckResult result, bool quick, CancellationToken cancellation)
+    {
+        IEventSource? source = null;
+        if (!Attempt(result, "Open", () => source = store.OpenSource())) return;
+        using (source)
+        {
+            Attempt(result, "Describe", () =>
+            {
+                var description = source!.Describe();
+                result.EventCount = description.EventCount;
+                result.SecretCount = description.SecretCount;
+                result.FirstTimestamp = description.FirstTimestamp;
+                result.LastTimestamp = description.LastTimestamp;
+                result.IsFrozen = description.IsFrozen;
+                result.OpenIncrementalImportId = description.IncrementalImportId;
+                if (description.IsFrozen) result.Note("The store is frozen (reSolve's freeze marker): reSolve refuses new events until it is unfrozen.");
+                if (description.IncrementalImportId is { } id) result.Note($"An incremental import is open ({id}): complete or undo it.");
+            });
+            if (quick) return;
+            var sequence = new EventSequenceCheck(result, checkReadOrder: false, checkPayloads: true);
+            Attempt(result, "Read", () =>
+            {
+                foreach (var e in source!.ReadEventsByKey(cancellation)) sequence.Add(e);
+            }, () => $"Reading the events stopped after {sequence.Count}");
+            sequence.Finish();
+            CheckSecrets(() => source!.ReadSecrets(cancellation), result, cancellation, file: null);
+        }
+    }
+
+    private static void CheckEventsFile(string path, StoreCheckResult result, bool quick, CancellationToken cancellation, string? file)
+    {
+        var sequence = new EventSequenceCheck(result, checkReadOrder: true, checkPayloads: false);
+        Attempt(result, "Read", () =>
+        {
+            using var reader = NdjsonEventReader.Open(path);
+            foreach (var (e, error) in reader.ReadEventsOrErrors())
+            {
+                cancellation.ThrowIfCancellationRequested();
+                if (error is not null)
+                    result.Add(new StoreCheckProblem("Line", error.Message) { LineNumber = error.LineNumber, File = file });
+                else
+                    sequence.Add(e!, reader.LineNumber);
+                if (quick) return;
+            }
+        }, () => $"Reading {file ?? "the file"} stopped after {sequence.Count} events");
+        if (quick) return;
+        sequence.Finish();
+    }
+
+    private static void CheckSecrets(Func<IEnumerable<ResolveSecret>> read, StoreCheckResult result, CancellationToken cancellation, string? file)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var indexes = new HashSet<long>();
+        long count = 0;
+        Attempt(result, "Secret", () =>
+        {
+            foreach (var secret in read())
+            {
+                cancellation.ThrowIfCancellationRequested();
+                count++;
+                if (string.IsNullOrEmpty(secret.Id))
+                    result.Add(new StoreCheckProblem("Secret", $"The secret with idx {secret.Idx} has an empty id.") { File = file });
+                else if (!ids.Add(secret.Id))
+                    result.Add(new StoreCheckProblem("Secret", $"The secret id '{secret.Id}' is there twice.") { File = file });
+                if (!indexes.Add(secret.Idx))
+                    result.Add(new StoreCheckProblem("Secret", $"The secret idx {secret.Idx} is there twice.") { File = file });
+            }
+        });
+        result.SecretCount = count;
+    }
+
+    /// <summary>Runs one check; a failure becomes a problem of that check, and false tells the caller to stop.</summary>
+    private static bool Attempt(StoreCheckResult result, string check, Action action, Func<string>? context = null)
+    {
+        try
+        {
+            action();
+            return true;
+        }
+        catch (EventStoreException ex)
+        {
+            var message = context is null ? ex.Message : $"{context()}: {ex.Message}";
+            result.Add(new StoreCheckProblem(check, message) { LineNumber = ex.LineNumber });
+            return false;
+        }
+        catch (IOException ex)
+        {
+            result.Add(new StoreCheckProblem(check, ex.Message));
+            return false;
+        }
+    }
+}

@@ -1,0 +1,133 @@
+# Test-EventStore on real stores and exports: reSolve's fixture is valid, and each kind of damage is found and located.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    $script:Export = Join-Path $Fixtures 'resolve-lite-600.export.ndjson'
+
+    # The fixture's export with its lines changed by a script block over the array of lines.
+    function New-EditedExport([string] $Name, [scriptblock] $Edit) {
+        $path = New-TestPath $Name
+        $lines = [System.Collections.Generic.List[string]]::new([string[]](Get-Content $Export))
+        & $Edit $lines
+        [IO.File]::WriteAllText($path, ($lines -join "`n") + "`n")
+        $path
+    }
+}
+
+Describe 'Test-EventStore' {
+    It 'finds reSolve''s own store and export valid, with their counts' {
+        $store = Copy-Fixture 'resolve-lite-600.db'
+        $result = Test-EventStore $store
+        $result.IsValid | Should -BeTrue
+        $result.Problems | Should -BeNullOrEmpty
+        $result.Kind | Should -Be 'SqliteFile'
+        $result.EventCount | Should -Be 600
+        $result.AggregateCount | Should -BeGreaterThan 1
+        (Test-EventStore $Export).IsValid | Should -BeTrue
+        (Test-EventStore $Export).EventCount | Should -Be 600
+    }
+
+    It 'finds a byte flipped in the middle of a SQLite store' {
+        $store = Copy-Fixture 'resolve-lite-600.db'
+        (Test-EventStore $store).IsValid | Should -BeTrue
+        $bytes = [IO.File]::ReadAllBytes($store)
+        $middle = [int]($bytes.Length / 2)
+        $bytes[$middle] = $bytes[$middle] -bxor 0xFF
+        [IO.File]::WriteAllBytes($store, $bytes)
+        $result = Test-EventStore $store
+        $result.IsValid | Should -BeFalse
+        $result.Problems[0].Check | Should -Be 'Integrity'
+    }
+
+    It 'locates a missing event: thread counter and aggregate version gaps with their thread and aggregate' {
+        $store = Copy-Fixture 'resolve-lite-600.db'
+        $row = Invoke-SqliteQuery $store 'SELECT threadId, threadCounter, aggregateId, aggregateVersion FROM events WHERE threadCounter = 0 AND threadId IN (SELECT threadId FROM events GROUP BY threadId HAVING count(*) > 1) AND aggregateVersion < (SELECT max(aggregateVersion) FROM events e2 WHERE e2.aggregateId = events.aggregateId) LIMIT 1'
+        $row | Should -Not -BeNullOrEmpty
+        Invoke-SqliteQuery $store "DELETE FROM events WHERE threadId = $($row[0]) AND threadCounter = 0"
+        $result = Test-EventStore $store
+        $result.IsValid | Should -BeFalse
+        $thread = $result.Problems | Where-Object Check -EQ 'ThreadCounter'
+        $thread.ThreadId | Should -Be $row[0]
+        $thread.ThreadCounter | Should -Be 0
+        $aggregate = $result.Problems | Where-Object Check -EQ 'AggregateVersion'
+        $aggregate.AggregateId | Should -Be $row[2]
+        $aggregate.AggregateVersion | Should -Be $row[3]
+    }
+
+    It 'finds a payload that is not JSON, by its thread and counter' {
+        $store = Copy-Fixture 'resolve-lite-600.db'
+        Invoke-SqliteQuery $store "UPDATE events SET payload = '{""broken"":' WHERE threadId = (SELECT min(threadId) FROM events) AND threadCounter = 0"
+        $thread = (Invoke-SqliteQuery $store 'SELECT min(threadId) FROM events')[0]
+        $problem = (Test-EventStore $store).Problems | Where-Object Check -EQ 'Payload'
+        $problem.ThreadId | Should -Be $thread
+        $problem.ThreadCounter | Should -Be 0
+    }
+
+    It 'compares the schema with reSolve''s DDL: a dropped index and a changed column are reported' {
+        $store = Copy-Fixture 'resolve-lite-600.db'
+        Invoke-SqliteQuery $store 'DROP INDEX "type-idx"'
+        Invoke-SqliteQuery $store 'CREATE TABLE s2 AS SELECT * FROM snapshots; DROP TABLE snapshots; CREATE TABLE snapshots ("snapshotKey" TEXT, "content" BLOB)'
+        $messages = (Test-EventStore $store).Problems | Where-Object Check -EQ 'Schema' | ForEach-Object Message
+        $messages -match 'type-idx' | Should -Not -BeNullOrEmpty
+        $messages -match 'snapshots.*content' | Should -Not -BeNullOrEmpty
+    }
+
+    It 'reports the freeze marker and an open incremental import without calling the store invalid' {
+        $store = Copy-Fixture 'resolve-lite-600.db'
+        Invoke-SqliteQuery $store 'CREATE TABLE "events-freeze" ("surrogate" BIGINT NOT NULL)'
+        $id = Start-IncrementalImport $store
+        $result = Test-EventStore $store
+        $result.IsValid | Should -BeTrue
+        $result.IsFrozen | Should -BeTrue
+        $result.OpenIncrementalImportId | Should -Be $id
+        $result.Notes.Count | Should -Be 2
+    }
+
+    It '-Quick skips what reads every event' {
+        $store = Copy-Fixture 'resolve-lite-600.db'
+        Invoke-SqliteQuery $store 'DELETE FROM events WHERE threadCounter = 0 AND rowid = (SELECT min(rowid) FROM events WHERE threadCounter = 0)'
+        $quick = Test-EventStore $store -Quick
+        $quick.IsValid | Should -BeTrue
+        $quick.EventCount | Should -Be 599
+        $quick.AggregateCount | Should -BeNullOrEmpty
+        (Test-EventStore $store).IsValid | Should -BeFalse
+    }
+
+    It 'locates NDJSON damage by line: a line that is not an event, lines out of read order, a gap' {
+        $broken = New-EditedExport 'broken.ndjson' { param($lines) $lines[9] = '{"threadId": 1,' }
+        $problem = (Test-EventStore $broken).Problems | Where-Object Check -EQ 'Line'
+        $problem.LineNumber | Should -Be 10
+
+        $swapped = New-EditedExport 'swapped.ndjson' { param($lines) $line = $lines[20]; $lines[20] = $lines[21]; $lines[21] = $line }
+        $problem = (Test-EventStore $swapped).Problems | Where-Object Check -EQ 'ReadOrder'
+        $problem.LineNumber | Should -Be 22
+
+        $gap = New-EditedExport 'gap.ndjson' { param($lines) $lines.RemoveAt(0) }
+        $first = (Get-Content $Export -TotalCount 1) | ConvertFrom-Json
+        $problems = (Test-EventStore $gap).Problems
+        ($problems | Where-Object Check -EQ 'ThreadCounter').ThreadId | Should -Be $first.threadId
+        (Test-EventStore $gap).EventCount | Should -Be 599
+    }
+
+    It 'reads a whole store as one result from the pipeline, and a missing path is an error for that path only' {
+        $store = Copy-Fixture 'resolve-lite-600.db'
+        $results = @($store, (Join-Path $TestDrive 'nope.db'), $Export | Test-EventStore -ErrorVariable failures -ErrorAction SilentlyContinue)
+        $results.Count | Should -Be 2
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'TestEventStoreStoreNotFound*'
+        $failures[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+
+    It 'checks a backup folder''s secrets: a repeated id or idx, and a line that is not a secret, are problems' {
+        $store = Copy-Fixture 'resolve-lite-600.db'
+        $folder = Join-Path $TestDrive 'secrets-folder'
+        Export-EventStore $store -Directory $folder
+        Remove-Item (Join-Path $folder 'eventstoretools-manifest.json')
+        $secrets = Join-Path $folder 'secrets.db'
+        [IO.File]::WriteAllText($secrets, "{""secret"":""a"",""id"":""user-1"",""idx"":0}`n{""secret"":""b"",""id"":""user-1"",""idx"":0}`n")
+        $messages = (Test-EventStore $folder).Problems | Where-Object Check -EQ 'Secret' | ForEach-Object Message
+        $messages -match 'user-1' | Should -Not -BeNullOrEmpty
+        $messages -match 'idx 0' | Should -Not -BeNullOrEmpty
+        [IO.File]::WriteAllText($secrets, "{""secret"":""a""}`n")
+        $problem = (Test-EventStore $folder).Problems | Where-Object Check -EQ 'Secret'
+        $problem.LineNumber | Should -Be 1
+    }
+}
