@@ -87,7 +87,7 @@ public sealed class SqliteEventReader : IEventSource
         SqliteEventFilter.ApplyWhere(command, sql, filter, after);
         sql.Append(ReadOrder);
         command.CommandText = sql.ToString();
-        if (after is null) EventStoreLog.Debug($"Query (each page): {command.CommandText}");
+        if (after is null) EventStoreLog.Debug($"Query: {command.CommandText}");
         var page = new List<ResolveEvent>();
         long payloadChars = 0;
         var clock = Stopwatch.StartNew();
