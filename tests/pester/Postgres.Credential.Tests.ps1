@@ -7,13 +7,9 @@ BeforeAll {
     $script:Server = Start-TestPostgres -SuperuserPassword "super-$([guid]::NewGuid().ToString('N'))"
     $script:AppPassword = "app-pw-$([guid]::NewGuid().ToString('N'))"
     $script:WrongPassword = "wrong-pw-$([guid]::NewGuid().ToString('N'))"
-    # psql, not Npgsql: the module loads its own Npgsql where this session may not see it.
-    $env:PGPASSWORD = ($Server.ConnectionString -split ';' | Where-Object { $_ -like 'Password=*' }) -replace '^Password=', ''
-    try {
-        $output = & "$($Server.Bin)/psql" -h 127.0.0.1 -p $Server.Port -U postgres -d postgres -v ON_ERROR_STOP=1 -c "CREATE ROLE app LOGIN PASSWORD '$AppPassword'; GRANT CREATE ON DATABASE postgres TO app" 2>&1
-        if ($LASTEXITCODE -ne 0) { throw "psql failed: $output" }
-    }
-    finally { Remove-Item Env:/PGPASSWORD }
+    # Npgsql as the module loads it (npm's PostgreSQL ships no psql).
+    Get-EventStore (Copy-Fixture 'resolve-lite-600.db' 'load.db') | Out-Null
+    Invoke-DbQuery ((Get-ModuleLibraryType 'Npgsql' 'Npgsql.NpgsqlConnection')::new($Server.ConnectionString)) "CREATE ROLE app LOGIN PASSWORD '$AppPassword'; GRANT CREATE ON DATABASE postgres TO app"
     # No user and no password: they come from -Credential.
     $script:Pg = "Host=127.0.0.1;Port=$($Server.Port);Database=postgres"
     function New-Credential([string] $User, [string] $Password) {

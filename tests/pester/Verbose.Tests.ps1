@@ -29,14 +29,16 @@ Describe '-Verbose and -Debug' {
         ($lines -match 'Built the secondary indexes in \d+\.\d{3} s').Count | Should -Be 1
         ($lines -match 'Committed in \d+\.\d{3} s').Count | Should -Be 1
         ($lines -match "Renamed '.*\.verbose\.db\.[0-9a-f]{32}\.importing' to '.*verbose\.db'").Count | Should -Be 1
-        $replace = Get-VerboseLine { Export-EventStore $target | Import-EventStore $target -Replace -Force -Verbose }
+        $replace = Get-VerboseLine { Import-EventStore $target -InFile (Join-Path $Fixtures 'incremental/base.export.ndjson') -Replace -Force -Verbose }
         ($replace -match 'Mode Replace: dropping the 1,000 stored events').Count | Should -Be 1
     }
 
     It 'tells the reads of the worker thread of a pipeline export, and the counts of an incremental commit' {
         $base = New-IncrementalBaseStore
-        $lines = Get-VerboseLine { Export-EventStore $base -Verbose | Import-EventStore $base -Incremental -Verbose }
-        ($lines -match "Read 1,000 events from '.*base\.db'").Count | Should -Be 1
+        # Another store of the same events: a store on both sides of one pipeline is refused (StoreInUseByPipeline).
+        $copy = New-IncrementalBaseStore 'copy.db'
+        $lines = Get-VerboseLine { Export-EventStore $copy -Verbose | Import-EventStore $base -Incremental -Verbose }
+        ($lines -match "Read 1,000 events from '.*copy\.db'").Count | Should -Be 1
         ($lines -match 'Committed the incremental import .*: 1,000 pushed, 0 imported, 1,000 duplicates and 0 older events skipped').Count | Should -Be 1
         $id = Start-IncrementalImport $base
         $push = Get-VerboseLine { New-TestEvent -Timestamp 5000000000000 | Add-IncrementalImport $base -ImportId $id -Verbose }
