@@ -132,9 +132,11 @@ Describe 'A store on both sides of one pipeline' {
 
 Describe 'Huge lines' {
     # One 40 MB payload: the export's peak memory (a fresh pwsh's VmHWM over its RSS once the module is loaded) stays
-    # within 5x the line. Before, SQLite's sorter copied the payload in and out of the ordered read, and the writer
-    # encoded it into a 3x buffer: 7-8x.
-    It 'Export-EventStore -OutFile of a 40 MB line peaks at under 5x the line' {
+    # within 7.5x the line. Before the paged reads, SQLite's sorter copied the payload in and out of the ordered read,
+    # and the writer encoded it into a 3x buffer: 7-8x, and more with the payload canonicalized on reading (about
+    # 9x). Paged reads brought it to 4.2x; checking that stored text is JavaScript's canonical form holds the payload
+    # once more as UTF-8 and once as the canonical output while it compares them: 6.8x (open in the closing note).
+    It 'Export-EventStore -OutFile of a 40 MB line peaks at under 7.5x the line' {
         $store = New-TestPath 'huge.db'
         Import-EventStore $store -InFile $ReferenceExport | Out-Null
         Invoke-SqliteQuery $store "INSERT INTO events VALUES (3, 1000, 4200000000000, 'huge', 1, 'HUGE', json_object('items', json_array(printf('%.*c', 20000000, 'x'), printf('%.*c', 20000000, 'y'))))" | Out-Null
@@ -150,7 +152,7 @@ Export-EventStore '$store' -OutFile '$out'
         $line = (Get-Content $out | Measure-Object -Property Length -Maximum).Maximum
         $line | Should -BeGreaterThan 40000000
         Write-Host "Export of a $([Math]::Round($line / 1MB)) MB line: peak $([Math]::Round(($peak - $base) / 1MB)) MB over the loaded module ($([Math]::Round(($peak - $base) / $line, 1))x)."
-        ($peak - $base) | Should -BeLessThan (5 * $line)
+        ($peak - $base) | Should -BeLessThan (7.5 * $line)
         @(Export-EventStore $store).Count | Should -Be 601
     }
 

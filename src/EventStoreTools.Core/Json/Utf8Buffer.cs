@@ -75,7 +75,8 @@ internal sealed class Utf8Buffer
     /// </summary>
     public bool TryAppendUtf8Exactly(ReadOnlySpan<char> chars)
     {
-        var max = Encoding.UTF8.GetMaxByteCount(chars.Length);
+        // Measured above the threshold, as in AppendUtf8 (a lone surrogate counts as U+FFFD's 3 bytes, more than enough).
+        var max = chars.Length > MeasureAboveChars ? Encoding.UTF8.GetByteCount(chars) : Encoding.UTF8.GetMaxByteCount(chars.Length);
         if (Length + max > _bytes.Length) Grow(max);
         var status = System.Text.Unicode.Utf8.FromUtf16(chars, _bytes.AsSpan(Length), out _, out var written, replaceInvalidSequences: false);
         if (status != OperationStatus.Done) return false;
