@@ -340,8 +340,14 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
     protected internal void Tell(string message)
     {
         WriteTold();
-        WriteVerbose(Stamped(message));
+        if (!Untold) WriteVerbose(Stamped(message));
     }
+
+    /// <summary>
+    /// Whether -Verbose and -Debug lines are dropped: when the command's data goes to the process's standard output,
+    /// where pwsh -c would print them too.
+    /// </summary>
+    protected virtual bool Untold => false;
 
     private string Stamped(string message) => $"[{_clock.Elapsed:mm\\:ss\\.fff}] {message}";
 
@@ -349,6 +355,7 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
     {
         while (_told.TryDequeue(out var line))
         {
+            if (Untold) continue;
             if (line.Debug) WriteDebug(line.Message);
             else WriteVerbose(line.Message);
         }

@@ -143,6 +143,8 @@ public sealed class ExportEventStoreCommand : EventStoreCmdlet
     /// <summary>Events per read while following: each read is short, and no lock is held between reads.</summary>
     private const int FollowPageSize = 10_000;
 
+    protected override bool Untold => Output == ToFileSet && CompressedFile.IsStandardStream(OutFile);
+
     protected override void ProcessRecord()
     {
         using var narration = Narrate();

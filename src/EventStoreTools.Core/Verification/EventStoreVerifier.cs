@@ -174,7 +174,10 @@ public static class EventStoreVerifier
         catch (EventStoreException ex)
         {
             var message = context is null ? ex.Message : $"{context()}: {ex.Message}";
-            result.Add(new StoreCheckProblem(check, message) { LineNumber = ex.LineNumber });
+            // A stored event the reader cannot carry (a payload that is not JSON, a key out of range) is named by its key.
+            var key = ex.Event as StoredEventKey;
+            var named = ex.Kind == EventStoreErrorKind.CorruptPayload ? "Payload" : ex.Kind == EventStoreErrorKind.UnsupportedStoredValue ? "StoredValue" : check;
+            result.Add(new StoreCheckProblem(key is null ? check : named, message) { LineNumber = ex.LineNumber, ThreadId = key?.ThreadId, ThreadCounter = key?.ThreadCounter });
             return false;
         }
         catch (IOException ex)
