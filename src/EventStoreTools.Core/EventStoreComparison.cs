@@ -40,7 +40,6 @@ public sealed class EventStoreComparison
 {
     private readonly IEnumerable<ResolveEvent> _reference;
     private readonly IEnumerable<ResolveEvent> _difference;
-    private readonly bool _payloadsAsValues;
 
     /// <param name="reference">The reference store's events, ordered by (threadId, threadCounter).</param>
     /// <param name="difference">The other store's events, in the same order.</param>
