@@ -18,7 +18,8 @@ Problems are output, not errors, so scripts and Pester test the result: (Test-Ev
 '@
     Parameters  = @{
         Credential = 'With -ConnectionString: the user name and password to log in with (Get-Credential, or a PSCredential from SecretManagement''s Get-Secret as it is); they replace any user and password of the connection string. A refused login fails with TestEventStoreAuthenticationFailed (AuthenticationError), an unreachable server with TestEventStoreConnectionFailed (ConnectionError); the password never appears in a message, a -Verbose line or an error.'
-        Path             = 'The store file, NDJSON export or backup folder to check ("-" for standard input). Relative paths, ~ and PSDrives work; takes paths and FileInfo/DirectoryInfo objects from the pipeline.'
+        Path             = 'The store files, NDJSON exports or backup folders to check ("-" for standard input); * and ? match several, and each match is checked (a pattern that matches nothing is a TestEventStoreStoreNotFound error). Relative paths, ~ and PSDrives work; takes path strings from the pipeline.'
+        LiteralPath      = 'Stores, exports or backup folders named exactly: wildcard characters such as [ ] are part of the name. Aliases PSPath, LP and FullName; Get-ChildItem''s output binds here, so Get-ChildItem ./backups | Test-EventStore checks each item.'
         ConnectionString = 'A PostgreSQL store (reSolve''s eventstore-postgresql) instead of a path: an Npgsql connection string. Use with -Schema.'
         Schema           = 'With -ConnectionString: the schema that holds the store (reSolve''s databaseName option).'
         Quick            = 'Skip the checks that read every event (see the description): a fast check of the structure, the counts and the markers.'

@@ -88,14 +88,8 @@ public sealed class CompareEventStoreCommand : EventStoreCmdlet
     private void RequireDifference()
     {
         var hasPath = !string.IsNullOrEmpty(DifferencePath);
-        string? problem = (hasPath, DifferenceConnectionString is not null, DifferenceSchema is not null) switch
-        {
-            (true, true, _) => "Give either -DifferencePath or -DifferenceConnectionString, not both.",
-            (false, false, _) => "Give the store to compare with: -DifferencePath, or -DifferenceConnectionString and -DifferenceSchema.",
-            (false, true, false) => "-DifferenceConnectionString needs -DifferenceSchema: the PostgreSQL schema that holds the store.",
-            (true, false, true) => "-DifferenceSchema applies only with -DifferenceConnectionString.",
-            _ => null,
-        };
+        var problem = StoreSpecificationProblem(hasPath, DifferenceConnectionString is not null, DifferenceSchema is not null,
+            new StoreParameterNames("store to compare with", "-DifferencePath", "-DifferenceConnectionString", "-DifferenceSchema"));
         if (problem is not null)
             ThrowTerminatingError(new ErrorRecord(new ArgumentException(problem), ErrorIdPrefix + "StoreNotSpecified", ErrorCategory.InvalidArgument, null));
     }

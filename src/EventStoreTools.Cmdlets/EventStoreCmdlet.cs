@@ -181,17 +181,10 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
     }
 
     /// <summary>Whether the store is a SQLite file (else PostgreSQL); fails unless exactly one engine is given completely.</summary>
-    private bool RequireOneEngine(string[]? paths)
+    protected bool RequireOneEngine(string[]? paths)
     {
         var hasPath = paths is { Length: > 0 };
-        string? problem = (hasPath, ConnectionString is not null, Schema is not null) switch
-        {
-            (true, true, _) => "Give either a store path (SQLite) or -ConnectionString (PostgreSQL), not both.",
-            (false, false, _) => "Give the store: a path for a SQLite file, or -ConnectionString and -Schema for PostgreSQL.",
-            (false, true, false) => "-ConnectionString needs -Schema: the PostgreSQL schema that holds the store (reSolve's databaseName).",
-            (true, false, true) => "-Schema applies only to a PostgreSQL store given with -ConnectionString.",
-            _ => null,
-        };
+        var problem = StoreSpecificationProblem(hasPath, ConnectionString is not null, Schema is not null, StoreNames);
         if (problem is null && Credential is not null && hasPath)
             problem = "-Credential applies only to a PostgreSQL store given with -ConnectionString.";
         if (problem is not null)
@@ -220,14 +213,7 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
     protected IEventStore OpenStore(string? path, string? connectionString, string? schema, StoreParameterNames names, string failure)
     {
         var hasPath = !string.IsNullOrEmpty(path);
-        string? problem = (hasPath, connectionString is not null, schema is not null) switch
-        {
-            (true, true, _) => $"Give either {names.Path} (SQLite) or {names.ConnectionString} (PostgreSQL), not both.",
-            (false, false, _) => $"Give the {names.Store}: {names.Path} for a SQLite file, or {names.ConnectionString} and {names.Schema} for PostgreSQL.",
-            (false, true, false) => $"{names.ConnectionString} needs {names.Schema}: the PostgreSQL schema that holds the {names.Store} (reSolve's databaseName).",
-            (true, false, true) => $"{names.Schema} applies only to a PostgreSQL {names.Store} given with {names.ConnectionString}.",
-            _ => null,
-        };
+        var problem = StoreSpecificationProblem(hasPath, connectionString is not null, schema is not null, names);
         if (problem is not null)
             ThrowTerminatingError(new ErrorRecord(new ArgumentException(problem), ErrorIdPrefix + failure, ErrorCategory.InvalidArgument, null));
         try
@@ -241,6 +227,19 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
         }
     }
 
+    private static readonly StoreParameterNames StoreNames = new("store", "a store path", "-ConnectionString", "-Schema");
+
+    /// <summary>Why a store is not given completely, or null: exactly one of a path (SQLite) and a connection string with a schema (PostgreSQL).</summary>
+    protected static string? StoreSpecificationProblem(bool hasPath, bool hasConnectionString, bool hasSchema, StoreParameterNames names) =>
+        (hasPath, hasConnectionString, hasSchema) switch
+        {
+            (true, true, _) => $"Give either {names.Path} (SQLite) or {names.ConnectionString} (PostgreSQL), not both.",
+            (false, false, _) => $"Give the {names.Store}: {names.Path} for a SQLite file, or {names.ConnectionString} and {names.Schema} for PostgreSQL.",
+            (false, true, false) => $"{names.ConnectionString} needs {names.Schema}: the PostgreSQL schema that holds the {names.Store} (reSolve's databaseName).",
+            (true, false, true) => $"{names.Schema} applies only to a PostgreSQL {names.Store} given with {names.ConnectionString}.",
+            _ => null,
+        };
+
     /// <summary>The -Path (wildcards) or -LiteralPath of the cmdlet's store; null when the store is given with -ConnectionString.</summary>
     protected abstract string[]? StorePaths { get; }
 
@@ -249,22 +248,6 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
 
     /// <summary>Whether <see cref="StorePaths"/> came from -LiteralPath.</summary>
     protected abstract bool StorePathsAreLiteral { get; }
-
-    /// <summary>
-    /// The filter of the -EventType, -AggregateId, -Since and -Until parameters, which Export-EventStore and
-    /// Import-EventStore share; -Since and -Until count only when given (0 is a valid time).
-    /// </summary>
-    protected EventFilter SelectionFilter(string[]? eventTypes, string[]? aggregateIds, long since, long until)
-    {
-        var bound = MyInvocation.BoundParameters;
-        return new EventFilter
-        {
-            EventTypes = eventTypes,
-            AggregateIds = aggregateIds,
-            Since = bound.ContainsKey("Since") ? since : null,
-            Until = bound.ContainsKey("Until") ? until : null,
-        };
-    }
 
     protected override void StopProcessing() => _stopping.Cancel();
 

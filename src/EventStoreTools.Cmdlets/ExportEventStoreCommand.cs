@@ -14,7 +14,7 @@ namespace EventStoreTools.Cmdlets;
 /// </summary>
 [Cmdlet(VerbsData.Export, "EventStore", DefaultParameterSetName = ToPipelineSet, SupportsShouldProcess = true)]
 [OutputType(typeof(ResolveEvent), ParameterSetName = [ToPipelineSet, ToPipelineSet + Literal])]
-public sealed class ExportEventStoreCommand : EventStoreCmdlet
+public sealed class ExportEventStoreCommand : EventSelectingCmdlet
 {
     private const string ToPipelineSet = "ToPipeline";
     private const string ToFileSet = "ToFile";
@@ -100,28 +100,6 @@ public sealed class ExportEventStoreCommand : EventStoreCmdlet
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? CursorVariable { get; set; }
-
-    /// <summary>Only events of these types; * and ? are wildcards.</summary>
-    [Parameter]
-    [ArgumentCompleter(typeof(EventTypeCompleter))]
-    [SupportsWildcards]
-    public string[]? EventType { get; set; }
-
-    /// <summary>Only events of these aggregates; * and ? are wildcards.</summary>
-    [Parameter]
-    [ArgumentCompleter(typeof(AggregateIdCompleter))]
-    [SupportsWildcards]
-    public string[]? AggregateId { get; set; }
-
-    /// <summary>Only events at or after this time (DateTime, date string or ms since epoch).</summary>
-    [Parameter]
-    [EventTime]
-    public long Since { get; set; }
-
-    /// <summary>Only events at or before this time (DateTime, date string or ms since epoch).</summary>
-    [Parameter]
-    [EventTime]
-    public long Until { get; set; }
 
     /// <summary>At most this many events.</summary>
     [Parameter]
@@ -237,7 +215,7 @@ public sealed class ExportEventStoreCommand : EventStoreCmdlet
     private EventFilter BuildFilter(ResolveCursor cursor)
     {
         var bound = MyInvocation.BoundParameters;
-        return SelectionFilter(EventType, AggregateId, Since, Until) with
+        return SelectionFilter() with
         {
             ThreadCounters = bound.ContainsKey(nameof(Cursor)) && !cursor.IsStart ? cursor.Counters : null,
             First = bound.ContainsKey(nameof(First)) ? First : null,

@@ -14,7 +14,7 @@ namespace EventStoreTools.Cmdlets;
 [Cmdlet(VerbsData.Import, "EventStore", DefaultParameterSetName = FromPipelineSet,
     SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(EventImportResult), typeof(IncrementalImportSummary))]
-public sealed class ImportEventStoreCommand : EventStoreCmdlet
+public sealed class ImportEventStoreCommand : EventSelectingCmdlet
 {
     private const string FromPipelineSet = "FromPipeline";
     private const string FromFileSet = "FromFile";
@@ -132,33 +132,13 @@ public sealed class ImportEventStoreCommand : EventStoreCmdlet
 
     private bool Batched => CommitEvery > 0 || CommitInterval > TimeSpan.Zero;
 
-    /// <summary>Import only events of these types; * and ? are wildcards (as Export-EventStore -EventType).</summary>
-    [Parameter]
-    [SupportsWildcards]
-    public string[]? EventType { get; set; }
-
-    /// <summary>Import only events of these aggregates; * and ? are wildcards.</summary>
-    [Parameter]
-    [SupportsWildcards]
-    public string[]? AggregateId { get; set; }
-
-    /// <summary>Import only events at or after this time (DateTime, date string or ms since epoch).</summary>
-    [Parameter]
-    [EventTime]
-    public long Since { get; set; }
-
-    /// <summary>Import only events at or before this time (DateTime, date string or ms since epoch).</summary>
-    [Parameter]
-    [EventTime]
-    public long Until { get; set; }
-
     private EventFilter? _filter;
     private long _filteredOut;
 
     /// <summary>The partial-restore filter, or null when every event is imported.</summary>
     private EventFilter? BuildFilter()
     {
-        var filter = SelectionFilter(EventType, AggregateId, Since, Until);
+        var filter = SelectionFilter();
         return filter.IsEmpty ? null : filter;
     }
 

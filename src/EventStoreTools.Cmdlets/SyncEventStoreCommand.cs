@@ -109,16 +109,16 @@ public sealed class SyncEventStoreCommand : EventStoreCmdlet
         try
         {
             source.SetFrozen(false);
-            Warn($"The cutover did not finish: the source {source.DisplayName} was unfrozen, and its application can write to it again.");
+            WarnEvenWhenStopped($"The cutover did not finish: the source {source.DisplayName} was unfrozen, and its application can write to it again.");
         }
         catch (EventStoreException ex)
         {
-            Warn($"The cutover did not finish and the source {source.DisplayName} could not be unfrozen ({ex.Message}): run Set-EventStore -Frozen:$false on it.");
+            WarnEvenWhenStopped($"The cutover did not finish and the source {source.DisplayName} could not be unfrozen ({ex.Message}): run Set-EventStore -Frozen:$false on it.");
         }
     }
 
     /// <summary>After Ctrl+C the pipeline takes no more records: the warning goes to the host then.</summary>
-    private void Warn(string message)
+    private void WarnEvenWhenStopped(string message)
     {
         try
         {

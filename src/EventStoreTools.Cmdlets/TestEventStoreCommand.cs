@@ -11,19 +11,28 @@ namespace EventStoreTools.Cmdlets;
 /// NDJSON export plain or compressed, a backup folder) and writes one result per store with IsValid, the
 /// counts and every problem found. Problems are output, not errors: a script tests .IsValid.
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Test, "EventStore")]
+[Cmdlet(VerbsDiagnostic.Test, "EventStore", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(StoreCheckResult))]
 public sealed class TestEventStoreCommand : EventStoreCmdlet
 {
-    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("FullName", "Store")]
+    private const string PathSet = "Path";
+    private const string LiteralPathSet = "LiteralPath";
+
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
+    [Alias("Store")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
-    public string Path { get; set; } = "";
+    public string[]? Path { get; set; }
 
-    protected override string[]? StorePaths => OnePath(Path);
+    /// <summary>Stores, exports or backup folders named exactly, wildcard characters included; Get-ChildItem's output binds here.</summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
+    [Alias("PSPath", "LP", "FullName")]
+    [ValidateNotNullOrEmpty]
+    public string[]? LiteralPath { get; set; }
 
-    protected override bool StorePathsAreLiteral => false;
+    protected override string[]? StorePaths => LiteralPath ?? Path;
+
+    protected override bool StorePathsAreLiteral => LiteralPath is not null;
 
     /// <summary>Skip what reads every event: SQLite's quick_check instead of integrity_check, schema, counts and markers only.</summary>
     [Parameter]
@@ -31,14 +40,22 @@ public sealed class TestEventStoreCommand : EventStoreCmdlet
 
     protected override void ProcessRecord()
     {
-        var store = OpenStore();
-        if (store is PostgresEventStore postgres)
+        if (!RequireOneEngine(StorePaths))
         {
-            Run(() => WriteObject(EventStoreVerifier.CheckPostgres(postgres.ConnectionString, postgres.Schema, Quick, Cancellation)), store.DisplayName);
+            var store = (PostgresEventStore)OpenStore();
+            Run(() => WriteObject(EventStoreVerifier.CheckPostgres(store.ConnectionString, store.Schema, Quick, Cancellation)), store.DisplayName);
             return;
         }
-        // "-" is standard input (an export piped in); resolved, it would name a file "-" in the current folder.
-        var path = CompressedFile.IsStandardStream(Path) ? Path : ResolveFilePath(Path);
+        foreach (var given in StorePaths!)
+        {
+            // "-" is standard input (an export piped in); resolved, it would name a file "-" in the current folder.
+            var paths = CompressedFile.IsStandardStream(given) ? [given] : ResolveReadPaths(given, StorePathsAreLiteral);
+            foreach (var path in paths) Check(path);
+        }
+    }
+
+    private void Check(string path)
+    {
         if (!CompressedFile.IsStandardStream(path) && !File.Exists(path) && !System.IO.Directory.Exists(path))
         {
             // One missing path among many piped in should not stop the others.

@@ -55,6 +55,9 @@ Describe 'Export-EventStore filters' {
             $line = 'Export-EventStore ./filters.db -AggregateId '
             $ids = (TabExpansion2 $line $line.Length).CompletionMatches.CompletionText
             ($ids | Sort-Object) | Should -Be ($All.AggregateId | Sort-Object -Unique)
+            # Import-EventStore shares the selection parameters, completed from the store it names.
+            $line = 'Import-EventStore ./filters.db -Incremental -EventType ite'
+            (TabExpansion2 $line $line.Length).CompletionMatches.CompletionText | Should -Be @('ITEM_ADDED', 'ITEM_REMOVED')
         }
         finally { Pop-Location }
     }

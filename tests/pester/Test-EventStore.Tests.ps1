@@ -116,6 +116,19 @@ Describe 'Test-EventStore' {
         $failures[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }
 
+    It 'checks every match of a wildcard, and -LiteralPath (and Get-ChildItem) names files with wildcard characters' {
+        $folder = New-Item (Join-Path $TestDrive 'many') -ItemType Directory
+        $stores = 'a.db', 'b.db', 'c[1].db' | ForEach-Object { Copy-Item (Join-Path $Fixtures 'resolve-lite-600.db') (Join-Path $folder $_); Join-Path $folder $_ }
+        $results = @(Test-EventStore (Join-Path $folder '?.db'))
+        $results.Count | Should -Be 2
+        $results.EventCount | Should -Be @(600, 600)
+        (Test-EventStore -LiteralPath $stores[2]).IsValid | Should -BeTrue
+        @(Get-ChildItem $folder | Test-EventStore).Count | Should -Be 3
+
+        Test-EventStore (Join-Path $folder 'x*.db') -ErrorVariable failures -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'TestEventStoreStoreNotFound*'
+    }
+
     It 'checks a backup folder''s secrets: a repeated id or idx, and a line that is not a secret, are problems' {
         $store = Copy-Fixture 'resolve-lite-600.db'
         $folder = Join-Path $TestDrive 'secrets-folder'
