@@ -35,6 +35,8 @@ $ModuleDir = Join-Path $Out 'EventStoreTools'
 # Every RID SQLitePCLRaw ships a native SQLite for among the platforms pwsh runs on (musl for Alpine images).
 $NativeRids = 'win-x64', 'win-x86', 'win-arm64', 'linux-x64', 'linux-arm', 'linux-arm64', 'linux-musl-x64', 'linux-musl-arm64', 'osx-x64', 'osx-arm64'
 $PesterVersion = '5.7.1'
+# The platform whose machine code the module's ReadyToRun images carry (see Publish-ReadyToRun).
+$ReadyToRunRid = 'linux-x64'
 
 function Invoke-Native([scriptblock] $Command) {
     & $Command
@@ -45,6 +47,7 @@ function Invoke-Build {
     $publish = Join-Path $Out 'publish'
     Remove-Item $publish -Recurse -Force -ErrorAction Ignore
     Invoke-Native { dotnet publish (Join-Path $Root 'src/EventStoreTools.Cmdlets') -c $Configuration -o $publish --nologo -v quiet }
+    $readyToRun = Publish-ReadyToRun
 
     Remove-Item $ModuleDir -Recurse -Force -ErrorAction Ignore
     New-Item -ItemType Directory -Path $ModuleDir | Out-Null
@@ -53,8 +56,8 @@ function Invoke-Build {
     # module loads into its own context. Nothing else (pdbs, deps.json, other platforms' natives) is shipped.
     $dependencies = Join-Path $ModuleDir 'dependencies'
     New-Item -ItemType Directory -Path $dependencies | Out-Null
-    Copy-Item (Join-Path $publish 'EventStoreTools.dll') $ModuleDir
-    Get-ChildItem $publish -Filter *.dll | Where-Object { $_.Name -ne 'EventStoreTools.dll' -and $_.Name -notlike 'System.Management.Automation*' } |
+    Copy-Item (Join-Path $readyToRun 'EventStoreTools.dll') $ModuleDir
+    Get-ChildItem $readyToRun -Filter *.dll | Where-Object { $_.Name -ne 'EventStoreTools.dll' -and $_.Name -notlike 'System.Management.Automation*' } |
         Copy-Item -Destination $dependencies
     foreach ($rid in $NativeRids) {
         $native = Join-Path $dependencies "runtimes/$rid/native"
@@ -67,6 +70,23 @@ function Invoke-Build {
     # Help is generated in a child pwsh: loading the module here would lock nothing on Linux but would on Windows.
     Invoke-Native { dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'module/help/New-MamlHelp.ps1') -ModulePath (Join-Path $ModuleDir 'EventStoreTools.psd1') -OutFile (Join-Path $ModuleDir 'en-US/EventStoreTools.dll-Help.xml') }
     Write-Host "Built $ModuleDir"
+}
+
+# The module's assemblies and every library in dependencies/ as ReadyToRun images for $ReadyToRunRid: their code is
+# compiled ahead, so the first command in a fresh pwsh does not wait for the JIT (issue 15: the first 50k-event copy
+# took twice the second). An image still holds its IL, so on any other platform it runs as before, JIT-compiled.
+# The portable publish above stays the source of the natives of every RID (a RID-specific publish keeps only its own).
+# The cmdlet classes derive from pwsh's PSCmdlet: compiled against PowerShell Standard's reference assembly, whose
+# PSCmdlet has none of the real one's fields, the runtime would reject their precompiled code, so crossgen2 is given
+# the System.Management.Automation of the pwsh running this build (the runtime rejects it again, safely, should
+# another pwsh's PSCmdlet differ in layout).
+function Publish-ReadyToRun {
+    $readyToRun = Join-Path $Out 'publish-r2r'
+    Remove-Item $readyToRun -Recurse -Force -ErrorAction Ignore
+    $automation = Join-Path $PSHOME 'System.Management.Automation.dll'
+    Invoke-Native { dotnet publish (Join-Path $Root 'src/EventStoreTools.Cmdlets') -c $Configuration -r $ReadyToRunRid --self-contained false `
+            -p:PublishReadyToRun=true "-p:PublishReadyToRunCrossgen2ExtraArgs=-r:$automation" -o $readyToRun --nologo -v quiet }
+    $readyToRun
 }
 
 function Install-Pester {

@@ -406,11 +406,15 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
         }
     }
 
+    // A class, not a value tuple: ReadAhead over a reference type runs the core's precompiled (ReadyToRun) shared code,
+    // where an instantiation over a value tuple has none and waits for the JIT on the first import of a fresh pwsh.
+    private sealed record ReadLine(ResolveEvent Event, long LineNumber, long BytesRead);
+
     private void ImportFile(NdjsonEventReader reader)
     {
         var total = reader.Length ?? 0;
         // Parsed ahead on the other core; each event keeps the line and position it was read at.
-        var lines = reader.ReadEvents(versionless: Incremental).Select(e => (Event: e, reader.LineNumber, reader.BytesRead));
+        var lines = reader.ReadEvents(versionless: Incremental).Select(e => new ReadLine(e, reader.LineNumber, reader.BytesRead));
         foreach (var (e, lineNumber, bytesRead) in lines.Ahead(Cancellation))
         {
             Cancellation.ThrowIfCancellationRequested();
