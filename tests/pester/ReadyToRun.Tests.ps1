@@ -32,8 +32,8 @@ Describe 'ReadyToRun images' {
 
     # The runtime's own JIT events (an in-process EventListener on Microsoft-Windows-DotNETRuntime) name each method it
     # compiles and at which tier; quick JIT (tier 0) is what a method without usable precompiled code gets on its first
-    # call. Precompiled code the runtime rejects (the cmdlet classes' was, compiled against PowerShell Standard's
-    # PSCmdlet) shows up here as well, which a look at the files alone would not catch.
+    # call. Methods an image lacks (the cmdlet classes', when crossgen2 had only PowerShell Standard's reference
+    # assembly) or whose precompiled code the runtime rejects show up here, which a look at the files would not catch.
     It 'quick-JITs none of the module''s methods in a fresh pwsh''s first copy, NDJSON export and import' -Skip:(-not $OnReadyToRunPlatform) {
         $source = New-TestPath 'source.db'
         New-GeneratedStore $source 500
