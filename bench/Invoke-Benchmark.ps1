@@ -108,12 +108,12 @@ Says whether a row reaches its target: "met", or by how much it falls short of e
 MaxRatio (x floor), MinEventsPerSecond, MaxPeakMB, MaxSeconds; AtSize limits a target to the rows of one size.
 #>
 function Set-TargetStatus($Row, [hashtable] $Target) {
-    if (-not $Target -or ($Target.AtSize -and $Target.AtSize -ne $Row.Events)) { return }
+    if (-not $Target -or ($Target['AtSize'] -and $Target['AtSize'] -ne $Row.Events)) { return }
     $shortfalls = @(
-        if ($Target.MaxRatio -and $Row.Ratio -gt $Target.MaxRatio) { '{0:N2}x floor, {1:P0} over {2:N1}x' -f $Row.Ratio, ($Row.Ratio / $Target.MaxRatio - 1), $Target.MaxRatio }
-        if ($Target.MinEventsPerSecond -and $Row.EventsPerSecond -lt $Target.MinEventsPerSecond) { '{0:N0}/s, {1:P0} under {2:N0}/s' -f $Row.EventsPerSecond, (1 - $Row.EventsPerSecond / $Target.MinEventsPerSecond), $Target.MinEventsPerSecond }
-        if ($Target.MaxPeakMB -and $Row.PeakMB -gt $Target.MaxPeakMB) { '{0:N0} MB, {1:N0} MB over {2:N0} MB' -f $Row.PeakMB, ($Row.PeakMB - $Target.MaxPeakMB), $Target.MaxPeakMB }
-        if ($Target.MaxSeconds -and $Row.Seconds -gt $Target.MaxSeconds) { '{0:N2} s, {1:P0} over {2:N1} s' -f $Row.Seconds, ($Row.Seconds / $Target.MaxSeconds - 1), $Target.MaxSeconds }
+        if ($Target['MaxRatio'] -and $Row.Ratio -gt $Target.MaxRatio) { '{0:N2}x floor, {1:P0} over {2:N1}x' -f $Row.Ratio, ($Row.Ratio / $Target.MaxRatio - 1), $Target.MaxRatio }
+        if ($Target['MinEventsPerSecond'] -and $Row.EventsPerSecond -lt $Target.MinEventsPerSecond) { '{0:N0}/s, {1:P0} under {2:N0}/s' -f $Row.EventsPerSecond, (1 - $Row.EventsPerSecond / $Target.MinEventsPerSecond), $Target.MinEventsPerSecond }
+        if ($Target['MaxPeakMB'] -and $Row.PeakMB -gt $Target.MaxPeakMB) { '{0:N0} MB, {1:N0} MB over {2:N0} MB' -f $Row.PeakMB, ($Row.PeakMB - $Target.MaxPeakMB), $Target.MaxPeakMB }
+        if ($Target['MaxSeconds'] -and $Row.Seconds -gt $Target.MaxSeconds) { '{0:N2} s, {1:P0} over {2:N1} s' -f $Row.Seconds, ($Row.Seconds / $Target.MaxSeconds - 1), $Target.MaxSeconds }
     )
     $Row.Target = if ($shortfalls) { 'short: ' + ($shortfalls -join '; ') } else { 'met' }
 }
@@ -219,10 +219,10 @@ else {
         $floors[$size] = $floor.Seconds
         $rows.Add($floor)
         foreach ($scenario in $sizedScenarios) {
-            if ($Scale -and -not $scenario.Scale) { continue }
-            $row = Measure-Scenario $scenario.Name $scenario.Scenario $size (& $scenario.Arguments) $null $(if ($scenario.Bytes) { $ndjsonBytes } else { 0 })
+            if ($Scale -and -not $scenario['Scale']) { continue }
+            $row = Measure-Scenario $scenario.Name $scenario.Scenario $size (& $scenario.Arguments) $null $(if ($scenario['Bytes']) { $ndjsonBytes } else { 0 })
             $row.Ratio = $row.Seconds / $floor.Seconds
-            Set-TargetStatus $row $scenario.Target
+            Set-TargetStatus $row $scenario['Target']
             $rows.Add($row)
         }
     }
