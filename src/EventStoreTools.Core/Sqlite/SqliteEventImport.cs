@@ -33,6 +33,8 @@ public sealed class SqliteEventImport : IEventImport
     private readonly CancellationToken _cancellation;
     private readonly SqliteConnection _connection;
     private SqliteBulkInsert? _insert;
+    /// <summary>Of a staged load: the insert into the events table, for events with a huge payload.</summary>
+    private SqliteBulkInsert? _directInsert;
     private int _threadId, _threadCounter, _timestamp, _aggregateId, _aggregateVersion, _type, _payload, _inputLine;
     /// <summary>Events go to a staging table first and into the (empty) events table in key order at the commit (<see cref="SqliteOrderedLoad"/>).</summary>
     private bool _staged;
@@ -182,7 +184,9 @@ public sealed class SqliteEventImport : IEventImport
     public void Add(ResolveEvent e, long inputLine)
     {
         EventValidation.RequireStorable(e);
-        var insert = _insert!;
+        var direct = _staged && e.PayloadJson.Length > SqliteOrderedLoad.HugePayloadChars;
+        // The same parameters in the same order: their indexes are those of _insert.
+        var insert = direct ? _directInsert ??= new SqliteBulkInsert(_connection, InsertSql) : _insert!;
         insert.Bind(_threadId, e.ThreadId);
         insert.Bind(_threadCounter, e.ThreadCounter);
         insert.Bind(_timestamp, e.Timestamp);
@@ -190,7 +194,7 @@ public sealed class SqliteEventImport : IEventImport
         insert.Bind(_aggregateVersion, e.AggregateVersion);
         insert.Bind(_type, e.Type);
         insert.BindPayload(_payload, e.PayloadJson);
-        if (_staged) insert.Bind(_inputLine, inputLine);
+        if (_staged && !direct) insert.Bind(_inputLine, inputLine);
         try
         {
             insert.Execute();
@@ -268,6 +272,8 @@ public sealed class SqliteEventImport : IEventImport
     {
         _insert!.Dispose();
         _insert = null;
+        _directInsert?.Dispose();
+        _directInsert = null;
         RunInterruptible(() =>
         {
             var clock = Stopwatch.StartNew();
@@ -310,6 +316,7 @@ public sealed class SqliteEventImport : IEventImport
     {
         // Closed first: Windows does not rename an open file.
         _insert?.Dispose();
+        _directInsert?.Dispose();
         _insertSecret?.Dispose();
         _connection.Dispose();
         try
@@ -348,6 +355,7 @@ public sealed class SqliteEventImport : IEventImport
     public void Dispose()
     {
         _insert?.Dispose();
+        _directInsert?.Dispose();
         _insertSecret?.Dispose();
         if (!_committed) SqliteConnections.RollBack(_connection);
         _connection.Dispose();

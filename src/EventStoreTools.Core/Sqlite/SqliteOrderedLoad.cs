@@ -13,10 +13,14 @@ namespace EventStoreTools.Core.Sqlite;
 /// primary key (a small index of integers) takes random inserts.
 /// The constraints are then checked at the end: <see cref="FindFirstDuplicate"/> names the first event of the
 /// input that repeats a key, as a row-by-row insert would have.
+/// An event with a huge payload (over <see cref="HugePayloadChars"/>) goes into the events table at once instead:
+/// staged, SQLite's sorter would hold its record several times more while it sorts and moves it.
 /// </summary>
 internal static class SqliteOrderedLoad
 {
     public const string StagingTable = "events-staging";
+
+    public const int HugePayloadChars = 1 << 20;
 
     /// <summary>No affinity on the payload column: a value is kept as bound, and takes the events table's affinity when moved.</summary>
     private const string CreateStagingSql = """
@@ -52,22 +56,25 @@ internal static class SqliteOrderedLoad
 
     /// <summary>
     /// After the move failed on a constraint: the first staged event (in input order) whose key an earlier one
-    /// already has, with the key it repeats ("threadCounter" or "aggregateVersion") and its input line (0 unknown).
+    /// or an event with a huge payload (already in the events table) has, with the key it repeats
+    /// ("threadCounter" or "aggregateVersion") and its input line (0 unknown).
     /// </summary>
     public static (ResolveEvent Event, string RepeatedKey, long InputLine)? FindFirstDuplicate(SqliteConnection connection)
     {
         (ResolveEvent, string, long)? first = null;
         long firstRow = long.MaxValue;
-        foreach (var (key, columns) in new[] { ("threadCounter", "\"threadId\", \"threadCounter\""), ("aggregateVersion", "\"aggregateId\", \"aggregateVersion\"") })
+        foreach (var (key, first1, second) in new[] { ("threadCounter", "threadId", "threadCounter"), ("aggregateVersion", "aggregateId", "aggregateVersion") })
         {
             // Failure path only: a window over the key finds each repeat with the earliest row before it.
             using var command = connection.CreateCommand();
             command.CommandTimeout = 0;
             command.CommandText = $"""
                 SELECT "threadId", "threadCounter", "timestamp", "aggregateId", "aggregateVersion", "type", "payload", row, "inputLine"
-                FROM (SELECT rowid AS row, *, row_number() OVER (PARTITION BY {columns} ORDER BY rowid) AS occurrence
-                      FROM temp."events-staging")
-                WHERE occurrence > 1 ORDER BY row LIMIT 1
+                FROM (SELECT rowid AS row, *, row_number() OVER (PARTITION BY "{first1}", "{second}" ORDER BY rowid) AS occurrence
+                      FROM temp."events-staging") AS s
+                WHERE occurrence > 1
+                   OR EXISTS (SELECT 1 FROM main."events" AS e WHERE e."{first1}" = s."{first1}" AND e."{second}" = s."{second}")
+                ORDER BY row LIMIT 1
                 """;
             using var reader = command.ExecuteReader();
             if (!reader.Read() || reader.GetInt64(7) >= firstRow) continue;
