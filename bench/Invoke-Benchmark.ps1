@@ -276,7 +276,7 @@ else {
         }
         finally { Stop-TestPostgres $server }
     }
-    else {
+    elseif (-not $Scale) {
         $rows.Add([pscustomobject]@{ Scenario = 'PostgreSQL copies'; Events = $postgresSize; Seconds = $null; EventsPerSecond = $null
             MBPerSecond = $null; PeakMB = $null; Ratio = $null; Note = 'not run: no PostgreSQL server binaries (apt-get install -y postgresql)' })
     }
