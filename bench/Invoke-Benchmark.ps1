@@ -16,6 +16,11 @@ dotnet pwsh ./build.ps1 -Task Bench
 dotnet pwsh ./bench/Invoke-Benchmark.ps1 -ModulePath ./out/EventStoreTools/EventStoreTools.psd1 -Quick
 
 .EXAMPLE
+dotnet pwsh ./build.ps1 -Task Bench -Scale
+1M, 3M and 10M events (not in CI): export to NDJSON, import from NDJSON and the pipeline copy at each size against
+SQLite's own copy, and the incremental import into 10M; the 10M rows say whether peak memory and events/s hold.
+
+.EXAMPLE
 dotnet pwsh ./bench/Invoke-Benchmark.ps1 -ModulePath ./out/EventStoreTools/EventStoreTools.psd1 -CompressionOnly -CompressionSize 100000 -Runs 1
 Only the compression rows (plain, .gz and .zst exports and imports), at 100k events, once.
 #>
@@ -24,6 +29,8 @@ param(
     [Parameter(Mandatory)] [string] $ModulePath,
     # 10k and 100k events only.
     [switch] $Quick,
+    # 1M, 3M and 10M events: the copies that must scale, and the incremental import into 10M (minutes; not in CI).
+    [switch] $Scale,
     [ValidateRange(1, 99)] [int] $Runs = 3,
     [string] $WorkDirectory = (Join-Path $PSScriptRoot '../out/bench'),
     [string] $ResultFile = (Join-Path $PSScriptRoot 'results/latest.md'),
@@ -39,7 +46,7 @@ Set-StrictMode -Version 3.0
 $ModulePath = (Resolve-Path $ModulePath).Path
 $WorkDirectory = [IO.Path]::GetFullPath($WorkDirectory)
 $ResultFile = [IO.Path]::GetFullPath($ResultFile)
-$Sizes = if ($CompressionOnly -and $CompressionSize) { , $CompressionSize } elseif ($Quick) { 10000, 100000 } else { 10000, 100000, 1000000 }
+$Sizes = if ($CompressionOnly -and $CompressionSize) { , $CompressionSize } elseif ($Scale) { 1000000, 3000000, 10000000 } elseif ($Quick) { 10000, 100000 } else { 10000, 100000, 1000000 }
 # The incremental import adds this many events (half already stored) to the largest store.
 $IncrementalCount = if ($Quick) { 10000 } else { 100000 }
 $Data = Join-Path $WorkDirectory 'data'
@@ -96,6 +103,21 @@ function Invoke-ScenarioRun([string] $Scenario, [hashtable] $Arguments) {
     [pscustomobject]@{ Seconds = $seconds; PeakMB = [long]$rssKb / 1024; Output = @($output) }
 }
 
+<#
+Says whether a row reaches its target: "met", or by how much it falls short of each bound it misses. Bounds:
+MaxRatio (x floor), MinEventsPerSecond, MaxPeakMB, MaxSeconds; AtSize limits a target to the rows of one size.
+#>
+function Set-TargetStatus($Row, [hashtable] $Target) {
+    if (-not $Target -or ($Target['AtSize'] -and $Target['AtSize'] -ne $Row.Events)) { return }
+    $shortfalls = @(
+        if ($Target['MaxRatio'] -and $Row.Ratio -gt $Target.MaxRatio) { '{0:N2}x floor, {1:P0} over {2:N1}x' -f $Row.Ratio, ($Row.Ratio / $Target.MaxRatio - 1), $Target.MaxRatio }
+        if ($Target['MinEventsPerSecond'] -and $Row.EventsPerSecond -lt $Target.MinEventsPerSecond) { '{0:N0}/s, {1:P0} under {2:N0}/s' -f $Row.EventsPerSecond, (1 - $Row.EventsPerSecond / $Target.MinEventsPerSecond), $Target.MinEventsPerSecond }
+        if ($Target['MaxPeakMB'] -and $Row.PeakMB -gt $Target.MaxPeakMB) { '{0:N0} MB, {1:N0} MB over {2:N0} MB' -f $Row.PeakMB, ($Row.PeakMB - $Target.MaxPeakMB), $Target.MaxPeakMB }
+        if ($Target['MaxSeconds'] -and $Row.Seconds -gt $Target.MaxSeconds) { '{0:N2} s, {1:P0} over {2:N1} s' -f $Row.Seconds, ($Row.Seconds / $Target.MaxSeconds - 1), $Target.MaxSeconds }
+    )
+    $Row.Target = if ($shortfalls) { 'short: ' + ($shortfalls -join '; ') } else { 'met' }
+}
+
 function Get-Median([double[]] $Values) {
     $sorted = @($Values | Sort-Object)
     $middle = [int][Math]::Floor($sorted.Count / 2)
@@ -120,6 +142,7 @@ function Measure-Scenario([string] $Name, [string] $Scenario, [long] $Events, [h
         MBPerSecond = if ($Bytes -gt 0) { $Bytes / 1MB / $median } else { $null }
         PeakMB = ($results.PeakMB | Measure-Object -Maximum).Maximum
         Ratio = $null
+        Target = ''
         Note = ''
     }
 }
@@ -227,6 +250,17 @@ else {
     New-IncrementalStore $incrementalInput $stores[$largest] $largest $IncrementalCount
 
     $rows.Add((Measure-Scenario 'pwsh + module, idle (baseline memory)' 'Idle' 0 @{ Source = $stores[$Sizes[0]] } $null))
+    # The scenarios run at every size after that size's floor, as a ratio to it. Arguments: the scenario's
+    # parameters for the store $source (NDJSON export $ndjson of it); Bytes: MB/s of the NDJSON; Target: see
+    # Set-TargetStatus; Scale: also run by -Scale. Add a row here.
+    $copyTarget = @{ AtSize = 1000000; MaxRatio = 2.0; MinEventsPerSecond = 150000; MaxPeakMB = 400 }
+    $sizedScenarios = @(
+        @{ Name = 'SQLite INSERT ... SELECT ... ORDER BY (row by row)'; Scenario = 'FloorInReadOrder'; Arguments = { @{ Source = $source; Target = $target } } }
+        @{ Name = 'Export-EventStore | Import-EventStore'; Scenario = 'Pipeline'; Arguments = { @{ Source = $source; Target = $target } }; Target = $copyTarget; Scale = $true }
+        @{ Name = 'Export-EventStore -OutFile (NDJSON)'; Scenario = 'ExportNdjson'; Arguments = { @{ Source = $source; Ndjson = (Join-Path $Scratch 'out.ndjson') } }; Bytes = $true; Scale = $true }
+        @{ Name = 'Import-EventStore -InFile (NDJSON)'; Scenario = 'ImportNdjson'; Arguments = { @{ Source = $source; Target = $target; Ndjson = $ndjson } }; Bytes = $true; Target = $copyTarget; Scale = $true }
+        @{ Name = 'Export-EventStore | Measure-Object'; Scenario = 'ExportMeasure'; Arguments = { @{ Source = $source } } }
+    )
     $floors = @{}
     foreach ($size in $Sizes) {
         $source = $stores[$size]
@@ -236,16 +270,21 @@ else {
         $floor.Ratio = 1
         $floors[$size] = $floor.Seconds
         $rows.Add($floor)
-        $sized = @(
-            Measure-Scenario 'SQLite INSERT ... SELECT ... ORDER BY (row by row)' 'FloorInReadOrder' $size @{ Source = $source; Target = $target } $null
-            Measure-Scenario 'Export-EventStore | Import-EventStore' 'Pipeline' $size @{ Source = $source; Target = $target } $null
-            Measure-Scenario 'Export-EventStore -OutFile (NDJSON)' 'ExportNdjson' $size @{ Source = $source; Ndjson = (Join-Path $Scratch 'out.ndjson') } $null $ndjsonBytes
-            Measure-Scenario 'Import-EventStore -InFile (NDJSON)' 'ImportNdjson' $size @{ Source = $source; Target = $target; Ndjson = $ndjson } $null $ndjsonBytes
-            Measure-Scenario 'Export-EventStore | Measure-Object' 'ExportMeasure' $size @{ Source = $source } $null
-        )
-        foreach ($row in $sized) {
+        foreach ($scenario in $sizedScenarios) {
+            if ($Scale -and -not $scenario['Scale']) { continue }
+            $row = Measure-Scenario $scenario.Name $scenario.Scenario $size (& $scenario.Arguments) $null $(if ($scenario['Bytes']) { $ndjsonBytes } else { 0 })
             $row.Ratio = $row.Seconds / $floor.Seconds
+            Set-TargetStatus $row $scenario['Target']
             $rows.Add($row)
+        }
+    }
+    if ($Scale) {
+        # At the largest size each copy holds its memory and its rate: peak within 10% of the smallest size's, events/s at least 75% of it.
+        foreach ($row in @($rows | Where-Object Events -eq $largest)) {
+            $smallest = $rows | Where-Object { $_.Scenario -eq $row.Scenario -and $_.Events -eq $Sizes[0] } | Select-Object -First 1
+            if (-not $smallest -or $row.Ratio -eq 1) { continue }
+            Set-TargetStatus $row @{ MaxPeakMB = 1.1 * $smallest.PeakMB; MinEventsPerSecond = 0.75 * $smallest.EventsPerSecond }
+            $row.Note = 'target: peak within 10%, events/s at least 75% of the 1M row'
         }
     }
 
@@ -255,15 +294,16 @@ else {
     $prepare = { Copy-Item $stores[$largest] $target }
     $row = Measure-Scenario $incrementalName 'Incremental' $IncrementalCount @{ Source = $incrementalInput; Target = $target } $prepare
     $row.Note = 'half of the events already stored'
+    Set-TargetStatus $row @{ MaxSeconds = $(if ($largest -ge 10000000) { 5 } else { 3 }) }
     $rows.Add($row)
 
-    Measure-Compression $largest
+    if (-not $Scale) { Measure-Compression $largest }
 
     # PostgreSQL rows on a throwaway server with PostgreSQL's default durability (fsync on), when Debian's
     # postgresql package is installed; the store to copy is the 100k one.
     . (Join-Path $PSScriptRoot '../tests/pester/PostgresServer.ps1')
     $postgresSize = 100000
-    $postgresBin = try { Get-PostgresBin } catch { $null }
+    $postgresBin = if ($Scale) { $null } else { try { Get-PostgresBin } catch { $null } }
     if ($postgresBin -and $stores.ContainsKey($postgresSize)) {
         $server = Start-TestPostgres -Durable
         try {
@@ -290,31 +330,33 @@ else {
         }
         finally { Stop-TestPostgres $server }
     }
-    else {
+    elseif (-not $Scale) {
         $rows.Add([pscustomobject]@{ Scenario = 'PostgreSQL copies'; Events = $postgresSize; Seconds = $null; EventsPerSecond = $null
             MBPerSecond = $null; PeakMB = $null; Ratio = $null; Note = 'not run: no PostgreSQL server binaries (apt-get install -y postgresql)' })
     }
 }
 # The mirror's steady-state lag under reSolve's own writer (tests/compat/writer.js) at 1,000 events/s.
+if (-not $Scale) {
 $lag = & (Join-Path $PSScriptRoot 'Measure-MirrorLag.ps1') -ModulePath $ModulePath -Rate 1000 -Seconds 10
 $rows.Add([pscustomobject]@{ Scenario = 'Sync-EventStore -Follow lag, SQLite -> SQLite'; Events = $lag.MirroredEvents; Seconds = $null; EventsPerSecond = $lag.WriterEventsPerSecond
     MBPerSecond = $null; PeakMB = $null; Ratio = $null; Note = "lag median $($lag.MedianLagMilliseconds) ms, worst $($lag.MaxLagMilliseconds) ms (writer at 1,000 events/s requested)" })
+}
 Remove-Item $Scratch -Recurse -Force -ErrorAction Ignore
 
 function Format-Cell($Value, [string] $Format) { if ($null -eq $Value) { '' } else { $Value.ToString($Format, [cultureinfo]::InvariantCulture) } }
 
-$command = 'dotnet pwsh ./build.ps1 -Task Bench' + $(if ($CompressionOnly) { ' # Invoke-Benchmark.ps1 -CompressionOnly' } elseif ($Quick) { ' # Invoke-Benchmark.ps1 -Quick' } else { '' })
+$command = 'dotnet pwsh ./build.ps1 -Task Bench' + $(if ($CompressionOnly) { ' # Invoke-Benchmark.ps1 -CompressionOnly' } elseif ($Scale) { ' -Scale' } elseif ($Quick) { ' # Invoke-Benchmark.ps1 -Quick' } else { '' })
 $table = @(
     "Measured $((Get-Date).ToUniversalTime().ToString('yyyy-MM-dd HH:mm')) UTC with ``$command``: median of $Runs runs, each in its own pwsh",
     "(times exclude pwsh start-up and Import-Module; peak RSS is the whole pwsh process, the highest of the runs)."
     "SQLite $(Get-SqliteVersion) (Microsoft.Data.Sqlite of the module, for the cmdlets and the floor alike), $([Environment]::ProcessorCount) cores, $([Runtime.InteropServices.RuntimeInformation]::OSDescription), PowerShell $($PSVersionTable.PSVersion).",
     '',
-    '| Scenario | Events | Median s | Events/s | MB/s | x floor | Peak RSS MB | Note |',
-    '|---|--:|--:|--:|--:|--:|--:|---|'
+    '| Scenario | Events | Median s | Events/s | MB/s | x floor | Peak RSS MB | Target | Note |',
+    '|---|--:|--:|--:|--:|--:|--:|---|---|'
     foreach ($row in $rows) {
-        '| {0} | {1} | {2} | {3} | {4} | {5} | {6} | {7} |' -f ($row.Scenario -replace '\|', '\|'), $(if ($row.Events) { Format-Count $row.Events } else { '' }),
+        '| {0} | {1} | {2} | {3} | {4} | {5} | {6} | {7} | {8} |' -f ($row.Scenario -replace '\|', '\|'), $(if ($row.Events) { Format-Count $row.Events } else { '' }),
             (Format-Cell $row.Seconds 'N2'), (Format-Cell $row.EventsPerSecond 'N0'), (Format-Cell $row.MBPerSecond 'N0'),
-            (Format-Cell $row.Ratio 'N2'), (Format-Cell $row.PeakMB 'N0'), $row.Note
+            (Format-Cell $row.Ratio 'N2'), (Format-Cell $row.PeakMB 'N0'), $row.PSObject.Properties['Target']?.Value, $row.Note
     }
 )
 New-Item -ItemType Directory -Path (Split-Path $ResultFile) -Force | Out-Null

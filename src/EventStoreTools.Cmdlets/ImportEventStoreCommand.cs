@@ -247,7 +247,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
         });
     }
 
-    private void AddBatched(ResolveEvent e)
+    private void AddBatched(ResolveEvent e, long inputLine)
     {
         lock (_batchGate)
         {
@@ -258,7 +258,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
                 _previousCount ??= _import.ExistingEventCount;
                 _batchStartedAt = DateTime.UtcNow;
             }
-            _import.Add(e);
+            _import.Add(e, inputLine);
             if ((CommitEvery > 0 && _import.EventCount >= CommitEvery) || BatchIsDue) CommitBatch();
         }
     }
@@ -420,7 +420,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
             Cancellation.ThrowIfCancellationRequested();
             try
             {
-                AddEvent(e);
+                AddEvent(e, lineNumber);
             }
             catch (EventStoreException ex)
             {
@@ -449,7 +449,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
     private void ClaimForImport() =>
         _claim = ClaimStore(_store!, Source == FromPipelineSet ? StoreUse.PipelineTransaction : StoreUse.Step);
 
-    private void AddEvent(ResolveEvent e)
+    private void AddEvent(ResolveEvent e, long inputLine = 0)
     {
         if (_filter is not null && !_filter.Matches(e))
         {
@@ -463,8 +463,8 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
             _dryRunEventCount++;
         }
         else if (_session is not null) _session.Add(e);
-        else if (Batched) AddBatched(e);
-        else _import!.Add(e);
+        else if (Batched) AddBatched(e, inputLine);
+        else _import!.Add(e, inputLine);
     }
 
     private long AddedCount => _session?.EventCount ?? (_dryRun ? _dryRunEventCount : _committedCount + (_import?.EventCount ?? 0));

@@ -15,12 +15,12 @@ namespace EventStoreTools.Core.Sqlite;
 /// </summary>
 public sealed class SqliteEventImport : IEventImport
 {
-    // json() as reSolve stores payload text; a top-level number is bound as a number (SqliteBulkInsert.BindPayload)
-    // and must not go through json(), which would print it as text for SQLite to parse again.
+    // reSolve's insert stores payload text through json(); our payload text is canonical JSON, which json() gives
+    // back byte for byte (SqlitePayloadJsonTests), so it is bound as it is. A top-level number is bound as a number
+    // (SqliteBulkInsert.BindPayload).
     private const string InsertSql = """
         INSERT INTO "events"("threadId", "threadCounter", "timestamp", "aggregateId", "aggregateVersion", "type", "payload")
-        VALUES ($threadId, $threadCounter, $timestamp, $aggregateId, $aggregateVersion, $type,
-                CASE WHEN typeof($payload) = 'text' THEN json($payload) ELSE $payload END)
+        VALUES ($threadId, $threadCounter, $timestamp, $aggregateId, $aggregateVersion, $type, $payload)
         """;
 
     /// <summary>Negative: a size in KiB rather than in pages.</summary>
@@ -33,7 +33,11 @@ public sealed class SqliteEventImport : IEventImport
     private readonly CancellationToken _cancellation;
     private readonly SqliteConnection _connection;
     private SqliteBulkInsert? _insert;
-    private int _threadId, _threadCounter, _timestamp, _aggregateId, _aggregateVersion, _type, _payload;
+    /// <summary>Of a staged load: the insert into the events table, for events with a huge payload.</summary>
+    private SqliteBulkInsert? _directInsert;
+    private int _threadId, _threadCounter, _timestamp, _aggregateId, _aggregateVersion, _type, _payload, _inputLine;
+    /// <summary>Events go to a staging table first and into the (empty) events table in key order at the commit (<see cref="SqliteOrderedLoad"/>).</summary>
+    private bool _staged;
     private SqliteCommand? _insertSecret;
     private bool _rebuildIndexes;
     private bool _committed;
@@ -156,22 +160,33 @@ public sealed class SqliteEventImport : IEventImport
                 _rebuildIndexes = true;
             }
         }
+        if (_rebuildIndexes)
+        {
+            SqliteOrderedLoad.CreateStaging(_connection);
+            _staged = true;
+        }
         PrepareInsert();
     }
 
     private void PrepareInsert()
     {
-        var insert = _insert = new SqliteBulkInsert(_connection, InsertSql);
+        var insert = _insert = new SqliteBulkInsert(_connection, _staged ? SqliteOrderedLoad.InsertSql : InsertSql);
         (_threadId, _threadCounter, _timestamp, _aggregateId, _aggregateVersion, _type, _payload) =
             (insert.Parameter("$threadId"), insert.Parameter("$threadCounter"), insert.Parameter("$timestamp"),
              insert.Parameter("$aggregateId"), insert.Parameter("$aggregateVersion"), insert.Parameter("$type"),
              insert.Parameter("$payload"));
+        if (_staged) _inputLine = insert.Parameter("$inputLine");
     }
 
-    public void Add(ResolveEvent e)
+    public void Add(ResolveEvent e) => Add(e, 0);
+
+    /// <summary>Adds an event read from line <paramref name="inputLine"/> of an input (0: not from a file), which a duplicate found at the commit names.</summary>
+    public void Add(ResolveEvent e, long inputLine)
     {
         EventValidation.RequireStorable(e);
-        var insert = _insert!;
+        var direct = _staged && e.PayloadJson.Length > SqliteOrderedLoad.HugePayloadChars;
+        // The same parameters in the same order: their indexes are those of _insert.
+        var insert = direct ? _directInsert ??= new SqliteBulkInsert(_connection, InsertSql) : _insert!;
         insert.Bind(_threadId, e.ThreadId);
         insert.Bind(_threadCounter, e.ThreadCounter);
         insert.Bind(_timestamp, e.Timestamp);
@@ -179,6 +194,7 @@ public sealed class SqliteEventImport : IEventImport
         insert.Bind(_aggregateVersion, e.AggregateVersion);
         insert.Bind(_type, e.Type);
         insert.BindPayload(_payload, e.PayloadJson);
+        if (_staged && !direct) insert.Bind(_inputLine, inputLine);
         try
         {
             insert.Execute();
@@ -238,6 +254,7 @@ public sealed class SqliteEventImport : IEventImport
         try
         {
             EventStoreLog.Write($"Wrote {EventCount:N0} events and {SecretCount:N0} secrets into '{_path}'.");
+            if (_staged) InsertStaged();
             if (_rebuildIndexes) BuildEventIndexes();
             var clock = Stopwatch.StartNew();
             SqliteConnections.ScalarWhenNotBusy(_connection, "COMMIT", _cancellation);
@@ -251,16 +268,43 @@ public sealed class SqliteEventImport : IEventImport
         if (IsNewStore) PublishNewStore();
     }
 
-    /// <summary>Seconds on a large store, so Ctrl+C interrupts it (SQLite then rolls the import back).</summary>
-    private void BuildEventIndexes()
+    private void InsertStaged()
+    {
+        _insert!.Dispose();
+        _insert = null;
+        _directInsert?.Dispose();
+        _directInsert = null;
+        RunInterruptible(() =>
+        {
+            var clock = Stopwatch.StartNew();
+            try
+            {
+                SqliteOrderedLoad.InsertStaged(_connection);
+            }
+            catch (SqliteException ex) when (ex.SqliteErrorCode == 19 && SqliteOrderedLoad.FindFirstDuplicate(_connection) is var (e, key, inputLine))
+            {
+                var failure = DescribeDuplicate(ex, e, key);
+                throw inputLine > 0 ? failure.AtInputLine(inputLine) : failure;
+            }
+            EventStoreLog.Write($"Moved the events into the events table in (aggregateId, aggregateVersion) order in {EventStoreLog.Seconds(clock)}.");
+        });
+    }
+
+    private void BuildEventIndexes() => RunInterruptible(() =>
+    {
+        var clock = Stopwatch.StartNew();
+        SqliteStoreSchema.CreateEventIndexes(_connection);
+        EventStoreLog.Write($"Built the secondary indexes in {EventStoreLog.Seconds(clock)}.");
+    });
+
+    /// <summary>For steps of seconds on a large store, so Ctrl+C interrupts them (SQLite then rolls the import back).</summary>
+    private void RunInterruptible(Action step)
     {
         _cancellation.ThrowIfCancellationRequested();
         using var interrupt = SqliteConnections.InterruptOnCancel(_connection, _cancellation);
         try
         {
-            var clock = Stopwatch.StartNew();
-            SqliteStoreSchema.CreateEventIndexes(_connection);
-            EventStoreLog.Write($"Built the secondary indexes in {EventStoreLog.Seconds(clock)}.");
+            step();
         }
         catch (SqliteException ex) when (_cancellation.IsCancellationRequested)
         {
@@ -272,6 +316,7 @@ public sealed class SqliteEventImport : IEventImport
     {
         // Closed first: Windows does not rename an open file.
         _insert?.Dispose();
+        _directInsert?.Dispose();
         _insertSecret?.Dispose();
         _connection.Dispose();
         try
@@ -292,20 +337,25 @@ public sealed class SqliteEventImport : IEventImport
     private EventStoreException DescribeInsertFailure(SqliteException ex, ResolveEvent e)
     {
         if (ex.SqliteErrorCode == 19 && ex.Message.Contains("threadCounter", StringComparison.Ordinal))
-            return new EventStoreException(EventStoreErrorKind.DuplicateEvent,
-                $"An event with threadId {e.ThreadId} and threadCounter {e.ThreadCounter} is already in the store or earlier in the input.", ex) { Event = e };
+            return DescribeDuplicate(ex, e, "threadCounter");
         if (ex.SqliteErrorCode == 19 && ex.Message.Contains("aggregateVersion", StringComparison.Ordinal))
-            return new EventStoreException(EventStoreErrorKind.DuplicateEvent,
-                $"Aggregate '{e.AggregateId}' already has a version {e.AggregateVersion} in the store or earlier in the input.", ex) { Event = e };
-        if (ex.Message.Contains("malformed JSON", StringComparison.OrdinalIgnoreCase))
-            return new EventStoreException(EventStoreErrorKind.InvalidInput, $"The payload is not valid JSON: {e.PayloadJson}", ex) { Event = e };
+            return DescribeDuplicate(ex, e, "aggregateVersion");
         var translated = SqliteConnections.Translate(ex, _path);
         return new EventStoreException(translated.Kind, translated.Message, ex) { Event = e };
     }
 
+    /// <summary>A duplicate of the primary key (<paramref name="repeatedKey"/> "threadCounter") or of the unique key ("aggregateVersion").</summary>
+    private static EventStoreException DescribeDuplicate(SqliteException ex, ResolveEvent e, string repeatedKey) =>
+        repeatedKey == "threadCounter"
+            ? new EventStoreException(EventStoreErrorKind.DuplicateEvent,
+                $"An event with threadId {e.ThreadId} and threadCounter {e.ThreadCounter} is already in the store or earlier in the input.", ex) { Event = e }
+            : new EventStoreException(EventStoreErrorKind.DuplicateEvent,
+                $"Aggregate '{e.AggregateId}' already has a version {e.AggregateVersion} in the store or earlier in the input.", ex) { Event = e };
+
     public void Dispose()
     {
         _insert?.Dispose();
+        _directInsert?.Dispose();
         _insertSecret?.Dispose();
         if (!_committed) SqliteConnections.RollBack(_connection);
         _connection.Dispose();
