@@ -10,7 +10,7 @@ The one entry point: builds the EventStoreTools module into out/EventStoreTools 
           child pwsh, then the PostgreSQL Pester tests again against the machine's own PostgreSQL when its
           major version differs; ends with one line "N passed, N failed, N skipped".
   Compat  Build, then run only the compatibility suite against reSolve's adapters, -Cases cases from -Seed.
-  Bench   Build, then run bench/Invoke-Benchmark.ps1.
+  Bench   Build, then run bench/Invoke-Benchmark.ps1 (-Scale: its 1M, 3M and 10M rows; not in CI).
   Package Build, then pack out/EventStoreTools into out/package/EventStoreTools.<version>.nupkg, which
           Install-PSResource accepts from a folder repository.
 #>
@@ -23,7 +23,9 @@ param(
     [string[]] $ExcludeTag = @(),
     # Compatibility suite (tests/compat): how many generated cases, from which seed (the Test task runs 200 from seed 1).
     [int] $Cases = 200,
-    [int] $Seed = 1
+    [int] $Seed = 1,
+    # Bench: the 1M, 3M and 10M rows (bench/Invoke-Benchmark.ps1 -Scale) instead of the usual ones.
+    [switch] $Scale
 )
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
@@ -261,5 +263,5 @@ switch ($Task) {
         $package = & (Join-Path $Root 'module/New-ModulePackage.ps1') -ModuleDirectory $ModuleDir -OutputDirectory (Join-Path $Out 'package')
         Write-Host "Packed $($package.FullName)"
     }
-    'Bench' { Invoke-Build; Install-CompatPackages; & (Join-Path $Root 'bench/Invoke-Benchmark.ps1') -ModulePath (Join-Path $ModuleDir 'EventStoreTools.psd1') }
+    'Bench' { Invoke-Build; Install-CompatPackages; & (Join-Path $Root 'bench/Invoke-Benchmark.ps1') -ModulePath (Join-Path $ModuleDir 'EventStoreTools.psd1') -Scale:$Scale }
 }

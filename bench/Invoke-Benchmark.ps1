@@ -24,6 +24,8 @@ param(
     [Parameter(Mandatory)] [string] $ModulePath,
     # 10k and 100k events only.
     [switch] $Quick,
+    # 1M, 3M and 10M events, and the incremental imports into 10M (minutes; not in CI).
+    [switch] $Scale,
     [ValidateRange(1, 99)] [int] $Runs = 3,
     [string] $WorkDirectory = (Join-Path $PSScriptRoot '../out/bench'),
     [string] $ResultFile = (Join-Path $PSScriptRoot 'results/latest.md'),
@@ -39,7 +41,7 @@ Set-StrictMode -Version 3.0
 $ModulePath = (Resolve-Path $ModulePath).Path
 $WorkDirectory = [IO.Path]::GetFullPath($WorkDirectory)
 $ResultFile = [IO.Path]::GetFullPath($ResultFile)
-$Sizes = if ($CompressionOnly -and $CompressionSize) { , $CompressionSize } elseif ($Quick) { 10000, 100000 } else { 10000, 100000, 1000000 }
+$Sizes = if ($CompressionOnly -and $CompressionSize) { , $CompressionSize } elseif ($Scale) { 1000000, 3000000, 10000000 } elseif ($Quick) { 10000, 100000 } else { 10000, 100000, 1000000 }
 # The incremental import adds this many events (half already stored) to the largest store.
 $IncrementalCount = if ($Quick) { 10000 } else { 100000 }
 $Data = Join-Path $WorkDirectory 'data'
@@ -259,39 +261,14 @@ else {
 
     Measure-Compression $largest
 
-    # PostgreSQL rows on a throwaway server with PostgreSQL's default durability (fsync on), when Debian's
-    # postgresql package is installed; the store to copy is the 100k one.
+    # PostgreSQL rows (bench/BenchmarkPostgres.ps1), when PostgreSQL's server binaries are installed: the copies at
+    # the largest size against the server's own COPY; -Scale: the incremental import into the largest store.
     . (Join-Path $PSScriptRoot '../tests/pester/PostgresServer.ps1')
-    $postgresSize = 100000
+    . (Join-Path $PSScriptRoot 'BenchmarkPostgres.ps1')
     $postgresBin = try { Get-PostgresBin } catch { $null }
-    if ($postgresBin -and $stores.ContainsKey($postgresSize)) {
-        $server = Start-TestPostgres -Durable
-        try {
-            $pg = @{ Source = $stores[$postgresSize]; Target = $target; Ndjson = (Join-Path $Scratch 'out.ndjson'); ConnectionString = $server.ConnectionString }
-            $postgresRows = @(
-                Measure-Scenario 'Export-EventStore | Import-EventStore, SQLite -> PostgreSQL' 'ToPostgres' $postgresSize $pg $null
-                Measure-Scenario 'Export-EventStore | Import-EventStore, PostgreSQL -> SQLite' 'FromPostgres' $postgresSize $pg $null
-                Measure-Scenario 'Export-EventStore -OutFile (NDJSON) from PostgreSQL' 'PostgresNdjson' $postgresSize $pg $null
-            )
-            foreach ($row in $postgresRows) {
-                $row.Ratio = $row.Seconds / $floors[$postgresSize]
-                $row.Note = 'ratio to the SQLite floor'
-                $rows.Add($row)
-            }
-            $postgresIncrementalCount = $postgresSize / 10
-            $postgresIncrementalInput = Join-Path $Data "incremental-$(Format-Count $postgresIncrementalCount)-into-$(Format-Count $postgresSize).db"
-            New-IncrementalStore $postgresIncrementalInput $pg.Source $postgresSize $postgresIncrementalCount
-            $incrementalArguments = $pg.Clone()
-            $incrementalArguments.Source = $postgresIncrementalInput
-            $loadStore = { Export-EventStore $pg.Source | Import-EventStore -ConnectionString $pg.ConnectionString -Schema bench -Replace -Force | Out-Null }
-            $row = Measure-Scenario "Import-EventStore -Incremental into $(Format-Count $postgresSize), PostgreSQL" 'PostgresIncremental' $postgresIncrementalCount $incrementalArguments $loadStore
-            $row.Note = 'half of the events already stored'
-            $rows.Add($row)
-        }
-        finally { Stop-TestPostgres $server }
-    }
+    if ($postgresBin) { Measure-PostgresRows $largest -IncrementalOnly:$Scale }
     else {
-        $rows.Add([pscustomobject]@{ Scenario = 'PostgreSQL copies'; Events = $postgresSize; Seconds = $null; EventsPerSecond = $null
+        $rows.Add([pscustomobject]@{ Scenario = 'PostgreSQL copies'; Events = $largest; Seconds = $null; EventsPerSecond = $null
             MBPerSecond = $null; PeakMB = $null; Ratio = $null; Note = 'not run: no PostgreSQL server binaries (apt-get install -y postgresql)' })
     }
 }
@@ -303,7 +280,7 @@ Remove-Item $Scratch -Recurse -Force -ErrorAction Ignore
 
 function Format-Cell($Value, [string] $Format) { if ($null -eq $Value) { '' } else { $Value.ToString($Format, [cultureinfo]::InvariantCulture) } }
 
-$command = 'dotnet pwsh ./build.ps1 -Task Bench' + $(if ($CompressionOnly) { ' # Invoke-Benchmark.ps1 -CompressionOnly' } elseif ($Quick) { ' # Invoke-Benchmark.ps1 -Quick' } else { '' })
+$command = 'dotnet pwsh ./build.ps1 -Task Bench' + $(if ($CompressionOnly) { ' # Invoke-Benchmark.ps1 -CompressionOnly' } elseif ($Scale) { ' -Scale' } elseif ($Quick) { ' # Invoke-Benchmark.ps1 -Quick' } else { '' })
 $table = @(
     "Measured $((Get-Date).ToUniversalTime().ToString('yyyy-MM-dd HH:mm')) UTC with ``$command``: median of $Runs runs, each in its own pwsh",
     "(times exclude pwsh start-up and Import-Module; peak RSS is the whole pwsh process, the highest of the runs)."
