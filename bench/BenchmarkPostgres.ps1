@@ -74,13 +74,21 @@ function Get-PostgresNewestTimestamp([string] $ConnectionString, [string] $Schem
 }
 
 <#
-The PostgreSQL rows, on a throwaway server with PostgreSQL's default durability (fsync on). The floor is the
+The PostgreSQL rows, on a throwaway server with PostgreSQL's default durability (fsync on), when PostgreSQL's
+server binaries are installed (Get-PostgresBin: EVENTSTORETOOLS_PG_BIN or npm's PostgreSQL). The floor is the
 server's own binary COPY of the same rows plus the index build (Copy-PostgresEventsWithCopy); the copies into
 PostgreSQL and the export from it are shown as a ratio to it, with their targets. -Scale: only the incremental
 import into the largest store. Uses the benchmark's Measure-Scenario, New-IncrementalStore and its variables.
 #>
-function Measure-PostgresRows([long] $Size, [switch] $IncrementalOnly) {
-    $server = Start-TestPostgres -Durable
+# $Size: a key of $stores as the benchmark made it (an int, not a long: hashtable keys compare by type).
+function Measure-PostgresRows($Size, [switch] $IncrementalOnly) {
+    $postgresBin = try { Get-PostgresBin } catch { $null }
+    if (-not $postgresBin) {
+        $rows.Add([pscustomobject]@{ Scenario = 'PostgreSQL copies'; Events = $Size; Seconds = $null; EventsPerSecond = $null
+            MBPerSecond = $null; PeakMB = $null; Ratio = $null; Note = 'not run: no PostgreSQL server binaries (apt-get install -y postgresql)' })
+        return
+    }
+    $server = Start-TestPostgres -Durable -Bin $postgresBin
     try {
         $source = $stores[$Size]
         $pg = @{ Source = $source; Target = $target; Ndjson = (Join-Path $Scratch 'out.ndjson'); ConnectionString = $server.ConnectionString }
@@ -117,8 +125,11 @@ function Measure-PostgresRows([long] $Size, [switch] $IncrementalOnly) {
             $export.Note = if ($export.EventsPerSecond -ge 150000) { 'target 150k events/s, flat memory: met' } else { 'target 150k events/s: short by {0:P0}' -f (1 - $export.EventsPerSecond / 150000) }
             $rows.Add($export)
             $toSqlite = Measure-Scenario 'Export-EventStore | Import-EventStore, PostgreSQL -> SQLite' 'FromPostgres' $Size $pg $null
-            $toSqlite.Ratio = $toSqlite.Seconds / $floors[$Size]
-            $toSqlite.Note = 'ratio to the SQLite floor'
+            $sqliteFloors = Get-Variable floors -ValueOnly -ErrorAction Ignore
+            if ($sqliteFloors -and $sqliteFloors.ContainsKey($Size)) {
+                $toSqlite.Ratio = $toSqlite.Seconds / $sqliteFloors[$Size]
+                $toSqlite.Note = 'ratio to the SQLite floor'
+            }
             $rows.Add($toSqlite)
         }
         else {

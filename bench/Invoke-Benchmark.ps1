@@ -16,6 +16,11 @@ dotnet pwsh ./build.ps1 -Task Bench
 dotnet pwsh ./bench/Invoke-Benchmark.ps1 -ModulePath ./out/EventStoreTools/EventStoreTools.psd1 -Quick
 
 .EXAMPLE
+dotnet pwsh ./bench/Invoke-Benchmark.ps1 -ModulePath ./out/EventStoreTools/EventStoreTools.psd1 -PostgresOnly
+Only the PostgreSQL rows at 1M events: the server's own COPY (the floor), the copies into and out of PostgreSQL,
+the NDJSON export from it and the incremental import.
+
+.EXAMPLE
 dotnet pwsh ./bench/Invoke-Benchmark.ps1 -ModulePath ./out/EventStoreTools/EventStoreTools.psd1 -CompressionOnly -CompressionSize 100000 -Runs 1
 Only the compression rows (plain, .gz and .zst exports and imports), at 100k events, once.
 #>
@@ -32,7 +37,9 @@ param(
     # Only the compression rows (to check them without the whole benchmark).
     [switch] $CompressionOnly,
     # The store size of the compression rows: the largest size unless given.
-    [long] $CompressionSize
+    [long] $CompressionSize,
+    # Only the PostgreSQL rows, at the largest size (with -Scale: the incremental import into 10M).
+    [switch] $PostgresOnly
 )
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
@@ -51,6 +58,8 @@ $TimeCommand = '/usr/bin/time'
 
 Import-Module $ModulePath
 . (Join-Path $PSScriptRoot 'BenchmarkSqlite.ps1')
+. (Join-Path $PSScriptRoot '../tests/pester/PostgresServer.ps1')
+. (Join-Path $PSScriptRoot 'BenchmarkPostgres.ps1')
 
 if (-not (Test-Path $TimeCommand)) {
     throw "$TimeCommand is needed for peak memory per scenario: install it with 'apt-get install time'."
@@ -224,6 +233,10 @@ function Measure-FirstCommand {
 if ($CompressionOnly) {
     Measure-Compression $largest
 }
+elseif ($PostgresOnly) {
+    Export-EventStore $stores[$largest] -OutFile $ndjson
+    Measure-PostgresRows $largest -IncrementalOnly:$Scale
+}
 else {
     $incrementalInput = Join-Path $Data "incremental-$(Format-Count $IncrementalCount)-into-$(Format-Count $largest).db"
     New-IncrementalStore $incrementalInput $stores[$largest] $largest $IncrementalCount
@@ -261,26 +274,19 @@ else {
 
     Measure-Compression $largest
 
-    # PostgreSQL rows (bench/BenchmarkPostgres.ps1), when PostgreSQL's server binaries are installed: the copies at
-    # the largest size against the server's own COPY; -Scale: the incremental import into the largest store.
-    . (Join-Path $PSScriptRoot '../tests/pester/PostgresServer.ps1')
-    . (Join-Path $PSScriptRoot 'BenchmarkPostgres.ps1')
-    $postgresBin = try { Get-PostgresBin } catch { $null }
-    if ($postgresBin) { Measure-PostgresRows $largest -IncrementalOnly:$Scale }
-    else {
-        $rows.Add([pscustomobject]@{ Scenario = 'PostgreSQL copies'; Events = $largest; Seconds = $null; EventsPerSecond = $null
-            MBPerSecond = $null; PeakMB = $null; Ratio = $null; Note = 'not run: no PostgreSQL server binaries (apt-get install -y postgresql)' })
-    }
+    Measure-PostgresRows $largest -IncrementalOnly:$Scale
 }
 # The mirror's steady-state lag under reSolve's own writer (tests/compat/writer.js) at 1,000 events/s.
+if (-not $PostgresOnly) {
 $lag = & (Join-Path $PSScriptRoot 'Measure-MirrorLag.ps1') -ModulePath $ModulePath -Rate 1000 -Seconds 10
 $rows.Add([pscustomobject]@{ Scenario = 'Sync-EventStore -Follow lag, SQLite -> SQLite'; Events = $lag.MirroredEvents; Seconds = $null; EventsPerSecond = $lag.WriterEventsPerSecond
     MBPerSecond = $null; PeakMB = $null; Ratio = $null; Note = "lag median $($lag.MedianLagMilliseconds) ms, worst $($lag.MaxLagMilliseconds) ms (writer at 1,000 events/s requested)" })
+}
 Remove-Item $Scratch -Recurse -Force -ErrorAction Ignore
 
 function Format-Cell($Value, [string] $Format) { if ($null -eq $Value) { '' } else { $Value.ToString($Format, [cultureinfo]::InvariantCulture) } }
 
-$command = 'dotnet pwsh ./build.ps1 -Task Bench' + $(if ($CompressionOnly) { ' # Invoke-Benchmark.ps1 -CompressionOnly' } elseif ($Scale) { ' -Scale' } elseif ($Quick) { ' # Invoke-Benchmark.ps1 -Quick' } else { '' })
+$command = 'dotnet pwsh ./build.ps1 -Task Bench' + $(if ($CompressionOnly) { ' # Invoke-Benchmark.ps1 -CompressionOnly' } elseif ($PostgresOnly) { ' # Invoke-Benchmark.ps1 -PostgresOnly' + $(if ($Scale) { ' -Scale' }) } elseif ($Scale) { ' -Scale' } elseif ($Quick) { ' # Invoke-Benchmark.ps1 -Quick' } else { '' })
 $table = @(
     "Measured $((Get-Date).ToUniversalTime().ToString('yyyy-MM-dd HH:mm')) UTC with ``$command``: median of $Runs runs, each in its own pwsh",
     "(times exclude pwsh start-up and Import-Module; peak RSS is the whole pwsh process, the highest of the runs)."
