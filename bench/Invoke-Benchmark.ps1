@@ -21,6 +21,11 @@ dotnet pwsh ./build.ps1 -Task Bench -Scale
 SQLite's own copy, and the incremental import into 10M; the 10M rows say whether peak memory and events/s hold.
 
 .EXAMPLE
+dotnet pwsh ./bench/Invoke-Benchmark.ps1 -ModulePath ./out/EventStoreTools/EventStoreTools.psd1 -PostgresOnly
+Only the PostgreSQL rows at 1M events: the server's own COPY (the floor), the copies into and out of PostgreSQL,
+the NDJSON export from it and the incremental import.
+
+.EXAMPLE
 dotnet pwsh ./bench/Invoke-Benchmark.ps1 -ModulePath ./out/EventStoreTools/EventStoreTools.psd1 -CompressionOnly -CompressionSize 100000 -Runs 1
 Only the compression rows (plain, .gz and .zst exports and imports), at 100k events, once.
 #>
@@ -37,7 +42,9 @@ param(
     # Only the compression rows (to check them without the whole benchmark).
     [switch] $CompressionOnly,
     # The store size of the compression rows: the largest size unless given.
-    [long] $CompressionSize
+    [long] $CompressionSize,
+    # Only the PostgreSQL rows, at the largest size (with -Scale: the incremental import into 10M).
+    [switch] $PostgresOnly
 )
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
@@ -56,6 +63,8 @@ $TimeCommand = '/usr/bin/time'
 
 Import-Module $ModulePath
 . (Join-Path $PSScriptRoot 'BenchmarkSqlite.ps1')
+. (Join-Path $PSScriptRoot '../tests/pester/PostgresServer.ps1')
+. (Join-Path $PSScriptRoot 'BenchmarkPostgres.ps1')
 
 if (-not (Test-Path $TimeCommand)) {
     throw "$TimeCommand is needed for peak memory per scenario: install it with 'apt-get install time'."
@@ -245,6 +254,10 @@ function Measure-FirstCommand {
 if ($CompressionOnly) {
     Measure-Compression $largest
 }
+elseif ($PostgresOnly) {
+    Export-EventStore $stores[$largest] -OutFile $ndjson
+    Measure-PostgresRows $largest -IncrementalOnly:$Scale
+}
 else {
     $incrementalInput = Join-Path $Data "incremental-$(Format-Count $IncrementalCount)-into-$(Format-Count $largest).db"
     New-IncrementalStore $incrementalInput $stores[$largest] $largest $IncrementalCount
@@ -299,44 +312,10 @@ else {
 
     if (-not $Scale) { Measure-Compression $largest }
 
-    # PostgreSQL rows on a throwaway server with PostgreSQL's default durability (fsync on), when Debian's
-    # postgresql package is installed; the store to copy is the 100k one.
-    . (Join-Path $PSScriptRoot '../tests/pester/PostgresServer.ps1')
-    $postgresSize = 100000
-    $postgresBin = if ($Scale) { $null } else { try { Get-PostgresBin } catch { $null } }
-    if ($postgresBin -and $stores.ContainsKey($postgresSize)) {
-        $server = Start-TestPostgres -Durable
-        try {
-            $pg = @{ Source = $stores[$postgresSize]; Target = $target; Ndjson = (Join-Path $Scratch 'out.ndjson'); ConnectionString = $server.ConnectionString }
-            $postgresRows = @(
-                Measure-Scenario 'Export-EventStore | Import-EventStore, SQLite -> PostgreSQL' 'ToPostgres' $postgresSize $pg $null
-                Measure-Scenario 'Export-EventStore | Import-EventStore, PostgreSQL -> SQLite' 'FromPostgres' $postgresSize $pg $null
-                Measure-Scenario 'Export-EventStore -OutFile (NDJSON) from PostgreSQL' 'PostgresNdjson' $postgresSize $pg $null
-            )
-            foreach ($row in $postgresRows) {
-                $row.Ratio = $row.Seconds / $floors[$postgresSize]
-                $row.Note = 'ratio to the SQLite floor'
-                $rows.Add($row)
-            }
-            $postgresIncrementalCount = $postgresSize / 10
-            $postgresIncrementalInput = Join-Path $Data "incremental-$(Format-Count $postgresIncrementalCount)-into-$(Format-Count $postgresSize).db"
-            New-IncrementalStore $postgresIncrementalInput $pg.Source $postgresSize $postgresIncrementalCount
-            $incrementalArguments = $pg.Clone()
-            $incrementalArguments.Source = $postgresIncrementalInput
-            $loadStore = { Export-EventStore $pg.Source | Import-EventStore -ConnectionString $pg.ConnectionString -Schema bench -Replace -Force | Out-Null }
-            $row = Measure-Scenario "Import-EventStore -Incremental into $(Format-Count $postgresSize), PostgreSQL" 'PostgresIncremental' $postgresIncrementalCount $incrementalArguments $loadStore
-            $row.Note = 'half of the events already stored'
-            $rows.Add($row)
-        }
-        finally { Stop-TestPostgres $server }
-    }
-    elseif (-not $Scale) {
-        $rows.Add([pscustomobject]@{ Scenario = 'PostgreSQL copies'; Events = $postgresSize; Seconds = $null; EventsPerSecond = $null
-            MBPerSecond = $null; PeakMB = $null; Ratio = $null; Note = 'not run: no PostgreSQL server binaries (apt-get install -y postgresql)' })
-    }
+    Measure-PostgresRows $largest -IncrementalOnly:$Scale
 }
 # The mirror's steady-state lag under reSolve's own writer (tests/compat/writer.js) at 1,000 events/s.
-if (-not $Scale) {
+if (-not $PostgresOnly -and -not $Scale) {
 $lag = & (Join-Path $PSScriptRoot 'Measure-MirrorLag.ps1') -ModulePath $ModulePath -Rate 1000 -Seconds 10
 $rows.Add([pscustomobject]@{ Scenario = 'Sync-EventStore -Follow lag, SQLite -> SQLite'; Events = $lag.MirroredEvents; Seconds = $null; EventsPerSecond = $lag.WriterEventsPerSecond
     MBPerSecond = $null; PeakMB = $null; Ratio = $null; Note = "lag median $($lag.MedianLagMilliseconds) ms, worst $($lag.MaxLagMilliseconds) ms (writer at 1,000 events/s requested)" })
@@ -345,7 +324,7 @@ Remove-Item $Scratch -Recurse -Force -ErrorAction Ignore
 
 function Format-Cell($Value, [string] $Format) { if ($null -eq $Value) { '' } else { $Value.ToString($Format, [cultureinfo]::InvariantCulture) } }
 
-$command = 'dotnet pwsh ./build.ps1 -Task Bench' + $(if ($CompressionOnly) { ' # Invoke-Benchmark.ps1 -CompressionOnly' } elseif ($Scale) { ' -Scale' } elseif ($Quick) { ' # Invoke-Benchmark.ps1 -Quick' } else { '' })
+$command = 'dotnet pwsh ./build.ps1 -Task Bench' + $(if ($CompressionOnly) { ' # Invoke-Benchmark.ps1 -CompressionOnly' } elseif ($PostgresOnly) { ' # Invoke-Benchmark.ps1 -PostgresOnly' + $(if ($Scale) { ' -Scale' }) } elseif ($Scale) { ' -Scale' } elseif ($Quick) { ' # Invoke-Benchmark.ps1 -Quick' } else { '' })
 $table = @(
     "Measured $((Get-Date).ToUniversalTime().ToString('yyyy-MM-dd HH:mm')) UTC with ``$command``: median of $Runs runs, each in its own pwsh",
     "(times exclude pwsh start-up and Import-Module; peak RSS is the whole pwsh process, the highest of the runs)."

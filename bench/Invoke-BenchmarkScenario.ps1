@@ -11,10 +11,11 @@ param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)]
     [ValidateSet('Idle', 'Floor', 'FloorInReadOrder', 'Pipeline', 'ExportNdjson', 'ExportFile', 'ImportNdjson', 'ExportMeasure', 'Incremental',
-        'ToPostgres', 'FromPostgres', 'PostgresNdjson', 'PostgresIncremental', 'FirstCopy')]
+        'ToPostgres', 'FromPostgres', 'PostgresNdjson', 'PostgresIncremental', 'FirstCopy', 'PostgresFloor', 'NdjsonToPostgres', 'PostgresToPostgres')]
     [string] $Scenario,
     [Parameter(Mandatory)] [string] $Source,
     [string] $Target,
+    # PostgresFloor: the server's binary COPY file.
     [string] $Ndjson,
     # The PostgreSQL store of the PostgreSQL scenarios: a connection string; the schema is "bench".
     [string] $ConnectionString,
@@ -47,6 +48,7 @@ if ($Scenario -eq 'FirstCopy') {
 }
 
 . (Join-Path $PSScriptRoot 'BenchmarkSqlite.ps1')
+if ($Scenario -eq 'PostgresFloor') { . (Join-Path $PSScriptRoot 'BenchmarkPostgres.ps1') }
 
 $watch = [Diagnostics.Stopwatch]::StartNew()
 switch ($Scenario) {
@@ -64,6 +66,10 @@ switch ($Scenario) {
     # -Replace: the schema holds the previous run's copy.
     'ToPostgres' { Export-EventStore $Source | Import-EventStore -ConnectionString $ConnectionString -Schema bench -Replace -Force | Out-Null }
     'FromPostgres' { Export-EventStore -ConnectionString $ConnectionString -Schema bench | Import-EventStore $Target | Out-Null }
+    # The server's own copy of the rows of schema "bench" (BenchmarkPostgres.ps1), into schema "floor".
+    'PostgresFloor' { Copy-PostgresEventsWithCopy $ConnectionString 'floor' $Ndjson }
+    'NdjsonToPostgres' { Import-EventStore -ConnectionString $ConnectionString -Schema copy -Replace -Force -InFile $Ndjson | Out-Null }
+    'PostgresToPostgres' { Export-EventStore -ConnectionString $ConnectionString -Schema bench | Import-EventStore -ConnectionString $ConnectionString -Schema copy -Replace -Force | Out-Null }
     'PostgresNdjson' { Export-EventStore -ConnectionString $ConnectionString -Schema bench -OutFile $Ndjson }
     # The schema holds a copy of the store the events of $Source were made for, half of them already in it.
     'PostgresIncremental' { Export-EventStore $Source | Import-EventStore -ConnectionString $ConnectionString -Schema bench -Incremental | Out-Null }

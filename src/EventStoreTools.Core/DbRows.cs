@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Text.Json;
+using EventStoreTools.Core.Json;
 
 namespace EventStoreTools.Core;
 
@@ -55,7 +56,18 @@ internal static class DbRows
     /// canonicalized as reSolve's export does (JSON.parse, then JSON.stringify), so a store that holds other
     /// text (written by another tool, or JSONB's own text) exports as reSolve exports it.
     /// </summary>
-    public static ResolveEvent ReadEvent(DbDataReader reader, string payloadJson)
+    public static ResolveEvent ReadEvent(DbDataReader reader, string payloadJson) =>
+        ReadEvent(reader, payloadJson, static (e, json) => e.PayloadJson = json, static json => json);
+
+    /// <summary>As <see cref="ReadEvent(DbDataReader, string)"/>, the payload given as UTF-8 text (canonicalized without a string in between).</summary>
+    public static ResolveEvent ReadEvent(DbDataReader reader, byte[] payloadUtf8) =>
+        ReadEvent(reader, payloadUtf8, static (e, utf8) =>
+        {
+            var json = JsJson.Canonicalize(utf8, out var depth);
+            e.SetCanonicalPayloadJson(json, depth);
+        }, static utf8 => System.Text.Encoding.UTF8.GetString(utf8));
+
+    private static ResolveEvent ReadEvent<TPayload>(DbDataReader reader, TPayload payload, Action<ResolveEvent, TPayload> setPayload, Func<TPayload, string> payloadText)
     {
         var threadId = reader.GetInt64(0);
         var threadCounter = reader.GetInt64(1);
@@ -71,10 +83,11 @@ internal static class DbRows
         };
         try
         {
-            e.PayloadJson = payloadJson;
+            setPayload(e, payload);
         }
         catch (JsonException ex)
         {
+            var payloadJson = payloadText(payload);
             var shown = payloadJson.Length > 100 ? payloadJson[..100] + "…" : payloadJson;
             throw new EventStoreException(EventStoreErrorKind.CorruptPayload,
                 $"The stored event at threadId {e.ThreadId}, threadCounter {e.ThreadCounter} (type '{e.Type}', aggregate '{e.AggregateId}' version {e.AggregateVersion}) " +

@@ -204,6 +204,22 @@ public class PostgresStoreTests : IClassFixture<PostgresServerFixture>
         Assert.Equal(28 + 66, PostgresEventSize.OfInjected(Event(0, 0, 0, "o'b", 7, "Ü", "{\"k\":\"é'\"}")));
     }
 
+    [Theory]
+    [InlineData("o'b", 7L, "Ü", "{\"k\":\"é'\"}")]
+    [InlineData("''''", -12L, "'", "\"''\"")]
+    [InlineData("😀 \u00e9", long.MaxValue, "T\u20ac", "[\"😀'😀\",1e+21]")]
+    [InlineData("", long.MinValue, "", "null")]
+    public void CountsEventSizeWithoutBuildingTheStatementText(string aggregateId, long version, string type, string payload)
+    {
+        // The size is the UTF-8 length of the values as reSolve's statement inlines them: counted, not built.
+        var e = Event(0, 0, 1_700_000_000_000, aggregateId, version, type, payload);
+        static string Quoted(string text) => PostgresSchema.QuoteLiteral(text);
+        var injected = $"{Quoted(aggregateId)},{version},{Quoted(type)},{Quoted(e.PayloadJson)}";
+        var pushed = $"{e.Timestamp},{Quoted(aggregateId)},{Quoted(type)},{Quoted(e.PayloadJson)}";
+        Assert.Equal(System.Text.Encoding.UTF8.GetByteCount(injected) + 66, PostgresEventSize.OfInjected(e));
+        Assert.Equal(System.Text.Encoding.UTF8.GetByteCount(pushed) + 66, PostgresEventSize.OfPushed(e));
+    }
+
     [Fact]
     public void AnImportThatIsNotCommittedLeavesNothing()
     {

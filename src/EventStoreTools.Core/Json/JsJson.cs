@@ -62,6 +62,27 @@ public static class JsJson
         }
     }
 
+    /// <summary>
+    /// JSON.stringify(JSON.parse(text)) of UTF-8 text as a database gives it (PostgreSQL's JSONB), without
+    /// decoding it to a string first. UTF-8 holds no lone surrogate. Throws <see cref="JsonException"/> on text
+    /// that is not JSON.
+    /// </summary>
+    internal static string Canonicalize(ReadOnlySpan<byte> utf8Json, out int depth)
+    {
+        var scratch = t_scratch ?? new Scratch();
+        t_scratch = null;
+        try
+        {
+            scratch.Output.Clear();
+            depth = scratch.Writer.WriteCanonical(utf8Json);
+            return scratch.Output.ToString();
+        }
+        finally
+        {
+            if (scratch.Output.Capacity <= ScratchKeptBytes) t_scratch = scratch;
+        }
+    }
+
     /// <summary>JSON.stringify(value) for a tree of plain .NET values.</summary>
     public static string Serialize(object? value) => Serialize(value, out _);
 

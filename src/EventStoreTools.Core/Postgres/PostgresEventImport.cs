@@ -18,6 +18,7 @@ public sealed class PostgresEventImport : IEventImport
     private readonly PostgresSchema _schema;
     private readonly string _copyEvents;
     private bool _rebuildIndexes;
+    private bool _rebuildPrimaryKey;
 
     private PostgresEventImport(PostgresWriteTransaction write)
     {
@@ -28,6 +29,9 @@ public sealed class PostgresEventImport : IEventImport
             FROM STDIN (FORMAT BINARY)
             """;
     }
+
+    /// <summary>The server memory each index build of a load may sort in (the server's own, not this process's).</summary>
+    private const string IndexBuildMemory = "256MB";
 
     public long EventCount { get; private set; }
 
@@ -51,7 +55,7 @@ public sealed class PostgresEventImport : IEventImport
         {
             _write.Execute($"CREATE SCHEMA IF NOT EXISTS {_schema.Quoted}");
             CreateEventStore();
-            EventStoreLog.Write($"Mode {mode}: created reSolve's tables in schema \"{_schema.Name}\"; indexes are built after the load.");
+            EventStoreLog.Write($"Mode {mode}: created reSolve's tables in schema \"{_schema.Name}\"; the primary key and the indexes are built after the load.");
         }
         else if (mode == ImportMode.Replace)
         {
@@ -82,6 +86,7 @@ public sealed class PostgresEventImport : IEventImport
         try
         {
             foreach (var sql in _schema.CreateEventStore(withEventIndexes: false)) _write.Execute(sql);
+            _write.Execute(_schema.DropEventsPrimaryKey);
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.DuplicateTable)
         {
@@ -89,6 +94,7 @@ public sealed class PostgresEventImport : IEventImport
                 $"The schema \"{_schema.Name}\" of {_write.DisplayName} holds tables of another kind but no \"events\" table ({ex.MessageText}). Import into another schema instead.", ex);
         }
         _rebuildIndexes = true;
+        _rebuildPrimaryKey = true;
     }
 
     public void Add(ResolveEvent e)
@@ -139,6 +145,10 @@ public sealed class PostgresEventImport : IEventImport
             if (_rebuildIndexes)
             {
                 var clock = Stopwatch.StartNew();
+                // For this transaction only: the sorts of the index builds stay in memory (the default 64 MB
+                // spills a million events to disk).
+                _write.Execute($"SET LOCAL maintenance_work_mem = '{IndexBuildMemory}'");
+                if (_rebuildPrimaryKey) _write.Execute(_schema.AddEventsPrimaryKey);
                 foreach (var (_, sql) in _schema.EventIndexes) _write.Execute(sql);
                 EventStoreLog.Write($"Built the indexes in {EventStoreLog.Seconds(clock)}.");
             }

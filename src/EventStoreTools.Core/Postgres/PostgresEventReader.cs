@@ -248,12 +248,13 @@ public sealed class PostgresEventReader : IEventSource
 
     /// <summary>
     /// PostgreSQL gives JSONB as its own text (spaces after ':' and ',', its number forms); reSolve's pg driver
-    /// parses it and JSON.stringify writes it again, which the canonicalization in ReadEvent does the same way.
+    /// parses it and JSON.stringify writes it again, which the canonicalization in ReadEvent does the same way,
+    /// from the UTF-8 bytes the server sends (no string of JSONB's text is made).
     /// The key order is then JSONB's (shorter keys first, then bytewise) after the array-index keys, not the
     /// order the event was written with.
     /// </summary>
     private static ResolveEvent ReadEvent(NpgsqlDataReader reader) =>
-        DbRows.ReadEvent(reader, reader.IsDBNull(6) ? "null" : reader.GetString(6));
+        reader.IsDBNull(6) ? DbRows.ReadEvent(reader, "null") : DbRows.ReadEvent(reader, reader.GetFieldValue<byte[]>(6));
 
     public void Dispose()
     {

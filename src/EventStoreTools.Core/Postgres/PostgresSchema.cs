@@ -129,6 +129,17 @@ internal sealed class PostgresSchema
         )
         """;
 
+    /// <summary>The name PostgreSQL gives the primary key of <see cref="CreateEventsTable"/>.</summary>
+    private const string EventsPrimaryKey = "events_pkey";
+
+    /// <summary>
+    /// A load into an events table this transaction created builds the primary key after the rows, as the other
+    /// indexes, by one sort instead of an insert per row; the constraint it re-adds is the one reSolve's DDL made.
+    /// </summary>
+    public string DropEventsPrimaryKey => $"""ALTER TABLE {Events} DROP CONSTRAINT "{EventsPrimaryKey}" """;
+
+    public string AddEventsPrimaryKey => $"""ALTER TABLE {Events} ADD CONSTRAINT "{EventsPrimaryKey}" PRIMARY KEY("threadId", "threadCounter")""";
+
     /// <summary>The five indexes of the events table, by name. A bulk load into an empty table builds them afterwards.</summary>
     public IReadOnlyList<(string Name, string Sql)> EventIndexes =>
     [
