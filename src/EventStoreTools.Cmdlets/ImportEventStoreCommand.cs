@@ -411,7 +411,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
         var total = reader.Length ?? 0;
         // Parsed ahead on the other core; each event keeps the line and position it was read at.
         var lines = reader.ReadEvents(versionless: Incremental).Select(e => (Event: e, reader.LineNumber, reader.BytesRead));
-        foreach (var (e, lineNumber, bytesRead) in lines.Ahead(Cancellation))
+        foreach (var (e, lineNumber, bytesRead) in lines.Ahead(line => line.Event, Cancellation))
         {
             Cancellation.ThrowIfCancellationRequested();
             try

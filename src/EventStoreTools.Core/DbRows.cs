@@ -1,5 +1,7 @@
 using System.Data.Common;
+using System.Text;
 using System.Text.Json;
+using EventStoreTools.Core.Json;
 
 namespace EventStoreTools.Core;
 
@@ -55,7 +57,12 @@ internal static class DbRows
     /// canonicalized as reSolve's export does (JSON.parse, then JSON.stringify), so a store that holds other
     /// text (written by another tool, or JSONB's own text) exports as reSolve exports it.
     /// </summary>
-    public static ResolveEvent ReadEvent(DbDataReader reader, string payloadJson)
+    public static ResolveEvent ReadEvent(DbDataReader reader, string payloadJson) => ReadEvent(reader, payloadJson, default);
+
+    /// <summary>As <see cref="ReadEvent(DbDataReader, string)"/>, the payload as UTF-8 text (kept, not copied, when it is canonical).</summary>
+    public static ResolveEvent ReadEvent(DbDataReader reader, ReadOnlyMemory<byte> payloadUtf8) => ReadEvent(reader, null, payloadUtf8);
+
+    private static ResolveEvent ReadEvent(DbDataReader reader, string? payloadJson, ReadOnlyMemory<byte> payloadUtf8)
     {
         var threadId = reader.GetInt64(0);
         var threadCounter = reader.GetInt64(1);
@@ -71,11 +78,13 @@ internal static class DbRows
         };
         try
         {
-            e.PayloadJson = payloadJson;
+            if (payloadJson is not null) e.PayloadJson = payloadJson;
+            else e.SetCanonicalPayloadUtf8(JsJson.CanonicalizeUtf8(payloadUtf8, out var depth), depth);
         }
         catch (JsonException ex)
         {
-            var shown = payloadJson.Length > 100 ? payloadJson[..100] + "…" : payloadJson;
+            var shown = payloadJson ?? Encoding.UTF8.GetString(payloadUtf8.Span[..Math.Min(payloadUtf8.Length, 400)]);
+            shown = shown.Length > 100 ? shown[..100] + "…" : shown;
             throw new EventStoreException(EventStoreErrorKind.CorruptPayload,
                 $"The stored event at threadId {e.ThreadId}, threadCounter {e.ThreadCounter} (type '{e.Type}', aggregate '{e.AggregateId}' version {e.AggregateVersion}) " +
                 $"has a payload that is not JSON ({ex.Message}): {shown}", ex)

@@ -14,16 +14,32 @@ public static class ReadAhead
     private const int BatchSize = 256;
     private const int BatchesInFlight = 8;
 
+    /// <summary>A payload longer than this is read ahead of nothing: see <see cref="Ahead{T}(IEnumerable{T}, Func{T, ResolveEvent}, CancellationToken)"/>.</summary>
+    private const int HugePayloadBytes = 1 << 20;
+
     /// <param name="cancellation">Ends a wait for the next item (Ctrl+C); the source should observe it too.</param>
-    public static IEnumerable<T> Ahead<T>(this IEnumerable<T> source, CancellationToken cancellation = default)
+    public static IEnumerable<T> Ahead<T>(this IEnumerable<T> source, CancellationToken cancellation = default) =>
+        Ahead(source, cancellation, isHuge: null);
+
+    /// <summary>
+    /// As <see cref="Ahead{T}(IEnumerable{T}, CancellationToken)"/> for items that carry an event: after an event
+    /// with a huge payload the worker waits until the consumer is done with it, so that no two huge payloads
+    /// (the one being written and the next being read) are held at once, and memory stays within a few times
+    /// the largest payload.
+    /// </summary>
+    public static IEnumerable<T> Ahead<T>(this IEnumerable<T> source, Func<T, ResolveEvent> eventOf, CancellationToken cancellation = default) =>
+        Ahead(source, cancellation, item => eventOf(item).PayloadUtf8.Length > HugePayloadBytes);
+
+    private static IEnumerable<T> Ahead<T>(IEnumerable<T> source, CancellationToken cancellation, Func<T, bool>? isHuge)
     {
-        var channel = Channel.CreateBounded<List<T>>(new BoundedChannelOptions(BatchesInFlight)
+        var channel = Channel.CreateBounded<Batch<T>>(new BoundedChannelOptions(BatchesInFlight)
         {
             SingleReader = true,
             SingleWriter = true,
         });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        var worker = Task.Run(() => Produce(source, channel.Writer, stop.Token));
+        using var hugeItemDone = new SemaphoreSlim(0);
+        var worker = Task.Run(() => Produce(source, isHuge, hugeItemDone, channel.Writer, stop.Token));
         try
         {
             // WaitToReadAsync throws what the worker failed with (an EventStoreException from the source).
@@ -32,6 +48,7 @@ public static class ReadAhead
                 while (channel.Reader.TryRead(out var batch))
                 {
                     foreach (var item in batch) yield return item;
+                    if (batch.EndsWithHugeItem) hugeItemDone.Release();
                 }
             }
         }
@@ -43,20 +60,22 @@ public static class ReadAhead
         }
     }
 
-    private static async Task Produce<T>(IEnumerable<T> source, ChannelWriter<List<T>> writer, CancellationToken stop)
+    private static async Task Produce<T>(IEnumerable<T> source, Func<T, bool>? isHuge, SemaphoreSlim hugeItemDone, ChannelWriter<Batch<T>> writer, CancellationToken stop)
     {
         try
         {
-            var batch = new List<T>(BatchSize);
+            var batch = new Batch<T>(BatchSize);
             Exception? failure = null;
             try
             {
                 foreach (var item in source)
                 {
                     batch.Add(item);
-                    if (batch.Count < BatchSize) continue;
+                    batch.EndsWithHugeItem = isHuge?.Invoke(item) == true;
+                    if (batch.Count < BatchSize && !batch.EndsWithHugeItem) continue;
                     await writer.WriteAsync(batch, stop).ConfigureAwait(false);
-                    batch = new List<T>(BatchSize);
+                    if (batch.EndsWithHugeItem) await hugeItemDone.WaitAsync(stop).ConfigureAwait(false);
+                    batch = new Batch<T>(BatchSize);
                 }
             }
             catch (Exception ex) when (!stop.IsCancellationRequested)
@@ -71,5 +90,11 @@ public static class ReadAhead
         {
             writer.Complete(ex);
         }
+    }
+
+    private sealed class Batch<T>(int capacity) : List<T>(capacity)
+    {
+        /// <summary>The last item is huge: the worker waits until the consumer is done with it.</summary>
+        public bool EndsWithHugeItem;
     }
 }

@@ -15,12 +15,12 @@ namespace EventStoreTools.Core.Sqlite;
 /// </summary>
 public sealed class SqliteEventImport : IEventImport
 {
-    // json() as reSolve stores payload text; a top-level number is bound as a number (SqliteBulkInsert.BindPayload)
-    // and must not go through json(), which would print it as text for SQLite to parse again.
+    // reSolve stores json(JSON.stringify(payload)); json() of that text is the text itself (minified, key order
+    // kept), so the canonical text (SqliteBulkInsert.BindPayload) is stored as it is: json() would hold a huge
+    // payload three times more while it parses and prints it.
     private const string InsertSql = """
         INSERT INTO "events"("threadId", "threadCounter", "timestamp", "aggregateId", "aggregateVersion", "type", "payload")
-        VALUES ($threadId, $threadCounter, $timestamp, $aggregateId, $aggregateVersion, $type,
-                CASE WHEN typeof($payload) = 'text' THEN json($payload) ELSE $payload END)
+        VALUES ($threadId, $threadCounter, $timestamp, $aggregateId, $aggregateVersion, $type, $payload)
         """;
 
     /// <summary>Negative: a size in KiB rather than in pages.</summary>
@@ -178,7 +178,7 @@ public sealed class SqliteEventImport : IEventImport
         insert.Bind(_aggregateId, e.AggregateId);
         insert.Bind(_aggregateVersion, e.AggregateVersion);
         insert.Bind(_type, e.Type);
-        insert.BindPayload(_payload, e.PayloadJson);
+        insert.BindPayload(_payload, e.PayloadUtf8);
         try
         {
             insert.Execute();
