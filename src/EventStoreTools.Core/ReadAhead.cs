@@ -17,9 +17,12 @@ public static class ReadAhead
     /// <summary>A payload longer than this is read ahead of nothing: see <see cref="Ahead{T}(IEnumerable{T}, Func{T, ResolveEvent}, CancellationToken)"/>.</summary>
     private const int HugePayloadBytes = 1 << 20;
 
+    /// <summary>After huge payloads of this many bytes in all, the worker has them collected (see Produce).</summary>
+    private const long CollectedAfterHugeBytes = 32 << 20;
+
     /// <param name="cancellation">Ends a wait for the next item (Ctrl+C); the source should observe it too.</param>
     public static IEnumerable<T> Ahead<T>(this IEnumerable<T> source, CancellationToken cancellation = default) =>
-        Ahead(source, cancellation, isHuge: null);
+        Ahead(source, cancellation, hugeBytes: null);
 
     /// <summary>
     /// As <see cref="Ahead{T}(IEnumerable{T}, CancellationToken)"/> for items that carry an event: after an event
@@ -27,10 +30,18 @@ public static class ReadAhead
     /// (the one being written and the next being read) are held at once, and memory stays within a few times
     /// the largest payload.
     /// </summary>
-    public static IEnumerable<T> Ahead<T>(this IEnumerable<T> source, Func<T, ResolveEvent> eventOf, CancellationToken cancellation = default) =>
-        Ahead(source, cancellation, item => eventOf(item).PayloadUtf8.Length > HugePayloadBytes);
+    /// <param name="eventsStayInside">
+    /// The consumer hands no event on (it stores or writes them): once it is done with an event with a huge
+    /// payload, that payload is dropped from the event, so that it is not held (by the enumerators that read it)
+    /// while the next one is read.
+    /// </param>
+    public static IEnumerable<T> Ahead<T>(this IEnumerable<T> source, Func<T, ResolveEvent> eventOf, bool eventsStayInside, CancellationToken cancellation = default) =>
+        Ahead(source, cancellation, item => eventOf(item).PayloadUtf8.Length is var length and > HugePayloadBytes ? length : 0,
+            eventsStayInside ? item => eventOf(item).DropPayload() : null);
 
-    private static IEnumerable<T> Ahead<T>(IEnumerable<T> source, CancellationToken cancellation, Func<T, bool>? isHuge)
+    /// <param name="hugeBytes">The size of an item that is huge, 0 for any other.</param>
+    /// <param name="doneWithHuge">What to do with a huge item once the consumer is done with it.</param>
+    private static IEnumerable<T> Ahead<T>(IEnumerable<T> source, CancellationToken cancellation, Func<T, long>? hugeBytes, Action<T>? doneWithHuge = null)
     {
         var channel = Channel.CreateBounded<Batch<T>>(new BoundedChannelOptions(BatchesInFlight)
         {
@@ -39,7 +50,7 @@ public static class ReadAhead
         });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         using var hugeItemDone = new SemaphoreSlim(0);
-        var worker = Task.Run(() => Produce(source, isHuge, hugeItemDone, channel.Writer, stop.Token));
+        var worker = Task.Run(() => Produce(source, hugeBytes, hugeItemDone, channel.Writer, stop.Token));
         try
         {
             // WaitToReadAsync throws what the worker failed with (an EventStoreException from the source).
@@ -47,8 +58,12 @@ public static class ReadAhead
             {
                 while (channel.Reader.TryRead(out var batch))
                 {
-                    foreach (var item in batch) yield return item;
-                    if (batch.EndsWithHugeItem) hugeItemDone.Release();
+                    // By index: a foreach variable would hold the last item as long as the enumeration lasts.
+                    for (var i = 0; i < batch.Count; i++) yield return batch[i];
+                    if (!batch.EndsWithHugeItem) continue;
+                    doneWithHuge?.Invoke(batch[^1]);
+                    batch.Clear();
+                    hugeItemDone.Release();
                 }
             }
         }
@@ -60,22 +75,31 @@ public static class ReadAhead
         }
     }
 
-    private static async Task Produce<T>(IEnumerable<T> source, Func<T, bool>? isHuge, SemaphoreSlim hugeItemDone, ChannelWriter<Batch<T>> writer, CancellationToken stop)
+    private static async Task Produce<T>(IEnumerable<T> source, Func<T, long>? hugeBytes, SemaphoreSlim hugeItemDone, ChannelWriter<Batch<T>> writer, CancellationToken stop)
     {
         try
         {
             var batch = new Batch<T>(BatchSize);
             Exception? failure = null;
+            long hugeBytesUncollected = 0;
             try
             {
                 foreach (var item in source)
                 {
                     batch.Add(item);
-                    batch.EndsWithHugeItem = isHuge?.Invoke(item) == true;
+                    var itemHugeBytes = hugeBytes?.Invoke(item) ?? 0;
+                    batch.EndsWithHugeItem = itemHugeBytes > 0;
                     if (batch.Count < BatchSize && !batch.EndsWithHugeItem) continue;
                     await writer.WriteAsync(batch, stop).ConfigureAwait(false);
-                    if (batch.EndsWithHugeItem) await hugeItemDone.WaitAsync(stop).ConfigureAwait(false);
                     batch = new Batch<T>(BatchSize);
+                    if (itemHugeBytes == 0) continue;
+                    await hugeItemDone.WaitAsync(stop).ConfigureAwait(false);
+                    hugeBytesUncollected += itemHugeBytes;
+                    if (hugeBytesUncollected < CollectedAfterHugeBytes) continue;
+                    // The huge payloads done with are garbage in the large object heap, which the collector reaches
+                    // only now and then: collected before the next one is read, their memory is reused for it.
+                    GC.Collect();
+                    hugeBytesUncollected = 0;
                 }
             }
             catch (Exception ex) when (!stop.IsCancellationRequested)

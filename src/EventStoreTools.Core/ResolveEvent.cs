@@ -13,7 +13,7 @@ public sealed class ResolveEvent
 {
     // The canonical text is kept as UTF-8 (a huge payload once, not as 2-byte characters plus copies); the string
     // is made when something asks for it.
-    private ReadOnlyMemory<byte> _payloadUtf8 = "null"u8.ToArray();
+    private ReadOnlyMemory<byte> _payloadUtf8 = NullPayload;
     private string? _payloadJson = "null";
     private int _payloadDepth;
     private object? _payload;
@@ -97,6 +97,14 @@ public sealed class ResolveEvent
         _payload = null;
         _payloadMaterialized = false;
     }
+
+    /// <summary>
+    /// Lets go of the payload of an event that has been stored or written and is not handed out (a huge payload
+    /// is then not held while the next event is read); the payload reads as null afterwards.
+    /// </summary>
+    internal void DropPayload() => SetCanonicalPayloadUtf8(NullPayload, 0);
+
+    private static readonly byte[] NullPayload = "null"u8.ToArray();
 
     // Reading $event.Payload materializes it without changing it; the text stays the same then.
     private void SerializePayload()

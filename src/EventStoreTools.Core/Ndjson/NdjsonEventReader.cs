@@ -27,8 +27,6 @@ public sealed class NdjsonEventReader : IDisposable
     private int _start;
     private int _end;
     private bool _eof;
-    /// <summary>The buffer belongs to the last event read (its payload is in it): the next line is read into a new one.</summary>
-    private bool _bufferHandedOver;
 
     public NdjsonEventReader(Stream stream, bool ownsStream = true)
     {
@@ -86,7 +84,6 @@ public sealed class NdjsonEventReader : IDisposable
 
     private bool TryReadLine(out int lineStart, out int lineLength)
     {
-        if (_bufferHandedOver) MoveToNewBuffer();
         var searchFrom = _start;
         while (true)
         {
@@ -122,12 +119,13 @@ public sealed class NdjsonEventReader : IDisposable
         return true;
     }
 
+    /// <summary>Goes on in a new buffer: the current one belongs to the event whose payload is in it.</summary>
     private void MoveToNewBuffer()
     {
         var pending = _end - _start;
         var fresh = new byte[Math.Max(BufferSize, pending)];
         Buffer.BlockCopy(_buffer, _start, fresh, 0, pending);
-        (_buffer, _start, _end, _bufferHandedOver) = (fresh, 0, pending, false);
+        (_buffer, _start, _end) = (fresh, 0, pending);
     }
 
     private void Fill(ref int searchFrom)
@@ -272,7 +270,8 @@ public sealed class NdjsonEventReader : IDisposable
     {
         if (!System.Runtime.InteropServices.MemoryMarshal.TryGetArray(payload, out var segment) || segment.Array != _buffer) return payload;
         if (payload.Length <= PayloadKeptInLineBytes) return payload.ToArray();
-        _bufferHandedOver = true;
+        // The line being parsed stays readable: its array lives on in the payload.
+        MoveToNewBuffer();
         return payload;
     }
 
