@@ -34,9 +34,12 @@ public static class JsJson
     /// JSON.stringify(JSON.parse(json)). Text already in that form (every reSolve export) is returned as the
     /// same string, without a copy. Throws <see cref="JsonException"/> on text that is not JSON.
     /// </summary>
-    public static string Canonicalize(string json)
+    public static string Canonicalize(string json) => Canonicalize(json, out _);
+
+    /// <param name="depth">How deeply the value nests: 0 for a scalar, 1 for [] or {}.</param>
+    internal static string Canonicalize(string json, out int depth)
     {
-        var canonical = CanonicalizeToUtf8(json, out _, out var unchanged);
+        var canonical = CanonicalizeToUtf8(json, out depth, out var unchanged);
         return unchanged ? json : Encoding.UTF8.GetString(canonical.Span);
     }
 
