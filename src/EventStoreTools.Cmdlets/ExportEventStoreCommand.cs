@@ -250,7 +250,7 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
         var progress = new ProgressReporter(this, 1, $"Exporting events from {store.DisplayName}");
         var total = ProgressTotal(reader, filter);
         long count = 0;
-        foreach (var e in reader.ReadEvents(filter, Cancellation).Ahead(Cancellation))
+        foreach (var e in reader.ReadEvents(filter, Cancellation).Ahead(e => e, eventsStayInside: false, Cancellation))
         {
             cursor.Advance(e);
             WriteObject(e);
@@ -336,7 +336,7 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
         var total = ProgressTotal(reader, filter);
         var advanced = cursor.Clone();
         long? first = null, last = null;
-        foreach (var e in reader.ReadEvents(filter, Cancellation).Ahead(Cancellation))
+        foreach (var e in reader.ReadEvents(filter, Cancellation).Ahead(e => e, eventsStayInside: true, Cancellation))
         {
             writer.Write(e);
             advanced.Advance(e);

@@ -204,6 +204,8 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
             AddEvent(EventInputConverter.Convert(InputObject!, versionless: Incremental, Warn));
             _progress!.Report(AddedCount);
         }, InputObject);
+        // Not held while the next event is read: a huge payload would be held twice.
+        InputObject = null;
     }
 
     protected override void EndProcessing()
@@ -415,7 +417,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
         var total = reader.Length ?? 0;
         // Parsed ahead on the other core; each event keeps the line and position it was read at.
         var lines = reader.ReadEvents(versionless: Incremental).Select(e => new ReadLine(e, reader.LineNumber, reader.BytesRead));
-        foreach (var (e, lineNumber, bytesRead) in lines.Ahead(Cancellation))
+        foreach (var (e, lineNumber, bytesRead) in lines.Ahead(line => line.Event, eventsStayInside: true, Cancellation))
         {
             Cancellation.ThrowIfCancellationRequested();
             try

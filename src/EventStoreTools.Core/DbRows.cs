@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text;
 using System.Text.Json;
 using EventStoreTools.Core.Json;
 
@@ -56,18 +57,12 @@ internal static class DbRows
     /// canonicalized as reSolve's export does (JSON.parse, then JSON.stringify), so a store that holds other
     /// text (written by another tool, or JSONB's own text) exports as reSolve exports it.
     /// </summary>
-    public static ResolveEvent ReadEvent(DbDataReader reader, string payloadJson) =>
-        ReadEvent(reader, payloadJson, static (e, json) => e.PayloadJson = json, static json => json);
+    public static ResolveEvent ReadEvent(DbDataReader reader, string payloadJson) => ReadEvent(reader, payloadJson, default);
 
-    /// <summary>As <see cref="ReadEvent(DbDataReader, string)"/>, the payload given as UTF-8 text (canonicalized without a string in between).</summary>
-    public static ResolveEvent ReadEvent(DbDataReader reader, byte[] payloadUtf8) =>
-        ReadEvent(reader, payloadUtf8, static (e, utf8) =>
-        {
-            var json = JsJson.Canonicalize(utf8, out var depth);
-            e.SetCanonicalPayloadJson(json, depth);
-        }, static utf8 => System.Text.Encoding.UTF8.GetString(utf8));
+    /// <summary>As <see cref="ReadEvent(DbDataReader, string)"/>, the payload as UTF-8 text (kept, not copied, when it is canonical).</summary>
+    public static ResolveEvent ReadEvent(DbDataReader reader, ReadOnlyMemory<byte> payloadUtf8) => ReadEvent(reader, null, payloadUtf8);
 
-    private static ResolveEvent ReadEvent<TPayload>(DbDataReader reader, TPayload payload, Action<ResolveEvent, TPayload> setPayload, Func<TPayload, string> payloadText)
+    private static ResolveEvent ReadEvent(DbDataReader reader, string? payloadJson, ReadOnlyMemory<byte> payloadUtf8)
     {
         var threadId = reader.GetInt64(0);
         var threadCounter = reader.GetInt64(1);
@@ -83,12 +78,13 @@ internal static class DbRows
         };
         try
         {
-            setPayload(e, payload);
+            if (payloadJson is not null) e.PayloadJson = payloadJson;
+            else e.SetCanonicalPayloadUtf8(JsJson.CanonicalizeUtf8(payloadUtf8, out var depth), depth);
         }
         catch (JsonException ex)
         {
-            var payloadJson = payloadText(payload);
-            var shown = payloadJson.Length > 100 ? payloadJson[..100] + "…" : payloadJson;
+            var shown = payloadJson ?? Encoding.UTF8.GetString(payloadUtf8.Span[..Math.Min(payloadUtf8.Length, 400)]);
+            shown = shown.Length > 100 ? shown[..100] + "…" : shown;
             throw new EventStoreException(EventStoreErrorKind.CorruptPayload,
                 $"The stored event at threadId {e.ThreadId}, threadCounter {e.ThreadCounter} (type '{e.Type}', aggregate '{e.AggregateId}' version {e.AggregateVersion}) " +
                 $"has a payload that is not JSON ({ex.Message}): {shown}", ex)

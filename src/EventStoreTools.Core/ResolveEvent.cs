@@ -1,3 +1,4 @@
+using System.Text;
 using EventStoreTools.Core.Json;
 
 namespace EventStoreTools.Core;
@@ -10,7 +11,10 @@ namespace EventStoreTools.Core;
 /// </summary>
 public sealed class ResolveEvent
 {
-    private string _payloadJson = "null";
+    // The canonical text is kept as UTF-8 (a huge payload once, not as 2-byte characters plus copies); the string
+    // is made when something asks for it.
+    private ReadOnlyMemory<byte> _payloadUtf8 = NullPayload;
+    private string? _payloadJson = "null";
     private int _payloadDepth;
     private object? _payload;
     private bool _payloadMaterialized;
@@ -29,7 +33,7 @@ public sealed class ResolveEvent
         {
             if (!_payloadMaterialized)
             {
-                _payload = JsJson.Parse(_payloadJson);
+                _payload = JsJson.Parse(PayloadJson);
                 _payloadMaterialized = true;
             }
             return _payload;
@@ -50,9 +54,25 @@ public sealed class ResolveEvent
         get
         {
             if (_payloadMaterialized) SerializePayload();
-            return _payloadJson;
+            return _payloadJson ??= Encoding.UTF8.GetString(_payloadUtf8.Span);
         }
-        set => SetCanonicalPayloadJson(JsJson.Canonicalize(value ?? "null", out var depth), depth);
+        set
+        {
+            value ??= "null";
+            var canonical = JsJson.CanonicalizeToUtf8(value, out var depth, out var unchanged);
+            SetCanonicalPayloadUtf8(canonical, depth);
+            if (unchanged) _payloadJson = value;
+        }
+    }
+
+    /// <summary>The payload's canonical text as UTF-8 (what is stored and exported), without making a string of it.</summary>
+    internal ReadOnlyMemory<byte> PayloadUtf8
+    {
+        get
+        {
+            if (_payloadMaterialized) SerializePayload();
+            return _payloadUtf8;
+        }
     }
 
     /// <summary>How deeply the payload nests: 0 for a scalar, 1 for [] or {}.</summary>
@@ -65,23 +85,37 @@ public sealed class ResolveEvent
         }
     }
 
-    /// <summary>Sets payload text that is already canonical (written by <see cref="JsJson"/>), without checking it again.</summary>
-    internal void SetCanonicalPayloadJson(string canonicalJson, int depth)
+    /// <summary>
+    /// Sets payload text that is already canonical UTF-8 (checked or written by <see cref="JsJson"/>), without
+    /// checking it again. The event keeps the memory: it must not change afterwards.
+    /// </summary>
+    internal void SetCanonicalPayloadUtf8(ReadOnlyMemory<byte> canonicalUtf8, int depth)
     {
-        _payloadJson = canonicalJson;
+        _payloadUtf8 = canonicalUtf8;
+        _payloadJson = null;
         _payloadDepth = depth;
         _payload = null;
         _payloadMaterialized = false;
     }
 
-    // Reading $event.Payload materializes it without changing it; the text stays the same string then.
+    /// <summary>
+    /// Lets go of the payload of an event that has been stored or written and is not handed out (a huge payload
+    /// is then not held while the next event is read); the payload reads as null afterwards.
+    /// </summary>
+    internal void DropPayload() => SetCanonicalPayloadUtf8(NullPayload, 0);
+
+    private static readonly byte[] NullPayload = "null"u8.ToArray();
+
+    // Reading $event.Payload materializes it without changing it; the text stays the same then.
     private void SerializePayload()
     {
-        var serialized = JsJson.Serialize(_payload, out var depth);
-        if (serialized == _payloadJson) return;
-        _payloadJson = serialized;
+        var serialized = JsJson.SerializeToUtf8(_payload, out var depth);
+        if (serialized.Span.SequenceEqual(_payloadUtf8.Span)) return;
+        _payloadUtf8 = serialized;
+        _payloadJson = null;
         _payloadDepth = depth;
     }
+
     /// <summary>The timestamp as a UTC point in time.</summary>
     public DateTimeOffset Time =>
         Timestamp is >= -62135596800000L and <= 253402300799999L

@@ -22,7 +22,7 @@ public class SqliteOrderedLoadTests
         PayloadJson = payloadJson,
     };
 
-    private static readonly string HugePayload = "{\"text\":\"" + new string('h', SqliteOrderedLoad.HugePayloadChars + 10) + "\"}";
+    private static readonly string HugePayload = "{\"text\":\"" + new string('h', SqliteOrderedLoad.HugePayloadBytes + 10) + "\"}";
 
     private static List<string> Rows(string store)
     {

@@ -39,48 +39,60 @@ public static class JsJson
     /// <param name="depth">How deeply the value nests: 0 for a scalar, 1 for [] or {}.</param>
     internal static string Canonicalize(string json, out int depth)
     {
-        var scratch = t_scratch ?? new Scratch();
-        t_scratch = null;
-        try
-        {
-            scratch.Input.Clear();
-            scratch.Output.Clear();
-            var exact = scratch.Input.TryAppendUtf8Exactly(json);
-            if (!exact)
-            {
-                // A raw lone surrogate: JSON.parse keeps it in its string, JSON.stringify escapes it.
-                scratch.Input.Clear();
-                scratch.Input.AppendUtf8(EscapeLoneSurrogates(json));
-            }
-            depth = scratch.Writer.WriteCanonical(scratch.Input.Span);
-            return exact && scratch.Output.Span.SequenceEqual(scratch.Input.Span) ? json : scratch.Output.ToString();
-        }
-        finally
-        {
-            // A huge payload's buffers are not kept for the rest of the thread's life.
-            if (scratch.Input.Capacity <= ScratchKeptBytes && scratch.Output.Capacity <= ScratchKeptBytes) t_scratch = scratch;
-        }
+        var canonical = CanonicalizeToUtf8(json, out depth, out var unchanged);
+        return unchanged ? json : Encoding.UTF8.GetString(canonical.Span);
     }
 
     /// <summary>
-    /// JSON.stringify(JSON.parse(text)) of UTF-8 text as a database gives it (PostgreSQL's JSONB), without
-    /// decoding it to a string first. UTF-8 holds no lone surrogate. Throws <see cref="JsonException"/> on text
-    /// that is not JSON.
+    /// JSON.stringify(JSON.parse(json)) as UTF-8, in an array of its own; <paramref name="unchanged"/> tells
+    /// whether that is the text given.
     /// </summary>
-    internal static string Canonicalize(ReadOnlySpan<byte> utf8Json, out int depth)
+    /// <param name="depth">How deeply the value nests: 0 for a scalar, 1 for [] or {}.</param>
+    internal static ReadOnlyMemory<byte> CanonicalizeToUtf8(string json, out int depth, out bool unchanged)
+    {
+        var input = new Utf8Buffer(0);
+        var exact = input.TryAppendUtf8Exactly(json);
+        // A raw lone surrogate: JSON.parse keeps it in its string, JSON.stringify escapes it.
+        if (!exact) input.AppendUtf8(EscapeLoneSurrogates(json));
+        var utf8 = input.ToArray();
+        var canonical = CanonicalizeUtf8(utf8, out depth);
+        unchanged = exact && canonical.Equals(utf8);
+        return canonical;
+    }
+
+    /// <summary>
+    /// JSON.stringify(JSON.parse(text)) for UTF-8 text: the text itself when it is already in that form (checked
+    /// without writing a copy, so a huge payload is held once), otherwise the canonical text in an array of its own.
+    /// Throws <see cref="JsonException"/> on text that is not JSON.
+    /// </summary>
+    /// <param name="depth">How deeply the value nests: 0 for a scalar, 1 for [] or {}.</param>
+    internal static ReadOnlyMemory<byte> CanonicalizeUtf8(ReadOnlyMemory<byte> utf8, out int depth)
     {
         var scratch = t_scratch ?? new Scratch();
         t_scratch = null;
         try
         {
+            scratch.Output.StartComparing(utf8);
+            depth = scratch.Writer.WriteCanonical(utf8.Span);
+            if (scratch.Output.StopComparing()) return utf8;
             scratch.Output.Clear();
-            depth = scratch.Writer.WriteCanonical(utf8Json);
-            return scratch.Output.ToString();
+            scratch.Writer.WriteCanonical(utf8.Span);
+            return scratch.Output.ToArray();
         }
         finally
         {
+            scratch.Output.StopComparing();
+            // A huge payload's buffer is not kept for the rest of the thread's life.
             if (scratch.Output.Capacity <= ScratchKeptBytes) t_scratch = scratch;
         }
+    }
+
+    /// <summary>JSON.stringify(value) as UTF-8, in an array of its own.</summary>
+    internal static ReadOnlyMemory<byte> SerializeToUtf8(object? value, out int depth)
+    {
+        var buffer = new Utf8Buffer(256);
+        depth = new JsJsonWriter(buffer).WriteTree(value);
+        return buffer.ToArray();
     }
 
     /// <summary>JSON.stringify(value) for a tree of plain .NET values.</summary>
@@ -183,10 +195,9 @@ public static class JsJson
         return escaped.ToString();
     }
 
-    /// <summary>The buffers of one thread's canonicalizations, reused from payload to payload.</summary>
+    /// <summary>The buffer of one thread's canonicalizations, reused from payload to payload.</summary>
     private sealed class Scratch
     {
-        public readonly Utf8Buffer Input = new();
         public readonly Utf8Buffer Output = new();
         public readonly JsJsonWriter Writer;
 

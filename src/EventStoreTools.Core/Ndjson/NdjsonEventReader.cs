@@ -14,13 +14,14 @@ public sealed class NdjsonEventReader : IDisposable
     private const int MaxLineShownInErrors = 300;
     private readonly Stream _stream;
     private readonly bool _ownsStream;
-    private readonly Utf8Buffer _payload = new();
-    private readonly JsJsonWriter _payloadWriter;
     /// <summary>The line buffer's size; a huge line grows it, and it shrinks back once that line is done.</summary>
     private const int BufferSize = 1 << 20;
 
-    /// <summary>A payload buffer one huge payload grew beyond this is let go once its text is made.</summary>
-    private const int KeptPayloadCapacity = 1 << 20;
+    /// <summary>
+    /// A canonical payload longer than this is not copied out of its line: the event keeps the line's buffer, and
+    /// the reader goes on in a new one (a huge line is then held once, not once more as its payload).
+    /// </summary>
+    private const int PayloadKeptInLineBytes = 1 << 20;
 
     private byte[] _buffer = new byte[BufferSize];
     private int _start;
@@ -31,7 +32,6 @@ public sealed class NdjsonEventReader : IDisposable
     {
         _stream = stream;
         _ownsStream = ownsStream;
-        _payloadWriter = new JsJsonWriter(_payload);
     }
 
     /// <summary>Opens a file, decompressed by its extension (.gz, .zst), or standard input for "-".</summary>
@@ -54,7 +54,7 @@ public sealed class NdjsonEventReader : IDisposable
     {
         while (TryReadLine(out var lineStart, out var lineLength))
         {
-            yield return ParseEvent(_buffer.AsSpan(lineStart, lineLength), versionless);
+            yield return ParseEvent(_buffer.AsMemory(lineStart, lineLength), versionless);
         }
     }
 
@@ -74,7 +74,7 @@ public sealed class NdjsonEventReader : IDisposable
     {
         try
         {
-            return (ParseEvent(_buffer.AsSpan(lineStart, lineLength), versionless: false), null);
+            return (ParseEvent(_buffer.AsMemory(lineStart, lineLength), versionless: false), null);
         }
         catch (EventStoreException ex)
         {
@@ -119,6 +119,15 @@ public sealed class NdjsonEventReader : IDisposable
         return true;
     }
 
+    /// <summary>Goes on in a new buffer: the current one belongs to the event whose payload is in it.</summary>
+    private void MoveToNewBuffer()
+    {
+        var pending = _end - _start;
+        var fresh = new byte[Math.Max(BufferSize, pending)];
+        Buffer.BlockCopy(_buffer, _start, fresh, 0, pending);
+        (_buffer, _start, _end) = (fresh, 0, pending);
+    }
+
     private void Fill(ref int searchFrom)
     {
         if (_start > 0)
@@ -138,9 +147,10 @@ public sealed class NdjsonEventReader : IDisposable
         }
         if (_end == _buffer.Length)
         {
-            // A line longer than the buffer: double it, but not past the end of a file (a huge last line fits exactly).
-            var size = _buffer.Length * 2L;
-            if (_stream.CanSeek) size = Math.Min(size, _end + Math.Max(1, _stream.Length - _stream.Position));
+            // A line longer than the buffer: in a file, made exactly as long as the line (measured by reading ahead,
+            // so that a huge line is not grown into by doubling, each step a copy and the old buffer left to the
+            // collector); otherwise doubled.
+            var size = _stream.CanSeek ? _end + Math.Max(1, BytesToNextLineEnd()) : _buffer.Length * 2L;
             Array.Resize(ref _buffer, (int)Math.Min(size, Array.MaxLength));
         }
         var read = _stream.Read(_buffer, _end, _buffer.Length - _end);
@@ -148,15 +158,39 @@ public sealed class NdjsonEventReader : IDisposable
         _end += read;
     }
 
-    private ResolveEvent ParseEvent(ReadOnlySpan<byte> line, bool versionless)
+    /// <summary>How many bytes the stream holds up to and with the next line end (or up to its end); the stream is left where it was.</summary>
+    private long BytesToNextLineEnd()
     {
+        var position = _stream.Position;
+        var chunk = new byte[1 << 16];
+        long count = 0;
+        try
+        {
+            int read;
+            while ((read = _stream.Read(chunk, 0, chunk.Length)) > 0)
+            {
+                var newline = chunk.AsSpan(0, read).IndexOf((byte)'\n');
+                if (newline >= 0) return count + newline + 1;
+                count += read;
+            }
+            return count;
+        }
+        finally
+        {
+            _stream.Position = position;
+        }
+    }
+
+    private ResolveEvent ParseEvent(ReadOnlyMemory<byte> lineMemory, bool versionless)
+    {
+        var line = lineMemory.Span;
         if (!System.Text.Unicode.Utf8.IsValid(line))
             throw LineError(line, "The line is not valid UTF-8.");
         if (line.Trim(" \t\r"u8).IsEmpty)
             throw LineError(line, "The line is blank; every line must hold one JSON event.");
         try
         {
-            return ReadEventObject(line, versionless, out var missing) ?? throw LineError(line,
+            return ReadEventObject(lineMemory, versionless, out var missing) ?? throw LineError(line,
                 $"The field {string.Join(", ", missing.Select(m => $"\"{m}\""))} is required.");
         }
         catch (JsonException ex)
@@ -169,14 +203,15 @@ public sealed class NdjsonEventReader : IDisposable
         }
     }
 
-    private ResolveEvent? ReadEventObject(ReadOnlySpan<byte> line, bool versionless, out List<string> missing)
+    private ResolveEvent? ReadEventObject(ReadOnlyMemory<byte> lineMemory, bool versionless, out List<string> missing)
     {
+        var line = lineMemory.Span;
         var reader = new Utf8JsonReader(line, new JsonReaderOptions { MaxDepth = 4096 });
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             throw new InvalidOperationException("The line must hold a JSON object.");
         long? threadId = null, threadCounter = null, timestamp = null, aggregateVersion = null;
         string? type = null, aggregateId = null;
-        string payload = "null";
+        ReadOnlyMemory<byte> payload = "null"u8.ToArray();
         var payloadDepth = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -196,11 +231,7 @@ public sealed class NdjsonEventReader : IDisposable
                 reader.Read();
                 var start = (int)reader.TokenStartIndex;
                 reader.Skip();
-                _payload.Clear();
-                _payload.Reserve((int)reader.BytesConsumed - start + 64);
-                payloadDepth = _payloadWriter.WriteCanonical(line[start..(int)reader.BytesConsumed]);
-                payload = _payload.ToString();
-                _payload.Clear(KeptPayloadCapacity);
+                payload = JsJson.CanonicalizeUtf8(lineMemory[start..(int)reader.BytesConsumed], out payloadDepth);
             }
             else
             {
@@ -230,8 +261,18 @@ public sealed class NdjsonEventReader : IDisposable
             AggregateVersion = aggregateVersion ?? 0,
             Type = type!,
         };
-        e.SetCanonicalPayloadJson(payload, payloadDepth);
+        e.SetCanonicalPayloadUtf8(KeepPayload(payload), payloadDepth);
         return e;
+    }
+
+    /// <summary>The payload for its event: a copy when it is (small and) in the line buffer, which the next line reuses.</summary>
+    private ReadOnlyMemory<byte> KeepPayload(ReadOnlyMemory<byte> payload)
+    {
+        if (!System.Runtime.InteropServices.MemoryMarshal.TryGetArray(payload, out var segment) || segment.Array != _buffer) return payload;
+        if (payload.Length <= PayloadKeptInLineBytes) return payload.ToArray();
+        // The line being parsed stays readable: its array lives on in the payload.
+        MoveToNewBuffer();
+        return payload;
     }
 
     private static bool IsStoredOnlyField(ref Utf8JsonReader reader) =>

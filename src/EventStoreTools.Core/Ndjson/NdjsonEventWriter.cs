@@ -47,7 +47,17 @@ public sealed class NdjsonEventWriter : IDisposable
         _json.WriteRaw(",\"aggregateVersion\":");
         _json.WriteInt64(e.AggregateVersion);
         _json.WriteRaw(",\"payload\":");
-        _line.AppendUtf8(e.PayloadJson);
+        var payload = e.PayloadUtf8.Span;
+        if (payload.Length > FlushThreshold)
+        {
+            // A huge payload goes to the stream as it is, not through the line buffer (which would grow to hold it).
+            _stream.Write(_line.Span);
+            BytesWritten += _line.Length - start + payload.Length;
+            _line.Clear();
+            start = 0;
+            _stream.Write(payload);
+        }
+        else _line.Append(payload);
         _json.WriteRaw("}\n");
         EventCount++;
         BytesWritten += _line.Length - start;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
@@ -15,9 +16,14 @@ internal sealed class SqliteBulkInsert : IDisposable
     private readonly SqliteConnection _connection;
     private readonly sqlite3_stmt _statement;
     private byte[] _utf8 = new byte[4096];
+    private GCHandle _pinnedText;
+    private int _pinnedTextIndex;
 
     /// <summary>Strings longer than this are encoded into a buffer of their own, not the reused one.</summary>
     private const int HugeChars = 1 << 20;
+
+    /// <summary>UTF-8 text longer than this is bound without a copy (see <see cref="BindText"/>).</summary>
+    private const int HugeTextBytes = 1 << 20;
 
     public SqliteBulkInsert(SqliteConnection connection, string sql)
     {
@@ -46,15 +52,53 @@ internal sealed class SqliteBulkInsert : IDisposable
     /// text is an integer literal only for integers below 1e21, and SQLite keeps those that fit 64 bits as
     /// INTEGER, everything else as REAL.
     /// </summary>
-    public void BindPayload(int index, string canonicalJson)
+    public void BindPayload(int index, ReadOnlyMemory<byte> canonicalUtf8)
     {
-        var first = canonicalJson[0];
-        if (first != '-' && !char.IsAsciiDigit(first))
-            Bind(index, canonicalJson);
-        else if (long.TryParse(canonicalJson, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
+        var text = canonicalUtf8.Span;
+        var first = text[0];
+        if (first != '-' && !char.IsAsciiDigit((char)first))
+            BindText(index, canonicalUtf8);
+        else if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
             Bind(index, integer);
         else
-            Bind(index, double.Parse(canonicalJson, NumberStyles.Float, CultureInfo.InvariantCulture));
+            Bind(index, double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>
+    /// Binds UTF-8 text. SQLite copies bound text; a huge text (a 100 MB payload) is instead pinned and bound
+    /// without a copy (SQLITE_STATIC), until <see cref="Execute"/> has run the statement and cleared the binding,
+    /// so that SQLite holds it once (in the record it writes) rather than twice.
+    /// </summary>
+    private void BindText(int index, ReadOnlyMemory<byte> utf8)
+    {
+        if (utf8.Length <= HugeTextBytes || !MemoryMarshal.TryGetArray(utf8, out var segment))
+        {
+            raw.sqlite3_bind_text(_statement, index, utf8.Span);
+            return;
+        }
+        ReleasePinnedText();
+        _pinnedText = GCHandle.Alloc(segment.Array, GCHandleType.Pinned);
+        _pinnedTextIndex = index;
+        var rc = BindStaticText(_statement.DangerousGetHandle(), index, _pinnedText.AddrOfPinnedObject() + segment.Offset, (ulong)segment.Count, SqliteStatic, SqliteUtf8);
+        if (rc != raw.SQLITE_OK)
+        {
+            ReleasePinnedText();
+            SqliteException.ThrowExceptionForRC(rc, _connection.Handle);
+        }
+    }
+
+    private const byte SqliteUtf8 = 1;
+    private static readonly IntPtr SqliteStatic = IntPtr.Zero;
+
+    [DllImport("e_sqlite3", EntryPoint = "sqlite3_bind_text64")]
+    private static extern int BindStaticText(IntPtr statement, int index, IntPtr text, ulong length, IntPtr destructor, byte encoding);
+
+    /// <summary>Unbinds pinned text (SQLite must not keep a pointer to it) and unpins it.</summary>
+    private void ReleasePinnedText()
+    {
+        if (!_pinnedText.IsAllocated) return;
+        raw.sqlite3_bind_null(_statement, _pinnedTextIndex);
+        _pinnedText.Free();
     }
 
     public void Bind(int index, string value)
@@ -89,8 +133,13 @@ internal sealed class SqliteBulkInsert : IDisposable
         finally
         {
             raw.sqlite3_reset(_statement);
+            ReleasePinnedText();
         }
     }
 
-    public void Dispose() => _statement.Dispose();
+    public void Dispose()
+    {
+        ReleasePinnedText();
+        _statement.Dispose();
+    }
 }

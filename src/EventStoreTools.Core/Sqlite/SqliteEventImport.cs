@@ -16,8 +16,8 @@ namespace EventStoreTools.Core.Sqlite;
 public sealed class SqliteEventImport : IEventImport
 {
     // reSolve's insert stores payload text through json(); our payload text is canonical JSON, which json() gives
-    // back byte for byte (SqlitePayloadJsonTests), so it is bound as it is. A top-level number is bound as a number
-    // (SqliteBulkInsert.BindPayload).
+    // back byte for byte (SqlitePayloadJsonTests), so it is bound as it is: json() would also hold a huge payload
+    // three times more while it parses and prints it. A top-level number is bound as a number (SqliteBulkInsert.BindPayload).
     private const string InsertSql = """
         INSERT INTO "events"("threadId", "threadCounter", "timestamp", "aggregateId", "aggregateVersion", "type", "payload")
         VALUES ($threadId, $threadCounter, $timestamp, $aggregateId, $aggregateVersion, $type, $payload)
@@ -184,7 +184,7 @@ public sealed class SqliteEventImport : IEventImport
     public void Add(ResolveEvent e, long inputLine)
     {
         EventValidation.RequireStorable(e);
-        var direct = _staged && e.PayloadJson.Length > SqliteOrderedLoad.HugePayloadChars;
+        var direct = _staged && e.PayloadUtf8.Length > SqliteOrderedLoad.HugePayloadBytes;
         // The same parameters in the same order: their indexes are those of _insert.
         var insert = direct ? _directInsert ??= new SqliteBulkInsert(_connection, InsertSql) : _insert!;
         insert.Bind(_threadId, e.ThreadId);
@@ -193,7 +193,7 @@ public sealed class SqliteEventImport : IEventImport
         insert.Bind(_aggregateId, e.AggregateId);
         insert.Bind(_aggregateVersion, e.AggregateVersion);
         insert.Bind(_type, e.Type);
-        insert.BindPayload(_payload, e.PayloadJson);
+        insert.BindPayload(_payload, e.PayloadUtf8);
         if (_staged && !direct) insert.Bind(_inputLine, inputLine);
         try
         {

@@ -52,8 +52,8 @@ public sealed class SqliteEventReader : IEventSource
     /// <summary>Rows of one page at most: at ~600k rows/s about 7 ms of reading.</summary>
     private const int PageRows = 4096;
 
-    /// <summary>Payload characters of one page at most, so that a page of huge payloads does not hold them all.</summary>
-    private const long PagePayloadChars = 4 << 20;
+    /// <summary>Payload bytes of one page at most, so that a page of huge payloads does not hold them all.</summary>
+    private const long PagePayloadBytes = 4 << 20;
 
     /// <summary>The longest a page's read transaction lasts (plus one row): a filter that matches few rows scans many per page.</summary>
     private const long PageMilliseconds = 50;
@@ -71,7 +71,9 @@ public sealed class SqliteEventReader : IEventSource
             foreach (var e in page) yield return e;
             if (isLast) yield break;
             remaining -= page.Count;
-            last = page[^1];
+            // Only the key: a huge payload of the last page is not held while the next page is read.
+            last = new ResolveEvent { Timestamp = page[^1].Timestamp, ThreadCounter = page[^1].ThreadCounter, ThreadId = page[^1].ThreadId };
+            page.Clear();
         }
     }
 
@@ -89,16 +91,16 @@ public sealed class SqliteEventReader : IEventSource
         command.CommandText = sql.ToString();
         if (after is null) EventStoreLog.Debug($"Query: {command.CommandText}");
         var page = new List<ResolveEvent>();
-        long payloadChars = 0;
+        long payloadBytes = 0;
         var clock = Stopwatch.StartNew();
         using var hugePayload = _connection.CreateCommand();
         // Leaving the loop early ends the statement, and with it the read transaction.
         foreach (var e in Stream(command, reader => ReadPageEvent(reader, hugePayload), cancellation))
         {
             page.Add(e);
-            payloadChars += e.PayloadJson.Length;
+            payloadBytes += e.PayloadUtf8.Length;
             if (page.Count >= limit) return (page, true);
-            if (page.Count >= PageRows || payloadChars >= PagePayloadChars || clock.ElapsedMilliseconds >= PageMilliseconds) return (page, false);
+            if (page.Count >= PageRows || payloadBytes >= PagePayloadBytes || clock.ElapsedMilliseconds >= PageMilliseconds) return (page, false);
         }
         return (page, true);
     }
@@ -207,7 +209,7 @@ public sealed class SqliteEventReader : IEventSource
     internal static ResolveEvent ReadEvent(SqliteDataReader reader)
     {
         RequireWholeNumbers(reader);
-        return DbRows.ReadEvent(reader, ReadPayload(reader, 6));
+        return DbRows.ReadEvent(reader, ReadPayloadUtf8(reader, 6));
     }
 
     private static readonly (int Ordinal, string Name)[] WholeNumberColumns =
@@ -261,21 +263,22 @@ public sealed class SqliteEventReader : IEventSource
         using var payload = hugePayload.ExecuteReader();
         payload.Read();
         RequireWholeNumbers(reader);
-        return DbRows.ReadEvent(reader, ReadPayload(payload, 0));
+        return DbRows.ReadEvent(reader, ReadPayloadUtf8(payload, 0));
     }
 
     /// <summary>
-    /// The payload column is declared JSON, which SQLite gives NUMERIC affinity: a top-level number is stored
-    /// as INTEGER or REAL, and SQLite's own text for a REAL keeps only 15 digits. reSolve gets the exact
-    /// double from its driver, so read numbers as numbers.
+    /// The payload's text as UTF-8 (a huge payload is then held once, not as 2-byte characters). The payload
+    /// column is declared JSON, which SQLite gives NUMERIC affinity: a top-level number is stored as INTEGER or
+    /// REAL, and SQLite's own text for a REAL keeps only 15 digits. reSolve gets the exact double from its
+    /// driver, so numbers are read as numbers.
     /// </summary>
-    internal static string ReadPayload(SqliteDataReader reader, int ordinal)
+    internal static ReadOnlyMemory<byte> ReadPayloadUtf8(SqliteDataReader reader, int ordinal)
     {
-        if (reader.IsDBNull(ordinal)) return "null";
+        if (reader.IsDBNull(ordinal)) return "null"u8.ToArray();
         var type = reader.GetFieldType(ordinal);
-        if (type == typeof(double)) return JsJson.FormatNumber(reader.GetDouble(ordinal));
-        if (type == typeof(long)) return JsJson.FormatNumber(reader.GetInt64(ordinal));
-        return reader.GetString(ordinal);
+        if (type == typeof(double)) return Encoding.UTF8.GetBytes(JsJson.FormatNumber(reader.GetDouble(ordinal)));
+        if (type == typeof(long)) return Encoding.UTF8.GetBytes(JsJson.FormatNumber(reader.GetInt64(ordinal)));
+        return reader.GetFieldValue<byte[]>(ordinal);
     }
 
     public void Dispose() => _connection.Dispose();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using System.Text.RegularExpressions;
 using EventStoreTools.Core.Incremental;
 using EventStoreTools.Core.Json;
@@ -24,6 +25,9 @@ internal static partial class SqliteIncrementalImport
     /// 2 MB it went back to the file for most of them (100k into 1M events: 64 MB cache 15% faster).
     /// </summary>
     private const int CommitCacheSizeKibibytes = -65536;
+
+    /// <summary>A payload longer than this makes the commit keep SQLite's default cache (see <see cref="CompleteOn"/>).</summary>
+    private const int HugePayloadBytes = 1 << 20;
 
     // The stored events that could be duplicates of a pending one. Only the timestamp index is used (the
     // unary + keeps SQLite off the aggregateId indexes, which would walk every version of a busy aggregate):
@@ -121,10 +125,15 @@ internal static partial class SqliteIncrementalImport
     }
 
     /// <summary>The commit of an import, in the write transaction of the connection (which the caller commits).</summary>
-    internal static IncrementalImportSummary CompleteOn(SqliteConnection connection, string path, string importId, Stopwatch clock, CancellationToken cancellation)
+    /// <param name="largestPushedPayloadBytes">The longest payload pushed, when the caller pushed all of them (0 when not known).</param>
+    internal static IncrementalImportSummary CompleteOn(SqliteConnection connection, string path, string importId, Stopwatch clock, CancellationToken cancellation,
+        int largestPushedPayloadBytes = 0)
     {
         RequireOwnedBy(connection, importId);
-        SqliteConnections.Execute(connection, $"PRAGMA cache_size={CommitCacheSizeKibibytes}");
+        // The commit copies each payload; a huge one would fill the large cache with its pages (memory bound of
+        // issue 11: a few times the largest payload), so a commit known to move one keeps SQLite's default cache.
+        if (largestPushedPayloadBytes <= HugePayloadBytes)
+            SqliteConnections.Execute(connection, $"PRAGMA cache_size={CommitCacheSizeKibibytes}");
         var pushed = (long)SqliteConnections.Scalar(connection, CountPending)!;
         var newest = SqliteConnections.Scalar(connection, """SELECT max("timestamp") FROM "events" """) as long?;
         var (duplicates, older) = MarkSkipped(connection, newest, cancellation);
@@ -201,8 +210,8 @@ internal static partial class SqliteIncrementalImport
             timestamp.Value = reader.GetInt64(1);
             aggregateId.Value = reader.GetString(2);
             type.Value = reader.GetString(3);
-            var payload = SqliteEventReader.ReadPayload(reader, 4);
-            if (HasStoredDuplicate(sameKey, payload)) duplicates++;
+            var payload = SqliteEventReader.ReadPayloadUtf8(reader, 4);
+            if (HasStoredDuplicate(sameKey, payload.Span)) duplicates++;
             else if (reader.GetInt64(1) < newest.Value) older++;
             else continue;
             skippedRow.Value = reader.GetInt64(0);
@@ -211,12 +220,16 @@ internal static partial class SqliteIncrementalImport
         return (duplicates, older);
     }
 
-    private static bool HasStoredDuplicate(SqliteCommand sameKey, string payload)
+    // Compared as bytes first: pushed and stored text are both canonical as a rule, and a huge payload is then
+    // not made into strings (2 bytes a character) to be compared.
+    private static bool HasStoredDuplicate(SqliteCommand sameKey, ReadOnlySpan<byte> payload)
     {
         using var stored = sameKey.ExecuteReader();
         while (stored.Read())
         {
-            if (JsonValueEquality.AreEqual(SqliteEventReader.ReadPayload(stored, 0), payload)) return true;
+            var storedPayload = SqliteEventReader.ReadPayloadUtf8(stored, 0).Span;
+            if (storedPayload.SequenceEqual(payload) ||
+                JsonValueEquality.AreEqual(Encoding.UTF8.GetString(storedPayload), Encoding.UTF8.GetString(payload))) return true;
         }
         return false;
     }

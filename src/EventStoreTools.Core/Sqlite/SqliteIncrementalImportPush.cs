@@ -25,6 +25,7 @@ internal sealed class SqliteIncrementalImportPush : IIncrementalImportPush, IInc
     private SqliteBulkInsert? _insert;
     private int _timestamp, _aggregateId, _type, _payload, _threadId;
     private bool _startedImport;
+    private int _largestPayloadBytes;
     private bool _finished;
 
     private SqliteIncrementalImportPush(string path, SqliteConnection connection, CancellationToken cancellation)
@@ -97,7 +98,9 @@ internal sealed class SqliteIncrementalImportPush : IIncrementalImportPush, IInc
         insert.Bind(_timestamp, e.Timestamp);
         insert.Bind(_aggregateId, e.AggregateId);
         insert.Bind(_type, e.Type);
-        insert.BindPayload(_payload, e.PayloadJson);
+        var payload = e.PayloadUtf8;
+        _largestPayloadBytes = Math.Max(_largestPayloadBytes, payload.Length);
+        insert.BindPayload(_payload, payload);
         insert.Bind(_threadId, e.Timestamp % EventValidation.ThreadCount);
         try
         {
@@ -135,7 +138,7 @@ internal sealed class SqliteIncrementalImportPush : IIncrementalImportPush, IInc
         _insert = null;
         return SqliteIncrementalImport.Translated(_path, () =>
         {
-            var summary = SqliteIncrementalImport.CompleteOn(_connection, _path, ImportId, clock, _cancellation);
+            var summary = SqliteIncrementalImport.CompleteOn(_connection, _path, ImportId, clock, _cancellation, _largestPayloadBytes);
             // An import begun in this transaction that adds nothing leaves its store byte for byte as it was.
             if (!commit || summary.Imported == 0 && _startedImport) SqliteConnections.RollBack(_connection);
             else SqliteIncrementalImport.CommitWrite(_connection, _cancellation);

@@ -13,14 +13,14 @@ namespace EventStoreTools.Core.Sqlite;
 /// primary key (a small index of integers) takes random inserts.
 /// The constraints are then checked at the end: <see cref="FindFirstDuplicate"/> names the first event of the
 /// input that repeats a key, as a row-by-row insert would have.
-/// An event with a huge payload (over <see cref="HugePayloadChars"/>) goes into the events table at once instead:
+/// An event with a huge payload (over <see cref="HugePayloadBytes"/>) goes into the events table at once instead:
 /// staged, SQLite's sorter would hold its record several times more while it sorts and moves it.
 /// </summary>
 internal static class SqliteOrderedLoad
 {
     public const string StagingTable = "events-staging";
 
-    public const int HugePayloadChars = 1 << 20;
+    public const int HugePayloadBytes = 1 << 20;
 
     /// <summary>No affinity on the payload column: a value is kept as bound, and takes the events table's affinity when moved.</summary>
     private const string CreateStagingSql = """
