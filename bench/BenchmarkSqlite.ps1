@@ -52,36 +52,31 @@ Fills an empty store (created by Import-EventStore) with $Count events in one IN
 random GUID aggregate ids (about ten events each), several event types, ~220-byte nested payloads,
 thread ids and counters as reSolve hands them out, timestamps 37 ms apart.
 Event i (in time order) belongs to aggregate i % aggregates, version i / aggregates + 1. The rows are inserted in
-the order of the unique key (aggregate ids numbered in sorted order, then version), so the unique index and the
-table grow at their ends and 10M events generate in minutes, not hours; the rows are the same in any order.
+time order, as reSolve appends them, so the table is laid out as a store reSolve wrote (an export reads it in
+order); the unique index takes them at random pages, which a large page cache (this process only) absorbs.
 #>
 function Add-GeneratedEvents([string] $Path, [long] $Count, [long] $FirstNumber = 0) {
     $aggregates = [Math]::Max(10, [long][Math]::Ceiling($Count / 10))
-    $versions = [long][Math]::Ceiling($Count / $aggregates)
     $connection = Open-BenchmarkDatabase $Path
     try {
         Set-WritePragmas $connection
         Invoke-Sql $connection 'BEGIN IMMEDIATE' | Out-Null
-        Invoke-Sql $connection $BulkCacheSizePragma | Out-Null
+        Invoke-Sql $connection 'PRAGMA cache_size=-2097152' | Out-Null
         $indexes = @(Get-SchemaStatements $connection | Where-Object { $_.Type -eq 'index' -and $_.Table -eq 'events' })
         foreach ($index in $indexes) { Invoke-Sql $connection "DROP INDEX `"$($index.Name)`"" | Out-Null }
         Invoke-Sql $connection @"
-CREATE TEMP TABLE random_ids AS
-WITH RECURSIVE n(a) AS (SELECT 0 UNION ALL SELECT a + 1 FROM n WHERE a + 1 < $aggregates)
-SELECT lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-'
-    || substr('89ab', 1 + abs(random()) % 4, 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6))) AS id
-FROM n;
 CREATE TEMP TABLE aggregates(a INTEGER PRIMARY KEY, id TEXT);
-INSERT INTO aggregates(a, id) SELECT row_number() OVER (ORDER BY id) - 1, id FROM random_ids;
-DROP TABLE random_ids;
+INSERT INTO aggregates(a, id)
+WITH RECURSIVE n(a) AS (SELECT 0 UNION ALL SELECT a + 1 FROM n WHERE a + 1 < $aggregates)
+SELECT a, lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-'
+    || substr('89ab', 1 + abs(random()) % 4, 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))
+FROM n;
 "@ | Out-Null
         Invoke-Sql $connection @"
 INSERT INTO "events"("threadId", "threadCounter", "timestamp", "aggregateId", "aggregateVersion", "type", "payload")
-WITH RECURSIVE n(j) AS (SELECT 0 UNION ALL SELECT j + 1 FROM n WHERE j + 1 < $aggregates * $versions),
-keyed AS (SELECT j / $versions AS a, j % $versions + 1 AS version FROM n),
-e AS (SELECT a, version, (version - 1) * $aggregates + a AS i FROM keyed WHERE (version - 1) * $aggregates + a < $Count),
-numbered AS (SELECT a, version, $FirstNumber + i AS k, abs(random()) AS r FROM e)
-SELECT k % 256, k / 256, 1704067200000 + k * 37, aggregates.id, version,
+WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < $Count),
+numbered AS (SELECT i % $aggregates AS a, i / $aggregates + 1 AS version, $FirstNumber + i AS k, abs(random()) AS r FROM n)
+SELECT k % 256, k / 256, 1704067200000 + k * 37, (SELECT id FROM aggregates WHERE aggregates.a = numbered.a), version,
     CASE WHEN version = 1 THEN 'ACCOUNT_OPENED'
          ELSE CASE r % 4 WHEN 0 THEN 'DEPOSIT_MADE' WHEN 1 THEN 'WITHDRAWAL_MADE' WHEN 2 THEN 'ACCOUNT_RENAMED' ELSE 'STATEMENT_ISSUED' END
     END,
@@ -91,7 +86,7 @@ SELECT k % 256, k / 256, 1704067200000 + k * 37, aggregates.id, version,
         'tags', json_array('bench', k % 7, (k % 3) = 0),
         'note', 'Überweisung №' || k || ' ✓',
         'meta', json_object('source', 'generator', 'sequence', k))
-FROM numbered JOIN aggregates USING (a);
+FROM numbered;
 "@ | Out-Null
         foreach ($index in $indexes) { Invoke-Sql $connection $index.Sql | Out-Null }
         Invoke-Sql $connection 'DROP TABLE temp.aggregates; COMMIT' | Out-Null

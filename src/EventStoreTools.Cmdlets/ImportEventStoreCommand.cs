@@ -249,7 +249,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
         });
     }
 
-    private void AddBatched(ResolveEvent e, long inputLine)
+    private void AddBatched(ResolveEvent e)
     {
         lock (_batchGate)
         {
@@ -260,7 +260,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
                 _previousCount ??= _import.ExistingEventCount;
                 _batchStartedAt = DateTime.UtcNow;
             }
-            _import.Add(e, inputLine);
+            _import.Add(e);
             if ((CommitEvery > 0 && _import.EventCount >= CommitEvery) || BatchIsDue) CommitBatch();
         }
     }
@@ -422,7 +422,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
             Cancellation.ThrowIfCancellationRequested();
             try
             {
-                AddEvent(e, lineNumber);
+                AddEvent(e);
             }
             catch (EventStoreException ex)
             {
@@ -451,7 +451,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
     private void ClaimForImport() =>
         _claim = ClaimStore(_store!, Source == FromPipelineSet ? StoreUse.PipelineTransaction : StoreUse.Step);
 
-    private void AddEvent(ResolveEvent e, long inputLine = 0)
+    private void AddEvent(ResolveEvent e)
     {
         if (_filter is not null && !_filter.Matches(e))
         {
@@ -465,8 +465,8 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
             _dryRunEventCount++;
         }
         else if (_session is not null) _session.Add(e);
-        else if (Batched) AddBatched(e, inputLine);
-        else _import!.Add(e, inputLine);
+        else if (Batched) AddBatched(e);
+        else _import!.Add(e);
     }
 
     private long AddedCount => _session?.EventCount ?? (_dryRun ? _dryRunEventCount : _committedCount + (_import?.EventCount ?? 0));

@@ -71,13 +71,4 @@ public class EventStoreException : Exception
 
     /// <summary>The offending NDJSON line, shortened for display, if the error came from one.</summary>
     public string? Line { get; init; }
-
-    /// <summary>This error, said of line <paramref name="lineNumber"/> of an NDJSON input, where its event was read.</summary>
-    public EventStoreException AtInputLine(long lineNumber) =>
-        new(Kind, $"Line {lineNumber}: {Message}", this)
-        {
-            Event = Event,
-            LineNumber = lineNumber,
-            Line = Event?.ToString(),
-        };
 }

@@ -141,9 +141,6 @@ public interface IEventImport : IDisposable
 
     void Add(ResolveEvent e);
 
-    /// <summary>Adds an event read from line <paramref name="inputLine"/> of an NDJSON input, for an error found only at the commit to name.</summary>
-    void Add(ResolveEvent e, long inputLine);
-
     /// <summary>Secrets written so far in this import.</summary>
     long SecretCount { get; }
 

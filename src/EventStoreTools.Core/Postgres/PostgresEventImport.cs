@@ -97,9 +97,6 @@ public sealed class PostgresEventImport : IEventImport
         _rebuildPrimaryKey = true;
     }
 
-    /// <summary>The input line is not kept on PostgreSQL: its errors name the event by its keys.</summary>
-    public void Add(ResolveEvent e, long inputLine) => Add(e);
-
     public void Add(ResolveEvent e)
     {
         EventValidation.RequireStorable(e);

@@ -33,11 +33,7 @@ public sealed class SqliteEventImport : IEventImport
     private readonly CancellationToken _cancellation;
     private readonly SqliteConnection _connection;
     private SqliteBulkInsert? _insert;
-    /// <summary>Of a staged load: the insert into the events table, for events with a huge payload.</summary>
-    private SqliteBulkInsert? _directInsert;
-    private int _threadId, _threadCounter, _timestamp, _aggregateId, _aggregateVersion, _type, _payload, _inputLine;
-    /// <summary>Events go to a staging table first and into the (empty) events table in key order at the commit (<see cref="SqliteOrderedLoad"/>).</summary>
-    private bool _staged;
+    private int _threadId, _threadCounter, _timestamp, _aggregateId, _aggregateVersion, _type, _payload;
     private SqliteCommand? _insertSecret;
     private bool _rebuildIndexes;
     private bool _committed;
@@ -120,9 +116,11 @@ public sealed class SqliteEventImport : IEventImport
         // IMMEDIATE takes the write lock now: a second import into the same store waits here, then sees
         // this one's events and refuses, rather than interleaving with it.
         SqliteConnections.ScalarWhenNotBusy(_connection, "BEGIN IMMEDIATE", _cancellation);
-        // 24 MB of page cache for the load (CREATE INDEX sorts in as much memory again) keeps a 1M-event import
-        // in pwsh under 200 MB. Measured on 1M events: 16 MB is ~20% slower, 32 MB ~10% faster but over
-        // 200 MB, 256 MB no faster than 32 MB.
+        // 24 MB of page cache for the load (CREATE INDEX sorts in as much memory again). reSolve's unique index
+        // (aggregateId, aggregateVersion) takes each new GUID at a random page, ~65 MB of them at 1M events: measured
+        // on 1M events in random aggregate order, 96 MB loads in 18.0 s instead of 21-22 s (160 and 256 MB no faster),
+        // but the cache then also holds huge payloads' pages, and the memory bounds on huge lines and on many
+        // events (Memory.Tests.ps1) no longer hold.
         SqliteConnections.Execute(_connection, $"PRAGMA cache_size={BulkCacheSizeKibibytes}");
         var hasEvents = SqliteConnections.TableExists(_connection, SqliteSchema.EventsTable);
         // Before anything is dropped or written: -Replace of another application's "events" table must not drop it.
@@ -160,33 +158,22 @@ public sealed class SqliteEventImport : IEventImport
                 _rebuildIndexes = true;
             }
         }
-        if (_rebuildIndexes)
-        {
-            SqliteOrderedLoad.CreateStaging(_connection);
-            _staged = true;
-        }
         PrepareInsert();
     }
 
     private void PrepareInsert()
     {
-        var insert = _insert = new SqliteBulkInsert(_connection, _staged ? SqliteOrderedLoad.InsertSql : InsertSql);
+        var insert = _insert = new SqliteBulkInsert(_connection, InsertSql);
         (_threadId, _threadCounter, _timestamp, _aggregateId, _aggregateVersion, _type, _payload) =
             (insert.Parameter("$threadId"), insert.Parameter("$threadCounter"), insert.Parameter("$timestamp"),
              insert.Parameter("$aggregateId"), insert.Parameter("$aggregateVersion"), insert.Parameter("$type"),
              insert.Parameter("$payload"));
-        if (_staged) _inputLine = insert.Parameter("$inputLine");
     }
 
-    public void Add(ResolveEvent e) => Add(e, 0);
-
-    /// <summary>Adds an event read from line <paramref name="inputLine"/> of an input (0: not from a file), which a duplicate found at the commit names.</summary>
-    public void Add(ResolveEvent e, long inputLine)
+    public void Add(ResolveEvent e)
     {
         EventValidation.RequireStorable(e);
-        var direct = _staged && e.PayloadUtf8.Length > SqliteOrderedLoad.HugePayloadBytes;
-        // The same parameters in the same order: their indexes are those of _insert.
-        var insert = direct ? _directInsert ??= new SqliteBulkInsert(_connection, InsertSql) : _insert!;
+        var insert = _insert!;
         insert.Bind(_threadId, e.ThreadId);
         insert.Bind(_threadCounter, e.ThreadCounter);
         insert.Bind(_timestamp, e.Timestamp);
@@ -194,7 +181,6 @@ public sealed class SqliteEventImport : IEventImport
         insert.Bind(_aggregateVersion, e.AggregateVersion);
         insert.Bind(_type, e.Type);
         insert.BindPayload(_payload, e.PayloadUtf8);
-        if (_staged && !direct) insert.Bind(_inputLine, inputLine);
         try
         {
             insert.Execute();
@@ -254,7 +240,6 @@ public sealed class SqliteEventImport : IEventImport
         try
         {
             EventStoreLog.Write($"Wrote {EventCount:N0} events and {SecretCount:N0} secrets into '{_path}'.");
-            if (_staged) InsertStaged();
             if (_rebuildIndexes) BuildEventIndexes();
             var clock = Stopwatch.StartNew();
             SqliteConnections.ScalarWhenNotBusy(_connection, "COMMIT", _cancellation);
@@ -266,28 +251,6 @@ public sealed class SqliteEventImport : IEventImport
             throw SqliteConnections.Translate(ex, _path);
         }
         if (IsNewStore) PublishNewStore();
-    }
-
-    private void InsertStaged()
-    {
-        _insert!.Dispose();
-        _insert = null;
-        _directInsert?.Dispose();
-        _directInsert = null;
-        RunInterruptible(() =>
-        {
-            var clock = Stopwatch.StartNew();
-            try
-            {
-                SqliteOrderedLoad.InsertStaged(_connection);
-            }
-            catch (SqliteException ex) when (ex.SqliteErrorCode == 19 && SqliteOrderedLoad.FindFirstDuplicate(_connection) is var (e, key, inputLine))
-            {
-                var failure = DescribeDuplicate(ex, e, key);
-                throw inputLine > 0 ? failure.AtInputLine(inputLine) : failure;
-            }
-            EventStoreLog.Write($"Moved the events into the events table in (aggregateId, aggregateVersion) order in {EventStoreLog.Seconds(clock)}.");
-        });
     }
 
     private void BuildEventIndexes() => RunInterruptible(() =>
@@ -316,7 +279,6 @@ public sealed class SqliteEventImport : IEventImport
     {
         // Closed first: Windows does not rename an open file.
         _insert?.Dispose();
-        _directInsert?.Dispose();
         _insertSecret?.Dispose();
         _connection.Dispose();
         try
@@ -355,7 +317,6 @@ public sealed class SqliteEventImport : IEventImport
     public void Dispose()
     {
         _insert?.Dispose();
-        _directInsert?.Dispose();
         _insertSecret?.Dispose();
         if (!_committed) SqliteConnections.RollBack(_connection);
         _connection.Dispose();

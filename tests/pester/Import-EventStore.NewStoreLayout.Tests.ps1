@@ -1,17 +1,19 @@
 BeforeAll { . (Join-Path $PSScriptRoot 'TestHelpers.ps1') }
 
-# A new (or emptied) store is loaded through a staging table and one INSERT ... SELECT in the order of reSolve's
-# unique key (SqliteOrderedLoad), so the unique index grows at its end instead of taking random pages.
-Describe 'Import-EventStore loads a new SQLite store in (aggregateId, aggregateVersion) order' {
+# A new (or emptied) store is loaded row by row in the input's order, secondary indexes built afterwards: the table
+# is laid out as reSolve lays out a store it wrote (read order), so a later export reads it sequentially.
+# (Loading in the unique key's order through a staging table was measured slower, 16.6 s against 13.3 s at 1M
+# and 58.6 s against 39.8 s at 3M, and left a layout that exports more slowly.)
+Describe 'Import-EventStore loads a new SQLite store in the input order' {
     BeforeAll {
-        # Aggregates whose ids do not sort in read order: the load order differs from the input's.
+        # Aggregates whose ids do not sort in read order: a load in key order would differ from the input's.
         $script:Source = New-TestPath 'ordered-source.db'
         @() | Import-EventStore $Source | Out-Null
         Add-GeneratedRows $Source 3000 'events' "i % 256, i / 256, 1700000000000 + i, lower(hex(randomblob(8))) || '-' || (i % 300), i / 300 + 1, 'T' || (i % 5), json_object('i', i, 'r', random() % 1000 / 7.0, 's', char(233, 10, 0x1F600))"
         $script:SourceRows = Get-StoreRows $Source
     }
 
-    It 'writes the rows row-by-row loading writes, every column, with integrity ok and no staging left behind (<Path>)' -ForEach @(
+    It 'writes the rows appending writes, every column, with integrity ok, laid out in read order (<Path>)' -ForEach @(
         @{ Path = 'pipeline' }
         @{ Path = 'infile' }
     ) {
@@ -32,16 +34,14 @@ Describe 'Import-EventStore loads a new SQLite store in (aggregateId, aggregateV
         $rows.Count | Should -Be 3000
         $rows | Should -Be (Get-StoreRows $rowByRow)
         Get-IntegrityCheck $target | Should -Be 'ok'
-        # The table was filled in key order: its rowids follow (aggregateId, aggregateVersion).
-        $keys = Invoke-SqliteQuery $target 'SELECT aggregateId, aggregateVersion FROM events ORDER BY rowid' | ForEach-Object { '{0} {1:d10}' -f $_[0], $_[1] }
-        $sorted = [string[]]$keys.Clone()
-        [Array]::Sort($sorted, [StringComparer]::Ordinal)
-        $keys | Should -Be $sorted
+        # The table was filled in the input's (read) order: its rowids follow (timestamp, threadCounter, threadId).
+        $inRowidOrder = Invoke-SqliteQuery $target 'SELECT threadId, threadCounter FROM events ORDER BY rowid' | ForEach-Object { "$($_[0]) $($_[1])" }
+        $inReadOrder = Invoke-SqliteQuery $target 'SELECT threadId, threadCounter FROM events ORDER BY timestamp, threadCounter, threadId' | ForEach-Object { "$($_[0]) $($_[1])" }
+        $inRowidOrder | Should -Be $inReadOrder
         (Invoke-SqliteQuery $target 'PRAGMA freelist_count')[0] | Should -Be 0
-        Invoke-SqliteQuery $target "SELECT name FROM sqlite_master WHERE name LIKE '%staging%'" | Should -BeNullOrEmpty
     }
 
-    It 'names the first repeated key of the input, by line, when the load finds it at the end' {
+    It 'names the first repeated key of the input, by line' {
         $file = New-TestPath 'ordered-dup.ndjson'
         Export-EventStore $Source -First 5 -OutFile $file
         $exported = @(Get-Content $file)
