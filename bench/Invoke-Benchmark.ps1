@@ -53,7 +53,8 @@ Set-StrictMode -Version 3.0
 $ModulePath = (Resolve-Path $ModulePath).Path
 $WorkDirectory = [IO.Path]::GetFullPath($WorkDirectory)
 $ResultFile = [IO.Path]::GetFullPath($ResultFile)
-$Sizes = if ($CompressionOnly -and $CompressionSize) { , $CompressionSize } elseif ($Scale) { 1000000, 3000000, 10000000 } elseif ($Quick) { 10000, 100000 } else { 10000, 100000, 1000000 }
+# As [long] everywhere: the hashtables below are keyed by size, and an [int] key does not find a [long] one.
+$Sizes = [long[]]$(if ($CompressionOnly -and $CompressionSize) { , $CompressionSize } elseif ($Scale) { 1000000, 3000000, 10000000 } elseif ($Quick) { 10000, 100000 } else { 10000, 100000, 1000000 })
 # The incremental import adds this many events (half already stored) to the largest store.
 $IncrementalCount = if ($Quick) { 10000 } else { 100000 }
 $Data = Join-Path $WorkDirectory 'data'
