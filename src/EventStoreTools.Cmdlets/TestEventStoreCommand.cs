@@ -13,27 +13,8 @@ namespace EventStoreTools.Cmdlets;
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "EventStore", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(StoreCheckResult))]
-public sealed class TestEventStoreCommand : EventStoreCmdlet
+public sealed class TestEventStoreCommand : StoreListCmdlet
 {
-    private const string PathSet = "Path";
-    private const string LiteralPathSet = "LiteralPath";
-
-    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
-    [Alias("Store")]
-    [SupportsWildcards]
-    [ValidateNotNullOrEmpty]
-    public string[]? Path { get; set; }
-
-    /// <summary>Stores, exports or backup folders named exactly, wildcard characters included; Get-ChildItem's output binds here.</summary>
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
-    [Alias("PSPath", "LP", "FullName")]
-    [ValidateNotNullOrEmpty]
-    public string[]? LiteralPath { get; set; }
-
-    protected override string[]? StorePaths => LiteralPath ?? Path;
-
-    protected override bool StorePathsAreLiteral => LiteralPath is not null;
-
     /// <summary>Skip what reads every event: SQLite's quick_check instead of integrity_check, schema, counts and markers only.</summary>
     [Parameter]
     public SwitchParameter Quick { get; set; }
