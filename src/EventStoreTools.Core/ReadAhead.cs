@@ -14,9 +14,6 @@ public static class ReadAhead
     private const int BatchSize = 256;
     private const int BatchesInFlight = 8;
 
-    /// <summary>A payload longer than this is read ahead of nothing: see <see cref="Ahead{T}(IEnumerable{T}, Func{T, ResolveEvent}, CancellationToken)"/>.</summary>
-    private const int HugePayloadBytes = 1 << 20;
-
     /// <summary>After huge payloads of this many bytes in all, the worker has them collected (see Produce).</summary>
     private const long CollectedAfterHugeBytes = 32 << 20;
 
@@ -36,7 +33,7 @@ public static class ReadAhead
     /// while the next one is read.
     /// </param>
     public static IEnumerable<T> Ahead<T>(this IEnumerable<T> source, Func<T, ResolveEvent> eventOf, bool eventsStayInside, CancellationToken cancellation = default) =>
-        Ahead(source, cancellation, item => eventOf(item).PayloadUtf8.Length is var length and > HugePayloadBytes ? length : 0,
+        Ahead(source, cancellation, item => eventOf(item).PayloadUtf8.Length is var length and > ResolveEvent.HugePayloadBytes ? length : 0,
             eventsStayInside ? item => eventOf(item).DropPayload() : null);
 
     /// <param name="hugeBytes">The size of an item that is huge, 0 for any other.</param>

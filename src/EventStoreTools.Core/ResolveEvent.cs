@@ -106,6 +106,12 @@ public sealed class ResolveEvent
 
     private static readonly byte[] NullPayload = "null"u8.ToArray();
 
+    /// <summary>
+    /// A payload longer than this many bytes of UTF-8 text is huge: the paths that move events hold at most one
+    /// at a time (read-ahead waits after it, an incremental commit that moves one keeps SQLite's default cache).
+    /// </summary>
+    internal const int HugePayloadBytes = 1 << 20;
+
     // Reading $event.Payload materializes it without changing it; the text stays the same then.
     private void SerializePayload()
     {

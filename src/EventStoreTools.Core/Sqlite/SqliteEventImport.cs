@@ -253,21 +253,16 @@ public sealed class SqliteEventImport : IEventImport
         if (IsNewStore) PublishNewStore();
     }
 
-    private void BuildEventIndexes() => RunInterruptible(() =>
-    {
-        var clock = Stopwatch.StartNew();
-        SqliteStoreSchema.CreateEventIndexes(_connection);
-        EventStoreLog.Write($"Built the secondary indexes in {EventStoreLog.Seconds(clock)}.");
-    });
-
-    /// <summary>For steps of seconds on a large store, so Ctrl+C interrupts them (SQLite then rolls the import back).</summary>
-    private void RunInterruptible(Action step)
+    /// <summary>Seconds on a large store, so Ctrl+C interrupts it (SQLite then rolls the import back).</summary>
+    private void BuildEventIndexes()
     {
         _cancellation.ThrowIfCancellationRequested();
         using var interrupt = SqliteConnections.InterruptOnCancel(_connection, _cancellation);
         try
         {
-            step();
+            var clock = Stopwatch.StartNew();
+            SqliteStoreSchema.CreateEventIndexes(_connection);
+            EventStoreLog.Write($"Built the secondary indexes in {EventStoreLog.Seconds(clock)}.");
         }
         catch (SqliteException ex) when (_cancellation.IsCancellationRequested)
         {
@@ -299,20 +294,14 @@ public sealed class SqliteEventImport : IEventImport
     private EventStoreException DescribeInsertFailure(SqliteException ex, ResolveEvent e)
     {
         if (ex.SqliteErrorCode == 19 && ex.Message.Contains("threadCounter", StringComparison.Ordinal))
-            return DescribeDuplicate(ex, e, "threadCounter");
+            return new EventStoreException(EventStoreErrorKind.DuplicateEvent,
+                $"An event with threadId {e.ThreadId} and threadCounter {e.ThreadCounter} is already in the store or earlier in the input.", ex) { Event = e };
         if (ex.SqliteErrorCode == 19 && ex.Message.Contains("aggregateVersion", StringComparison.Ordinal))
-            return DescribeDuplicate(ex, e, "aggregateVersion");
+            return new EventStoreException(EventStoreErrorKind.DuplicateEvent,
+                $"Aggregate '{e.AggregateId}' already has a version {e.AggregateVersion} in the store or earlier in the input.", ex) { Event = e };
         var translated = SqliteConnections.Translate(ex, _path);
         return new EventStoreException(translated.Kind, translated.Message, ex) { Event = e };
     }
-
-    /// <summary>A duplicate of the primary key (<paramref name="repeatedKey"/> "threadCounter") or of the unique key ("aggregateVersion").</summary>
-    private static EventStoreException DescribeDuplicate(SqliteException ex, ResolveEvent e, string repeatedKey) =>
-        repeatedKey == "threadCounter"
-            ? new EventStoreException(EventStoreErrorKind.DuplicateEvent,
-                $"An event with threadId {e.ThreadId} and threadCounter {e.ThreadCounter} is already in the store or earlier in the input.", ex) { Event = e }
-            : new EventStoreException(EventStoreErrorKind.DuplicateEvent,
-                $"Aggregate '{e.AggregateId}' already has a version {e.AggregateVersion} in the store or earlier in the input.", ex) { Event = e };
 
     public void Dispose()
     {

@@ -26,9 +26,6 @@ internal static partial class SqliteIncrementalImport
     /// </summary>
     private const int CommitCacheSizeKibibytes = -65536;
 
-    /// <summary>A payload longer than this makes the commit keep SQLite's default cache (see <see cref="CompleteOn"/>).</summary>
-    private const int HugePayloadBytes = 1 << 20;
-
     // The stored events that could be duplicates of a pending one. Only the timestamp index is used (the
     // unary + keeps SQLite off the aggregateId indexes, which would walk every version of a busy aggregate):
     // one index lookup per pending event.
@@ -132,7 +129,7 @@ internal static partial class SqliteIncrementalImport
         RequireOwnedBy(connection, importId);
         // The commit copies each payload; a huge one would fill the large cache with its pages (memory bound of
         // issue 11: a few times the largest payload), so a commit known to move one keeps SQLite's default cache.
-        if (largestPushedPayloadBytes <= HugePayloadBytes)
+        if (largestPushedPayloadBytes <= ResolveEvent.HugePayloadBytes)
             SqliteConnections.Execute(connection, $"PRAGMA cache_size={CommitCacheSizeKibibytes}");
         var pushed = (long)SqliteConnections.Scalar(connection, CountPending)!;
         var newest = SqliteConnections.Scalar(connection, """SELECT max("timestamp") FROM "events" """) as long?;
