@@ -1,6 +1,6 @@
 BeforeAll { . (Join-Path $PSScriptRoot 'TestHelpers.ps1') }
 
-# Provider conventions for every path parameter: -Path with wildcards, -LiteralPath (PSPath, LP) bound from
+# Provider conventions for every path parameter: -Path with wildcards, -LiteralPath (PSPath, LP; FullName on the reading cmdlets) bound from
 # Get-ChildItem, one target for what is written, FileSystem paths only.
 Describe 'Paths' {
     BeforeEach {
@@ -26,6 +26,8 @@ Describe 'Paths' {
         @(Get-ChildItem -LiteralPath 'c[1].db' | Export-EventStore).Count | Should -Be 600
         (Get-EventStore -LP 'c[1].db').EventCount | Should -Be 600
         (Get-EventStore -PSPath 'c[1].db').EventCount | Should -Be 600
+        # An object with only a FullName (no PSPath) binds there too, taken literally.
+        ([pscustomobject]@{ FullName = (Join-Path $folder 'c[1].db') } | Get-EventStore).EventCount | Should -Be 600
         $id = Get-ChildItem -LiteralPath 'c[1].db' | Start-IncrementalImport
         (Undo-IncrementalImport -LiteralPath 'c[1].db' -ImportId $id -PassThru).DroppedCount | Should -Be 0
     }
