@@ -5,7 +5,7 @@ using Xunit;
 
 namespace EventStoreTools.Core.Tests;
 
-/// <summary>The incremental-import fixtures made by reSolve (shared/fixtures/incremental), for every engine's tests.</summary>
+/// <summary>The incremental-import fixtures made by reSolve (tests/fixtures/incremental), for every engine's tests.</summary>
 internal static class IncrementalFixtures
 {
     /// <summary>Every case: its name, how many of its events are imported, how many are duplicates of stored ones.</summary>

@@ -1,11 +1,11 @@
 namespace EventStoreTools.Core.Tests;
 
-/// <summary>Finds the shared fixtures and makes scratch copies of them (CI lays the fixtures out read-only).</summary>
+/// <summary>Finds the fixtures reSolve wrote (tests/fixtures) and makes scratch copies of them, so no test writes beside them.</summary>
 internal static class TestFiles
 {
     public static string RepoRoot { get; } = FindRepoRoot();
 
-    public static string Fixture(string relative) => Path.Combine(RepoRoot, "..", "shared", "fixtures", relative);
+    public static string Fixture(string relative) => Path.Combine(RepoRoot, "tests", "fixtures", relative);
 
     public static string NewDirectory()
     {

@@ -2,7 +2,7 @@
 # reSolve's eventstore-postgresql schema, against a real server that this file starts and stops.
 BeforeDiscovery {
     # Every case of reSolve's incremental fixtures.
-    $Cases = Get-ChildItem (Join-Path $PSScriptRoot '../../../shared/fixtures/incremental') -Filter '*.input.ndjson' |
+    $Cases = Get-ChildItem (Join-Path $PSScriptRoot '../fixtures/incremental') -Filter '*.input.ndjson' |
         ForEach-Object { @{ Case = $_.Name -replace '\.input\.ndjson$' } }
 }
 

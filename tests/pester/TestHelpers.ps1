@@ -1,7 +1,7 @@
 # Dot-sourced by every *.Tests.ps1 in BeforeAll: loads the built module and offers fixture helpers.
 $script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
 $script:ModuleManifest = if ($env:EVENTSTORETOOLS_MODULE) { $env:EVENTSTORETOOLS_MODULE } else { Join-Path $RepoRoot 'out/EventStoreTools/EventStoreTools.psd1' }
-$script:Fixtures = Join-Path $RepoRoot '../shared/fixtures'
+$script:Fixtures = Join-Path $RepoRoot 'tests/fixtures'
 $ProgressPreference = 'SilentlyContinue'
 Import-Module $ModuleManifest -Force
 . (Join-Path $PSScriptRoot 'ModuleLibraries.ps1')
