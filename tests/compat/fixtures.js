@@ -31,14 +31,16 @@ function parseArguments(argv) {
   return options
 }
 
-function sortKeys(value) {
-  if (Array.isArray(value)) return value.map(sortKeys)
-  if (value === null || typeof value !== 'object') return value
-  return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortKeys(value[key])]))
+// JSON text with the keys of every object in string order; written by hand, as a JavaScript object would put
+// integer-like keys ("2", "10") first in numeric order whatever order they were added in.
+function sortedKeysJson(value) {
+  if (Array.isArray(value)) return '[' + value.map(sortedKeysJson).join(',') + ']'
+  if (value === null || typeof value !== 'object') return JSON.stringify(value)
+  return '{' + Object.keys(value).sort().map((key) => JSON.stringify(key) + ':' + sortedKeysJson(value[key])).join(',') + '}'
 }
 
 const dumpText = (exported) =>
-  exported.toString('utf8').split('\n').filter((line) => line !== '').map((line) => JSON.stringify(sortKeys(JSON.parse(line))) + '\n').join('')
+  exported.toString('utf8').split('\n').filter((line) => line !== '').map((line) => sortedKeysJson(JSON.parse(line)) + '\n').join('')
 
 const readLines = (file) => fs.readFileSync(file, 'utf8').split('\n').filter((line) => line.trim() !== '')
 
