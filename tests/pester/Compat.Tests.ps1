@@ -64,15 +64,23 @@ Describe 'A real reSolve writer (tests/compat/writer.js)' -Tag 'Compat', 'Postgr
             foreach ($argument in @((Join-Path $RepoRoot 'tests/compat/writer.js')) + $Store + @('--rate', '200')) { $start.ArgumentList.Add($argument) }
             $start.RedirectStandardInput = $true
             $start.RedirectStandardOutput = $true
+            $start.RedirectStandardError = $true
             $process = [System.Diagnostics.Process]::Start($start)
             try {
                 $lines = [System.Collections.Generic.List[string]]::new()
                 while ($lines.Count -lt 20 -and $null -ne ($line = $process.StandardOutput.ReadLine())) { $lines.Add($line) }
-                & $Stop $process
-                $lines.AddRange([string[]]($process.StandardOutput.ReadToEnd() -split "`n" | Where-Object { $_ }))
-                if (-not $process.WaitForExit(30000)) { throw 'The writer did not stop' }
-                $process.ExitCode | Should -Be 0
-                @($lines | ForEach-Object { $_ | ConvertFrom-Json })
+                $null = & $Stop $process
+                # The writer ends by itself once stopped (its input closed, or reSolve's frozen error): read until it
+                # has said so, with no fixed wait, and show everything it said when it did not.
+                $reading = $process.StandardOutput.ReadToEndAsync()
+                if (-not $reading.Wait(60000)) { throw "The writer did not stop within 60 s after it was told to; it said:`n$($lines -join "`n")" }
+                $lines.AddRange([string[]]@($reading.Result -split "`n" | Where-Object { $_ }))
+                $process.WaitForExit()
+                $said = "$($lines -join "`n")`n$($process.StandardError.ReadToEnd())"
+                $process.ExitCode | Should -Be 0 -Because $said
+                $events = @($lines | ForEach-Object { $_ | ConvertFrom-Json })
+                $events[-1].done | Should -BeTrue -Because "the writer's last line is its closing report:`n$said"
+                $events
             }
             finally { if (-not $process.HasExited) { $process.Kill() } }
         }
@@ -100,7 +108,7 @@ Describe 'A real reSolve writer (tests/compat/writer.js)' -Tag 'Compat', 'Postgr
         @($first | Where-Object { $null -ne $_.threadCounter }).Count | Should -Be $first[-1].saved
         (Get-EventStore @parameters).EventCount | Should -Be $first[-1].saved
 
-        $second = Invoke-Writer $store { param($process) & $freeze; Start-Sleep -Milliseconds 300 }
+        $second = Invoke-Writer $store { param($process) & $freeze }
         $second[-1].frozen | Should -Be 1
         ($second | Where-Object frozen -eq $true)[0].message | Should -Be 'Event store is frozen'
         $description = Get-EventStore @parameters

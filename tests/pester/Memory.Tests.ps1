@@ -75,25 +75,50 @@ Describe 'Memory on huge lines' {
 }
 
 Describe 'Memory on many ordinary events' {
-    # Streaming: 60,000 events of 2 KB (120 MB of payloads) are exported and imported in pages and batches, never
-    # held together.
-    It 'Export-EventStore | Import-EventStore of 60,000 2 KB events stays under 80 MB over the loaded module' {
-        $many = New-TestPath 'many.ndjson'
-        $writer = [IO.StreamWriter]::new($many, $false, [Text.UTF8Encoding]::new($false))
-        try {
-            $text = 'p' * 2000
-            for ($i = 0; $i -lt 60000; $i++) {
-                $writer.Write('{"threadCounter":' + [Math]::Floor($i / 256) + ',"threadId":' + ($i % 256) + ',"type":"T","timestamp":' + (1600000000000 + $i) +
-                    ',"aggregateId":"a' + ($i % 1000) + '","aggregateVersion":' + ([Math]::Floor($i / 1000) + 1) + ',"payload":{"text":"' + $text + '","i":' + $i + "}}`n")
+    # Streaming: events are exported and imported in pages and batches, never held together, so the peak does not
+    # grow with the number of events. Measured as the benchmark measures it (the whole process's peak resident
+    # memory, VmHWM, in a fresh pwsh), and compared between two sizes of the same events in the same conditions, so
+    # that what the machine's load moves (JIT, the GC's budget, SQLite's caches) cancels out: a fixed bound over the
+    # loaded module measured 50-63 MB on a quiet machine and 117-122 MB on a loaded one.
+    BeforeAll {
+        # A store of $Count events of 2 KB each.
+        function New-ManyEventStore([int] $Count) {
+            $many = New-TestPath "many-$Count.ndjson"
+            $writer = [IO.StreamWriter]::new($many, $false, [Text.UTF8Encoding]::new($false))
+            try {
+                $text = 'p' * 2000
+                for ($i = 0; $i -lt $Count; $i++) {
+                    $writer.Write('{"threadCounter":' + [Math]::Floor($i / 256) + ',"threadId":' + ($i % 256) + ',"type":"T","timestamp":' + (1600000000000 + $i) +
+                        ',"aggregateId":"a' + ($i % 1000) + '","aggregateVersion":' + ([Math]::Floor($i / 1000) + 1) + ',"payload":{"text":"' + $text + '","i":' + $i + "}}`n")
+                }
             }
+            finally { $writer.Dispose() }
+            $store = New-TestPath "many-$Count.db"
+            Import-EventStore $store -InFile $many | Out-Null
+            $store
         }
-        finally { $writer.Dispose() }
-        $source = New-TestPath 'many.db'
-        Import-EventStore $source -InFile $many | Out-Null
-        $target = New-TestPath 'many-copy.db'
-        $used = Measure-PeakMemory "Export-EventStore '$source' | Import-EventStore '$target'"
-        Write-Host "Pipeline copy of 60,000 2 KB events: peak $([Math]::Round($used / 1MB)) MB over the loaded module."
-        $used | Should -BeLessThan 80MB
-        (Get-EventStore $target).EventCount | Should -Be 60000
+
+        # The peak resident memory of a pipeline copy of a store in a fresh pwsh, in bytes.
+        function Measure-CopyPeak([string] $Source) {
+            $target = New-TestPath "$(Split-Path $Source -LeafBase)-copy.db"
+            $output = Invoke-FreshPwsh @"
+Export-EventStore '$Source' | Import-EventStore '$target' | Out-Null
+[long]((Get-Content /proc/self/status | Select-String 'VmHWM') -replace '\D', '')
+"@
+            $LASTEXITCODE | Should -Be 0 -Because "$output"
+            (Get-EventStore $target).EventCount | Should -Be (Get-EventStore $Source).EventCount
+            [long]"$($output | Select-Object -Last 1)".Trim() * 1KB
+        }
+    }
+
+    # Measured on a quiet machine: 172-176 MB for 15,000 events and 180-188 MB for 60,000, where holding the extra
+    # 45,000 events would add at least their 90 MB of payloads. The benchmark's 1M-event copy peaks at 190-199 MB
+    # against its target of 400 MB, the absolute bound here.
+    It 'Export-EventStore | Import-EventStore of 60,000 2 KB events peaks within 40 MB of 15,000 such events, and under 400 MB' {
+        $small = Measure-CopyPeak (New-ManyEventStore 15000)
+        $large = Measure-CopyPeak (New-ManyEventStore 60000)
+        Write-Host "Pipeline copy of 2 KB events: peak $([Math]::Round($small / 1MB)) MB at 15,000, $([Math]::Round($large / 1MB)) MB at 60,000."
+        $large - $small | Should -BeLessThan 40MB -Because 'a copy that held events would grow by their 90 MB of payloads'
+        $large | Should -BeLessThan 400MB
     }
 }
