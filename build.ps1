@@ -117,35 +117,15 @@ function Install-CompatPackages {
     Set-Content $stamp $hash
 }
 
-function New-SampleStore([string] $Path, [int] $Count) {
-    $types = 'ACCOUNT_OPENED', 'DEPOSIT_MADE', 'WITHDRAWAL_MADE', 'ACCOUNT_RENAMED'
-    $aggregates = 1..40 | ForEach-Object { [guid]::NewGuid().ToString() }
-    $versions = @{}
-    $start = [DateTimeOffset]::new(2024, 1, 1, 0, 0, 0, [TimeSpan]::Zero).ToUnixTimeMilliseconds()
-    $counters = [long[]]::new(256)
-    $random = [Random]::new(42)
-    $events = for ($i = 0; $i -lt $Count; $i++) {
-        $aggregate = $aggregates[$random.Next($aggregates.Count)]
-        $versions[$aggregate] = 1 + ($versions[$aggregate] ?? 0)
-        $thread = $random.Next(256)
-        @{
-            threadId = $thread; threadCounter = $counters[$thread]++; timestamp = $start + $i * 1000
-            aggregateId = $aggregate; aggregateVersion = $versions[$aggregate]
-            type = if ($versions[$aggregate] -eq 1) { $types[0] } else { $types[1 + $random.Next(3)] }
-            payload = [ordered]@{ amount = $random.Next(1, 1000); currency = 'EUR'; note = "Überweisung №$i ✓"; tags = @('demo', ($i % 7)) }
-        }
-    }
-    $events | Import-EventStore $Path -Replace -Force | Out-Null
-}
-
 function Invoke-Demo {
     $sample = Join-Path $Out 'sample'
     New-Item -ItemType Directory -Path $sample -Force | Out-Null
     $source = Join-Path $sample 'source.db'
     $copy = Join-Path $sample 'copy.db'
-    Remove-Item $copy -ErrorAction Ignore
+    Remove-Item $source, $copy -ErrorAction Ignore
     Import-Module (Join-Path $ModuleDir 'EventStoreTools.psd1') -Force
-    New-SampleStore -Path $source -Count 5000
+    Write-Host "New-EventStore $source -SampleEventCount 5000" -ForegroundColor Cyan
+    New-EventStore $source -SampleEventCount 5000 | Out-Null
     Write-Host "`nExport-EventStore $source | Import-EventStore $copy" -ForegroundColor Cyan
     Export-EventStore $source | Import-EventStore $copy | Format-List | Out-Host
     Write-Host 'Export-EventStore copy.db | Select-Object -First 5' -ForegroundColor Cyan

@@ -21,6 +21,7 @@
         'Complete-IncrementalImport'
         'Undo-IncrementalImport'
         'Test-EventStore'
+        'New-EventStore'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -415,6 +415,7 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
             EventStoreErrorKind.MirrorMismatch => ErrorCategory.InvalidResult,
             EventStoreErrorKind.AuthenticationFailed => ErrorCategory.AuthenticationError,
             EventStoreErrorKind.ConnectionFailed => ErrorCategory.ConnectionError,
+            EventStoreErrorKind.StoreExists => ErrorCategory.ResourceExists,
             _ => ErrorCategory.NotSpecified,
         };
         object? errorTarget = ex.LineNumber is { } line

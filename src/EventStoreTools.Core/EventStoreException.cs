@@ -45,6 +45,8 @@ public enum EventStoreErrorKind
     /// these tools cannot carry without changing it.
     /// </summary>
     UnsupportedStoredValue,
+    /// <summary>A store to be created exists already.</summary>
+    StoreExists,
 }
 
 /// <summary>The key of a stored event (reSolve's primary key), the target of errors about a stored event that cannot be read.</summary>
