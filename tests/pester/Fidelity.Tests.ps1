@@ -301,7 +301,7 @@ Describe 'Payloads nested deeper than SQLite''s JSON limit (issue 11, item 11)' 
 
 Describe 'The README shows only lossless pipelines (issue 12, item 9)' {
     It 'uses ConvertFrom-Json only with -AsHashtable -DateKind String, in the README and the help' {
-        $sources = @(Join-Path $RepoRoot 'README.md') + @(Get-ChildItem (Join-Path $RepoRoot 'module/help') -Filter '*.help.psd1').FullName
+        $sources = @(Join-Path $RepoRoot 'README.md') + @(Get-ChildItem (Join-Path $RepoRoot 'docs') -Filter '*.md').FullName + @(Get-ChildItem (Join-Path $RepoRoot 'module/help') -Filter '*.help.psd1').FullName
         $uses = foreach ($source in $sources) { Select-String -Path $source -Pattern '\| *ConvertFrom-Json\b.*' }
         $uses | Should -Not -BeNullOrEmpty
         $uses | Where-Object { $_.Line -notmatch 'ConvertFrom-Json -AsHashtable -DateKind String' } | ForEach-Object { "$($_.Filename):$($_.LineNumber): $($_.Line.Trim())" } |

@@ -99,9 +99,11 @@ Describe 'Help beyond the metadata' {
         foreach ($section in 'STORES AND ENGINES', 'THE EVENT OBJECT', 'NDJSON AND BACKUPS', 'THE CURSOR', 'INCREMENTAL IMPORT', 'WHERE WE DIFFER FROM RESOLVE') {
             $about | Should -Match $section
         }
-        # Each README section it points to exists.
-        $headings = Get-Content (Join-Path $RepoRoot 'README.md') | Where-Object { $_ -match '^#+ ' } | ForEach-Object { $_ -replace '^#+ ', '' }
-        foreach ($reference in [regex]::Matches($about, 'README: ((?:"[^"]+"(?:, )?)+)')) {
+        # Each docs section it points to exists.
+        $headings = Get-ChildItem (Join-Path $RepoRoot 'docs') -Filter '*.md' | Get-Content | Where-Object { $_ -match '^#+ ' } | ForEach-Object { $_ -replace '^#+ ', '' }
+        $references = [regex]::Matches($about, 'docs: ((?:"[^"]+"(?:, )?)+)')
+        $references.Count | Should -BeGreaterThan 5
+        foreach ($reference in $references) {
             foreach ($heading in [regex]::Matches($reference.Groups[1].Value, '"([^"]+)"')) {
                 $headings | Should -Contain $heading.Groups[1].Value
             }

@@ -1,0 +1,65 @@
+# The README's five-minute tour runs as written: a newcomer's path from nothing to a verified, compressed backup
+# with secrets, its restore, an incremental import and a move to PostgreSQL. Its code blocks are taken from the
+# README itself, so the text and the test cannot drift apart.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    . (Join-Path $PSScriptRoot 'PostgresServer.ps1')
+
+    # The text of every powershell block under a heading of the README.
+    function Get-ReadmeBlock([string] $Heading) {
+        $readme = Get-Content (Join-Path $RepoRoot 'README.md') -Raw
+        $section = [regex]::Match($readme, '(?ms)^## ' + [regex]::Escape($Heading) + '\s*$(.*?)(?=^## |\z)').Groups[1].Value
+        [regex]::Matches($section, '(?ms)^```powershell\s*$(.*?)^```') | ForEach-Object { $_.Groups[1].Value }
+    }
+}
+
+Describe 'The README' -Tag 'Postgres' {
+    BeforeAll {
+        $script:Server = Start-TestPostgres
+    }
+
+    AfterAll { Stop-TestPostgres $Server }
+
+    It 'is a quick start of at most about 150 lines that links to every docs page' {
+        $lines = Get-Content (Join-Path $RepoRoot 'README.md')
+        $lines.Count | Should -BeLessOrEqual 160
+        $readme = $lines -join "`n"
+        foreach ($page in Get-ChildItem (Join-Path $RepoRoot 'docs') -Filter '*.md') {
+            $readme | Should -Match ([regex]::Escape("(docs/$($page.Name))")) -Because "the README links to $($page.Name)"
+        }
+        foreach ($link in [regex]::Matches($readme, '\]\((docs/[^)#]+)')) {
+            Join-Path $RepoRoot $link.Groups[1].Value | Should -Exist
+        }
+    }
+
+    It 'runs its five-minute tour as written, ending with a verified backup, an identical restore and the store in PostgreSQL' {
+        $tour = @(Get-ReadmeBlock 'Five-minute tour')
+        $tour.Count | Should -Be 1
+        $schema = New-TestSchema
+        # Only what points at this machine changes: the built module, the suite's server and a fresh schema.
+        $script = $tour[0].Replace('./out/EventStoreTools/EventStoreTools.psd1', $ModuleManifest).
+            Replace("'Host=localhost;Database=postgres;Username=postgres'", "'$($Server.ConnectionString)'").
+            Replace('-Schema app', "-Schema $schema")
+        $script | Should -Not -Be $tour[0]
+        $folder = Join-Path $TestDrive 'newcomer'
+        New-Item -ItemType Directory $folder | Out-Null
+        $scriptFile = Join-Path $folder 'tour.ps1'
+        Set-Content $scriptFile "`$ErrorActionPreference = 'Stop'`n$script"
+        $command = Get-PwshCommand
+        $output = & $command[0] @($command | Select-Object -Skip 1) -NoProfile -NonInteractive -WorkingDirectory $folder -File $scriptFile 2>&1 | ForEach-Object { "$_" }
+        $LASTEXITCODE | Should -Be 0 -Because ($output -join "`n")
+
+        $tourFolder = Join-Path $folder 'tour'
+        $backup = Join-Path $tourFolder 'backup'
+        $check = Test-EventStore $backup
+        $check.IsValid | Should -BeTrue
+        $check.EventCount | Should -Be 5000
+        $check.SecretCount | Should -Be 100
+        @(Get-ChildItem $backup -Filter '*.zst').Count | Should -Be 2 -Because 'events and secrets are compressed'
+        $restored = Join-Path $tourFolder 'restored.db'
+        (Compare-EventStore (Join-Path $tourFolder 'sample.db') $restored -Summary).Identical | Should -BeTrue
+        (Get-EventStore $restored).SecretCount | Should -Be 100
+        (Get-EventStore (Join-Path $tourFolder 'behind.db')).EventCount | Should -Be 5000
+        (Get-EventStore -ConnectionString $Server.ConnectionString -Schema $schema).EventCount | Should -Be 5000
+    }
+}
