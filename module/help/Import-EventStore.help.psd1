@@ -30,7 +30,8 @@ It writes one result object: the store, the mode, the number of events imported 
         Schema      = 'With -ConnectionString: the schema that holds the store (reSolve''s databaseName option). It and reSolve''s tables are created when missing.'
         Credential = 'With -ConnectionString: the user name and password to log in with (Get-Credential, or a PSCredential from SecretManagement''s Get-Secret as it is); they replace any user and password of the connection string. A refused login fails with ImportEventStoreAuthenticationFailed (AuthenticationError), an unreachable server with ImportEventStoreConnectionFailed (ConnectionError); the password never appears in a message, a -Verbose line or an error.'
         InputObject = 'An event from the pipeline: an event object, a PSCustomObject or a hashtable.'
-        InFile      = 'Read events from this NDJSON file (reSolve''s export format; keys in any order, a UTF-8 BOM and CRLF line ends are accepted). A name ending in .gz or .zst is decompressed while reading (a truncated file fails, it never reads as a shorter export); - reads standard input. Wildcards must match one file (several fail with ImportEventStoreAmbiguousPath).'
+        InFile      = 'Read events from this NDJSON file (reSolve''s export format; keys in any order, a UTF-8 BOM and CRLF line ends are accepted), or from a JSON array of the same events (the body an application''s import handler gives reSolve''s incrementalImport; told apart by its first character that is not blank, read one element at a time with constant memory, an error naming the element''s index and byte offset). A name ending in .gz or .zst is decompressed while reading (a truncated file fails, it never reads as a shorter export); - reads standard input. Wildcards must match one file (several fail with ImportEventStoreAmbiguousPath).'
+        Encoding    = 'The charset -InFile is written in, as an application''s import handler decodes a request body in the charset of its content type: PowerShell''s names as Get-Content -Encoding takes them (utf8, unicode for UTF-16 LE, bigendianunicode, utf32, latin1, ascii, ansi, oem; Tab completes them), a charset name (iso-8859-1, windows-1252, utf-16) or a code page number (1252). Default UTF-8. A byte-order mark at the start of the file wins over it. The file is decoded as it is read, with constant memory, and the events stored are exactly those of its UTF-8 form; a byte that is not valid in the charset fails the import before anything is written, with its offset (ImportEventStoreInvalidInput).'
         Directory   = 'Restore a backup folder in reSolve''s layout: events.db (events, NDJSON) and secrets.db (secrets, NDJSON), plain or compressed (events.db.gz, .zst). When the folder has the manifest Export-EventStore -Directory writes, every file must match its size and SHA-256 before anything is written (ImportEventStoreBackupManifestMismatch otherwise); a folder without one (reSolve''s own) is restored unverified. Wildcards must match one folder.'
         Append      = 'Add the events to those the store already holds.'
         CommitEvery = 'With -Append: commit after every this many events instead of once at the end, so an unbounded input (Export-EventStore -Follow) holds no long transaction. Each commit is atomic; after a failure or Ctrl+C the batches committed before stay and the open one is rolled back. Between batches no transaction or write lock is held. Not with -Incremental or -Directory.'
@@ -45,20 +46,16 @@ It writes one result object: the store, the mode, the number of events imported 
     }
     Examples    = @(
         @{
-            Code    = 'Export-EventStore ./app.db -Follow | Import-EventStore ./follower.db -Append -CommitEvery 500 -CommitInterval 00:00:05'
-            Remarks = 'Appends the events of a live store as they come, committing every 500 events, or every 5 seconds when events are sparse.'
+            Code    = 'Export-EventStore ./app.db | Import-EventStore ./copy.db'
+            Remarks = 'Copies a store into a new file.'
         }
         @{
-            Code    = 'Import-EventStore -LiteralPath ./tenant[1].db -InFile ./events.ndjson -Verbose'
-            Remarks = 'Imports into a store whose name holds wildcard characters, and tells each step (store opened, mode, events written, indexes, commit, rename of the new store) with counts and times.'
+            Code    = 'Import-EventStore ./restored.db -InFile ./events.db'
+            Remarks = 'Loads reSolve''s NDJSON export into a new store.'
         }
         @{
-            Code    = "Import-EventStore ./restored.db -Directory ./backup -AggregateId 'order-17*' -Since '2026-11-01'"
-            Remarks = 'A partial restore: only the events of the orders 17* since November 1st go into a new store.'
-        }
-        @{
-            Code    = 'Import-EventStore ./app.db -InFile ./export.ndjson.gz -Incremental -WhatIf'
-            Remarks = 'A dry run: reads the whole export and works the incremental import out in a transaction that is rolled back, then says (and outputs) how many events would be imported, skipped as duplicates and skipped as older. The store is left byte for byte as it was.'
+            Code    = 'Import-EventStore ./restored.db -Directory ./backup'
+            Remarks = 'Restores a backup made with Export-EventStore -Directory ./backup -IncludeSecrets, secrets included.'
         }
         @{
             Code    = 'Import-EventStore ./app.db -InFile ./new-events.ndjson -Incremental'
@@ -69,20 +66,8 @@ It writes one result object: the store, the mode, the number of events imported 
             Remarks = 'Brings a copy up to date with the events added to the original since; run again, it changes nothing.'
         }
         @{
-            Code    = 'Export-EventStore ./app.db | Import-EventStore ./copy.db'
-            Remarks = 'Copies a store into a new file.'
-        }
-        @{
-            Code    = 'Import-EventStore ./restored.db -InFile ./events.db'
-            Remarks = 'Loads reSolve''s NDJSON export into a new store.'
-        }
-        @{
             Code    = 'Export-EventStore ./app.db | Where-Object Type -ne ''DEBUG_EVENT'' | Import-EventStore ./clean.db -Replace -Force'
             Remarks = 'Rewrites a store without one event type, replacing what clean.db held.'
-        }
-        @{
-            Code    = 'Import-EventStore ./restored.db -Directory ./backup'
-            Remarks = 'Restores a backup made with Export-EventStore -Directory ./backup -IncludeSecrets, secrets included.'
         }
         @{
             Code    = 'Get-Content ./events.ndjson | ConvertFrom-Json -AsHashtable -DateKind String | Import-EventStore ./app.db -Append'
@@ -95,6 +80,26 @@ Export-EventStore ./app.db | Import-EventStore -ConnectionString $pg -Schema app
 Export-EventStore -ConnectionString $pg -Schema app | Import-EventStore ./back.db
 '@
             Remarks = 'Moves a SQLite store to PostgreSQL (reSolve''s eventstore-postgresql schema, created when missing) and back.'
+        }
+        @{
+            Code    = "Import-EventStore ./restored.db -Directory ./backup -AggregateId 'order-17*' -Since '2026-11-01'"
+            Remarks = 'A partial restore: only the events of the orders 17* since November 1st go into a new store.'
+        }
+        @{
+            Code    = 'Import-EventStore ./app.db -InFile ./request-body.json -Encoding windows-1252 -Incremental'
+            Remarks = 'Imports the events of a JSON array (the body of a request to an application''s import handler, saved to a file) written in Windows-1252, adding only those the store lacks, exactly as reSolve''s incrementalImport of that array would.'
+        }
+        @{
+            Code    = 'Import-EventStore ./app.db -InFile ./export.ndjson.gz -Incremental -WhatIf'
+            Remarks = 'A dry run: reads the whole export and works the incremental import out in a transaction that is rolled back, then says (and outputs) how many events would be imported, skipped as duplicates and skipped as older. The store is left byte for byte as it was.'
+        }
+        @{
+            Code    = 'Import-EventStore -LiteralPath ./tenant[1].db -InFile ./events.ndjson -Verbose'
+            Remarks = 'Imports into a store whose name holds wildcard characters, and tells each step (store opened, mode, events written, indexes, commit, rename of the new store) with counts and times.'
+        }
+        @{
+            Code    = 'Export-EventStore ./app.db -Follow | Import-EventStore ./follower.db -Append -CommitEvery 500 -CommitInterval 00:00:05'
+            Remarks = 'Appends the events of a live store as they come, committing every 500 events, or every 5 seconds when events are sparse.'
         }
     )
     Links       = @('Export-EventStore', 'Get-EventStore', 'Compare-EventStore')

@@ -86,6 +86,13 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
     [ValidateNotNullOrEmpty]
     public string InFile { get; set; } = "";
 
+    /// <summary>The charset -InFile is written in (UTF-8 by default; a byte-order mark wins).</summary>
+    [Parameter(ParameterSetName = FromFileSet)]
+    [Parameter(ParameterSetName = FromFileSet + Literal)]
+    [InputEncodingTransformation]
+    [ArgumentCompleter(typeof(InputEncodingCompleter))]
+    public System.Text.Encoding? Encoding { get; set; }
+
     /// <summary>Restore reSolve's backup layout from this folder: events.db and secrets.db (both NDJSON, both required).</summary>
     [Parameter(Mandatory = true, ParameterSetName = FromDirectorySet)]
     [Parameter(Mandatory = true, ParameterSetName = FromDirectorySet + Literal)]
@@ -435,7 +442,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
             }
             _progress!.Report(AddedCount, bytesRead, total);
         }
-        Tell($"Read {reader.LineNumber:N0} lines from the input file.");
+        Tell(reader.IsJsonArray ? $"Read {reader.LineNumber:N0} elements of a JSON array from the input file." : $"Read {reader.LineNumber:N0} lines from the input file.");
     }
 
     /// <summary>A missing input fails before the store is written to or created.</summary>
@@ -444,7 +451,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
         if (Source != FromFileSet) return;
         // "-" is standard input, as in gzip and tar; resolved, it would name a file "-" in the current folder.
         var path = CompressedFile.IsStandardStream(InFile) ? InFile : ResolveFilePath(InFile);
-        Run(() => _inFile = NdjsonEventReader.Open(path), InFile);
+        Run(() => _inFile = NdjsonEventReader.Open(path, Encoding), InFile);
     }
 
     /// <summary>An import from the pipeline holds its transaction until its input ends: its input must not be an export of the same store.</summary>

@@ -7,7 +7,9 @@ namespace EventStoreTools.Core.Ndjson;
 /// <summary>
 /// Reads events from NDJSON as reSolve's importEvents() accepts them: one JSON object a line, keys in any
 /// order, unknown keys ignored. Unlike reSolve it has no line-length limit, skips a UTF-8 BOM at the start,
-/// and fails on an unparsable last line instead of dropping it silently.
+/// and fails on an unparsable last line instead of dropping it silently. Input whose first non-blank character is
+/// "[" is a JSON array of such objects instead (the body an application's import handler gives reSolve's
+/// incrementalImport): its elements are read one at a time, as lines are, with constant memory however long it is.
 /// </summary>
 public sealed class NdjsonEventReader : IDisposable
 {
@@ -27,6 +29,13 @@ public sealed class NdjsonEventReader : IDisposable
     private int _start;
     private int _end;
     private bool _eof;
+    /// <summary>The offset in the input of _buffer[0].</summary>
+    private long _bufferOffset;
+    private InputShape _shape;
+    private bool _arrayClosed;
+    private long _elementOffset;
+
+    private enum InputShape { Unknown, Lines, Array }
 
     public NdjsonEventReader(Stream stream, bool ownsStream = true)
     {
@@ -34,8 +43,20 @@ public sealed class NdjsonEventReader : IDisposable
         _ownsStream = ownsStream;
     }
 
-    /// <summary>Opens a file, decompressed by its extension (.gz, .zst), or standard input for "-".</summary>
-    public static NdjsonEventReader Open(string path) => new(Backups.CompressedFile.OpenRead(path));
+    /// <summary>
+    /// Opens a file, decompressed by its extension (.gz, .zst), or standard input for "-", decoded from the given
+    /// charset (UTF-8 when null; a byte-order mark wins over it).
+    /// </summary>
+    public static NdjsonEventReader Open(string path, System.Text.Encoding? encoding = null) =>
+        new(InputEncoding.AsUtf8(Backups.CompressedFile.OpenRead(path), encoding));
+
+    /// <summary>Whether the input is a JSON array of events rather than NDJSON (known once reading has begun).</summary>
+    public bool IsJsonArray => _shape == InputShape.Array;
+
+    /// <summary>"Line 3" or "Array element [2] (at byte 180)": where the record last read is, for messages.</summary>
+    private string Location => _shape == InputShape.Array ? $"Array element [{LineNumber - 1}] (at byte {_elementOffset})" : $"Line {LineNumber}";
+
+    private string Unit => _shape == InputShape.Array ? "array element" : "line";
 
     /// <summary>The 1-based number of the line last read.</summary>
     public long LineNumber { get; private set; }
@@ -52,7 +73,7 @@ public sealed class NdjsonEventReader : IDisposable
     /// </param>
     public IEnumerable<ResolveEvent> ReadEvents(bool versionless = false)
     {
-        while (TryReadLine(out var lineStart, out var lineLength))
+        while (TryReadRecord(out var lineStart, out var lineLength))
         {
             yield return ParseEvent(_buffer.AsMemory(lineStart, lineLength), versionless);
         }
@@ -64,7 +85,7 @@ public sealed class NdjsonEventReader : IDisposable
     /// </summary>
     public IEnumerable<(ResolveEvent? Event, EventStoreException? Error)> ReadEventsOrErrors()
     {
-        while (TryReadLine(out var lineStart, out var lineLength))
+        while (TryReadRecord(out var lineStart, out var lineLength))
         {
             yield return TryParseEvent(lineStart, lineLength);
         }
@@ -81,6 +102,151 @@ public sealed class NdjsonEventReader : IDisposable
             return (null, ex);
         }
     }
+
+    private bool TryReadRecord(out int start, out int length)
+    {
+        if (_shape == InputShape.Unknown) _shape = DetectShape();
+        return _shape == InputShape.Array ? TryReadElement(out start, out length) : TryReadLine(out start, out length);
+    }
+
+    private static bool IsBlank(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n';
+
+    /// <summary>An array when the first character that is not blank (after a byte-order mark) is "["; nothing is consumed.</summary>
+    private InputShape DetectShape()
+    {
+        var position = _start;
+        while (true)
+        {
+            if (position == _end)
+            {
+                if (_eof) return InputShape.Lines;
+                Fill(ref position);
+                continue;
+            }
+            if (_bufferOffset + position == 0 && _end - position >= 3 && _buffer.AsSpan(position).StartsWith("\uFEFF"u8))
+            {
+                position += 3;
+                continue;
+            }
+            if (IsBlank(_buffer[position]))
+            {
+                position++;
+                continue;
+            }
+            if (_buffer[position] != (byte)'[') return InputShape.Lines;
+            _start = position + 1;
+            return InputShape.Array;
+        }
+    }
+
+    /// <summary>The next element of the array, as its raw bytes; false at the closing "]".</summary>
+    private bool TryReadElement(out int start, out int length)
+    {
+        start = length = 0;
+        if (_arrayClosed) return false;
+        var afterComma = false;
+        var first = LineNumber == 0;
+        while (true)
+        {
+            if (!SkipBlanks()) throw ArrayError($"The JSON array is not closed: the input ends after {LineNumber:N0} elements.");
+            var c = _buffer[_start];
+            if (c == (byte)']')
+            {
+                if (afterComma) throw ArrayError("A comma is followed by the end of the array.");
+                _start++;
+                _arrayClosed = true;
+                if (SkipBlanks()) throw ArrayError("The input goes on after the array's closing \"]\": give one JSON array, or NDJSON.");
+                BytesRead = _bufferOffset + _start;
+                return false;
+            }
+            if (c == (byte)',')
+            {
+                if (afterComma || first) throw ArrayError("The array has an empty element (two commas, or a comma first).");
+                afterComma = true;
+                _start++;
+                continue;
+            }
+            if (!afterComma && !first) throw ArrayError("Array elements must be separated by commas.");
+            break;
+        }
+        var end = ElementEnd();
+        start = _start;
+        length = end - _start;
+        _elementOffset = _bufferOffset + _start;
+        _start = end;
+        LineNumber++;
+        BytesRead = _bufferOffset + end;
+        return true;
+    }
+
+    /// <summary>Moves past blank bytes, reading more as needed; false when the input ends first.</summary>
+    private bool SkipBlanks()
+    {
+        while (true)
+        {
+            while (_start < _end && IsBlank(_buffer[_start])) _start++;
+            if (_start < _end) return true;
+            if (_eof) return false;
+            var position = _start;
+            Fill(ref position);
+        }
+    }
+
+    /// <summary>
+    /// Where the value starting at _start ends (exclusive): an object or array where its brackets close, outside
+    /// strings; a scalar at the next blank, comma or bracket. Reads more of the input as needed (a huge element grows
+    /// the buffer); its syntax inside is left to the JSON reader.
+    /// </summary>
+    private int ElementEnd()
+    {
+        var position = _start;
+        var depth = 0;
+        var inString = false;
+        var escaped = false;
+        while (true)
+        {
+            for (; position < _end; position++)
+            {
+                var b = _buffer[position];
+                if (inString)
+                {
+                    if (escaped) escaped = false;
+                    else if (b == (byte)'\\') escaped = true;
+                    else if (b == (byte)'"')
+                    {
+                        inString = false;
+                        if (depth == 0) return position + 1;
+                    }
+                    continue;
+                }
+                switch (b)
+                {
+                    case (byte)'"':
+                        inString = true;
+                        break;
+                    case (byte)'{' or (byte)'[':
+                        depth++;
+                        break;
+                    case (byte)'}' or (byte)']':
+                        if (depth == 0) return position;
+                        if (--depth == 0) return position + 1;
+                        break;
+                    case (byte)',' or (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n':
+                        if (depth == 0) return position;
+                        break;
+                }
+            }
+            if (_eof) throw ArrayError($"The JSON array is not closed: the input ends inside element [{LineNumber}].");
+            Fill(ref position);
+        }
+    }
+
+    private EventStoreException ArrayError(string message) =>
+        new(EventStoreErrorKind.InvalidInput, $"Array element [{LineNumber}] (at byte {_bufferOffset + _start}): {message}")
+        {
+            LineNumber = LineNumber + 1,
+            Line = "",
+        };
 
     private bool TryReadLine(out int lineStart, out int lineLength)
     {
@@ -110,6 +276,7 @@ public sealed class NdjsonEventReader : IDisposable
     private bool CountLine(int lineStart, int lineLength, int consumed)
     {
         LineNumber++;
+        _elementOffset = BytesRead;
         BytesRead += consumed;
         if (LineNumber == 1 && _buffer.AsSpan(lineStart, lineLength).StartsWith("\uFEFF"u8))
         {
@@ -142,6 +309,7 @@ public sealed class NdjsonEventReader : IDisposable
             }
             else Buffer.BlockCopy(_buffer, _start, _buffer, 0, pending);
             searchFrom -= _start;
+            _bufferOffset += _start;
             _start = 0;
             _end = pending;
         }
@@ -150,7 +318,7 @@ public sealed class NdjsonEventReader : IDisposable
             // A line longer than the buffer: in a file, made exactly as long as the line (measured by reading ahead,
             // so that a huge line is not grown into by doubling, each step a copy and the old buffer left to the
             // collector); otherwise doubled.
-            var size = _stream.CanSeek ? _end + Math.Max(1, BytesToNextLineEnd()) : _buffer.Length * 2L;
+            var size = _stream.CanSeek && _shape != InputShape.Array ? _end + Math.Max(1, BytesToNextLineEnd()) : _buffer.Length * 2L;
             Array.Resize(ref _buffer, (int)Math.Min(size, Array.MaxLength));
         }
         var read = _stream.Read(_buffer, _end, _buffer.Length - _end);
@@ -185,7 +353,7 @@ public sealed class NdjsonEventReader : IDisposable
     {
         var line = lineMemory.Span;
         if (!System.Text.Unicode.Utf8.IsValid(line))
-            throw LineError(line, "The line is not valid UTF-8.");
+            throw LineError(line, $"The {Unit} is not valid UTF-8 (at byte {FirstInvalidUtf8Offset(line)}): give the file's charset with -Encoding.");
         if (line.Trim(" \t\r"u8).IsEmpty)
             throw LineError(line, "The line is blank; every line must hold one JSON event.");
         try
@@ -195,7 +363,7 @@ public sealed class NdjsonEventReader : IDisposable
         }
         catch (JsonException ex)
         {
-            throw LineError(line, $"The line is not valid JSON: {DescribeJsonError(ex)}", ex);
+            throw LineError(line, $"The {Unit} is not valid JSON: {DescribeJsonError(ex)}", ex);
         }
         catch (InvalidOperationException ex)
         {
@@ -208,7 +376,7 @@ public sealed class NdjsonEventReader : IDisposable
         var line = lineMemory.Span;
         var reader = new Utf8JsonReader(line, new JsonReaderOptions { MaxDepth = 4096 });
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            throw new InvalidOperationException("The line must hold a JSON object.");
+            throw new InvalidOperationException(_shape == InputShape.Array ? "The array element must be a JSON object (an event)." : "The line must hold a JSON object.");
         long? threadId = null, threadCounter = null, timestamp = null, aggregateVersion = null;
         string? type = null, aggregateId = null;
         ReadOnlyMemory<byte> payload = "null"u8.ToArray();
@@ -240,7 +408,7 @@ public sealed class NdjsonEventReader : IDisposable
             }
         }
         if (reader.Read())
-            throw new InvalidOperationException("The line holds more than one JSON value.");
+            throw new InvalidOperationException($"The {Unit} holds more than one JSON value.");
 
         missing = [];
         if (threadId is null && !versionless) missing.Add("threadId");
@@ -273,6 +441,14 @@ public sealed class NdjsonEventReader : IDisposable
         // The line being parsed stays readable: its array lives on in the payload.
         MoveToNewBuffer();
         return payload;
+    }
+
+    /// <summary>The offset in the input of the first byte of the record last read that is not valid UTF-8.</summary>
+    private long FirstInvalidUtf8Offset(ReadOnlySpan<byte> record)
+    {
+        var index = 0;
+        while (index < record.Length && Rune.DecodeFromUtf8(record[index..], out _, out var length) == System.Buffers.OperationStatus.Done) index += length;
+        return _elementOffset + index;
     }
 
     private static bool IsStoredOnlyField(ref Utf8JsonReader reader) =>
@@ -323,7 +499,7 @@ public sealed class NdjsonEventReader : IDisposable
     {
         var text = Encoding.UTF8.GetString(line).TrimEnd('\r');
         if (text.Length > MaxLineShownInErrors) text = text[..MaxLineShownInErrors] + "…";
-        return new EventStoreException(EventStoreErrorKind.InvalidInput, $"Line {LineNumber}: {message}", inner)
+        return new EventStoreException(EventStoreErrorKind.InvalidInput, $"{Location}: {message}", inner)
         {
             LineNumber = LineNumber,
             Line = text,
