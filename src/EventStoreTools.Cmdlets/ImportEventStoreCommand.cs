@@ -480,7 +480,12 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
 
     private void BeginIncremental()
     {
-        if (!ShouldWrite(_store!.DisplayName, "Import the events the store lacks (incremental import)") && !_dryRun)
+        var exists = true;
+        Run(() => exists = _store!.Exists(), _store!.DisplayName);
+        var action = exists
+            ? "Import the events the store lacks (incremental import)"
+            : "Create the store with reSolve's tables and import every event (incremental import into a new store)";
+        if (!ShouldWrite(_store!.DisplayName, action) && !_dryRun)
         {
             _skipped = true;
             return;

@@ -197,14 +197,15 @@ Describe 'Add-IncrementalImport accepts' {
 }
 
 Describe 'The incremental-import cmdlets reject the store <Name>' -ForEach $RejectedStores {
-    It '<Command> fails with <ErrorId>/<Category>, names the store and creates or changes nothing' -ForEach @(
+    It '<Command> fails with <ErrorId>/<Category>, names the store and creates or changes nothing' -ForEach (@(
         @{ Command = 'Start-IncrementalImport'; Cmdlet = 'Start-IncrementalImport'; Run = { param($path, $id) Start-IncrementalImport $path -ErrorAction Stop } }
         @{ Command = 'Add-IncrementalImport'; Cmdlet = 'Add-IncrementalImport'; Run = { param($path, $id) New-PushEvent 1 | Add-IncrementalImport $path -ImportId $id -ErrorAction Stop } }
         @{ Command = 'Complete-IncrementalImport'; Cmdlet = 'Complete-IncrementalImport'; Run = { param($path, $id) Complete-IncrementalImport $path -ImportId $id -ErrorAction Stop } }
         @{ Command = 'Undo-IncrementalImport'; Cmdlet = 'Undo-IncrementalImport'; Run = { param($path, $id) Undo-IncrementalImport $path -ImportId $id -ErrorAction Stop } }
         @{ Command = 'Import-EventStore -Incremental'; Cmdlet = 'Import-EventStore'
            Run = { param($path, $id) Import-EventStore $path -InFile (Join-Path $CorpusFolder 'crlf.ndjson') -Incremental -ErrorAction Stop } }
-    ) {
+    # A missing store is created by a one-shot incremental import, as by reSolve's (Import-EventStore.IncrementalNewStore.Tests.ps1).
+    ) | Where-Object { -not ($Kind -eq 'Missing' -and $_.Cmdlet -eq 'Import-EventStore') }) {
         $folder = New-CaseFolder
         $path, $id = New-CorpusStore $Kind $folder
         $id ??= 'MTcwMDAwMDAwMDAwMDAuNQzz'

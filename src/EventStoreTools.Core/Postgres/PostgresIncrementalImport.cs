@@ -128,10 +128,16 @@ internal static partial class PostgresIncrementalImport
             return new PostgresIncrementalImportPush(write, importId);
         });
 
-    /// <summary>A whole import (start, push, complete) in one transaction: Import-EventStore -Incremental.</summary>
+    /// <summary>A whole import (start, push, complete) in one transaction: Import-EventStore -Incremental. A missing store is created with reSolve's tables in that transaction, so it exists afterwards only if the import completed.</summary>
     public static IIncrementalImportSession BeginSession(PostgresEventStore store) =>
         PostgresWriteTransaction.Begin(store.ConnectionString, store.Schema, store.DisplayName, store.Cancellation, write =>
         {
+            if (!PostgresConnections.EventsTableExists(write.Connection, write.Schema))
+            {
+                write.Execute($"CREATE SCHEMA IF NOT EXISTS {write.Schema.Quoted}");
+                foreach (var sql in write.Schema.CreateEventStore(withEventIndexes: true)) write.Execute(sql);
+                EventStoreLog.Write($"Created reSolve's tables in schema \"{write.Schema.Name}\" for the incremental import.");
+            }
             PostgresConnections.RequireEventsTable(write.Connection, write.Schema, store.DisplayName);
             return new PostgresIncrementalImportPush(write, StartOn(write));
         });

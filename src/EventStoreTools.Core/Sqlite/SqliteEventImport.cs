@@ -102,7 +102,7 @@ public sealed class SqliteEventImport : IEventImport
     /// A temporary file beside a new store (same folder, so the final move is a rename), created empty (SQLite
     /// takes an empty file as an empty database) and held, so that a cleaner can tell it from a killed import's.
     /// </summary>
-    private static OwnedTemporaryFile NewStoreWorkFile(string path)
+    internal static OwnedTemporaryFile NewStoreWorkFile(string path)
     {
         var fullPath = Path.GetFullPath(path);
         var folder = Path.GetDirectoryName(fullPath)!;

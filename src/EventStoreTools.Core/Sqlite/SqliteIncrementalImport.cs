@@ -113,7 +113,9 @@ internal static partial class SqliteIncrementalImport
         SqliteIncrementalImportPush.Begin(path, importId, cancellation);
 
     public static IIncrementalImportSession BeginSession(string path, CancellationToken cancellation = default) =>
-        SqliteIncrementalImportPush.BeginWithNewImport(path, cancellation);
+        File.Exists(path) || Directory.Exists(path)
+            ? SqliteIncrementalImportPush.BeginWithNewImport(path, cancellation)
+            : SqliteNewStoreIncrementalImport.Begin(path, cancellation);
 
     public static IncrementalImportSummary Complete(string path, string importId, CancellationToken cancellation = default)
     {
