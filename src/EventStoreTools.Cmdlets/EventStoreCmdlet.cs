@@ -415,6 +415,8 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
             EventStoreErrorKind.MirrorMismatch => ErrorCategory.InvalidResult,
             EventStoreErrorKind.AuthenticationFailed => ErrorCategory.AuthenticationError,
             EventStoreErrorKind.ConnectionFailed => ErrorCategory.ConnectionError,
+            EventStoreErrorKind.UnsupportedCompression => ErrorCategory.InvalidArgument,
+            EventStoreErrorKind.UnsupportedInputFormat => ErrorCategory.InvalidType,
             _ => ErrorCategory.NotSpecified,
         };
         object? errorTarget = ex.LineNumber is { } line

@@ -173,10 +173,12 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
                 break;
             case ToFileSet:
                 var outFile = ResolveFilePath(OutFile);
+                var compression = FileCompression.None;
+                Run(() => compression = CompressedFile.CompressionForOutput(outFile), outFile);
                 RefuseSameFileAsStore(store, outFile);
                 RefuseToClobber(outFile);
                 if (!ShouldProcess(outFile, $"Export the events of '{store.DisplayName}' as NDJSON")) return;
-                RunOnStore(store, () => cursor = ExportToFile(store, filter, cursor, outFile, CompressedFile.CompressionOf(outFile)).Cursor);
+                RunOnStore(store, () => cursor = ExportToFile(store, filter, cursor, outFile, compression).Cursor);
                 SetCursorVariable(cursor);
                 break;
             case ToDirectorySet:
