@@ -226,7 +226,7 @@ public sealed class SqliteEventImport : IEventImport
         catch (SqliteException ex) when (ex.SqliteErrorCode == 19)
         {
             throw new EventStoreException(EventStoreErrorKind.DuplicateSecret,
-                $"A secret with id '{secret.Id}' or idx {secret.Idx} is already in the store or earlier in the input.", ex) { Event = secret };
+                $"A secret with id '{secret.Id}' or idx {secret.Idx} is already in the store or earlier in the input.", ex) { Event = secret.Key };
         }
         catch (SqliteException ex)
         {
