@@ -294,7 +294,7 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
 
     private ExportedEvents ExportToFile(IEventStore store, EventFilter filter, ResolveCursor cursor, string outFile, FileCompression compression)
     {
-        using var output = BeginOutput(outFile);
+        using var output = BeginOutput([outFile]);
         var exported = ExportEvents(output.Stream(0), store, filter, cursor, output.TemporaryPath(0), compression).Exported;
         CommitOutput(output);
         return exported;
@@ -358,7 +358,7 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
     /// </summary>
     private ExportedEvents ExportToDirectory(IEventStore store, EventFilter filter, ResolveCursor cursor, string directory, string eventsFile, string secretsFile)
     {
-        using var output = BeginOutput(eventsFile, secretsFile, System.IO.Path.Combine(directory, BackupManifest.FileName));
+        using var output = BeginOutput([eventsFile, secretsFile, System.IO.Path.Combine(directory, BackupManifest.FileName)], holdingSecrets: [secretsFile]);
         var events = ExportEvents(output.Stream(0), store, filter, cursor, eventsFile, CompressionKind);
         long secretCount = 0;
         BackupManifestFile secrets;

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using EventStoreTools.Core;
 using EventStoreTools.Core.Backups;
+using EventStoreTools.Core.Files;
 using EventStoreTools.Core.Incremental;
 using EventStoreTools.Core.Ndjson;
 
@@ -187,7 +188,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
         Run(() =>
         {
             ClaimForImport();
-            _import = _store.BeginImport(Mode);
+            _import = _store.BeginImport(Mode, NewStoreAccess());
         }, _store.DisplayName);
     }
 
@@ -256,7 +257,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
             RethrowTimerFailure();
             if (_import is null)
             {
-                _import = _store!.BeginImport(ImportMode.Append);
+                _import = _store!.BeginImport(ImportMode.Append, NewStoreAccess());
                 _previousCount ??= _import.ExistingEventCount;
                 _batchStartedAt = DateTime.UtcNow;
             }
@@ -437,6 +438,10 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
         }
         Tell($"Read {reader.LineNumber:N0} lines from the input file.");
     }
+
+    /// <summary>Who may read the store if the import creates it (a restore is never more readable than its backup).</summary>
+    private NewFileAccess NewStoreAccess() =>
+        NewFileAccess.ForNewStore(Source == FromDirectorySet, Source == FromFileSet && !CompressedFile.IsStandardStream(InFile) ? ResolveFilePath(InFile) : null);
 
     /// <summary>A missing input fails before the store is written to or created.</summary>
     private void OpenInFile()
