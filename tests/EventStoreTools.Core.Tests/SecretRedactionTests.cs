@@ -9,7 +9,8 @@ public class SecretRedactionTests
     [Theory]
     [InlineData("""{"secret":"hunter2","id":42,"idx":0}""", """{"secret":"<redacted>","id":42,"idx":0}""")]
     [InlineData("""{"id":"user-1","idx":"7","secret":"hunter2"}""", """{"id":"user-1","idx":"7","secret":"<redacted>"}""")]
-    [InlineData("""{"secret":{"nested":"hunter2"},"id":"u","idx":1,"extra":"hunter2"}""", """{"secret":"<redacted>","id":"u","idx":1,"extra":"<redacted>"}""")]
+    [InlineData("""{"secret":{"nested":"hunter2"},"id":"u","idx":1,"extra":"hunter2"}""", """{"secret":"<redacted>","id":"u","idx":1,"<redacted>":"<redacted>"}""")]
+    [InlineData("""{"hunter2":"x","id":"u","idx":1}""", """{"<redacted>":"<redacted>","id":"u","idx":1}""")]
     [InlineData("""{"secret":"hunter2","id":["hunter2"],"idx":1}""", """{"secret":"<redacted>","id":"<redacted>","idx":1}""")]
     public void A_secrets_line_shows_its_id_and_idx_only(string line, string shown) =>
         Assert.Equal(shown, NdjsonSecrets.Redact(line));

@@ -109,7 +109,7 @@ public static class NdjsonSecrets
 
     /// <summary>
     /// A secrets line as an error may show it (its target, Get-Error): the "id" and "idx" values as written, every
-    /// other value replaced by <see cref="RedactedValue"/>, as the connection string's password never reaches an
+    /// other value (and the name of any other key) replaced by <see cref="RedactedValue"/>, as the connection string's password never reaches an
     /// error either. A line that is not one JSON object cannot be told apart, so none of it is shown.
     /// </summary>
     public static string Redact(string line)
@@ -124,7 +124,8 @@ public static class NdjsonSecrets
             {
                 var name = reader.GetString();
                 if (shown.Length > 1) shown.Append(',');
-                shown.Append(JsJson.QuoteString(name ?? "")).Append(':');
+                // A key of another name may itself be text that belongs to a secret (a line written wrongly).
+                shown.Append(JsJson.QuoteString(name is "secret" or "id" or "idx" ? name : RedactedValue)).Append(':');
                 reader.Read();
                 var start = (int)reader.TokenStartIndex;
                 var primitive = reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray);
