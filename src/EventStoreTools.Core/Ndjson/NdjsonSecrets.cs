@@ -13,10 +13,10 @@ public static class NdjsonSecrets
     public static string FormatLine(ResolveSecret secret) =>
         $"{{\"secret\":{(secret.Secret is null ? "null" : JsJson.QuoteString(secret.Secret))},\"id\":{JsJson.QuoteString(secret.Id)},\"idx\":{secret.Idx}}}\n";
 
-    /// <summary>Writes the secrets to a file; returns how many.</summary>
+    /// <summary>Writes the secrets to a file, which a new file gets readable by its owner only; returns how many.</summary>
     public static long Write(string path, IEnumerable<ResolveSecret> secrets)
     {
-        using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read);
+        using var file = Files.NewFileAccess.Private.Create(path, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 4096);
         return Write(file, secrets);
     }
 
