@@ -160,7 +160,15 @@ public sealed class AtomicFileOutput : IDisposable
             var before = FileIdentity.Of(real);
             var access = holdsSecrets ? NewFileAccess.Private : NewFileAccess.NoWiderThan(real);
             var temporary = OwnedTemporaryFile.Create(real, OwnedTemporaryFile.ExportSuffix, access: access);
-            if (before is not null) FileOwner.CopyTo(real, temporary.Stream);
+            try
+            {
+                if (before is not null) FileOwner.CopyTo(real, temporary.Stream);
+            }
+            catch
+            {
+                temporary.Dispose();
+                throw;
+            }
             return new Target(real, before, temporary);
         }
 
