@@ -95,6 +95,17 @@ Describe 'Compression is told by the bytes, not the name' {
         }
     }
 
+    It 'imports gzip and zstd data from standard input (-InFile -) without a gunzip in the pipe' -Skip:(-not $HasTools) {
+        $command = Get-PwshCommand
+        $pwsh = ($command | ForEach-Object { "'$_'" }) -join ' '
+        foreach ($tool in 'gzip', 'zstd') {
+            $target = New-TestPath "stdin-$tool.db"
+            /bin/sh -c "$tool -c '$Plain' | $pwsh -NoProfile -NonInteractive -c `"Import-Module '$ModuleManifest'; Import-EventStore '$target' -InFile - | Out-Null`""
+            $LASTEXITCODE | Should -Be 0
+            Get-StoreRows $target | Should -Be $Expected
+        }
+    }
+
     It 'restores a backup folder whose events.db is gzip data under the plain name' -Skip:(-not $HasTools) {
         $folder = Join-Path $TestDrive 'gzip-inside'
         New-Item -ItemType Directory $folder | Out-Null
