@@ -280,10 +280,13 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
         ThrowTerminatingError(ToErrorRecord(error, file));
     }
 
-    /// <summary>Starts writing output files, each replaced as a whole, after removing what killed exports left in their folders.</summary>
-    protected AtomicFileOutput BeginOutput(params string[] files)
+    /// <summary>
+    /// Starts writing output files, each replaced as a whole, after removing what killed exports left in their
+    /// folders; those of <paramref name="holdingSecrets"/> readable by their owner only.
+    /// </summary>
+    protected AtomicFileOutput BeginOutput(string[] files, string[]? holdingSecrets = null)
     {
-        var output = AtomicFileOutput.Begin(files);
+        var output = AtomicFileOutput.Begin(files, holdingSecrets ?? []);
         try
         {
             var folders = files.Select((_, i) => System.IO.Path.GetDirectoryName(output.TargetPath(i))!).Distinct();
@@ -416,6 +419,8 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
             EventStoreErrorKind.AuthenticationFailed => ErrorCategory.AuthenticationError,
             EventStoreErrorKind.ConnectionFailed => ErrorCategory.ConnectionError,
             EventStoreErrorKind.StoreExists => ErrorCategory.ResourceExists,
+            EventStoreErrorKind.UnsupportedCompression => ErrorCategory.InvalidArgument,
+            EventStoreErrorKind.UnsupportedInputFormat => ErrorCategory.InvalidType,
             _ => ErrorCategory.NotSpecified,
         };
         object? errorTarget = ex.LineNumber is { } line

@@ -173,10 +173,12 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
                 break;
             case ToFileSet:
                 var outFile = ResolveFilePath(OutFile);
+                var compression = FileCompression.None;
+                Run(() => compression = CompressedFile.CompressionForOutput(outFile), outFile);
                 RefuseSameFileAsStore(store, outFile);
                 RefuseToClobber(outFile);
                 if (!ShouldProcess(outFile, $"Export the events of '{store.DisplayName}' as NDJSON")) return;
-                RunOnStore(store, () => cursor = ExportToFile(store, filter, cursor, outFile, CompressedFile.CompressionOf(outFile)).Cursor);
+                RunOnStore(store, () => cursor = ExportToFile(store, filter, cursor, outFile, compression).Cursor);
                 SetCursorVariable(cursor);
                 break;
             case ToDirectorySet:
@@ -292,7 +294,7 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
 
     private ExportedEvents ExportToFile(IEventStore store, EventFilter filter, ResolveCursor cursor, string outFile, FileCompression compression)
     {
-        using var output = BeginOutput(outFile);
+        using var output = BeginOutput([outFile]);
         var exported = ExportEvents(output.Stream(0), store, filter, cursor, output.TemporaryPath(0), compression).Exported;
         CommitOutput(output);
         return exported;
@@ -356,7 +358,7 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
     /// </summary>
     private ExportedEvents ExportToDirectory(IEventStore store, EventFilter filter, ResolveCursor cursor, string directory, string eventsFile, string secretsFile)
     {
-        using var output = BeginOutput(eventsFile, secretsFile, System.IO.Path.Combine(directory, BackupManifest.FileName));
+        using var output = BeginOutput([eventsFile, secretsFile, System.IO.Path.Combine(directory, BackupManifest.FileName)], holdingSecrets: [secretsFile]);
         var events = ExportEvents(output.Stream(0), store, filter, cursor, eventsFile, CompressionKind);
         long secretCount = 0;
         BackupManifestFile secrets;

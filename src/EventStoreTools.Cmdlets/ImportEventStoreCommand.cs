@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using EventStoreTools.Core;
 using EventStoreTools.Core.Backups;
+using EventStoreTools.Core.Files;
 using EventStoreTools.Core.Incremental;
 using EventStoreTools.Core.Ndjson;
 
@@ -194,7 +195,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
         Run(() =>
         {
             ClaimForImport();
-            _import = _store.BeginImport(Mode);
+            _import = _store.BeginImport(Mode, NewStoreAccess());
         }, _store.DisplayName);
     }
 
@@ -263,7 +264,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
             RethrowTimerFailure();
             if (_import is null)
             {
-                _import = _store!.BeginImport(ImportMode.Append);
+                _import = _store!.BeginImport(ImportMode.Append, NewStoreAccess());
                 _previousCount ??= _import.ExistingEventCount;
                 _batchStartedAt = DateTime.UtcNow;
             }
@@ -444,6 +445,10 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
         }
         Tell(reader.IsJsonArray ? $"Read {reader.LineNumber:N0} elements of a JSON array from the input file." : $"Read {reader.LineNumber:N0} lines from the input file.");
     }
+
+    /// <summary>Who may read the store if the import creates it (a restore is never more readable than its backup).</summary>
+    private NewFileAccess NewStoreAccess() =>
+        NewFileAccess.ForNewStore(Source == FromDirectorySet, Source == FromFileSet && !CompressedFile.IsStandardStream(InFile) ? ResolveFilePath(InFile) : null);
 
     /// <summary>A missing input fails before the store is written to or created.</summary>
     private void OpenInFile()

@@ -47,6 +47,10 @@ public enum EventStoreErrorKind
     UnsupportedStoredValue,
     /// <summary>A store to be created exists already.</summary>
     StoreExists,
+    /// <summary>An output name asks for a compression the module does not write (.bz2, .xz, .zip, ...).</summary>
+    UnsupportedCompression,
+    /// <summary>An input file holds a format the module cannot read as an export (bzip2, xz, zip, a SQLite database).</summary>
+    UnsupportedInputFormat,
 }
 
 /// <summary>The key of a stored event (reSolve's primary key), the target of errors about a stored event that cannot be read.</summary>

@@ -27,7 +27,8 @@ public interface IEventStore
     IEventSource OpenSource();
 
     /// <summary>Starts an import transaction; nothing is visible until <see cref="IEventImport.Commit"/>.</summary>
-    IEventImport BeginImport(ImportMode mode);
+    /// <param name="newStoreAccess">Who may read the store file when the import creates it (default: the umask's); nothing for a store that is no file.</param>
+    IEventImport BeginImport(ImportMode mode, Files.NewFileAccess? newStoreAccess = null);
 
     /// <summary>
     /// Whether the store is the file at this path (through links, "..", letter case): a file the store is

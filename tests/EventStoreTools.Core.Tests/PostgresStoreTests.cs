@@ -145,6 +145,8 @@ public class PostgresStoreTests : IClassFixture<PostgresServerFixture>
             import.Add(Event(0, 1, 2, version: 2));
             var duplicate = Assert.Throws<EventStoreException>(() => import.AddSecret(new ResolveSecret("x", "id1", 10)));
             Assert.Equal(EventStoreErrorKind.DuplicateSecret, duplicate.Kind);
+            // Named by id and idx: the secret's text never becomes an error's target.
+            Assert.Equal(new SecretKey("id1", 10), duplicate.Event);
         }
         Assert.False(store.Exists());
 

@@ -30,6 +30,7 @@ Describe 'New-EventStore on SQLite' {
         ($events | Group-Object Timestamp | Where-Object Count -gt 1) | Should -Not -BeNullOrEmpty -Because 'some events share a millisecond, as in a busy application'
         ($events.PayloadJson | Measure-Object Length -Maximum).Maximum | Should -BeGreaterThan 1000 -Because 'statements make payloads of kilobytes'
         (Invoke-SqliteQuery $store 'SELECT count(*) FROM secrets WHERE id IN (SELECT aggregateId FROM events)')[0] | Should -Be 7
+        if ($IsLinux) { stat -c %a $store | Should -Be '600' -Because 'a store holding secrets is its owner''s only' }
     }
 
     It 'gives the same bytes for the same seed and counts, and other events for another seed' {

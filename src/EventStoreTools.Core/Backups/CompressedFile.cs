@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using ZstdSharp;
+using ZstdSharp.Unsafe;
 
 namespace EventStoreTools.Core.Backups;
 
@@ -16,26 +17,55 @@ public enum FileCompression
 }
 
 /// <summary>
-/// Opens backup files (NDJSON exports and the files of a backup folder) for streaming, compressed by their
-/// extension, or the process's standard input and output for the path "-". Nothing is ever decompressed to a
-/// temporary file: the codec sits between the file and the NDJSON reader or writer.
+/// Opens backup files (NDJSON exports and the files of a backup folder) for streaming, or the process's standard
+/// input and output for the path "-". A file is read as its first bytes say (gzip, zstd or plain), never as its name
+/// guesses; a file is written compressed as its extension says, and an extension of a compression the module does
+/// not write is refused. Nothing is ever decompressed to a temporary file: the codec sits between the file and the
+/// NDJSON reader or writer.
 /// </summary>
 public static class CompressedFile
 {
     /// <summary>The path that stands for standard input (reading) or standard output (writing), as in gzip and tar.</summary>
     public const string StandardStreamPath = "-";
 
+    /// <summary>Extensions of compressions and archives the module does not write: a name ending so must not get plain NDJSON.</summary>
+    private static readonly string[] UnwrittenExtensions =
+        [".bz2", ".bzip2", ".tbz", ".tbz2", ".xz", ".txz", ".lzma", ".lz", ".lz4", ".zip", ".7z", ".rar", ".tar", ".tgz", ".tzst", ".gzip", ".zstd", ".zstandard", ".br", ".z", ".zz", ".sz"];
+
     public static bool IsStandardStream(string path) => path == StandardStreamPath;
 
+    /// <summary>The compression a file's name promises (.gz, .zst), or none.</summary>
     public static FileCompression CompressionOf(string path) =>
         path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? FileCompression.GZip
         : path.EndsWith(".zst", StringComparison.OrdinalIgnoreCase) ? FileCompression.Zstandard
         : FileCompression.None;
 
-    /// <summary>The file's bytes, decompressed as its extension says; a truncated or corrupt file fails with <see cref="EventStoreErrorKind.InvalidInput"/>.</summary>
+    /// <summary>
+    /// The compression to write a file with, by its name; fails with <see cref="EventStoreErrorKind.UnsupportedCompression"/>
+    /// for a name that asks for one the module does not write (a.ndjson.bz2 would otherwise hold plain NDJSON).
+    /// </summary>
+    public static FileCompression CompressionForOutput(string path)
+    {
+        var compression = CompressionOf(path);
+        if (compression != FileCompression.None) return compression;
+        var extension = Path.GetExtension(path);
+        if (UnwrittenExtensions.Contains(extension, StringComparer.OrdinalIgnoreCase))
+        {
+            throw new EventStoreException(EventStoreErrorKind.UnsupportedCompression,
+                $"'{path}' ends in '{extension}', a compression this module does not write. Name the file .gz (gzip) or .zst (Zstandard), " +
+                $"or give no compression extension (.ndjson) for plain NDJSON; to get {extension}, pipe '-OutFile -' through that tool.");
+        }
+        return compression;
+    }
+
+    /// <summary>
+    /// The file's bytes, decompressed as its first bytes say (gzip, zstd, or plain). A damaged compressed file
+    /// (truncated, a checksum that does not match, an empty .gz/.zst) fails with <see cref="EventStoreErrorKind.InvalidInput"/>;
+    /// a format the module cannot read (bzip2, xz, zip, a SQLite database) with <see cref="EventStoreErrorKind.UnsupportedInputFormat"/>.
+    /// </summary>
     public static Stream OpenRead(string path)
     {
-        if (IsStandardStream(path)) return Console.OpenStandardInput();
+        if (IsStandardStream(path)) return Decompress(Console.OpenStandardInput(), "standard input", FileCompression.None);
         if (Directory.Exists(path))
             throw new EventStoreException(EventStoreErrorKind.InputNotFound, $"The input file '{path}' is a directory.");
         FileStream file;
@@ -47,14 +77,69 @@ public static class CompressedFile
         {
             throw new EventStoreException(EventStoreErrorKind.InputNotFound, $"Cannot read the input file '{path}': {ex.Message}", ex);
         }
-        return Decompress(file, CompressionOf(path), path);
+        try
+        {
+            return Decompress(file, path, CompressionOf(path));
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
     }
 
-    /// <summary>A reading stream over compressed bytes; owns <paramref name="compressed"/>.</summary>
-    public static Stream Decompress(Stream compressed, FileCompression compression, string displayName)
+    /// <summary>
+    /// A reading stream over a file's bytes, decompressed as its first bytes say; owns <paramref name="raw"/>.
+    /// <paramref name="named"/> is the compression the file's name promises: a name that promises one is never
+    /// read as plain text, nor its empty file as an empty export.
+    /// </summary>
+    public static Stream Decompress(Stream raw, string displayName, FileCompression named)
     {
-        if (compression == FileCompression.None) return compressed;
+        var head = new byte[FileSignature.Length];
+        var headLength = raw.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        var content = FileSignature.Detect(head.AsSpan(0, headLength));
+        Stream whole;
+        if (raw.CanSeek)
+        {
+            raw.Position = 0;
+            whole = raw;
+        }
+        else
+        {
+            whole = new ReplayedHeadStream(head.AsMemory(0, headLength), raw);
+        }
+        switch (content)
+        {
+            case FileContent.GZip:
+                return Decompress(whole, FileCompression.GZip, displayName);
+            case FileContent.Zstandard:
+                return Decompress(whole, FileCompression.Zstandard, displayName);
+            case FileContent.Empty when named != FileCompression.None:
+                throw Damaged(displayName, $"it is empty (0 bytes), and even an empty export compressed with {Name(named)} has a header. The file is damaged (a failed copy or a full disk?): take the backup again or use another copy");
+            case FileContent.Empty or FileContent.Plain when named == FileCompression.None:
+                return whole;
+            case FileContent.Plain:
+                throw Damaged(displayName, $"its name says {Name(named)}, but it does not begin as {Name(named)} data does, nor as another compression. The file is damaged or misnamed: check it with '{Name(named)} -t'");
+            case FileContent.Sqlite:
+                throw new EventStoreException(EventStoreErrorKind.UnsupportedInputFormat,
+                    $"'{displayName}' is a SQLite database (a store), not an NDJSON export. Read it as a store: 'Export-EventStore -Path {displayName}', or copy it with 'Export-EventStore -Path {displayName} | Import-EventStore -Path <target>'.");
+            default:
+                var format = FileSignature.Name(content);
+                throw new EventStoreException(EventStoreErrorKind.UnsupportedInputFormat,
+                    $"'{displayName}' is {format} data, which this module does not read (it reads plain NDJSON, gzip and zstd). Decompress it first, or pipe it in: '{format} -dc {displayName} | pwsh -c \"Import-EventStore <store> -InFile -\"'.");
+        }
+    }
+
+    private static string Name(FileCompression compression) => compression == FileCompression.GZip ? "gzip" : "zstd";
+
+    private static EventStoreException Damaged(string displayName, string why, Exception? inner = null) =>
+        new(EventStoreErrorKind.InvalidInput, $"Cannot read '{displayName}': {why}.", inner);
+
+    /// <summary>A reading stream over compressed bytes; owns <paramref name="compressed"/>.</summary>
+    private static Stream Decompress(Stream compressed, FileCompression compression, string displayName)
+    {
         var tail = new TailTrackingStream(compressed);
+        // zstd verifies a frame's content checksum (XXH64) when the frame has one, as every frame we write does.
         Stream codec = compression == FileCompression.GZip
             ? new GZipStream(tail, CompressionMode.Decompress)
             : new DecompressionStream(tail, leaveOpen: false);
@@ -78,9 +163,17 @@ public static class CompressedFile
     public static Stream Compress(Stream target, FileCompression compression, CompressionLevel level, bool leaveOpen = false) => compression switch
     {
         FileCompression.GZip => new GZipWriteStream(target, level, leaveOpen),
-        FileCompression.Zstandard => new CompressionStream(target, ZstandardLevel(level), leaveOpen: leaveOpen),
+        FileCompression.Zstandard => ZstandardWriter(target, level, leaveOpen),
         _ => leaveOpen ? new NonClosingStream(target) : target,
     };
+
+    /// <summary>Every frame carries its content checksum (as the zstd tool writes by default), so a flipped bit is found on reading.</summary>
+    private static CompressionStream ZstandardWriter(Stream target, CompressionLevel level, bool leaveOpen)
+    {
+        var stream = new CompressionStream(target, ZstandardLevel(level), leaveOpen: leaveOpen);
+        stream.SetParameter(ZSTD_cParameter.ZSTD_c_checksumFlag, 1);
+        return stream;
+    }
 
     /// <summary>zstd's levels for .NET's names: 1 is its fastest, 3 its default, 19 the highest without --ultra's memory.</summary>
     public static int ZstandardLevel(CompressionLevel level) => level switch
@@ -156,6 +249,9 @@ public static class CompressedFile
             _produced += read;
             if (read == 0 && buffer.Length > 0 && compression == FileCompression.GZip && !GzipTrailerMatches())
                 throw Damaged("the gzip data ends early: the file is truncated");
+            // zstd reads a file of skippable frames alone as empty content; an export, even an empty one, is a frame.
+            if (read == 0 && buffer.Length > 0 && compression == FileCompression.Zstandard && _produced == 0 && !tail.SawZstandardFrame)
+                throw Damaged("it holds no zstd frame, only skippable ones: the file is damaged");
             return read;
         }
 
@@ -171,8 +267,7 @@ public static class CompressedFile
             base.Dispose(disposing);
         }
 
-        private EventStoreException Damaged(string why, Exception? inner = null) =>
-            new(EventStoreErrorKind.InvalidInput, $"Cannot read '{displayName}': {why}.", inner);
+        private EventStoreException Damaged(string why, Exception? inner = null) => CompressedFile.Damaged(displayName, why, inner);
     }
 
     /// <summary>Passes reads through and remembers the last bytes read, so the gzip trailer can be checked at the end.</summary>
@@ -186,10 +281,20 @@ public static class CompressedFile
 
         public uint LastFourBytesLittleEndian => _lastFour;
 
+        /// <summary>Whether zstd's frame magic was read (looked for only until it is found: at the start, in every file we write).</summary>
+        public bool SawZstandardFrame { get; private set; }
+
+        private uint _window;
+
         public override int Read(Span<byte> buffer)
         {
             var read = inner.Read(buffer);
             if (read == 0 && buffer.Length > 0) ReachedEnd = true;
+            for (var i = 0; i < read && !SawZstandardFrame; i++)
+            {
+                _window = (_window >> 8) | ((uint)buffer[i] << 24);
+                SawZstandardFrame = TotalRead + i >= 3 && _window == 0xFD2FB528;
+            }
             var recent = read >= 4 ? buffer.Slice(read - 4, 4) : buffer[..read];
             foreach (var b in recent)
                 _lastFour = (_lastFour >> 8) | ((uint)b << 24);
@@ -200,6 +305,27 @@ public static class CompressedFile
         protected override void Dispose(bool disposing)
         {
             if (disposing) inner.Dispose();
+            base.Dispose(disposing);
+        }
+    }
+
+    /// <summary>Standard input after its first bytes were read to tell its format: those bytes again, then the rest.</summary>
+    private sealed class ReplayedHeadStream(ReadOnlyMemory<byte> head, Stream rest) : ForwardOnlyReadStream
+    {
+        private ReadOnlyMemory<byte> _head = head;
+
+        public override int Read(Span<byte> buffer)
+        {
+            if (_head.IsEmpty) return rest.Read(buffer);
+            var count = Math.Min(buffer.Length, _head.Length);
+            _head.Span[..count].CopyTo(buffer);
+            _head = _head[count..];
+            return count;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) rest.Dispose();
             base.Dispose(disposing);
         }
     }

@@ -1,3 +1,4 @@
+using EventStoreTools.Core.Files;
 using EventStoreTools.Core.Ndjson;
 using EventStoreTools.Core.Sqlite;
 using EventStoreTools.Core.Verification;
@@ -56,7 +57,8 @@ public sealed class KeyOrderedEventSource : IDisposable
         {
             var store = new SqliteEventStore(temporary, cancellation);
             using (var reader = NdjsonEventReader.Open(file))
-            using (var import = store.BeginImport(ImportMode.FailIfNotEmpty))
+            // A scratch copy of a backup is as private as the backup's secrets: nothing else reads it.
+            using (var import = store.BeginImport(ImportMode.FailIfNotEmpty, NewFileAccess.Private))
             {
                 foreach (var e in reader.ReadEvents())
                 {

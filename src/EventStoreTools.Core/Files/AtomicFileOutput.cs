@@ -38,12 +38,19 @@ public sealed class AtomicFileOutput : IDisposable
     internal Action<int>? BeforeRename { get; set; }
 
     /// <summary>Starts writing the files; each <see cref="Stream"/> is the temporary standing in for one of them.</summary>
-    public static AtomicFileOutput Begin(params IReadOnlyList<string> paths)
+    public static AtomicFileOutput Begin(params IReadOnlyList<string> paths) => Begin(paths, []);
+
+    /// <summary>
+    /// Starts writing the files. Each is created as readable as the file it replaces at most (a 0600 export stays
+    /// 0600: the rename would otherwise give the umask's 0644), and those in <paramref name="holdingSecrets"/> by
+    /// their owner only.
+    /// </summary>
+    public static AtomicFileOutput Begin(IReadOnlyList<string> paths, IReadOnlyCollection<string> holdingSecrets)
     {
         var targets = new List<Target>();
         try
         {
-            foreach (var path in paths) targets.Add(Target.Begin(path));
+            foreach (var path in paths) targets.Add(Target.Begin(path, holdingSecrets.Contains(path)));
             return new AtomicFileOutput([.. targets]);
         }
         catch
@@ -144,14 +151,25 @@ public sealed class AtomicFileOutput : IDisposable
 
         private bool _movedIn;
 
-        public static Target Begin(string path)
+        public static Target Begin(string path, bool holdsSecrets)
         {
             var real = FollowLinks(path);
             if (Directory.Exists(real)) throw new IOException($"Cannot write the file '{path}': it is a directory.");
             var folder = System.IO.Path.GetDirectoryName(real)!;
             if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"Cannot write the file '{path}': the folder '{folder}' does not exist.");
             var before = FileIdentity.Of(real);
-            return new Target(real, before, OwnedTemporaryFile.Create(real, OwnedTemporaryFile.ExportSuffix));
+            var access = holdsSecrets ? NewFileAccess.Private : NewFileAccess.NoWiderThan(real);
+            var temporary = OwnedTemporaryFile.Create(real, OwnedTemporaryFile.ExportSuffix, access: access);
+            try
+            {
+                if (before is not null) FileOwner.CopyTo(real, temporary.Stream);
+            }
+            catch
+            {
+                temporary.Dispose();
+                throw;
+            }
+            return new Target(real, before, temporary);
         }
 
         /// <summary>The file a chain of symbolic links ends at (which need not exist yet), or the path itself.</summary>

@@ -91,6 +91,25 @@ public sealed record FileIdentity
         return true;
     }
 
+    /// <summary>The owner and group of a file on Linux (links followed); false elsewhere or when it cannot be asked.</summary>
+    internal static bool TryOwner(string path, out uint owner, out uint group)
+    {
+        owner = group = 0;
+        if (!OperatingSystem.IsLinux()) return false;
+        var buffer = new byte[StatxSize];
+        try
+        {
+            if (Statx(AtCurrentDirectory, Path.GetFullPath(path), 0, StatxBasicStats, buffer) != 0) return false;
+        }
+        catch (Exception ex) when (ex is EntryPointNotFoundException or DllNotFoundException)
+        {
+            return false;
+        }
+        owner = BitConverter.ToUInt32(buffer, 20);
+        group = BitConverter.ToUInt32(buffer, 24);
+        return true;
+    }
+
     [StructLayout(LayoutKind.Sequential, Pack = 4)]
     private struct ByHandleFileInformation
     {

@@ -45,8 +45,10 @@ public sealed class OwnedTemporaryFile : IDisposable
     /// Another library (SQLite) opens the file by its path while it is held: Windows must let it, and this
     /// handle is then only the lock. Otherwise the file is written through <see cref="Stream"/>.
     /// </param>
-    public static OwnedTemporaryFile Create(string target, string suffix, bool openedByPath = false)
+    /// <param name="access">Who may read it (it becomes the target when moved into place): set as it is created, before any byte is written.</param>
+    public static OwnedTemporaryFile Create(string target, string suffix, bool openedByPath = false, NewFileAccess? access = null)
     {
+        access ??= NewFileAccess.Default;
         var fullPath = System.IO.Path.GetFullPath(target);
         var folder = System.IO.Path.GetDirectoryName(fullPath)!;
         var name = System.IO.Path.GetFileName(fullPath);
@@ -61,7 +63,7 @@ public sealed class OwnedTemporaryFile : IDisposable
             FileStream stream;
             try
             {
-                stream = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, share, bufferSize: 1 << 16);
+                stream = access.Create(path, FileMode.CreateNew, FileAccess.ReadWrite, share, bufferSize: 1 << 16);
             }
             // On Unix the file is created before it is locked: a cleaner may take it in between. Another name then.
             catch (IOException ex) when (attempt < 3 && ex is not DirectoryNotFoundException)

@@ -13,10 +13,10 @@ public static class NdjsonSecrets
     public static string FormatLine(ResolveSecret secret) =>
         $"{{\"secret\":{(secret.Secret is null ? "null" : JsJson.QuoteString(secret.Secret))},\"id\":{JsJson.QuoteString(secret.Id)},\"idx\":{secret.Idx}}}\n";
 
-    /// <summary>Writes the secrets to a file; returns how many.</summary>
+    /// <summary>Writes the secrets to a file, which a new file gets readable by its owner only; returns how many.</summary>
     public static long Write(string path, IEnumerable<ResolveSecret> secrets)
     {
-        using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read);
+        using var file = Files.NewFileAccess.Private.Create(path, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 4096);
         return Write(file, secrets);
     }
 
@@ -99,6 +99,50 @@ public static class NdjsonSecrets
         return new ResolveSecret(secret, id, idx.Value);
 
         EventStoreException Error(string message) =>
-            new(EventStoreErrorKind.InvalidInput, $"{path}, line {lineNumber}: {message}") { LineNumber = lineNumber, Line = line.Length > 300 ? line[..300] + "…" : line };
+            new(EventStoreErrorKind.InvalidInput, $"{path}, line {lineNumber}: {message}") { LineNumber = lineNumber, Line = Redact(line) };
     }
+
+    /// <summary>What an error shows of a secret.</summary>
+    public const string RedactedValue = "<redacted>";
+
+    private const int MaxLineShownInErrors = 300;
+
+    /// <summary>
+    /// A secrets line as an error may show it (its target, Get-Error): the "id" and "idx" values as written, every
+    /// other value (and the name of any other key) replaced by <see cref="RedactedValue"/>, as the connection string's password never reaches an
+    /// error either. A line that is not one JSON object cannot be told apart, so none of it is shown.
+    /// </summary>
+    public static string Redact(string line)
+    {
+        var shown = new StringBuilder("{");
+        try
+        {
+            var bytes = Encoding.UTF8.GetBytes(line);
+            var reader = new Utf8JsonReader(bytes);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return NotShown;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.GetString();
+                if (shown.Length > 1) shown.Append(',');
+                // A key of another name may itself be text that belongs to a secret (a line written wrongly).
+                shown.Append(JsJson.QuoteString(name is "secret" or "id" or "idx" ? name : RedactedValue)).Append(':');
+                reader.Read();
+                var start = (int)reader.TokenStartIndex;
+                var primitive = reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray);
+                reader.Skip();
+                if (name is "id" or "idx" && primitive)
+                    shown.Append(Encoding.UTF8.GetString(bytes, start, (int)reader.BytesConsumed - start));
+                else
+                    shown.Append(JsJson.QuoteString(RedactedValue));
+            }
+        }
+        catch (JsonException)
+        {
+            return NotShown;
+        }
+        shown.Append('}');
+        return shown.Length > MaxLineShownInErrors ? shown.ToString(0, MaxLineShownInErrors) + "…" : shown.ToString();
+    }
+
+    private const string NotShown = "<not shown: a secrets line that is not one JSON object may hold a secret anywhere>";
 }

@@ -130,7 +130,7 @@ public sealed class PostgresEventImport : IEventImport
             catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
             {
                 throw new EventStoreException(EventStoreErrorKind.DuplicateSecret,
-                    $"A secret with id '{secret.Id}' or idx {secret.Idx} is already in the store or earlier in the input.", ex) { Event = secret };
+                    $"A secret with id '{secret.Id}' or idx {secret.Idx} is already in the store or earlier in the input.", ex) { Event = secret.Key };
             }
         });
         SecretCount++;

@@ -49,7 +49,7 @@ public sealed class PostgresEventStore : IEventStore
 
     public IEventSource OpenSource() => PostgresEventReader.Open(ConnectionString, Schema, DisplayName);
 
-    public IEventImport BeginImport(ImportMode mode) => PostgresEventImport.Begin(ConnectionString, Schema, DisplayName, mode, Cancellation);
+    public IEventImport BeginImport(ImportMode mode, Files.NewFileAccess? newStoreAccess = null) => PostgresEventImport.Begin(ConnectionString, Schema, DisplayName, mode, Cancellation);
 
     public bool IsSameFileAs(string path) => false;
 

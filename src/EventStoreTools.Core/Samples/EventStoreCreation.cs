@@ -21,7 +21,9 @@ public static class EventStoreCreation
             throw new EventStoreException(EventStoreErrorKind.StoreExists,
                 $"The store {store.DisplayName} exists already; nothing was changed. Give a new path or schema, or load events into it with Import-EventStore (-Append, -Incremental or -Replace).");
         }
-        using (var import = store.BeginImport(ImportMode.FailIfNotEmpty))
+        // A store that holds secrets is its owner's only, as every file the module writes with secrets in it.
+        var access = sample is { SecretCount: > 0 } ? Files.NewFileAccess.Private : null;
+        using (var import = store.BeginImport(ImportMode.FailIfNotEmpty, access))
         {
             if (sample is not null)
             {

@@ -54,10 +54,11 @@ public sealed class SqliteEventImport : IEventImport
 
     private bool IsNewStore => _workFile is not null;
 
-    public static SqliteEventImport Begin(string path, ImportMode mode, CancellationToken cancellation = default)
+    /// <param name="newStoreAccess">Who may read the store file when this import creates it.</param>
+    public static SqliteEventImport Begin(string path, ImportMode mode, CancellationToken cancellation = default, NewFileAccess? newStoreAccess = null)
     {
         // A symbolic link (even one to a file not there yet) is written through, as SQLite opens it.
-        var workFile = File.Exists(path) || Directory.Exists(path) ? null : NewStoreWorkFile(path);
+        var workFile = File.Exists(path) || Directory.Exists(path) ? null : NewStoreWorkFile(path, newStoreAccess);
         SqliteConnection connection;
         try
         {
@@ -101,14 +102,15 @@ public sealed class SqliteEventImport : IEventImport
     /// <summary>
     /// A temporary file beside a new store (same folder, so the final move is a rename), created empty (SQLite
     /// takes an empty file as an empty database) and held, so that a cleaner can tell it from a killed import's.
+    /// SQLite gives its journal the mode of the database file, so a private store has a private journal.
     /// </summary>
-    internal static OwnedTemporaryFile NewStoreWorkFile(string path)
+    internal static OwnedTemporaryFile NewStoreWorkFile(string path, NewFileAccess? access)
     {
         var fullPath = Path.GetFullPath(path);
         var folder = Path.GetDirectoryName(fullPath)!;
         if (!Directory.Exists(folder))
             throw new EventStoreException(EventStoreErrorKind.StoreNotFound, $"Cannot create the store '{path}': the folder '{folder}' does not exist.");
-        return OwnedTemporaryFile.Create(fullPath, OwnedTemporaryFile.ImportSuffix, openedByPath: true);
+        return OwnedTemporaryFile.Create(fullPath, OwnedTemporaryFile.ImportSuffix, openedByPath: true, access);
     }
 
     private void Prepare(ImportMode mode)
@@ -226,7 +228,7 @@ public sealed class SqliteEventImport : IEventImport
         catch (SqliteException ex) when (ex.SqliteErrorCode == 19)
         {
             throw new EventStoreException(EventStoreErrorKind.DuplicateSecret,
-                $"A secret with id '{secret.Id}' or idx {secret.Idx} is already in the store or earlier in the input.", ex) { Event = secret };
+                $"A secret with id '{secret.Id}' or idx {secret.Idx} is already in the store or earlier in the input.", ex) { Event = secret.Key };
         }
         catch (SqliteException ex)
         {

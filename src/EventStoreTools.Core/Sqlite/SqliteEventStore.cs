@@ -36,7 +36,7 @@ public sealed class SqliteEventStore : IEventStore
 
     public IEventSource OpenSource() => SqliteEventReader.Open(Path, _cancellation);
 
-    public IEventImport BeginImport(ImportMode mode) => SqliteEventImport.Begin(Path, mode, _cancellation);
+    public IEventImport BeginImport(ImportMode mode, NewFileAccess? newStoreAccess = null) => SqliteEventImport.Begin(Path, mode, _cancellation, newStoreAccess);
 
     public bool IsSameFileAs(string path) => FileIdentity.AreSameFile(Path, path);
 

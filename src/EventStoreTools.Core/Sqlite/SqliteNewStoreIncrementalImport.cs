@@ -25,7 +25,7 @@ internal sealed class SqliteNewStoreIncrementalImport : IIncrementalImportSessio
 
     public static IIncrementalImportSession Begin(string path, CancellationToken cancellation)
     {
-        var workFile = SqliteEventImport.NewStoreWorkFile(path);
+        var workFile = SqliteEventImport.NewStoreWorkFile(path, access: null);
         try
         {
             using (var schema = SqliteEventImport.Begin(workFile.Path, ImportMode.FailIfNotEmpty, cancellation)) schema.Commit();

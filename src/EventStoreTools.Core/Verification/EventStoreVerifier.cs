@@ -12,8 +12,6 @@ namespace EventStoreTools.Core.Verification;
 /// </summary>
 public static class EventStoreVerifier
 {
-    private static ReadOnlySpan<byte> SqliteHeader => "SQLite format 3\0"u8;
-
     /// <summary>
     /// What a path holds, by its content rather than its name: a folder is a backup folder, a file starting with
     /// SQLite's header a SQLite store, anything else (plain, .gz, .zst or standard input "-") an NDJSON export.
@@ -22,11 +20,10 @@ public static class EventStoreVerifier
     {
         if (Directory.Exists(path)) return StoreKind.BackupFolder;
         if (CompressedFile.IsStandardStream(path) || !File.Exists(path)) return StoreKind.NdjsonFile;
-        Span<byte> header = stackalloc byte[16];
+        Span<byte> header = stackalloc byte[FileSignature.Length];
         using var file = File.OpenRead(path);
-        return file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) == header.Length && header.SequenceEqual(SqliteHeader)
-            ? StoreKind.SqliteFile
-            : StoreKind.NdjsonFile;
+        var length = file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+        return FileSignature.Detect(header[..length]) == FileContent.Sqlite ? StoreKind.SqliteFile : StoreKind.NdjsonFile;
     }
 
     /// <summary>Checks whatever the path holds (see <see cref="KindOf"/>).</summary>
