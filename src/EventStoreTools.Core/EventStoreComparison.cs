@@ -19,8 +19,11 @@ public enum PayloadComparison
     /// <summary>As JSON values: key order and number spelling do not matter (PostgreSQL's JSONB reorders keys).</summary>
     Json,
 
-    /// <summary>As stored text, byte for byte.</summary>
+    /// <summary>As the canonical text export writes (what a mirror writes, so a mirror's checks compare this).</summary>
     Text,
+
+    /// <summary>As the bytes the store holds (SQLite's payload text, JSONB's text), before any canonicalization.</summary>
+    Bytes,
 }
 
 /// <summary>One event that differs, by its key (threadId, threadCounter).</summary>
@@ -109,7 +112,7 @@ public sealed class EventStoreComparison
     private bool PayloadsEqual(string a, string b)
     {
         if (string.Equals(a, b, StringComparison.Ordinal)) return true;
-        if (_payloads == PayloadComparison.Text) return false;
+        if (_payloads != PayloadComparison.Json) return false;
         try
         {
             return Json.JsonValueEquality.AreEqual(a, b);
