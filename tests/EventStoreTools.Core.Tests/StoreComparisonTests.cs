@@ -2,6 +2,7 @@ using System.Text;
 using EventStoreTools.Core.Comparison;
 using EventStoreTools.Core.Postgres;
 using EventStoreTools.Core.Sqlite;
+using Npgsql;
 using Xunit;
 
 namespace EventStoreTools.Core.Tests;
@@ -217,13 +218,25 @@ public class PostgresStoreComparisonTests : IClassFixture<PostgresServerFixture>
     [Fact]
     public void A_postgres_store_reads_in_the_order_sqlite_does_and_compares_equal_to_it()
     {
-        var postgres = new PostgresEventStore(_server.ConnectionString, _server.NewSchema());
+        var schema = _server.NewSchema();
+        var postgres = new PostgresEventStore(_server.ConnectionString, schema);
         var sqlite = new SqliteEventStore(Path.Combine(TestFiles.NewDirectory(), "store.db"));
         foreach (IEventStore store in new IEventStore[] { postgres, sqlite })
         {
             using var import = store.BeginImport(ImportMode.FailIfNotEmpty);
             StoreComparisonTests.AddAwkwardEvents(import);
             import.Commit();
+        }
+        // The test server's collation is C; a production database's is often linguistic (a, b, B), as here.
+        using (var connection = new NpgsqlConnection(_server.ConnectionString))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = $"""
+                ALTER TABLE "{schema}"."events" ALTER COLUMN "aggregateId" TYPE VARCHAR(190) COLLATE "und-x-icu";
+                ALTER TABLE "{schema}"."secrets" ALTER COLUMN "id" TYPE VARCHAR(190) COLLATE "und-x-icu";
+                """;
+            command.ExecuteNonQuery();
         }
         using var pg = postgres.OpenSource();
         Assert.Equal(StoreComparisonTests.AwkwardOrder, pg.ReadEventsByAggregate().Select(e => $"{e.Event.AggregateId} {e.Event.AggregateVersion}"));
