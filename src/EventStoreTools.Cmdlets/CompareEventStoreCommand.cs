@@ -108,8 +108,8 @@ public sealed class CompareEventStoreCommand : EventStoreCmdlet
             if (!Summary) WriteObject(item);
         }
         progress.Complete();
+        if (!comparison.SecretsCompared) WriteVerbose("Secrets were not compared: an NDJSON export of events holds none (a backup folder or a store does).");
         if (Summary) WriteObject(comparison.Summarize(reference.DisplayName, difference.DisplayName, progress.Elapsed));
-        else if (!comparison.SecretsCompared) WriteVerbose("Secrets were not compared: an NDJSON export holds none.");
     }
 
     private static IEnumerable<StoredEvent> WithProgress(IEnumerable<StoredEvent> events, ProgressReporter progress, long total)

@@ -109,20 +109,7 @@ public sealed class EventStoreComparison
         return events.Current;
     }
 
-    private bool PayloadsEqual(string a, string b)
-    {
-        if (string.Equals(a, b, StringComparison.Ordinal)) return true;
-        if (_payloads != PayloadComparison.Json) return false;
-        try
-        {
-            return Json.JsonValueEquality.AreEqual(a, b);
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            // A payload that is not JSON equals only its own text (Test-EventStore reports it).
-            return false;
-        }
-    }
+    private bool PayloadsEqual(ResolveEvent a, ResolveEvent b) => Comparison.PayloadEquality.AreEqual(a, b, asJsonValues: _payloads == PayloadComparison.Json);
 
     private static int CompareKeys(ResolveEvent a, ResolveEvent b)
     {
@@ -137,7 +124,7 @@ public sealed class EventStoreComparison
         if (!string.Equals(a.AggregateId, b.AggregateId, StringComparison.Ordinal)) changed.Add(nameof(ResolveEvent.AggregateId));
         if (a.AggregateVersion != b.AggregateVersion) changed.Add(nameof(ResolveEvent.AggregateVersion));
         if (!string.Equals(a.Type, b.Type, StringComparison.Ordinal)) changed.Add(nameof(ResolveEvent.Type));
-        if (!PayloadsEqual(a.PayloadJson, b.PayloadJson)) changed.Add(nameof(ResolveEvent.Payload));
+        if (!PayloadsEqual(a, b)) changed.Add(nameof(ResolveEvent.Payload));
         return changed;
     }
 }

@@ -138,6 +138,27 @@ public class StoreComparisonTests
     }
 
     [Fact]
+    public void Holds_one_event_of_each_side_however_many_there_are()
+    {
+        const int count = 400_000;
+        long before = 0, during = 0;
+        IEnumerable<StoredEvent> Generated(bool measure)
+        {
+            if (measure) before = GC.GetTotalMemory(forceFullCollection: true);
+            for (var i = 0; i < count; i++)
+            {
+                if (measure && i == count - 1) during = GC.GetTotalMemory(forceFullCollection: true);
+                yield return Event($"aggregate-{i:D7}", 1, thread: i % 256, counter: i / 256, payload: $"{{\"i\":{i}}}");
+            }
+        }
+        var comparison = new StoreComparison(Side(Generated(measure: false)), Side(Generated(measure: true)));
+        Assert.Empty(comparison.Differences());
+        Assert.Equal(count, comparison.EqualCount);
+        // 400,000 events held by either side would take well over 100 MB.
+        Assert.True(during - before < 16 << 20, $"{(during - before) >> 20} MB more while merging the last event");
+    }
+
+    [Fact]
     public void Refuses_a_side_that_is_not_in_key_order()
     {
         var ex = Assert.Throws<EventStoreException>(() =>

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using EventStoreTools.Core.Json;
-
 namespace EventStoreTools.Core.Comparison;
 
 /// <summary>
@@ -82,21 +79,9 @@ public sealed class StoreComparison(ComparisonSide reference, ComparisonSide dif
         return changed;
     }
 
-    private bool PayloadsEqual(StoredEvent a, StoredEvent b)
-    {
-        if (payloads == PayloadComparison.Bytes) return a.StoredPayload.Span.SequenceEqual(b.StoredPayload.Span);
-        if (a.Event.PayloadUtf8.Span.SequenceEqual(b.Event.PayloadUtf8.Span)) return true;
-        if (payloads == PayloadComparison.Text) return false;
-        try
-        {
-            return JsonValueEquality.AreEqual(a.Event.PayloadJson, b.Event.PayloadJson);
-        }
-        catch (JsonException)
-        {
-            // A payload that is not JSON equals only its own text (Test-EventStore reports it).
-            return false;
-        }
-    }
+    private bool PayloadsEqual(StoredEvent a, StoredEvent b) => payloads == PayloadComparison.Bytes
+        ? a.StoredPayload.Span.SequenceEqual(b.StoredPayload.Span)
+        : PayloadEquality.AreEqual(a.Event, b.Event, asJsonValues: payloads == PayloadComparison.Json);
 
     private IEnumerable<StoreDifference> SecretDifferences()
     {
