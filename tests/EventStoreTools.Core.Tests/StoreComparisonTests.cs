@@ -229,6 +229,43 @@ public class StoreComparisonTests
     }
 }
 
+/// <summary>Exports and backup folders, read in key order through a temporary store.</summary>
+public class ComparisonSourceTests
+{
+    private static string[] TemporaryFolders() => Directory.GetDirectories(Path.GetTempPath(), "eventstoretools-compare-*");
+
+    [Fact]
+    public void Reads_a_backup_folder_through_a_private_temporary_store_with_its_secrets_and_deletes_it()
+    {
+        var folder = TestFiles.NewDirectory();
+        File.Copy(TestFiles.Fixture("resolve-lite-600.export.ndjson"), Path.Combine(folder, "events.db"));
+        Ndjson.NdjsonSecrets.Write(Path.Combine(folder, "secrets.db"), [new ResolveSecret("value-b", "b", 2), new ResolveSecret("value-a", "a", 1)]);
+        var before = TemporaryFolders();
+        string temporary;
+        using (var source = ComparisonSource.Open(folder))
+        {
+            temporary = Assert.Single(TemporaryFolders().Except(before));
+            if (!OperatingSystem.IsWindows())
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(temporary));
+            var side = source.Read(CancellationToken.None);
+            Assert.False(side.KeepsDeletedSecrets);
+            Assert.Equal(["a", "b"], side.Secrets!.Select(s => s.Id));
+            var events = side.Events.ToList();
+            Assert.Equal(600, events.Count);
+            Assert.Equal(events.OrderBy(e => e.Event, Comparer<ResolveEvent>.Create(AggregateKeyOrder.Compare)).Select(e => e.Event.AggregateId + e.Event.AggregateVersion),
+                events.Select(e => e.Event.AggregateId + e.Event.AggregateVersion));
+        }
+        Assert.False(Directory.Exists(temporary));
+    }
+
+    [Fact]
+    public void Reads_no_secrets_from_an_export_of_events()
+    {
+        using var source = ComparisonSource.Open(TestFiles.Fixture("resolve-lite-600.export.ndjson"));
+        Assert.Null(source.Read(CancellationToken.None).Secrets);
+    }
+}
+
 /// <summary>PostgreSQL reads in the same order as SQLite whatever the database's collation, so the two merge.</summary>
 public class PostgresStoreComparisonTests : IClassFixture<PostgresServerFixture>
 {
