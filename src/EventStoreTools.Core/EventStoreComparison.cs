@@ -37,7 +37,9 @@ public sealed record EventDifference(
 
 /// <summary>
 /// Compares two stores by merging two reads ordered by the events' key (threadId, threadCounter), which is
-/// reSolve's primary key and what an export/import keeps: memory stays flat however large the stores are.
+/// reSolve's primary key and what an export/import keeps: memory stays flat however large the stores are. A mirror
+/// copies events under their numbers, so its checks compare this way; Compare-EventStore pairs events by
+/// (aggregateId, aggregateVersion) instead (<see cref="Comparison.StoreComparison"/>), which an incremental import keeps.
 /// </summary>
 public sealed class EventStoreComparison
 {
