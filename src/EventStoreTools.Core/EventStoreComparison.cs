@@ -39,7 +39,8 @@ public sealed record EventDifference(
 /// Compares two stores by merging two reads ordered by the events' key (threadId, threadCounter), which is
 /// reSolve's primary key and what an export/import keeps: memory stays flat however large the stores are. A mirror
 /// copies events under their numbers, so its checks compare this way; Compare-EventStore pairs events by
-/// (aggregateId, aggregateVersion) instead (<see cref="Comparison.StoreComparison"/>), which an incremental import keeps.
+/// (aggregateId, aggregateVersion) instead (<see cref="Comparison.StoreComparison"/>), the key reSolve keeps unique, which
+/// a copy through an incremental import keeps too (it numbers threads anew, and versions in read order).
 /// </summary>
 public sealed class EventStoreComparison
 {
