@@ -147,6 +147,19 @@ INSERT INTO events VALUES (255, 100000, 1, 'extra-aggregate', 1, 'EXTRA', 'null'
         (Compare-EventStore $store $copy -Summary).ChangedSecretCount | Should -Be 2
     }
 
+    It 'names a backup''s duplicate secret by its id only' {
+        $store = New-StoreWithSecrets
+        $folder = Join-Path $TestDrive 'duplicate'
+        Export-EventStore $store -Directory $folder -IncludeSecrets
+        Add-Content (Join-Path $folder 'secrets.db') '{"secret":"value-again","id":"user-1","idx":9}'
+        Remove-Item (Join-Path $folder 'eventstoretools-manifest.json')
+        $err = Get-ErrorRecord { Compare-EventStore $store $folder }
+        Assert-ErrorRecord $err 'Compare-EventStore' 'DuplicateSecret' 'ResourceExists'
+        $err.Exception.Message | Should -Match "'user-1'"
+        $shown = ($err | Format-List * -Force | Out-String -Width 300) + ($err.Exception | Format-List * -Force | Out-String -Width 300) + "$($err.TargetObject)" + "$($err.Exception.InnerException)"
+        $shown | Should -Not -Match 'value-' -Because 'a secret value never leaves the store through Compare-EventStore, not even in an error'
+    }
+
     It 'leaves secrets uncompared against an NDJSON export, which holds none' {
         $store = New-StoreWithSecrets
         $export = New-TestPath 'export.ndjson'

@@ -84,10 +84,7 @@ public sealed class ComparisonSource : IDisposable
                     cancellation.ThrowIfCancellationRequested();
                     import.Add(e);
                 }
-                if (secretsFile is not null)
-                {
-                    foreach (var secret in NdjsonSecrets.Read(secretsFile)) import.AddSecret(secret);
-                }
+                if (secretsFile is not null) ImportSecrets(import, secretsFile);
                 import.Commit();
             }
             return new ComparisonSource(displayName, store.OpenSource(), secretsFile is null ? SecretsHeld.None : SecretsHeld.WithoutDeleted, folder);
@@ -96,6 +93,22 @@ public sealed class ComparisonSource : IDisposable
         {
             Directory.Delete(folder, recursive: true);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// A secret that cannot be read or stored fails naming its id or line number only: the import's error carries the
+    /// secret or its line (Import-EventStore shows where), which must not leave a comparison.
+    /// </summary>
+    private static void ImportSecrets(IEventImport import, string file)
+    {
+        try
+        {
+            foreach (var secret in NdjsonSecrets.Read(file)) import.AddSecret(secret);
+        }
+        catch (EventStoreException ex) when (ex.Line is not null || ex.Event is ResolveSecret)
+        {
+            throw new EventStoreException(ex.Kind, ex.Message) { LineNumber = ex.LineNumber, Event = (ex.Event as ResolveSecret)?.Id };
         }
     }
 
