@@ -1,16 +1,17 @@
 using System.Management.Automation;
 using EventStoreTools.Core;
 using EventStoreTools.Core.Backups;
+using EventStoreTools.Core.Comparison;
 using EventStoreTools.Core.Postgres;
 
 namespace EventStoreTools.Cmdlets;
 
 /// <summary>
-/// Compare-EventStore: the events that differ between two stores (missing, extra, changed), keyed by
-/// (threadId, threadCounter), by merging two ordered streaming reads.
+/// Compare-EventStore: the events (by aggregateId and aggregateVersion) and secrets (by id) that differ between two
+/// stores, and the events numbered differently, by merging two ordered streaming reads (<see cref="StoreComparison"/>).
 /// </summary>
 [Cmdlet(VerbsData.Compare, "EventStore", DefaultParameterSetName = DifferencesSet)]
-[OutputType(typeof(EventDifference), ParameterSetName = [DifferencesSet])]
+[OutputType(typeof(StoreDifference), ParameterSetName = [DifferencesSet])]
 [OutputType(typeof(EventStoreComparisonSummary), ParameterSetName = [SummarySet])]
 public sealed class CompareEventStoreCommand : EventStoreCmdlet
 {
@@ -41,13 +42,15 @@ public sealed class CompareEventStoreCommand : EventStoreCmdlet
     [ValidateNotNullOrEmpty]
     public string? DifferenceSchema { get; set; }
 
-    /// <summary>Payloads as JSON values (default: key order does not matter) or as text.</summary>
+    /// <summary>Payloads as JSON values (default: key order does not matter) or as the bytes stored (Bytes; Text is its older name).</summary>
     [Parameter]
-    [ValidateSet("Json", "Text")]
+    [ValidateSet("Json", "Bytes", "Text")]
     public string PayloadComparison { get; set; } = "Json";
 
     // A parameter of a core type would make pwsh load the core assembly before the module's load context exists.
-    private Core.PayloadComparison Payloads => Enum.Parse<Core.PayloadComparison>(PayloadComparison, ignoreCase: true);
+    // Text was documented as "the stored text, byte for byte", which is what Bytes compares.
+    private Core.PayloadComparison Payloads =>
+        PayloadComparison.Equals("Json", StringComparison.OrdinalIgnoreCase) ? Core.PayloadComparison.Json : Core.PayloadComparison.Bytes;
 
     /// <summary>Write one summary object with the counts instead of each difference.</summary>
     [Parameter(Mandatory = true, ParameterSetName = SummarySet)]
@@ -62,14 +65,14 @@ public sealed class CompareEventStoreCommand : EventStoreCmdlet
         using var narration = Narrate();
         var referenceStore = OpenStore();
         RequireDifference();
-        KeyOrderedEventSource? reference = null, difference = null;
+        ComparisonSource? reference = null, difference = null;
         try
         {
             Run(() =>
             {
-                reference = referenceStore is PostgresEventStore ? KeyOrderedEventSource.Open(referenceStore) : OpenPath(ReferencePath);
+                reference = referenceStore is PostgresEventStore ? ComparisonSource.Open(referenceStore) : OpenPath(ReferencePath);
                 difference = DifferenceConnectionString is not null
-                    ? KeyOrderedEventSource.Open(PostgresStore(DifferenceConnectionString, DifferenceSchema!, null, Cancellation))
+                    ? ComparisonSource.Open(PostgresStore(DifferenceConnectionString, DifferenceSchema!, null, Cancellation))
                     : OpenPath(DifferencePath);
                 Compare(reference, difference);
             }, referenceStore.DisplayName);
@@ -82,8 +85,8 @@ public sealed class CompareEventStoreCommand : EventStoreCmdlet
     }
 
     /// <summary>A SQLite store, an NDJSON export (plain or compressed, or - for standard input) or a backup folder.</summary>
-    private KeyOrderedEventSource OpenPath(string path) =>
-        KeyOrderedEventSource.Open(CompressedFile.IsStandardStream(path) ? path : ResolveFilePath(path), Cancellation);
+    private ComparisonSource OpenPath(string path) =>
+        ComparisonSource.Open(CompressedFile.IsStandardStream(path) ? path : ResolveFilePath(path), Cancellation);
 
     private void RequireDifference()
     {
@@ -94,28 +97,22 @@ public sealed class CompareEventStoreCommand : EventStoreCmdlet
             ThrowTerminatingError(new ErrorRecord(new ArgumentException(problem), ErrorIdPrefix + "StoreNotSpecified", ErrorCategory.InvalidArgument, null));
     }
 
-    private void Compare(KeyOrderedEventSource reference, KeyOrderedEventSource difference)
+    private void Compare(ComparisonSource reference, ComparisonSource difference)
     {
         var progress = new ProgressReporter(this, 1, $"Comparing {reference.DisplayName} with {difference.DisplayName}");
         var total = reference.CountEvents();
-        var comparison = new EventStoreComparison(
-            WithProgress(reference.ReadEvents(Cancellation), progress, total), difference.ReadEvents(Cancellation), Payloads);
-        var counts = new Dictionary<EventChange, long> { [EventChange.Missing] = 0, [EventChange.Extra] = 0, [EventChange.Changed] = 0 };
+        var referenceSide = reference.Read(Cancellation);
+        var comparison = new StoreComparison(referenceSide with { Events = WithProgress(referenceSide.Events, progress, total) }, difference.Read(Cancellation), Payloads);
         foreach (var item in comparison.Differences())
         {
-            counts[item.Change]++;
             if (!Summary) WriteObject(item);
         }
         progress.Complete();
-        if (Summary)
-        {
-            WriteObject(new EventStoreComparisonSummary(reference.DisplayName, difference.DisplayName,
-                comparison.ReferenceCount, comparison.DifferenceCount, comparison.EqualCount,
-                counts[EventChange.Missing], counts[EventChange.Extra], counts[EventChange.Changed], progress.Elapsed));
-        }
+        if (!comparison.SecretsCompared) WriteVerbose("Secrets were not compared: an NDJSON export of events holds none (a backup folder or a store does).");
+        if (Summary) WriteObject(comparison.Summarize(reference.DisplayName, difference.DisplayName, progress.Elapsed));
     }
 
-    private static IEnumerable<ResolveEvent> WithProgress(IEnumerable<ResolveEvent> events, ProgressReporter progress, long total)
+    private static IEnumerable<StoredEvent> WithProgress(IEnumerable<StoredEvent> events, ProgressReporter progress, long total)
     {
         long count = 0;
         foreach (var e in events)

@@ -19,8 +19,11 @@ public enum PayloadComparison
     /// <summary>As JSON values: key order and number spelling do not matter (PostgreSQL's JSONB reorders keys).</summary>
     Json,
 
-    /// <summary>As stored text, byte for byte.</summary>
+    /// <summary>As the canonical text export writes (what a mirror writes, so a mirror's checks compare this).</summary>
     Text,
+
+    /// <summary>As the bytes the store holds (SQLite's payload text, JSONB's text), before any canonicalization.</summary>
+    Bytes,
 }
 
 /// <summary>One event that differs, by its key (threadId, threadCounter).</summary>
@@ -34,7 +37,10 @@ public sealed record EventDifference(
 
 /// <summary>
 /// Compares two stores by merging two reads ordered by the events' key (threadId, threadCounter), which is
-/// reSolve's primary key and what an export/import keeps: memory stays flat however large the stores are.
+/// reSolve's primary key and what an export/import keeps: memory stays flat however large the stores are. A mirror
+/// copies events under their numbers, so its checks compare this way; Compare-EventStore pairs events by
+/// (aggregateId, aggregateVersion) instead (<see cref="Comparison.StoreComparison"/>), the key reSolve keeps unique, which
+/// a copy through an incremental import keeps too (it numbers threads anew, and versions in read order).
 /// </summary>
 public sealed class EventStoreComparison
 {
@@ -106,20 +112,7 @@ public sealed class EventStoreComparison
         return events.Current;
     }
 
-    private bool PayloadsEqual(string a, string b)
-    {
-        if (string.Equals(a, b, StringComparison.Ordinal)) return true;
-        if (_payloads == PayloadComparison.Text) return false;
-        try
-        {
-            return Json.JsonValueEquality.AreEqual(a, b);
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            // A payload that is not JSON equals only its own text (Test-EventStore reports it).
-            return false;
-        }
-    }
+    private bool PayloadsEqual(ResolveEvent a, ResolveEvent b) => Comparison.PayloadEquality.AreEqual(a, b, asJsonValues: _payloads == PayloadComparison.Json);
 
     private static int CompareKeys(ResolveEvent a, ResolveEvent b)
     {
@@ -134,7 +127,7 @@ public sealed class EventStoreComparison
         if (!string.Equals(a.AggregateId, b.AggregateId, StringComparison.Ordinal)) changed.Add(nameof(ResolveEvent.AggregateId));
         if (a.AggregateVersion != b.AggregateVersion) changed.Add(nameof(ResolveEvent.AggregateVersion));
         if (!string.Equals(a.Type, b.Type, StringComparison.Ordinal)) changed.Add(nameof(ResolveEvent.Type));
-        if (!PayloadsEqual(a.PayloadJson, b.PayloadJson)) changed.Add(nameof(ResolveEvent.Payload));
+        if (!PayloadsEqual(a, b)) changed.Add(nameof(ResolveEvent.Payload));
         return changed;
     }
 }

@@ -108,11 +108,20 @@ public interface IEventSource : IDisposable
     /// <summary>Every event ordered by its key (threadId, threadCounter), streamed: two stores compare by merging these.</summary>
     IEnumerable<ResolveEvent> ReadEventsByKey(CancellationToken cancellation = default);
 
+    /// <summary>
+    /// Every event ordered by aggregateId (in UTF-8 byte order) and aggregateVersion, reSolve's unique key, each with
+    /// its payload as stored, streamed: Compare-EventStore merges two of these.
+    /// </summary>
+    IEnumerable<Comparison.StoredEvent> ReadEventsByAggregate(CancellationToken cancellation = default);
+
     /// <summary>Counts, time range, freeze flag, open incremental import and latest cursor.</summary>
     EventStoreDescription Describe();
 
     /// <summary>The secrets that have a value, ordered by idx (reSolve's exportSecrets).</summary>
     IEnumerable<ResolveSecret> ReadSecrets(CancellationToken cancellation = default);
+
+    /// <summary>Every secret row ordered by id (in UTF-8 byte order), a deleted secret (kept by reSolve as a row) with a null value.</summary>
+    IEnumerable<ResolveSecret> ReadSecretsById(CancellationToken cancellation = default);
 
     /// <summary>Whether reSolve's freeze marker is present: one cheap query, for a reader that polls.</summary>
     bool IsFrozen();

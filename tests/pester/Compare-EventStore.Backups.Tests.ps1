@@ -1,5 +1,5 @@
 # Compare-EventStore with anything on either side: SQLite stores, NDJSON exports (plain, compressed), backup folders;
-# payloads as JSON values or as text.
+# payloads as JSON values or as the stored bytes.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     $script:Export = Join-Path $Fixtures 'resolve-lite-600.export.ndjson'
@@ -39,16 +39,30 @@ Describe 'Compare-EventStore across kinds' {
         (Compare-EventStore $edited $store | Where-Object Change -EQ 'Extra').ThreadId | Should -Be $missing.threadId
     }
 
-    It 'compares payloads as JSON values by default and as text with -PayloadComparison Text' {
+    It 'compares payloads as JSON values by default and as the stored bytes with -PayloadComparison Bytes (Text is its older name)' {
         $store = Copy-Fixture 'resolve-lite-600.db'
         $copy = Copy-Fixture 'resolve-lite-600.db' 'reordered.db'
         Invoke-SqliteQuery $copy 'UPDATE events SET payload = ''{ "b" : 2, "a" : 1.0 }'' WHERE rowid = 1'
         Invoke-SqliteQuery $store 'UPDATE events SET payload = ''{"a":1,"b":2}'' WHERE rowid = 1'
         (Compare-EventStore $store $copy -Summary).Identical | Should -BeTrue
         (Compare-EventStore $store $copy -PayloadComparison Json -Summary).Identical | Should -BeTrue
-        $text = Compare-EventStore $store $copy -PayloadComparison Text
-        $text.Change | Should -Be 'Changed'
-        $text.ChangedFields | Should -Be 'Payload'
+        foreach ($mode in 'Bytes', 'Text') {
+            $bytes = Compare-EventStore $store $copy -PayloadComparison $mode
+            $bytes.Change | Should -Be 'Changed'
+            $bytes.ChangedFields | Should -Be 'Payload'
+        }
+    }
+
+    It 'finds with -PayloadComparison Bytes a number spelled otherwise in the same key order, which reads back as the same text' {
+        $store = Copy-Fixture 'resolve-lite-600.db'
+        $copy = Copy-Fixture 'resolve-lite-600.db' 'spelled.db'
+        Invoke-SqliteQuery $store 'UPDATE events SET payload = ''{"a":[1,100]}'' WHERE rowid = 7'
+        Invoke-SqliteQuery $copy 'UPDATE events SET payload = ''{"a":[1.0,1E2]}'' WHERE rowid = 7'
+        (Export-EventStore $copy | Where-Object PayloadJson -eq '{"a":[1,100]}') | Should -Not -BeNullOrEmpty -Because 'export writes the canonical text of both'
+        (Compare-EventStore $store $copy -Summary).Identical | Should -BeTrue
+        $summary = Compare-EventStore $store $copy -PayloadComparison Bytes -Summary
+        $summary.ChangedCount, $summary.EqualCount | Should -Be @(1, 599)
+        (Compare-EventStore $store $store -PayloadComparison Bytes -Summary).Identical | Should -BeTrue
     }
 
     It 'refuses a backup folder that does not match its manifest, and asks for the difference store' {

@@ -23,8 +23,8 @@ Describe 'Format views' {
         $import | Should -Match 'Mode +Imported +Previous +Secrets +Elapsed Path'
         $import | Should -Match 'FailIfNotEmpty +600 +0 +0 +\d+\.\d{3} s '
         $compare = Compare-EventStore $source $copy -Summary | Out-String -Width 120
-        $compare | Should -Match 'Identical +Reference +Difference +Equal +Missing +Extra +Changed +Elapsed Stores'
-        $compare | Should -Match 'True +600 +600 +600 +0 +0 +0 '
+        $compare | Should -Match 'Identical +Reference +Difference +Equal +Missing +Extra +Changed +Renumbered +Secrets -/\+/~ +Elapsed Stores'
+        $compare | Should -Match 'True +600 +600 +600 +0 +0 +0 +0 +0/0/0 +\d+\.\d{3} s '
         $id = Start-IncrementalImport $copy
         $push = New-TestEvent -Timestamp 5000000000000 | Add-IncrementalImport $copy -ImportId $id -PassThru | Out-String -Width 120
         $push | Should -Match 'Pushed ImportId +Store'

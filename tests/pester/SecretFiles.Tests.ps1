@@ -113,15 +113,18 @@ Import-EventStore '$restored/from-public.db' -InFile '$public' | Out-Null
             $writer = [IO.StreamWriter]::new($fifo)
             $lines[0..299] | ForEach-Object { $writer.Write("$_`n") }
             $writer.Flush()
-            # The runtime keeps its own pipes in TMPDIR too; ours are the compare copy and its journal.
-            $copies = { @(Get-ChildItem $scratch -Force -File -Filter '*eventstoretools-compare-*') }
+            # The runtime keeps its own pipes in TMPDIR too; ours are the compare copy and its journal, in a folder
+            # of their own that only the user can open.
+            $folders = { @(Get-ChildItem $scratch -Force -Directory -Filter 'eventstoretools-compare-*') }
+            $copies = { @(& $folders | Get-ChildItem -Force -File) }
             Wait-Until { (& $copies).Count -gt 0 } -Child $child
+            foreach ($folder in & $folders) { Get-Mode $folder.FullName | Should -Be '700' -Because $folder.Name }
             foreach ($file in & $copies) { Get-Mode $file.FullName | Should -Be '600' -Because $file.Name }
             $lines[300..($lines.Count - 1)] | ForEach-Object { $writer.Write("$_`n") }
             $writer.Dispose()
             $child.WaitForExit(60000) | Should -BeTrue
             $child.ExitCode | Should -Be 0
-            & $copies | Should -BeNullOrEmpty -Because 'the temporary copy is deleted'
+            & $folders | Should -BeNullOrEmpty -Because 'the temporary copy and its folder are deleted'
         }
         finally {
             if (-not $child.HasExited) { $child.Kill() }

@@ -14,6 +14,8 @@ public sealed class PostgresEventReader : IEventSource
     private const string Columns = """ "threadId", "threadCounter", "timestamp", "aggregateId", "aggregateVersion", "type", "payload" """;
     private const string ReadOrder = """ ORDER BY "timestamp" ASC, "threadCounter" ASC, "threadId" ASC""";
     private const string KeyOrder = """ ORDER BY "threadId" ASC, "threadCounter" ASC""";
+    // "C" orders by UTF-8 bytes as SQLite does; the database's own collation (en_US and the like) would not.
+    private const string AggregateOrder = """ ORDER BY "aggregateId" COLLATE "C" ASC, "aggregateVersion" ASC""";
 
     private readonly NpgsqlConnection _connection;
     private readonly NpgsqlTransaction _transaction;
@@ -62,6 +64,17 @@ public sealed class PostgresEventReader : IEventSource
 
     public IEnumerable<ResolveEvent> ReadEventsByKey(CancellationToken cancellation = default) =>
         EventStoreLog.Counted(Stream(new NpgsqlCommand($"SELECT{Columns}FROM {_schema.Events}{KeyOrder}", _connection), ReadEvent, cancellation), "events in key order", _displayName);
+
+    public IEnumerable<Comparison.StoredEvent> ReadEventsByAggregate(CancellationToken cancellation = default) =>
+        EventStoreLog.Counted(Stream(new NpgsqlCommand($"SELECT{Columns}FROM {_schema.Events}{AggregateOrder}", _connection), ReadStoredEvent, cancellation),
+            "events in aggregate order", _displayName);
+
+    public IEnumerable<ResolveSecret> ReadSecretsById(CancellationToken cancellation = default)
+    {
+        if (!TableExists("secrets")) return [];
+        var command = new NpgsqlCommand($"""SELECT "secret", "id", "idx" FROM {_schema.Quoted}."secrets" ORDER BY "id" COLLATE "C" ASC""", _connection);
+        return Stream(command, reader => new ResolveSecret(reader.IsDBNull(0) ? null : reader.GetString(0), reader.GetString(1), reader.GetInt64(2)), cancellation);
+    }
 
     public IEnumerable<ResolveSecret> ReadSecrets(CancellationToken cancellation = default)
     {
@@ -255,6 +268,13 @@ public sealed class PostgresEventReader : IEventSource
     /// </summary>
     private static ResolveEvent ReadEvent(NpgsqlDataReader reader) =>
         reader.IsDBNull(6) ? DbRows.ReadEvent(reader, "null") : DbRows.ReadEvent(reader, reader.GetFieldValue<byte[]>(6));
+
+    /// <summary>An event with JSONB's own text of its payload (what PostgreSQL holds), for a byte-exact comparison.</summary>
+    private static Comparison.StoredEvent ReadStoredEvent(NpgsqlDataReader reader)
+    {
+        var stored = reader.IsDBNull(6) ? "null"u8.ToArray() : reader.GetFieldValue<byte[]>(6);
+        return new Comparison.StoredEvent(DbRows.ReadEvent(reader, stored), stored);
+    }
 
     public void Dispose()
     {

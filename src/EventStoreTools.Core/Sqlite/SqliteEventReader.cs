@@ -35,6 +35,8 @@ public sealed class SqliteEventReader : IEventSource
 
     private const string ReadOrder = """ ORDER BY "timestamp" ASC, "threadCounter" ASC, "threadId" ASC""";
     private const string KeyOrder = """ ORDER BY "threadId" ASC, "threadCounter" ASC""";
+    // The default BINARY collation orders text by its UTF-8 bytes; reSolve's UNIQUE constraint indexes this order.
+    private const string AggregateOrder = """ ORDER BY "aggregateId" ASC, "aggregateVersion" ASC""";
 
     private readonly SqliteConnection _connection;
     private readonly string _path;
@@ -110,6 +112,21 @@ public sealed class SqliteEventReader : IEventSource
         var command = _connection.CreateCommand();
         command.CommandText = SelectColumns + KeyOrder;
         return EventStoreLog.Counted(Stream(command, ReadEvent, cancellation), "events in key order", $"'{_path}'");
+    }
+
+    public IEnumerable<Comparison.StoredEvent> ReadEventsByAggregate(CancellationToken cancellation = default)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = SelectColumns + AggregateOrder;
+        return EventStoreLog.Counted(Stream(command, ReadStoredEvent, cancellation), "events in aggregate order", $"'{_path}'");
+    }
+
+    public IEnumerable<ResolveSecret> ReadSecretsById(CancellationToken cancellation = default)
+    {
+        if (!SqliteConnections.TableExists(_connection, SqliteSchema.SecretsTable)) return [];
+        var command = _connection.CreateCommand();
+        command.CommandText = """SELECT "secret", "id", "idx" FROM "secrets" ORDER BY "id" ASC""";
+        return Stream(command, reader => new ResolveSecret(reader.IsDBNull(0) ? null : reader.GetString(0), reader.GetString(1), reader.GetInt64(2)), cancellation);
     }
 
     public IEnumerable<ResolveSecret> ReadSecrets(CancellationToken cancellation = default)
@@ -210,6 +227,13 @@ public sealed class SqliteEventReader : IEventSource
     {
         RequireWholeNumbers(reader);
         return DbRows.ReadEvent(reader, ReadPayloadUtf8(reader, 6));
+    }
+
+    private static Comparison.StoredEvent ReadStoredEvent(SqliteDataReader reader)
+    {
+        RequireWholeNumbers(reader);
+        var stored = ReadPayloadUtf8(reader, 6);
+        return new Comparison.StoredEvent(DbRows.ReadEvent(reader, stored), stored);
     }
 
     private static readonly (int Ordinal, string Name)[] WholeNumberColumns =
