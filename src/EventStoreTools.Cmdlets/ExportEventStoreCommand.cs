@@ -199,8 +199,7 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
             default:
                 try
                 {
-                    if (Follow) RunOnStore(store, () => FollowToPipeline(store, filter, cursor));
-                    else RunOnStore(store, () => ExportToPipeline(store, filter, cursor));
+                    ExportToPipelineOrWriteError(store, filter, cursor);
                 }
                 finally
                 {
@@ -209,6 +208,24 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
                     SetCursorVariable(cursor);
                 }
                 break;
+        }
+    }
+
+    /// <summary>
+    /// A store of the -Path list that fails (missing, not a store, an event that cannot be read) is a
+    /// non-terminating error, and the next store is exported, as Get-Content does with its files; -ErrorAction
+    /// Stop makes it end the command. A PostgreSQL store is the only store, and a store on both sides of one
+    /// pipeline is a mistake of the whole command: both stay terminating.
+    /// </summary>
+    private void ExportToPipelineOrWriteError(IEventStore store, EventFilter filter, ResolveCursor cursor)
+    {
+        IDisposable? claim = null;
+        Run(() => claim = ClaimStore(store, StoreUse.Step), store.DisplayName);
+        using (claim)
+        {
+            Action export = Follow ? () => FollowToPipeline(store, filter, cursor) : () => ExportToPipeline(store, filter, cursor);
+            if (StorePaths is null) Run(export, store.DisplayName);
+            else RunOrWriteError(export, store.DisplayName);
         }
     }
 

@@ -3,6 +3,7 @@ using EventStoreTools.Core;
 using EventStoreTools.Core.Backups;
 using EventStoreTools.Core.Incremental;
 using EventStoreTools.Core.Ndjson;
+using EventStoreTools.Core.Writes;
 
 namespace EventStoreTools.Cmdlets;
 
@@ -32,6 +33,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
     private ProgressReporter? _progress;
     private IDisposable? _claim;
     private bool _skipped;
+    private StoreWriteClearance? _clearance;
 
     // Batched commits (-CommitEvery, -CommitInterval): the open batch, what earlier batches committed, and a timer
     // that commits a batch when input is sparse. The gate serializes the timer with the pipeline's adds.
@@ -101,7 +103,10 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
     [Parameter]
     public SwitchParameter Replace { get; set; }
 
-    /// <summary>With -Replace: do not ask for confirmation.</summary>
+    /// <summary>
+    /// With -Replace: do not ask for confirmation, and discard an open incremental import. In every mode: write into
+    /// a frozen store anyway, with a warning (it stays frozen).
+    /// </summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
@@ -164,6 +169,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
         _filter = BuildFilter();
         _store = OpenStore();
         RefuseInputIsStore();
+        _clearance = CheckWrite(_store, Incremental ? StoreWrite.IncrementalImport : Mode == ImportMode.Replace ? StoreWrite.Replace : StoreWrite.Import, Force);
         if (Incremental)
         {
             BeginIncremental();
@@ -315,11 +321,12 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
             }
         }, _store!.DisplayName);
         _progress!.Complete();
-        var action = !_store.Exists() ? "Create"
+        var action = _clearance!.Refusal is not null ? "Refuse"
+            : !_store.Exists() ? "Create"
             : Mode == ImportMode.Replace ? "Replace"
             : Mode == ImportMode.Append || _existingEventCount == 0 ? "Append"
             : "Refuse";
-        var what = action switch
+        var what = _clearance.Refusal is not null ? $"Refuse{_clearance.Note}; {_dryRunEventCount} events were read" : action switch
         {
             "Create" => $"Create the store and write {_dryRunEventCount} events",
             "Replace" => $"Replace its {_existingEventCount} events with {_dryRunEventCount} events",
@@ -337,11 +344,18 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
         });
     }
 
-    /// <summary>ShouldProcess, noting when it said no because of -WhatIf: the dry run then goes on reading.</summary>
+    /// <summary>
+    /// ShouldProcess, noting when it said no because of -WhatIf: the dry run then goes on reading. The message says
+    /// what the write guard found (a frozen store, an open import); once confirmed, the guard refuses or warns.
+    /// </summary>
     private bool ShouldWrite(string target, string action)
     {
+        action += _clearance!.Note;
         if (ShouldProcess($"Performing the operation \"{action}\" on target \"{target}\".", $"{action} on target \"{target}\"?", "Confirm", out var reason))
+        {
+            Run(() => Proceed(_clearance), target);
             return true;
+        }
         _dryRun = reason == ShouldProcessReason.WhatIf;
         return false;
     }

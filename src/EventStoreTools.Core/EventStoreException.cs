@@ -45,6 +45,8 @@ public enum EventStoreErrorKind
     /// these tools cannot carry without changing it.
     /// </summary>
     UnsupportedStoredValue,
+    /// <summary>The store holds reSolve's freeze marker, so nothing may write to it unless overridden (-Force).</summary>
+    StoreFrozen,
 }
 
 /// <summary>The key of a stored event (reSolve's primary key), the target of errors about a stored event that cannot be read.</summary>

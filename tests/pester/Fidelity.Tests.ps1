@@ -226,7 +226,7 @@ Describe 'Odd but accepted values (issue 12, items 5 and 6)' {
         $command = switch ($Path) {
             '-OutFile' { { Export-EventStore $store -OutFile (Join-Path $folder 'out.ndjson') } }
             '-Directory' { { Export-EventStore $store -Directory $folder } }
-            default { { Export-EventStore $store | Out-Null } }
+            default { { Export-EventStore $store -ErrorAction Stop | Out-Null } }
         }
         $record = Get-ErrorRecord $command
         Assert-ErrorRecord $record 'Export-EventStore' 'UnsupportedStoredValue' 'InvalidData'
