@@ -380,6 +380,20 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
         return false;
     }
 
+    /// <summary>
+    /// Runs the work on one store of those the cmdlet was given by path (several, or piped in): its failure is
+    /// non-terminating (see <see cref="RunOrWriteError"/>). A PostgreSQL store (-ConnectionString) is the only store
+    /// of the command, so its failure ends it.
+    /// </summary>
+    protected bool RunOnListedStore(Action action, object? target) =>
+        StorePaths is null ? RunOrThrow(action, target) : RunOrWriteError(action, target);
+
+    private bool RunOrThrow(Action action, object? target)
+    {
+        Run(action, target);
+        return true;
+    }
+
     /// <summary>Runs an action; a core failure comes back as its error record, Ctrl+C as the stop it is.</summary>
     private ErrorRecord? Attempt(Action action, object? target)
     {

@@ -223,9 +223,7 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
         Run(() => claim = ClaimStore(store, StoreUse.Step), store.DisplayName);
         using (claim)
         {
-            Action export = Follow ? () => FollowToPipeline(store, filter, cursor) : () => ExportToPipeline(store, filter, cursor);
-            if (StorePaths is null) Run(export, store.DisplayName);
-            else RunOrWriteError(export, store.DisplayName);
+            RunOnListedStore(Follow ? () => FollowToPipeline(store, filter, cursor) : () => ExportToPipeline(store, filter, cursor), store.DisplayName);
         }
     }
 

@@ -30,7 +30,7 @@ public sealed class SetEventStoreCommand : EventStoreCmdlet
         var store = OpenStore();
         if (!ShouldProcess(store.DisplayName, Frozen ? "Freeze the store (reSolve refuses new events)" : "Unfreeze the store")) return;
         // Stores piped in by property name are several inputs: one that fails does not stop the others.
-        RunOrWriteError(() =>
+        RunOnListedStore(() =>
         {
             if (!store.SetFrozen(Frozen)) WriteVerbose($"The store {store.DisplayName} was already {(Frozen ? "frozen" : "unfrozen")}.");
             if (!PassThru) return;

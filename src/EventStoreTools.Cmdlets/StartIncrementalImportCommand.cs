@@ -39,13 +39,18 @@ public sealed class StartIncrementalImportCommand : EventStoreCmdlet
         var store = OpenStore();
         // Stores piped in by property name are several inputs: one that fails does not stop the others.
         StoreWriteClearance? clearance = null;
-        if (!RunOrWriteError(() => clearance = StoreWriteGuard.Check(store, StoreWrite.StartIncrementalImport, Force), store.DisplayName)) return;
+        if (!RunOnListedStore(() => clearance = StoreWriteGuard.Check(store, StoreWrite.StartIncrementalImport, Force), store.DisplayName)) return;
         if (!ShouldProcess(store.DisplayName, "Start an incremental import" + clearance!.Note)) return;
-        RunOrWriteError(() =>
+        // A store on both sides of one pipeline is a mistake of the whole command.
+        IDisposable? claim = null;
+        Run(() => claim = ClaimStore(store, StoreUse.Step), store.DisplayName);
+        using (claim)
         {
-            using var claim = ClaimStore(store, StoreUse.Step);
-            Proceed(clearance);
-            WriteObject(store.StartIncrementalImport());
-        }, store.DisplayName);
+            RunOnListedStore(() =>
+            {
+                Proceed(clearance);
+                WriteObject(store.StartIncrementalImport());
+            }, store.DisplayName);
+        }
     }
 }
