@@ -44,7 +44,7 @@ It writes one result object: the store, the mode, the number of events imported 
         Until       = 'A partial restore: import only events at or before this time (inclusive), as Export-EventStore -Until.'
     }
     Notes       = @'
-Errors: every error ends the command (terminating): it writes one store, and nothing is written unless the import commits (with -CommitEvery or -CommitInterval, the batches committed before stay). Refused before anything is written: a frozen store (ImportEventStoreStoreFrozen, PermissionDenied) in every mode, and for -Replace an open incremental import (ImportEventStoreImportAlreadyOpen, ResourceBusy), both unless -Force. -WhatIf says so in its message ("refused: the store is frozen") and its result's TargetAction is Refuse.
+Errors: every error ends the command (terminating): it writes one store, and nothing is written unless the import commits (with -CommitEvery or -CommitInterval, the batches committed before stay). Refused before anything is written: a frozen store (ImportEventStoreStoreFrozen, PermissionDenied) in every mode, and for -Replace an open incremental import (ImportEventStoreImportAlreadyOpen, ResourceBusy), both unless -Force. -WhatIf says so in its message ("refused: the store is frozen") and its result's TargetAction is Refuse. With -CommitEvery or -CommitInterval, a store frozen while the import runs ends it before its next batch (ImportEventStoreStoreFrozen), unless -Force.
 
 -Replace keeps the store's frozen state: a frozen store is frozen again after it is replaced.
 '@

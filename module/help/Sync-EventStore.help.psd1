@@ -28,7 +28,7 @@ The progress shows the events copied, the rate and the lag in events and seconds
         BatchSize = 'Events per batch (default 1000). Each batch is one transaction on the destination; a stopped run resumes after the last committed batch.'
     }
     Notes       = @'
-Errors: every error ends the command (terminating): it mirrors one source into one destination, each batch one transaction, so the destination is left at the end of a batch. A frozen destination is refused with SyncEventStoreStoreFrozen (PermissionDenied) before anything is written, unless -Force; -WhatIf says so. The freeze that -Cutover puts on the source is its own: it is removed again when the cutover does not finish.
+Errors: every error ends the command (terminating): it mirrors one source into one destination, each batch one transaction, so the destination is left at the end of a batch. A frozen destination is refused with SyncEventStoreStoreFrozen (PermissionDenied) before anything is written, unless -Force; -WhatIf says so. A destination frozen while the mirror runs (-Follow) ends it the same way before its next batch. The freeze that -Cutover puts on the source is its own: it is removed again when the cutover does not finish.
 '@
     Examples    = @(
         @{

@@ -262,6 +262,8 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
             RethrowTimerFailure();
             if (_import is null)
             {
+                // Batches run as long as their input (a follow): a store frozen meanwhile stops the next, as at the start.
+                if (!Force) StoreWriteGuard.Check(_store!, StoreWrite.Import, force: false).ThrowIfRefused();
                 _import = _store!.BeginImport(ImportMode.Append);
                 _previousCount ??= _import.ExistingEventCount;
                 _batchStartedAt = DateTime.UtcNow;

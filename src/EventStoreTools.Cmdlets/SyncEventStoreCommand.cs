@@ -89,6 +89,7 @@ public sealed class SyncEventStoreCommand : EventStoreCmdlet
             FullVerify = Verify,
             PollInterval = PollInterval,
             Deadline = MyInvocation.BoundParameters.ContainsKey(nameof(Timeout)) ? DateTimeOffset.UtcNow + Timeout : null,
+            WriteIntoFrozenDestination = Force,
         };
         var mirror = new EventStoreMirror(source, destination, options);
         var progress = new ProgressReporter(this, 1, $"Mirroring {source.DisplayName} to {destination.DisplayName}");

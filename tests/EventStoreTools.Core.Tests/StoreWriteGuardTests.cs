@@ -135,4 +135,30 @@ public class StoreWriteGuardTests : IClassFixture<PostgresServerFixture>
         var id = store.StartIncrementalImport();
         Assert.Equal(new StoreWriteState(true, id), StoreWriteGuard.ReadState(store, StoreWrite.Replace));
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AMirrorStopsBeforeTheNextBatchOnceItsDestinationIsFrozenUnlessForced(bool force)
+    {
+        var source = new SqliteEventStore(TestFiles.CopyFixture("resolve-lite-600.db"));
+        var destination = new SqliteEventStore(Path.Combine(TestFiles.NewDirectory(), "mirror.db"));
+        var mirror = new EventStoreMirror(source, destination, new MirrorOptions { BatchSize = 100, WriteIntoFrozenDestination = force });
+        void FreezeAfterFirstBatch(MirrorProgress step)
+        {
+            if (step.EventsCopied > 0 && !IsFrozen(destination)) destination.SetFrozen(true);
+        }
+        if (force)
+        {
+            Assert.Equal(600, mirror.Run(FreezeAfterFirstBatch).EventsCopied);
+        }
+        else
+        {
+            var refusal = Assert.Throws<EventStoreException>(() => mirror.Run(FreezeAfterFirstBatch));
+            Assert.Equal(EventStoreErrorKind.StoreFrozen, refusal.Kind);
+            using var copy = destination.OpenSource();
+            Assert.Equal(100, copy.CountEvents());
+        }
+        Assert.True(IsFrozen(destination));
+    }
 }

@@ -134,6 +134,21 @@ Describe 'A frozen store refuses every write' -Tag 'Postgres' {
     }
 }
 
+Describe 'A store frozen while it is written to' {
+    It 'Import-EventStore -Append -CommitEvery stops before its next batch, keeping the batches committed before' {
+        $store = Copy-Fixture 'resolve-lite-600.db' 'batches.db'
+        # The second event freezes the store first, between the first batch's commit and the next batch.
+        $err = Get-ErrorRecord {
+            1..3 | ForEach-Object {
+                if ($_ -eq 2) { Set-EventStore $store -Frozen $true }
+                New-TestEvent -Thread 7 -Counter (100000 + $_) -Timestamp (4200000000000 + $_) -Aggregate "batch-$_"
+            } | Import-EventStore $store -Append -CommitEvery 1
+        }
+        Assert-ErrorRecord $err 'Import-EventStore' 'StoreFrozen' 'PermissionDenied'
+        (Get-EventStore $store).EventCount | Should -Be 601
+    }
+}
+
 Describe '-Replace keeps the store frozen and respects an open incremental import' -Tag 'Postgres' {
     It '<Engine>: a frozen store replaced with -Force is frozen again afterwards and holds the new events' -ForEach @(
         @{ Engine = 'SQLite' }
