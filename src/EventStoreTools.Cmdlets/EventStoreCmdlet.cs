@@ -388,6 +388,17 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
     protected bool RunOnListedStore(Action action, object? target) =>
         StorePaths is null ? RunOrThrow(action, target) : RunOrWriteError(action, target);
 
+    /// <summary>
+    /// <see cref="RunOnListedStore(Action, object?)"/> with a <see cref="StoreUse.Step"/> claim on the store. A store on
+    /// both sides of one pipeline is a mistake of the whole command, so that refusal ends it.
+    /// </summary>
+    protected bool RunOnListedStore(IEventStore store, Action action)
+    {
+        IDisposable? claim = null;
+        Run(() => claim = ClaimStore(store, StoreUse.Step), store.DisplayName);
+        using (claim) return RunOnListedStore(action, store.DisplayName);
+    }
+
     private bool RunOrThrow(Action action, object? target)
     {
         Run(action, target);

@@ -199,7 +199,9 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
             default:
                 try
                 {
-                    ExportToPipelineOrWriteError(store, filter, cursor);
+                    // One store of the -Path list that fails (missing, not a store, an event that cannot be read) is a
+                    // non-terminating error and the next store is exported, as Get-Content does with its files.
+                    RunOnListedStore(store, Follow ? () => FollowToPipeline(store, filter, cursor) : () => ExportToPipeline(store, filter, cursor));
                 }
                 finally
                 {
@@ -208,22 +210,6 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
                     SetCursorVariable(cursor);
                 }
                 break;
-        }
-    }
-
-    /// <summary>
-    /// A store of the -Path list that fails (missing, not a store, an event that cannot be read) is a
-    /// non-terminating error, and the next store is exported, as Get-Content does with its files; -ErrorAction
-    /// Stop makes it end the command. A PostgreSQL store is the only store, and a store on both sides of one
-    /// pipeline is a mistake of the whole command: both stay terminating.
-    /// </summary>
-    private void ExportToPipelineOrWriteError(IEventStore store, EventFilter filter, ResolveCursor cursor)
-    {
-        IDisposable? claim = null;
-        Run(() => claim = ClaimStore(store, StoreUse.Step), store.DisplayName);
-        using (claim)
-        {
-            RunOnListedStore(Follow ? () => FollowToPipeline(store, filter, cursor) : () => ExportToPipeline(store, filter, cursor), store.DisplayName);
         }
     }
 

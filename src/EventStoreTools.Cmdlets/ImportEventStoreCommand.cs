@@ -328,7 +328,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
             : Mode == ImportMode.Replace ? "Replace"
             : Mode == ImportMode.Append || _existingEventCount == 0 ? "Append"
             : "Refuse";
-        var what = _clearance.Refusal is not null ? $"Refuse{_clearance.Note}; {_dryRunEventCount} events were read" : action switch
+        var what = _clearance.Refusal is not null ? $"Write nothing{_clearance.Note}; {_dryRunEventCount} events were read" : action switch
         {
             "Create" => $"Create the store and write {_dryRunEventCount} events",
             "Replace" => $"Replace its {_existingEventCount} events with {_dryRunEventCount} events",

@@ -41,16 +41,10 @@ public sealed class StartIncrementalImportCommand : EventStoreCmdlet
         StoreWriteClearance? clearance = null;
         if (!RunOnListedStore(() => clearance = StoreWriteGuard.Check(store, StoreWrite.StartIncrementalImport, Force), store.DisplayName)) return;
         if (!ShouldProcess(store.DisplayName, "Start an incremental import" + clearance!.Note)) return;
-        // A store on both sides of one pipeline is a mistake of the whole command.
-        IDisposable? claim = null;
-        Run(() => claim = ClaimStore(store, StoreUse.Step), store.DisplayName);
-        using (claim)
+        RunOnListedStore(store, () =>
         {
-            RunOnListedStore(() =>
-            {
-                Proceed(clearance);
-                WriteObject(store.StartIncrementalImport());
-            }, store.DisplayName);
-        }
+            Proceed(clearance);
+            WriteObject(store.StartIncrementalImport());
+        });
     }
 }
