@@ -8,6 +8,7 @@ Events are our event objects, PSCustomObjects (ConvertFrom-Json, Import-Csv) or 
 An id that does not name the open import fails with "Incremental importId=<id> does not exist" (error id AddIncrementalImportImportNotFound). An empty pipeline pushes nothing and is not an error.
 '@
     Parameters  = @{
+        Force = 'Push the events into a frozen store anyway (reSolve''s "events-freeze" marker, set by Set-EventStore -Frozen $true or a cutover): the command warns, and the store stays frozen. Without -Force a frozen store is refused with AddIncrementalImportStoreFrozen (PermissionDenied) before anything is written; unfreeze it with Set-EventStore -Frozen $false.'
         Path        = 'The SQLite store file holding the open import. Relative paths, ~ and PSDrives work. Wildcards must match one file (several fail with AddIncrementalImportAmbiguousPath; a pattern that matches nothing is taken as the name as it is). Only FileSystem paths are taken (Env:, Variable: and other providers are refused with AddIncrementalImportNotAFileSystemPath); blank names and NUL characters are refused with AddIncrementalImportInvalidPath.'
         LiteralPath = 'The SQLite store file holding the open import, named exactly: wildcard characters such as [ ] are part of the name. Aliases PSPath and LP.'
         ConnectionString = 'A PostgreSQL store (reSolve''s eventstore-postgresql) instead of a SQLite file: an Npgsql connection string. Use with -Schema.'
@@ -17,6 +18,9 @@ An id that does not name the open import fails with "Incremental importId=<id> d
         InputObject = 'An event from the pipeline: an event object, a PSCustomObject or a hashtable with timestamp, aggregateId, type and payload.'
         PassThru    = 'Write an object with the store, the import id and the number of events pushed.'
     }
+    Notes       = @'
+Errors: every error ends the command (terminating): it pushes into one store in one transaction, and nothing of the push is kept. A frozen store is refused with AddIncrementalImportStoreFrozen (PermissionDenied) before anything is pushed, unless -Force; -WhatIf says so.
+'@
     Examples    = @(
         @{
             Code    = 'Get-Content ./new-events.ndjson | ConvertFrom-Json -AsHashtable -DateKind String | Add-IncrementalImport ./app.db -ImportId $id'

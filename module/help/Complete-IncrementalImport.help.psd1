@@ -12,6 +12,7 @@ Re-running an import that was already committed changes nothing: every event is 
 It writes a summary: store, import id, events pushed, imported, skipped as duplicates, skipped as older, the newest stored time before the commit, and the time taken.
 '@
     Parameters  = @{
+        Force = 'Commit the import into a frozen store anyway (reSolve''s "events-freeze" marker, set by Set-EventStore -Frozen $true or a cutover): the command warns, and the store stays frozen. Without -Force a frozen store is refused with CompleteIncrementalImportStoreFrozen (PermissionDenied) before anything is written; unfreeze it with Set-EventStore -Frozen $false.'
         Path        = 'The SQLite store file holding the open import. Relative paths, ~ and PSDrives work. Wildcards must match one file (several fail with CompleteIncrementalImportAmbiguousPath; a pattern that matches nothing is taken as the name as it is). Only FileSystem paths are taken (Env:, Variable: and other providers are refused with CompleteIncrementalImportNotAFileSystemPath); blank names and NUL characters are refused with CompleteIncrementalImportInvalidPath.'
         LiteralPath = 'The SQLite store file holding the open import, named exactly: wildcard characters such as [ ] are part of the name. Aliases PSPath and LP.'
         ConnectionString = 'A PostgreSQL store (reSolve''s eventstore-postgresql) instead of a SQLite file: an Npgsql connection string. Use with -Schema.'
@@ -19,6 +20,9 @@ It writes a summary: store, import id, events pushed, imported, skipped as dupli
         Credential = 'With -ConnectionString: the user name and password to log in with (Get-Credential, or a PSCredential from SecretManagement''s Get-Secret as it is); they replace any user and password of the connection string. A refused login fails with CompleteIncrementalImportAuthenticationFailed (AuthenticationError), an unreachable server with CompleteIncrementalImportConnectionFailed (ConnectionError); the password never appears in a message, a -Verbose line or an error.'
         ImportId = 'The id that Start-IncrementalImport wrote. Also taken from the pipeline.'
     }
+    Notes       = @'
+Errors: every error ends the command (terminating); on failure the store is unchanged and the pushed events stay. A frozen store is refused with CompleteIncrementalImportStoreFrozen (PermissionDenied) before anything is written, unless -Force; -WhatIf says so. Undo-IncrementalImport works on a frozen store: it drops pending events, not stored ones.
+'@
     Examples    = @(
         @{
             Code    = 'Complete-IncrementalImport ./app.db -ImportId $id'

@@ -38,7 +38,11 @@ The store is only read: it is not frozen (reSolve freezes it and may leave it fr
         PollInterval = 'With -Follow: how long to wait between reads once caught up (a TimeSpan such as ''00:00:01''; default 500 ms).'
         Timeout = 'With -Follow: stop following after this long (a TimeSpan). -CursorVariable then holds the cursor to resume from.'
     }
-    Notes       = 'Each event has ThreadId, ThreadCounter, Type, Timestamp (ms since epoch), AggregateId, AggregateVersion, Payload (parsed on first use), PayloadJson (the stored text) and Time (UTC). An event whose Payload is not changed is written back byte for byte.'
+    Notes       = @'
+Each event has ThreadId, ThreadCounter, Type, Timestamp (ms since epoch), AggregateId, AggregateVersion, Payload (parsed on first use), PayloadJson (the stored text) and Time (UTC). An event whose Payload is not changed is written back byte for byte.
+
+Errors: to the pipeline, each store of -Path or -LiteralPath (one or several, or piped in) that cannot be read (missing: ExportEventStoreStoreNotFound; not a store: ExportEventStoreNotAnEventStore; an event that cannot be exported) is a non-terminating error, and the next store is exported, as Get-Content a, b does: -ErrorAction Stop or $ErrorActionPreference = 'Stop' end the command at it, Continue writes it and goes on, SilentlyContinue and Ignore go on without showing it. Terminating whatever -ErrorAction says: what concerns the whole command (several stores for one -OutFile, -Directory or cursor: ExportEventStoreSeveralStores; a malformed cursor; the same store on both sides of one pipeline: ExportEventStoreStoreInUseByPipeline; wrong parameters), every error of -OutFile and -Directory, which take one store, and every error of a PostgreSQL store (-ConnectionString), the only store then. A frozen store is read like any other.
+'@
     Examples    = @(
         @{
             Code    = 'Export-EventStore ./app.db -Follow -PollInterval 00:00:01 -CursorVariable c | Import-EventStore -ConnectionString $pg -Schema app -Append -CommitEvery 1000 -CommitInterval 00:00:02'

@@ -37,13 +37,18 @@ It writes one result object: the store, the mode, the number of events imported 
         CommitEvery = 'With -Append: commit after every this many events instead of once at the end, so an unbounded input (Export-EventStore -Follow) holds no long transaction. Each commit is atomic; after a failure or Ctrl+C the batches committed before stay and the open one is rolled back. Between batches no transaction or write lock is held. Not with -Incremental or -Directory.'
         CommitInterval = 'With -Append: commit the events received so far once this long (a TimeSpan) has passed since the batch began, also when no further event arrives (sparse input). With -CommitEvery, whichever comes first.'
         Replace     = 'Drop the events the store holds (and its snapshots and subscribers, as reSolve''s import does) and import the new ones, in one transaction; PreviousCount in the result is the number of events dropped. Asks for confirmation, naming how many events (and, with -Directory, secrets) are dropped, unless -Force or -Confirm:$false; a session that cannot ask (pwsh -NonInteractive) fails with ImportEventStoreConfirmationRequired, which says to add -Force.'
-        Force       = 'With -Replace: do not ask for confirmation.'
+        Force       = 'With -Replace: do not ask for confirmation, and discard an open incremental import of the store (with a warning that names it); without -Force, -Replace refuses a store with an open import with ImportEventStoreImportAlreadyOpen (ResourceBusy), naming it. In every mode: write into a frozen store (reSolve''s "events-freeze" marker) anyway, with a warning; the store stays frozen (-Replace puts the marker back). Without -Force a frozen store is refused with ImportEventStoreStoreFrozen (PermissionDenied) before anything is written. -Confirm:$false skips the question but overrides neither.'
         Incremental = 'Import only the events the store lacks, as reSolve''s incrementalImport does (begin, push, commit, in one transaction). Not with -Append, -Replace or -Directory.'
         EventType   = 'A partial restore: import only events of these types (exact names, or patterns with * and ?, case-sensitive), as Export-EventStore -EventType selects them. Works with -InFile, -Directory, the pipeline and -Incremental; the result''s FilteredOutCount counts the events left out.'
         AggregateId = 'A partial restore: import only events of these aggregates (exact ids, or patterns with * and ?), as Export-EventStore -AggregateId.'
         Since       = 'A partial restore: import only events at or after this time (a DateTime, a date string or ms since epoch; inclusive), as Export-EventStore -Since.'
         Until       = 'A partial restore: import only events at or before this time (inclusive), as Export-EventStore -Until.'
     }
+    Notes       = @'
+Errors: every error ends the command (terminating): it writes one store, and nothing is written unless the import commits (with -CommitEvery or -CommitInterval, the batches committed before stay). Refused before anything is written: a frozen store (ImportEventStoreStoreFrozen, PermissionDenied) in every mode, and for -Replace an open incremental import (ImportEventStoreImportAlreadyOpen, ResourceBusy), both unless -Force. -WhatIf says so in its message ("refused: the store is frozen") and its result's TargetAction is Refuse. With -CommitEvery or -CommitInterval, a store frozen while the import runs ends it before its next batch (ImportEventStoreStoreFrozen), unless -Force.
+
+-Replace keeps the store's frozen state: a frozen store is frozen again after it is replaced.
+'@
     Examples    = @(
         @{
             Code    = 'Export-EventStore ./app.db | Import-EventStore ./copy.db'

@@ -11,6 +11,11 @@ Set-EventStore -Frozen:$true creates reSolve's freeze marker (the "events-freeze
         Frozen = '$true to freeze the store, $false to unfreeze it.'
         PassThru = 'Write the store''s description (as Get-EventStore does) afterwards.'
     }
+    Notes       = @'
+Errors: a store that fails (missing, not a store, locked) is a non-terminating error, so that with stores piped in (Get-ChildItem ./stores -Filter *.db | Set-EventStore -Frozen $true) the others are still set; -ErrorAction Stop or $ErrorActionPreference = 'Stop' end the command there. Terminating: wrong parameters, and every error of a PostgreSQL store (-ConnectionString), the only store of the command then.
+
+A frozen store refuses the writes of these tools too: Import-EventStore (every mode), Start-, Add- and Complete-IncrementalImport and Sync-EventStore into it fail with <Cmdlet>StoreFrozen before writing anything, unless given -Force (which warns; the store stays frozen). Reading it (Export-EventStore, Get-EventStore, Test-EventStore, Compare-EventStore) and Undo-IncrementalImport work.
+'@
     Examples    = @(
         @{
             Code    = 'Set-EventStore ./app.db -Frozen:$false'

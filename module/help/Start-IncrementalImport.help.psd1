@@ -8,12 +8,18 @@ The import lives in reSolve's own table "events-incremental-import", which carri
 The store must exist and be a reSolve event store; an incremental import never creates one (use Import-EventStore for that).
 '@
     Parameters  = @{
+        Force = 'Start the import into a frozen store anyway (reSolve''s "events-freeze" marker, set by Set-EventStore -Frozen $true or a cutover): the command warns, and the store stays frozen. Without -Force a frozen store is refused with StartIncrementalImportStoreFrozen (PermissionDenied) before anything is written; unfreeze it with Set-EventStore -Frozen $false.'
         Path = 'The SQLite store file. Relative paths, ~ and PSDrives work; takes paths from the pipeline by property name Path. Wildcards must match one file (several fail with StartIncrementalImportAmbiguousPath; a pattern that matches nothing is taken as the name as it is). Only FileSystem paths are taken (Env:, Variable: and other providers are refused with StartIncrementalImportNotAFileSystemPath); blank names and NUL characters are refused with StartIncrementalImportInvalidPath.'
         LiteralPath = 'The SQLite store file, named exactly: wildcard characters such as [ ] are part of the name. Aliases PSPath and LP; Get-ChildItem''s output binds here (by PSPath).'
         ConnectionString = 'A PostgreSQL store (reSolve''s eventstore-postgresql) instead of a SQLite file: an Npgsql connection string. Use with -Schema.'
         Schema = 'With -ConnectionString: the schema that holds the store (reSolve''s databaseName option).'
         Credential = 'With -ConnectionString: the user name and password to log in with (Get-Credential, or a PSCredential from SecretManagement''s Get-Secret as it is); they replace any user and password of the connection string. A refused login fails with StartIncrementalImportAuthenticationFailed (AuthenticationError), an unreachable server with StartIncrementalImportConnectionFailed (ConnectionError); the password never appears in a message, a -Verbose line or an error.'
     }
+    Notes       = @'
+Errors: a store that fails (missing, not a store, frozen: StartIncrementalImportStoreFrozen, an import already open: StartIncrementalImportImportAlreadyOpen) is a non-terminating error, so that with stores piped in the others still get their import; -ErrorAction Stop or $ErrorActionPreference = 'Stop' end the command there, SilentlyContinue and Ignore go on without showing it. Terminating: wrong parameters (no store, a path and a connection string, a wildcard that matches several files), the same store on both sides of one pipeline (StartIncrementalImportStoreInUseByPipeline), and every error of a PostgreSQL store (-ConnectionString), the only store of the command then.
+
+-WhatIf and -Confirm say when the store is frozen ("refused: the store is frozen").
+'@
     Examples    = @(
         @{
             Code    = '$id = Start-IncrementalImport ./app.db'

@@ -12,6 +12,7 @@ Before writing anything it checks that the destination is a prefix of the source
 The progress shows the events copied, the rate and the lag in events and seconds. The output object tells the events copied, the batches, where the run resumed from, the cursor, the median and worst lag (ms from an event's timestamp to its commit in the destination, over the events copied once caught up) and, after a cutover, the verification.
 '@
     Parameters  = @{
+        Force = 'Mirror into a frozen destination anyway (reSolve''s "events-freeze" marker): the command warns, and the destination stays frozen. Without -Force a frozen destination is refused with SyncEventStoreStoreFrozen (PermissionDenied) before anything is written. A frozen source needs no -Force: it is only read (a cutover leaves it frozen, and a later run resumes from the destination''s own cursor).'
         Path = 'The source SQLite store file. Relative paths, ~ and PSDrives work. Give -Path or -ConnectionString.'
         Credential = 'With -ConnectionString: the user name and password to log in with (Get-Credential, or a PSCredential from SecretManagement''s Get-Secret as it is); they replace any user and password of the connection string. A refused login fails with SyncEventStoreAuthenticationFailed (AuthenticationError), an unreachable server with SyncEventStoreConnectionFailed (ConnectionError); the password never appears in a message, a -Verbose line or an error. It applies to the source only; give the destination''s user and password in -DestinationConnectionString.'
         ConnectionString = 'A PostgreSQL source (reSolve''s eventstore-postgresql) instead of a SQLite file: an Npgsql connection string. Use with -Schema.'
@@ -26,6 +27,9 @@ The progress shows the events copied, the rate and the lag in events and seconds
         Timeout = 'With -Follow: stop after this long (a TimeSpan). Run the command again to go on.'
         BatchSize = 'Events per batch (default 1000). Each batch is one transaction on the destination; a stopped run resumes after the last committed batch.'
     }
+    Notes       = @'
+Errors: every error ends the command (terminating): it mirrors one source into one destination, each batch one transaction, so the destination is left at the end of a batch. A frozen destination is refused with SyncEventStoreStoreFrozen (PermissionDenied) before anything is written, unless -Force; -WhatIf says so. A destination frozen while the mirror runs (-Follow) ends it the same way before its next batch. The freeze that -Cutover puts on the source is its own: it is removed again when the cutover does not finish.
+'@
     Examples    = @(
         @{
             Code    = 'Sync-EventStore ./app.db -DestinationConnectionString $pg -DestinationSchema app -Follow'

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using EventStoreTools.Core;
 using EventStoreTools.Core.Incremental;
+using EventStoreTools.Core.Writes;
 
 namespace EventStoreTools.Cmdlets;
 
@@ -26,6 +27,10 @@ public sealed class AddIncrementalImportCommand : OneStoreCmdlet
     [AllowNull]
     public PSObject? InputObject { get; set; }
 
+    /// <summary>Push into a frozen store anyway, with a warning (it stays frozen).</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     /// <summary>Write what was pushed.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
@@ -34,12 +39,14 @@ public sealed class AddIncrementalImportCommand : OneStoreCmdlet
     {
         using var narration = Narrate();
         _store = OpenStore();
-        if (!ShouldProcess(_store.DisplayName, $"Add events to the incremental import '{ImportId}'")) return;
+        var clearance = CheckWrite(_store, StoreWrite.PushIncrementalImport, Force);
+        if (!ShouldProcess(_store.DisplayName, $"Add events to the incremental import '{ImportId}'" + clearance.Note)) return;
         _progress = new ProgressReporter(this, 1, $"Pushing events into the incremental import of {_store.DisplayName}");
         Run(() =>
         {
             // The push's transaction stays open until the input ends: its input must not be an export of the same store.
             _claim = ClaimStore(_store, StoreUse.PipelineTransaction);
+            Proceed(clearance);
             _push = _store.BeginIncrementalImportPush(ImportId);
         }, _store.DisplayName);
     }

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using EventStoreTools.Core.Incremental;
+using EventStoreTools.Core.Writes;
 
 namespace EventStoreTools.Cmdlets;
 
@@ -15,11 +16,20 @@ public sealed class CompleteIncrementalImportCommand : OneStoreCmdlet
     [ValidateNotNullOrEmpty]
     public string ImportId { get; set; } = "";
 
+    /// <summary>Write into a frozen store anyway, with a warning (it stays frozen).</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     protected override void ProcessRecord()
     {
         using var narration = Narrate();
         var store = OpenStore();
-        if (!ShouldProcess(store.DisplayName, $"Commit the incremental import '{ImportId}'")) return;
-        RunOnStore(store, () => IncrementalImportOutput.Write(this, store.CompleteIncrementalImport(ImportId)));
+        var clearance = CheckWrite(store, StoreWrite.CompleteIncrementalImport, Force);
+        if (!ShouldProcess(store.DisplayName, $"Commit the incremental import '{ImportId}'" + clearance.Note)) return;
+        RunOnStore(store, () =>
+        {
+            Proceed(clearance);
+            IncrementalImportOutput.Write(this, store.CompleteIncrementalImport(ImportId));
+        });
     }
 }

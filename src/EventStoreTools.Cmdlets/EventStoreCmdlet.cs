@@ -7,6 +7,7 @@ using EventStoreTools.Core;
 using EventStoreTools.Core.Files;
 using EventStoreTools.Core.Postgres;
 using EventStoreTools.Core.Sqlite;
+using EventStoreTools.Core.Writes;
 using Microsoft.PowerShell.Commands;
 using WildcardPattern = System.Management.Automation.WildcardPattern;
 
@@ -367,9 +368,53 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
     /// <summary>Runs an action, turning core failures into a terminating PowerShell error.</summary>
     protected void Run(Action action, object? target = null)
     {
+        if (Attempt(action, target) is { } error) ThrowTerminatingError(error);
+    }
+
+    /// <summary>
+    /// Runs the work on one of several inputs (a store among those given): a core failure is written as a
+    /// non-terminating error and the cmdlet goes on with the next, honouring -ErrorAction as Get-Content does.
+    /// Returns whether the work succeeded.
+    /// </summary>
+    protected bool RunOrWriteError(Action action, object? target = null)
+    {
+        if (Attempt(action, target) is not { } error) return true;
+        WriteError(error);
+        return false;
+    }
+
+    /// <summary>
+    /// Runs the work on one store of those the cmdlet was given by path (several, or piped in): its failure is
+    /// non-terminating (see <see cref="RunOrWriteError"/>). A PostgreSQL store (-ConnectionString) is the only store
+    /// of the command, so its failure ends it.
+    /// </summary>
+    protected bool RunOnListedStore(Action action, object? target) =>
+        StorePaths is null ? RunOrThrow(action, target) : RunOrWriteError(action, target);
+
+    /// <summary>
+    /// <see cref="RunOnListedStore(Action, object?)"/> with a <see cref="StoreUse.Step"/> claim on the store. A store on
+    /// both sides of one pipeline is a mistake of the whole command, so that refusal ends it.
+    /// </summary>
+    protected bool RunOnListedStore(IEventStore store, Action action)
+    {
+        IDisposable? claim = null;
+        Run(() => claim = ClaimStore(store, StoreUse.Step), store.DisplayName);
+        using (claim) return RunOnListedStore(action, store.DisplayName);
+    }
+
+    private bool RunOrThrow(Action action, object? target)
+    {
+        Run(action, target);
+        return true;
+    }
+
+    /// <summary>Runs an action; a core failure comes back as its error record, Ctrl+C as the stop it is.</summary>
+    private ErrorRecord? Attempt(Action action, object? target)
+    {
         try
         {
             action();
+            return null;
         }
         // A wait for a lock that Ctrl+C ended surfaces as "busy": it is the stop, not an error.
         catch (Exception ex) when (Cancellation.IsCancellationRequested && ex is OperationCanceledException or EventStoreException)
@@ -378,16 +423,34 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
         }
         catch (EventStoreException ex)
         {
-            ThrowTerminatingError(ToErrorRecord(ex, target));
+            return ToErrorRecord(ex, target);
         }
         catch (IOException ex)
         {
-            ThrowTerminatingError(new ErrorRecord(ex, ErrorIdPrefix + "IOError", ErrorCategory.WriteError, target));
+            return new ErrorRecord(ex, ErrorIdPrefix + "IOError", ErrorCategory.WriteError, target);
         }
         catch (UnauthorizedAccessException ex)
         {
-            ThrowTerminatingError(new ErrorRecord(ex, ErrorIdPrefix + "AccessDenied", ErrorCategory.PermissionDenied, target));
+            return new ErrorRecord(ex, ErrorIdPrefix + "AccessDenied", ErrorCategory.PermissionDenied, target);
         }
+    }
+
+    /// <summary>
+    /// What the one guard of every write (<see cref="StoreWriteGuard"/>) says of writing into a store: read before
+    /// ShouldProcess, so that -WhatIf and -Confirm can say it (its <see cref="StoreWriteClearance.Note"/>).
+    /// </summary>
+    protected StoreWriteClearance CheckWrite(IEventStore store, StoreWrite write, bool force)
+    {
+        StoreWriteClearance? clearance = null;
+        Run(() => clearance = StoreWriteGuard.Check(store, write, force), store.DisplayName);
+        return clearance!;
+    }
+
+    /// <summary>Once the write is confirmed: refuses it (an <see cref="EventStoreException"/>, for Run), or warns what -Force overrides.</summary>
+    protected void Proceed(StoreWriteClearance clearance)
+    {
+        clearance.ThrowIfRefused();
+        foreach (var warning in clearance.Warnings) WriteWarning(warning);
     }
 
     protected ErrorRecord ToErrorRecord(EventStoreException ex, object? target = null)
@@ -406,6 +469,8 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
             EventStoreErrorKind.StoreBusy => ErrorCategory.ResourceBusy,
             EventStoreErrorKind.InvalidStorePath => ErrorCategory.InvalidArgument,
             EventStoreErrorKind.StoreReadOnly => ErrorCategory.PermissionDenied,
+            // Not ResourceUnavailable or ResourceBusy: waiting does not help, the freeze stays until someone lifts it (or -Force).
+            EventStoreErrorKind.StoreFrozen => ErrorCategory.PermissionDenied,
             EventStoreErrorKind.InputNotFound => ErrorCategory.ObjectNotFound,
             EventStoreErrorKind.CorruptPayload => ErrorCategory.InvalidData,
             EventStoreErrorKind.UnsupportedStoredValue => ErrorCategory.InvalidData,

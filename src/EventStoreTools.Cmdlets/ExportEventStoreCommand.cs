@@ -201,8 +201,9 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
             default:
                 try
                 {
-                    if (Follow) RunOnStore(store, () => FollowToPipeline(store, filter, cursor));
-                    else RunOnStore(store, () => ExportToPipeline(store, filter, cursor));
+                    // One store of the -Path list that fails (missing, not a store, an event that cannot be read) is a
+                    // non-terminating error and the next store is exported, as Get-Content does with its files.
+                    RunOnListedStore(store, Follow ? () => FollowToPipeline(store, filter, cursor) : () => ExportToPipeline(store, filter, cursor));
                 }
                 finally
                 {

@@ -4,6 +4,7 @@ using EventStoreTools.Core.Backups;
 using EventStoreTools.Core.Files;
 using EventStoreTools.Core.Incremental;
 using EventStoreTools.Core.Ndjson;
+using EventStoreTools.Core.Writes;
 
 namespace EventStoreTools.Cmdlets;
 
@@ -33,6 +34,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
     private ProgressReporter? _progress;
     private IDisposable? _claim;
     private bool _skipped;
+    private StoreWriteClearance? _clearance;
 
     // Batched commits (-CommitEvery, -CommitInterval): the open batch, what earlier batches committed, and a timer
     // that commits a batch when input is sparse. The gate serializes the timer with the pipeline's adds.
@@ -109,7 +111,10 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
     [Parameter]
     public SwitchParameter Replace { get; set; }
 
-    /// <summary>With -Replace: do not ask for confirmation.</summary>
+    /// <summary>
+    /// With -Replace: do not ask for confirmation, and discard an open incremental import. In every mode: write into
+    /// a frozen store anyway, with a warning (it stays frozen).
+    /// </summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
@@ -172,6 +177,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
         _filter = BuildFilter();
         _store = OpenStore();
         RefuseInputIsStore();
+        _clearance = CheckWrite(_store, Incremental ? StoreWrite.IncrementalImport : Mode == ImportMode.Replace ? StoreWrite.Replace : StoreWrite.Import, Force);
         if (Incremental)
         {
             BeginIncremental();
@@ -264,6 +270,8 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
             RethrowTimerFailure();
             if (_import is null)
             {
+                // Batches run as long as their input (a follow): a store frozen meanwhile stops the next, as at the start.
+                if (!Force) StoreWriteGuard.Check(_store!, StoreWrite.Import, force: false).ThrowIfRefused();
                 _import = _store!.BeginImport(ImportMode.Append, NewStoreAccess());
                 _previousCount ??= _import.ExistingEventCount;
                 _batchStartedAt = DateTime.UtcNow;
@@ -323,11 +331,12 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
             }
         }, _store!.DisplayName);
         _progress!.Complete();
-        var action = !_store.Exists() ? "Create"
+        var action = _clearance!.Refusal is not null ? "Refuse"
+            : !_store.Exists() ? "Create"
             : Mode == ImportMode.Replace ? "Replace"
             : Mode == ImportMode.Append || _existingEventCount == 0 ? "Append"
             : "Refuse";
-        var what = action switch
+        var what = _clearance.Refusal is not null ? $"Write nothing{_clearance.Note}; {_dryRunEventCount} events were read" : action switch
         {
             "Create" => $"Create the store and write {_dryRunEventCount} events",
             "Replace" => $"Replace its {_existingEventCount} events with {_dryRunEventCount} events",
@@ -345,11 +354,18 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
         });
     }
 
-    /// <summary>ShouldProcess, noting when it said no because of -WhatIf: the dry run then goes on reading.</summary>
+    /// <summary>
+    /// ShouldProcess, noting when it said no because of -WhatIf: the dry run then goes on reading. The message says
+    /// what the write guard found (a frozen store, an open import); once confirmed, the guard refuses or warns.
+    /// </summary>
     private bool ShouldWrite(string target, string action)
     {
+        action += _clearance!.Note;
         if (ShouldProcess($"Performing the operation \"{action}\" on target \"{target}\".", $"{action} on target \"{target}\"?", "Confirm", out var reason))
+        {
+            Run(() => Proceed(_clearance), target);
             return true;
+        }
         _dryRun = reason == ShouldProcessReason.WhatIf;
         return false;
     }

@@ -29,7 +29,8 @@ public sealed class SetEventStoreCommand : EventStoreCmdlet
     {
         var store = OpenStore();
         if (!ShouldProcess(store.DisplayName, Frozen ? "Freeze the store (reSolve refuses new events)" : "Unfreeze the store")) return;
-        Run(() =>
+        // Stores piped in by property name are several inputs: one that fails does not stop the others.
+        RunOnListedStore(() =>
         {
             if (!store.SetFrozen(Frozen)) WriteVerbose($"The store {store.DisplayName} was already {(Frozen ? "frozen" : "unfrozen")}.");
             if (!PassThru) return;

@@ -1,4 +1,6 @@
 using System.Management.Automation;
+using EventStoreTools.Core;
+using EventStoreTools.Core.Writes;
 
 namespace EventStoreTools.Cmdlets;
 
@@ -27,11 +29,22 @@ public sealed class StartIncrementalImportCommand : EventStoreCmdlet
 
     protected override bool StorePathsAreLiteral => LiteralPath.Length > 0;
 
+    /// <summary>Write into a frozen store anyway, with a warning (it stays frozen).</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     protected override void ProcessRecord()
     {
         using var narration = Narrate();
         var store = OpenStore();
-        if (!ShouldProcess(store.DisplayName, "Start an incremental import")) return;
-        RunOnStore(store, () => WriteObject(store.StartIncrementalImport()));
+        // Stores piped in by property name are several inputs: one that fails does not stop the others.
+        StoreWriteClearance? clearance = null;
+        if (!RunOnListedStore(() => clearance = StoreWriteGuard.Check(store, StoreWrite.StartIncrementalImport, Force), store.DisplayName)) return;
+        if (!ShouldProcess(store.DisplayName, "Start an incremental import" + clearance!.Note)) return;
+        RunOnListedStore(store, () =>
+        {
+            Proceed(clearance);
+            WriteObject(store.StartIncrementalImport());
+        });
     }
 }

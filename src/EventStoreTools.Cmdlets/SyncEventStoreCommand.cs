@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using EventStoreTools.Core;
+using EventStoreTools.Core.Writes;
 
 namespace EventStoreTools.Cmdlets;
 
@@ -62,6 +63,10 @@ public sealed class SyncEventStoreCommand : EventStoreCmdlet
     [ValidateRange(1, 1_000_000)]
     public int BatchSize { get; set; } = 1000;
 
+    /// <summary>Mirror into a frozen destination anyway, with a warning (it stays frozen).</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     protected override void EndProcessing()
     {
         if (Verify && !Cutover)
@@ -72,7 +77,10 @@ public sealed class SyncEventStoreCommand : EventStoreCmdlet
         var source = OpenStore();
         var destination = OpenDestination();
         var action = Cutover ? "Mirror the events, then freeze the source and verify (cutover)" : Follow ? "Mirror the events and keep following" : "Mirror the events";
-        if (!ShouldProcess(destination.DisplayName, $"{action} of {source.DisplayName}")) return;
+        // The destination only: the source is read (a frozen source is what a cutover leaves, and a resumed run reads it).
+        var clearance = CheckWrite(destination, StoreWrite.Mirror, Force);
+        if (!ShouldProcess(destination.DisplayName, $"{action} of {source.DisplayName}{clearance.Note}")) return;
+        Run(() => Proceed(clearance), destination.DisplayName);
         var options = new MirrorOptions
         {
             BatchSize = BatchSize,
@@ -81,6 +89,7 @@ public sealed class SyncEventStoreCommand : EventStoreCmdlet
             FullVerify = Verify,
             PollInterval = PollInterval,
             Deadline = MyInvocation.BoundParameters.ContainsKey(nameof(Timeout)) ? DateTimeOffset.UtcNow + Timeout : null,
+            WriteIntoFrozenDestination = Force,
         };
         var mirror = new EventStoreMirror(source, destination, options);
         var progress = new ProgressReporter(this, 1, $"Mirroring {source.DisplayName} to {destination.DisplayName}");

@@ -51,6 +51,8 @@ public enum EventStoreErrorKind
     UnsupportedCompression,
     /// <summary>An input file holds a format the module cannot read as an export (bzip2, xz, zip, a SQLite database).</summary>
     UnsupportedInputFormat,
+    /// <summary>The store holds reSolve's freeze marker, so nothing may write to it unless overridden (-Force).</summary>
+    StoreFrozen,
 }
 
 /// <summary>The key of a stored event (reSolve's primary key), the target of errors about a stored event that cannot be read.</summary>

@@ -1,3 +1,5 @@
+using EventStoreTools.Core.Writes;
+
 namespace EventStoreTools.Core;
 
 /// <summary>How a mirror runs: once to the end, following, or as a cutover that freezes the source.</summary>
@@ -19,6 +21,9 @@ public sealed record MirrorOptions
 
     /// <summary>When following ends (null: never by time).</summary>
     public DateTimeOffset? Deadline { get; init; }
+
+    /// <summary>Write into a frozen destination (-Force); otherwise a destination found frozen before a batch ends the run.</summary>
+    public bool WriteIntoFrozenDestination { get; init; }
 }
 
 /// <summary>Where a mirror stands after a batch, for the progress display.</summary>
@@ -166,6 +171,8 @@ public sealed class EventStoreMirror
     {
         var secrets = ChangedSecrets(cancellation);
         if (page.Count == 0 && secrets is null) return;
+        // A follow runs for days: a destination frozen meanwhile stops it before the next batch, as at the start.
+        StoreWriteGuard.Check(_destination, StoreWrite.Mirror, _options.WriteIntoFrozenDestination).ThrowIfRefused();
         using (var batch = _destination.BeginImport(ImportMode.Append))
         {
             foreach (var e in page)

@@ -226,7 +226,7 @@ Describe 'Odd but accepted values (issue 12, items 5 and 6)' {
         $command = switch ($Path) {
             '-OutFile' { { Export-EventStore $store -OutFile (Join-Path $folder 'out.ndjson') } }
             '-Directory' { { Export-EventStore $store -Directory $folder } }
-            default { { Export-EventStore $store | Out-Null } }
+            default { { Export-EventStore $store -ErrorAction Stop | Out-Null } }
         }
         $record = Get-ErrorRecord $command
         Assert-ErrorRecord $record 'Export-EventStore' 'UnsupportedStoredValue' 'InvalidData'
@@ -248,7 +248,7 @@ Describe 'A stored payload that is not JSON (issue 12 item 7, issue 11 item 10)'
         $command, $cmdlet = switch ($Path) {
             '-OutFile' { { Export-EventStore $store -OutFile (Join-Path $folder 'out.ndjson') }, 'Export-EventStore' }
             '-Directory' { { Export-EventStore $store -Directory $folder }, 'Export-EventStore' }
-            'the pipeline' { { Export-EventStore $store | Out-Null }, 'Export-EventStore' }
+            'the pipeline' { { Export-EventStore $store -ErrorAction Stop | Out-Null }, 'Export-EventStore' }
             default { { Compare-EventStore $store $store -Summary }, 'Compare-EventStore' }
         }
         $record = Get-ErrorRecord $command

@@ -3,7 +3,7 @@
 BeforeDiscovery {
     # Every cmdlet, reading or writing, on the store at $path; $other is a reSolve store to compare or copy with.
     $EveryCommand = @(
-        @{ Call = 'Export-EventStore'; Command = 'Export-EventStore'; Run = { param($path, $other) Export-EventStore $path } }
+        @{ Call = 'Export-EventStore'; Command = 'Export-EventStore'; Run = { param($path, $other) Export-EventStore $path -ErrorAction Stop } }
         @{ Call = 'Export-EventStore -OutFile'; Command = 'Export-EventStore'; Run = { param($path, $other) Export-EventStore $path -OutFile "$path.ndjson" } }
         @{ Call = 'Export-EventStore -Directory -IncludeSecrets'; Command = 'Export-EventStore'; Run = { param($path, $other) Export-EventStore $path -Directory "$path.backup" -IncludeSecrets } }
         @{ Call = 'Get-EventStore'; Command = 'Get-EventStore'; Run = { param($path, $other) Get-EventStore $path -ErrorAction Stop } }
@@ -14,7 +14,7 @@ BeforeDiscovery {
         @{ Call = 'Import-EventStore -InFile -Replace -Force'; Command = 'Import-EventStore'; Run = { param($path, $other) Import-EventStore $path -InFile $ReferenceExport -Replace -Force } }
         @{ Call = 'Import-EventStore -InFile -Append'; Command = 'Import-EventStore'; Run = { param($path, $other) Import-EventStore $path -InFile $ReferenceExport -Append } }
         @{ Call = 'Import-EventStore -InFile -Incremental'; Command = 'Import-EventStore'; Run = { param($path, $other) Import-EventStore $path -InFile $ReferenceExport -Incremental } }
-        @{ Call = 'Start-IncrementalImport'; Command = 'Start-IncrementalImport'; Run = { param($path, $other) Start-IncrementalImport $path } }
+        @{ Call = 'Start-IncrementalImport'; Command = 'Start-IncrementalImport'; Run = { param($path, $other) Start-IncrementalImport $path -ErrorAction Stop } }
         @{ Call = 'Undo-IncrementalImport'; Command = 'Undo-IncrementalImport'; Run = { param($path, $other) Undo-IncrementalImport $path } }
     )
 }

@@ -62,8 +62,12 @@ public sealed class PostgresEventImport : IEventImport
             // Reported, so that a replace says what it dropped.
             ExistingEventCount = (long)PostgresConnections.Scalar(connection, $"SELECT count(*) FROM {_schema.Events}")!;
             EventStoreLog.Write($"Mode Replace: dropping the {ExistingEventCount:N0} stored events and re-creating the tables.");
+            // reSolve's dropEvents drops the freeze marker too; a frozen store must come out of a replace frozen.
+            var frozen = PostgresConnections.TableExists(connection, _schema, PostgresSchema.FreezeTable);
             foreach (var sql in _schema.DropEvents()) _write.Execute(sql);
             CreateEventStore();
+            if (frozen)
+                foreach (var sql in _schema.CreateFreezeTable()) _write.Execute(sql);
         }
         else
         {

@@ -142,8 +142,11 @@ public sealed class SqliteEventImport : IEventImport
             // Reported, so that a replace says what it dropped.
             ExistingEventCount = (long)SqliteConnections.Scalar(_connection, """SELECT count(*) FROM "events" """)!;
             EventStoreLog.Write($"Mode Replace: dropping the {ExistingEventCount:N0} stored events and re-creating the events table.");
+            // reSolve's dropEvents drops the freeze marker too; a frozen store must come out of a replace frozen.
+            var frozen = SqliteConnections.TableExists(_connection, SqliteSchema.FreezeTable);
             SqliteStoreSchema.DropEvents(_connection);
             SqliteStoreSchema.CreateEventStore(_connection, withEventIndexes: false);
+            if (frozen) SqliteConnections.Execute(_connection, SqliteSchema.CreateFreezeTable);
             _rebuildIndexes = true;
         }
         else
