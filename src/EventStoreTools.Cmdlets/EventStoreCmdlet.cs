@@ -281,9 +281,12 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
     }
 
     /// <summary>Starts writing output files, each replaced as a whole, after removing what killed exports left in their folders.</summary>
-    protected AtomicFileOutput BeginOutput(params string[] files)
+    protected AtomicFileOutput BeginOutput(params string[] files) => BeginOutput(files.Select(file => new AtomicFileOutput.OutputFile(file)).ToList(), []);
+
+    /// <summary>As <see cref="BeginOutput(string[])"/>, with links to replace rather than follow and files to remove in the same swap.</summary>
+    protected AtomicFileOutput BeginOutput(IReadOnlyList<AtomicFileOutput.OutputFile> files, IReadOnlyList<string> remove)
     {
-        var output = AtomicFileOutput.Begin(files);
+        var output = AtomicFileOutput.Begin(files, remove);
         try
         {
             var folders = files.Select((_, i) => System.IO.Path.GetDirectoryName(output.TargetPath(i))!).Distinct();
@@ -415,6 +418,8 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
             EventStoreErrorKind.MirrorMismatch => ErrorCategory.InvalidResult,
             EventStoreErrorKind.AuthenticationFailed => ErrorCategory.AuthenticationError,
             EventStoreErrorKind.ConnectionFailed => ErrorCategory.ConnectionError,
+            EventStoreErrorKind.BackupManifestMismatch => ErrorCategory.InvalidData,
+            EventStoreErrorKind.BackupAmbiguous => ErrorCategory.InvalidData,
             _ => ErrorCategory.NotSpecified,
         };
         object? errorTarget = ex.LineNumber is { } line

@@ -45,6 +45,10 @@ public enum EventStoreErrorKind
     /// these tools cannot carry without changing it.
     /// </summary>
     UnsupportedStoredValue,
+    /// <summary>A backup does not match its manifest: a file changed or cut off, other counts, a manifest that does not name every file read.</summary>
+    BackupManifestMismatch,
+    /// <summary>A backup folder without a manifest holds two candidate files of one kind (events.db beside events.db.gz).</summary>
+    BackupAmbiguous,
 }
 
 /// <summary>The key of a stored event (reSolve's primary key), the target of errors about a stored event that cannot be read.</summary>

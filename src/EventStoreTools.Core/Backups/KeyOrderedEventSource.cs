@@ -40,29 +40,34 @@ public sealed class KeyOrderedEventSource : IDisposable
             case StoreKind.SqliteFile:
                 return Open(new SqliteEventStore(path, cancellation));
             case StoreKind.BackupFolder:
-                BackupManifest.Verify(path, cancellation);
-                var events = BackupFolder.FindFile(path, BackupFolder.EventsFileName)
-                    ?? throw new EventStoreException(EventStoreErrorKind.InputNotFound, $"The backup folder '{path}' has no {BackupFolder.EventsFileName}.");
-                return FromNdjson(path, events, cancellation);
+                return FromBackup(path, BackupSet.OfFolder(path), cancellation);
             default:
-                return FromNdjson(path, path, cancellation);
+                return FromBackup(path, BackupSet.OfFile(path), cancellation);
         }
     }
 
-    private static KeyOrderedEventSource FromNdjson(string displayName, string file, CancellationToken cancellation)
+    /// <summary>The backup's events into a temporary store, checked against its manifest before that store is used.</summary>
+    private static KeyOrderedEventSource FromBackup(string displayName, BackupSet backup, CancellationToken cancellation)
     {
+        backup.VerifySizes();
+        if (!File.Exists(backup.EventsFile) && !CompressedFile.IsStandardStream(backup.EventsFile))
+            throw new EventStoreException(EventStoreErrorKind.InputNotFound, $"The backup '{displayName}' has no {Path.GetFileName(backup.EventsFile)}.");
         var temporary = Path.Combine(Path.GetTempPath(), $"eventstoretools-compare-{Guid.NewGuid():N}.db");
         try
         {
             var store = new SqliteEventStore(temporary, cancellation);
-            using (var reader = NdjsonEventReader.Open(file))
+            using (var reader = backup.OpenEvents())
             using (var import = store.BeginImport(ImportMode.FailIfNotEmpty))
             {
                 foreach (var e in reader.ReadEvents())
                 {
                     cancellation.ThrowIfCancellationRequested();
+                    backup.Tally(e, reader.LineNumber);
                     import.Add(e);
                 }
+                backup.EndEvents();
+                foreach (var _ in backup.ReadSecrets()) cancellation.ThrowIfCancellationRequested();
+                backup.Verify();
                 import.Commit();
             }
             return new KeyOrderedEventSource(displayName, store.OpenSource(), temporary);
