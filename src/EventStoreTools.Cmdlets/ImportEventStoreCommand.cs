@@ -373,8 +373,8 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
     /// The backup to read, checked as far as it can be before anything is read: a folder needs both files (as
     /// reSolve's importEventStore does; checking first leaves no new store behind), and the files its manifest names
     /// must be there with their sizes. The rest (hashes, counts, time range, cursor, selection) is checked as the
-    /// files are read, before the commit (<see cref="VerifyBackup"/>). A backup without a manifest, or one made
-    /// without the store's secrets, is imported with a warning.
+    /// files are read, before the commit (<see cref="VerifyBackup"/>). A backup folder without a manifest, or a
+    /// backup made without the store's secrets, is imported with a warning.
     /// </summary>
     private void OpenBackup()
     {
@@ -391,7 +391,13 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
             }
         }
         Run(_backup!.VerifySizes, location);
-        if (_backup.NoManifestWarning is { } noManifest) WriteWarning(noManifest);
+        // -InFile also takes any NDJSON (reSolve's exportEvents(), files made by hand): only a folder, which is a
+        // backup by its layout, warns; a file without a manifest is told with -Verbose (Test-EventStore notes both).
+        if (_backup.NoManifestWarning is { } noManifest)
+        {
+            if (Source == FromDirectorySet) WriteWarning(noManifest);
+            else Tell(noManifest);
+        }
         if (_backup.Manifest is not { } manifest) return;
         if (manifest.SecretsLeftOut > 0)
             WriteWarning($"The backup '{location}' was made without the {manifest.SecretsLeftOut} secret{(manifest.SecretsLeftOut == 1 ? "" : "s")} its store had: this import restores the events only. To keep secrets, back up with Export-EventStore -IncludeSecrets.");
