@@ -163,6 +163,69 @@ public class BackupManifestTests
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), described.Sha256);
     }
 
+    /// <summary>A folder of two events and its manifest, as an export writes them.</summary>
+    private static string NewFolderBackup(string events)
+    {
+        var folder = TestFiles.NewDirectory();
+        System.IO.File.WriteAllText(Path.Combine(folder, "events.db"), events);
+        System.IO.File.WriteAllText(Path.Combine(folder, "secrets.db"), "");
+        var read = BackupContent.For(null);
+        using (var reader = new Ndjson.NdjsonEventReader(System.IO.File.OpenRead(Path.Combine(folder, "events.db"))))
+            foreach (var e in reader.ReadEvents()) read.AddEvent(e, reader.LineNumber);
+        using var manifest = System.IO.File.Create(Path.Combine(folder, BackupManifest.FileName));
+        new BackupManifest
+        {
+            EventCount = read.EventCount,
+            FirstTimestamp = read.FirstTimestamp,
+            LastTimestamp = read.LastTimestamp,
+            Cursor = read.Cursor,
+            Filter = new BackupFilter(),
+            Files =
+            [
+                BackupManifest.Describe(Path.Combine(folder, "events.db"), "events.db", BackupManifestFile.EventsRole),
+                BackupManifest.Describe(Path.Combine(folder, "secrets.db"), "secrets.db", BackupManifestFile.SecretsRole),
+            ],
+        }.Write(manifest);
+        return folder;
+    }
+
+    private const string TwoEvents = """
+        {"threadCounter":0,"threadId":0,"type":"T","timestamp":1,"aggregateId":"a","aggregateVersion":1,"payload":{}}
+        {"threadCounter":1,"threadId":0,"type":"T","timestamp":2,"aggregateId":"a","aggregateVersion":2,"payload":{}}
+
+        """;
+
+    private static void ReadAll(BackupSet backup)
+    {
+        using (var reader = backup.OpenEvents())
+        {
+            foreach (var e in reader.ReadEvents()) backup.Tally(e, reader.LineNumber);
+            backup.EndEvents();
+        }
+        foreach (var _ in backup.ReadSecrets()) { }
+    }
+
+    [Fact]
+    public void A_backup_replaced_while_it_is_read_fails_against_the_manifest_the_reader_began_with()
+    {
+        var folder = NewFolderBackup(TwoEvents);
+        var intact = BackupSet.OfFolder(folder);
+        ReadAll(intact);
+        intact.Verify();
+
+        var replaced = BackupSet.OfFolder(folder);
+        // Another export swaps in a backup of the same size after the manifest was read.
+        System.IO.File.WriteAllText(Path.Combine(folder, "events.db"), TwoEvents.Replace("\"timestamp\":2", "\"timestamp\":3"));
+        ReadAll(replaced);
+        Assert.Equal(EventStoreErrorKind.BackupManifestMismatch, Assert.Throws<EventStoreException>(replaced.Verify).Kind);
+
+        var removed = BackupSet.OfFolder(NewFolderBackup(TwoEvents));
+        System.IO.File.Delete(removed.SecretsFile!);
+        var gone = Assert.Throws<EventStoreException>(() => ReadAll(removed));
+        Assert.Equal(EventStoreErrorKind.BackupManifestMismatch, gone.Kind);
+        Assert.Contains("changed while it was read", gone.Message);
+    }
+
     [Fact]
     public void A_swap_removes_the_files_named_for_removal_and_a_failure_puts_them_back()
     {

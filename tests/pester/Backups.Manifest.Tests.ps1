@@ -135,6 +135,10 @@ Describe 'Single-file backups carry a manifest' {
         $manifest.files.role | Should -Be 'events'
         $manifest.files.sha256 | Should -Be (Get-Sha256 $file).ToLowerInvariant()
         (Test-EventStore $file).IsValid | Should -BeTrue
+        # Read whole (thread fields too) to check the cursor, and still an incremental import's input.
+        $summary = Import-EventStore (Copy-Fixture 'resolve-lite-600.db' 'incremental-again.db') -InFile $file -Incremental
+        $summary.SkippedDuplicates | Should -Be 600
+        $summary.Imported | Should -Be 0
     }
 
     It 'refuses a single-file backup (<Extension>) with one line removed on import, leaving the target, and Test-EventStore reports it' -ForEach @(

@@ -176,11 +176,17 @@ public sealed class BackupSet
             $"The backup '{Location}' does not match its manifest ({Path.GetFileName(ManifestPath)}): {string.Join(" ", mismatches)} Nothing was written. Take another backup, or (if it was re-exported while this ran) run this again.");
     }
 
-    private static HashingReadStream OpenHashed(string path)
+    private HashingReadStream OpenHashed(string path)
     {
         try
         {
             return new HashingReadStream(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan));
+        }
+        // The manifest read at the start named it and its size matched: another export replaced the backup since.
+        catch (FileNotFoundException ex) when (Manifest is not null)
+        {
+            throw new EventStoreException(EventStoreErrorKind.BackupManifestMismatch,
+                $"The backup '{Location}' changed while it was read: '{Path.GetFileName(path)}', which its manifest named, is gone (another export replaced the backup). Nothing was written. Run this again.", ex);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException)
         {
