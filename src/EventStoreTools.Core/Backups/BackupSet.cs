@@ -107,7 +107,8 @@ public sealed class BackupSet
     /// <summary>The events file, hashed as it is read; call <see cref="Tally"/> for each event and <see cref="EndEvents"/> after the last.</summary>
     public NdjsonEventReader OpenEvents()
     {
-        if (CompressedFile.IsStandardStream(EventsFile)) return NdjsonEventReader.Open(EventsFile);
+        // Without a manifest there is nothing to hold the bytes against: read as any NDJSON file.
+        if (Manifest is null) return NdjsonEventReader.Open(EventsFile);
         _eventsHash = OpenHashed(EventsFile);
         _eventsName = Path.GetFileName(EventsFile);
         return new NdjsonEventReader(CompressedFile.Decompress(_eventsHash, CompressedFile.CompressionOf(EventsFile), EventsFile));
@@ -127,6 +128,11 @@ public sealed class BackupSet
     public IEnumerable<ResolveSecret> ReadSecrets()
     {
         if (SecretsFile is null) yield break;
+        if (Manifest is null)
+        {
+            foreach (var secret in NdjsonSecrets.Read(SecretsFile)) yield return secret;
+            yield break;
+        }
         var hashed = OpenHashed(SecretsFile);
         long count = 0;
         try
