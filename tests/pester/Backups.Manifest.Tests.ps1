@@ -368,3 +368,32 @@ Describe 'A backup folder holds one backup' {
         Test-Path (Join-Path $backup 'events.db.gz') | Should -BeFalse
     }
 }
+
+Describe 'A restore while its backup folder is exported again' {
+    It 'reads the backup it began with or fails saying the folder changed while it was read, leaving the target' {
+        $store = New-StoreWithSecrets 'live.db'
+        $backup = Join-Path $TestDrive 'live-backup'
+        Export-EventStore $store -Directory $backup -IncludeSecrets
+        $folder = New-CaseFolder
+        $target = Join-Path $folder 'target.db'
+        Copy-Item (Join-Path $Fixtures 'resolve-lite-600.db') $target
+        $before = Get-Sha256 $target
+        $lock = Lock-Store $target
+        $ps = New-ModulePowerShell
+        try {
+            [void]$ps.AddCommand('Import-EventStore').AddParameter('Path', $target).AddParameter('Directory', $backup).AddParameter('Replace').AddParameter('Force')
+            $run = $ps.BeginInvoke()
+            # The import has read the manifest and opened the target, where it waits for the lock.
+            Wait-Until { @(Get-OpenFiles $target).Count -ge 2 }
+            Export-EventStore $store -Directory $backup -IncludeSecrets -Compression GZip
+        }
+        finally { $lock.Dispose() }
+        $err = $null
+        try { [void]$ps.EndInvoke($run) } catch { $err = $_.Exception.InnerException.ErrorRecord }
+        $ps.Dispose()
+        Assert-ErrorRecord $err 'Import-EventStore' 'BackupManifestMismatch' 'InvalidData'
+        $err.Exception.Message | Should -Match 'changed while it was read'
+        Get-Sha256 $target | Should -Be $before
+        (Import-EventStore $target -Directory $backup -Replace -Force).ImportedSecretCount | Should -Be 2
+    }
+}
