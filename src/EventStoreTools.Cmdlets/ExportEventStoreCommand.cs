@@ -21,8 +21,6 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
     private const string ToDirectorySet = "ToDirectory";
     /// <summary>The suffix of the parameter sets that take -LiteralPath instead of -Path.</summary>
     private const string Literal = "Literal";
-    public const string EventsFileName = BackupFolder.EventsFileName;
-    public const string SecretsFileName = BackupFolder.SecretsFileName;
 
     /// <summary>The stores of a file or folder export, known in full before anything is written.</summary>
     private readonly List<IEventStore> _storesToFile = [];
