@@ -5,8 +5,10 @@ Test-EventStore reads a store or a backup and writes one result per store. It ne
 
 - a SQLite file (eventstore-lite): SQLite's PRAGMA integrity_check, then the tables and indexes against reSolve's DDL (columns, types, NOT NULL, keys and index columns), then every event and secret;
 - a PostgreSQL schema (-ConnectionString and -Schema): the catalog (no invalid index, every thread's next counter in "events-threads" past its stored events), the tables and indexes against reSolve's DDL (created in a scratch schema inside a transaction that is rolled back), then every event and secret;
-- an NDJSON export, plain, .gz or .zst, or standard input (-): every line is a valid event, the lines are in reSolve's read order (timestamp, threadCounter, threadId);
-- a backup folder (events.db and secrets.db, compressed or not): the files against the folder's manifest (sizes and SHA-256), when Export-EventStore -Directory wrote one, then the events file as an NDJSON export and the secrets file.
+- an NDJSON export, plain, .gz or .zst, or standard input (-): every line is a valid event, the lines are in reSolve's read order (timestamp, threadCounter, threadId); with the manifest Export-EventStore -OutFile writes beside it (<name>.manifest.json), also the secrets file it names and everything the manifest records, as for a folder;
+- a backup folder (events.db and secrets.db, compressed or not): exactly the files the folder's manifest names, read once: each file's size and SHA-256, the event and secret counts, first and last timestamp, the cursor after the events and the filters the export was made with, all against the manifest; a manifest that does not name every file read is a problem. Without a manifest, events.db and secrets.db are found by extension (two of a kind, such as events.db beside events.db.gz, are a problem: which is the backup cannot be told).
+
+A backup without a manifest (reSolve's own, an older export) gets a note that its completeness cannot be proved.
 
 For every kind, reading every event checks that each thread's threadCounter runs from 0 without gap or repeat, each aggregate's aggregateVersion from 1 without gap or repeat, and every payload is valid JSON. Secrets must have an id, and ids and idx must not repeat.
 

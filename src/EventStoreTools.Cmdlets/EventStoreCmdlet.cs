@@ -281,13 +281,16 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
         ThrowTerminatingError(ToErrorRecord(error, file));
     }
 
+    /// <summary>Starts writing output files, each replaced as a whole, after removing what killed exports left in their folders.</summary>
+    protected AtomicFileOutput BeginOutput(params string[] files) => BeginOutput(files.Select(file => new AtomicFileOutput.OutputFile(file)).ToList(), []);
+
     /// <summary>
-    /// Starts writing output files, each replaced as a whole, after removing what killed exports left in their
-    /// folders; those of <paramref name="holdingSecrets"/> readable by their owner only.
+    /// As <see cref="BeginOutput(string[])"/>, with links to replace rather than follow, files that hold secrets (created
+    /// readable by their owner only) and files to remove in the same swap.
     /// </summary>
-    protected AtomicFileOutput BeginOutput(string[] files, string[]? holdingSecrets = null)
+    protected AtomicFileOutput BeginOutput(IReadOnlyList<AtomicFileOutput.OutputFile> files, IReadOnlyList<string> remove)
     {
-        var output = AtomicFileOutput.Begin(files, holdingSecrets ?? []);
+        var output = AtomicFileOutput.Begin(files, remove);
         try
         {
             var folders = files.Select((_, i) => System.IO.Path.GetDirectoryName(output.TargetPath(i))!).Distinct();
@@ -486,6 +489,8 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
             EventStoreErrorKind.StoreExists => ErrorCategory.ResourceExists,
             EventStoreErrorKind.UnsupportedCompression => ErrorCategory.InvalidArgument,
             EventStoreErrorKind.UnsupportedInputFormat => ErrorCategory.InvalidType,
+            EventStoreErrorKind.BackupManifestMismatch => ErrorCategory.InvalidData,
+            EventStoreErrorKind.BackupAmbiguous => ErrorCategory.InvalidData,
             _ => ErrorCategory.NotSpecified,
         };
         object? errorTarget = ex.LineNumber is { } line

@@ -21,8 +21,6 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
     private const string ToDirectorySet = "ToDirectory";
     /// <summary>The suffix of the parameter sets that take -LiteralPath instead of -Path.</summary>
     private const string Literal = "Literal";
-    public const string EventsFileName = BackupFolder.EventsFileName;
-    public const string SecretsFileName = BackupFolder.SecretsFileName;
 
     /// <summary>The stores of a file or folder export, known in full before anything is written.</summary>
     private readonly List<IEventStore> _storesToFile = [];
@@ -78,7 +76,9 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
     [Parameter(ParameterSetName = ToDirectorySet)]
     public CompressionLevel CompressionLevel { get; set; } = CompressionLevel.Optimal;
 
-    /// <summary>With -Directory: write the store's secrets into secrets.db (otherwise it is written empty).</summary>
+    /// <summary>Write the store's secrets: into secrets.db with -Directory (otherwise it is written empty), into a secrets file beside -OutFile.</summary>
+    [Parameter(ParameterSetName = ToFileSet)]
+    [Parameter(ParameterSetName = ToFileSet + Literal)]
     [Parameter(ParameterSetName = ToDirectorySet)]
     [Parameter(ParameterSetName = ToDirectorySet + Literal)]
     public SwitchParameter IncludeSecrets { get; set; }
@@ -166,6 +166,11 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
             case ToFileSet when CompressedFile.IsStandardStream(OutFile):
                 // ShouldProcess writes its -Verbose line through the host, which in pwsh -c is standard output: the
                 // data's channel. It is asked only when -WhatIf or -Confirm asks for it.
+                if (IncludeSecrets)
+                {
+                    ThrowTerminatingError(new ErrorRecord(new ArgumentException("Standard output carries only the events: to keep the secrets, export with -OutFile <file> -IncludeSecrets or -Directory <folder> -IncludeSecrets."),
+                        ErrorIdPrefix + "SecretsToStandardOutput", ErrorCategory.InvalidArgument, OutFile));
+                }
                 var asked = MyInvocation.BoundParameters.ContainsKey("WhatIf") || MyInvocation.BoundParameters.ContainsKey("Confirm");
                 if (asked && !ShouldProcess("standard output", $"Export the events of '{store.DisplayName}' as NDJSON")) return;
                 Run(() => cursor = ExportToStandardOutput(store, filter, cursor).Cursor, store.DisplayName);
@@ -173,28 +178,21 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
                 break;
             case ToFileSet:
                 var outFile = ResolveFilePath(OutFile);
-                var compression = FileCompression.None;
-                Run(() => compression = CompressedFile.CompressionForOutput(outFile), outFile);
-                RefuseSameFileAsStore(store, outFile);
-                RefuseToClobber(outFile);
-                if (!ShouldProcess(outFile, $"Export the events of '{store.DisplayName}' as NDJSON")) return;
-                RunOnStore(store, () => cursor = ExportToFile(store, filter, cursor, outFile, compression).Cursor);
+                BackupTarget single = null!;
+                Run(() => single = BackupTarget.SingleFile(outFile, IncludeSecrets), outFile);
+                if (!MayWrite(store, single, outFile, $"Export the {(IncludeSecrets ? "events and secrets" : "events")} of '{store.DisplayName}' as NDJSON with {System.IO.Path.GetFileName(single.ManifestFile)}")) return;
+                RunOnStore(store, () => cursor = ExportToBackup(store, filter, cursor, single).Cursor);
                 SetCursorVariable(cursor);
                 break;
             case ToDirectorySet:
                 var directory = ResolveFilePath(Directory);
-                var eventsFile = BackupFolder.EventsFile(directory, CompressionKind);
-                var secretsFile = BackupFolder.SecretsFile(directory, CompressionKind);
-                RefuseSameFileAsStore(store, eventsFile);
-                RefuseSameFileAsStore(store, secretsFile);
-                RefuseToClobber(eventsFile);
-                RefuseToClobber(secretsFile);
+                var folder = BackupTarget.Folder(directory, CompressionKind);
                 var what = IncludeSecrets ? "events and secrets" : "events";
-                if (!ShouldProcess(directory, $"Export the {what} of '{store.DisplayName}' as {System.IO.Path.GetFileName(eventsFile)} and {System.IO.Path.GetFileName(secretsFile)}")) return;
+                if (!MayWrite(store, folder, directory, $"Export the {what} of '{store.DisplayName}' as {System.IO.Path.GetFileName(folder.EventsFile)} and {System.IO.Path.GetFileName(folder.SecretsFile)}")) return;
                 RunOnStore(store, () =>
                 {
                     System.IO.Directory.CreateDirectory(directory);
-                    cursor = ExportToDirectory(store, filter, cursor, directory, eventsFile, secretsFile).Cursor;
+                    cursor = ExportToBackup(store, filter, cursor, folder).Cursor;
                 });
                 SetCursorVariable(cursor);
                 break;
@@ -223,6 +221,14 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
             ThreadCounters = bound.ContainsKey(nameof(Cursor)) && !cursor.IsStart ? cursor.Counters : null,
             First = bound.ContainsKey(nameof(First)) ? First : null,
         };
+    }
+
+    /// <summary>Refuses a backup file that is the store or (with -NoClobber) exists, then asks ShouldProcess.</summary>
+    private bool MayWrite(IEventStore store, BackupTarget target, string shownTarget, string action)
+    {
+        foreach (var file in target.Files) RefuseSameFileAsStore(store, file.Path);
+        foreach (var file in target.Files) RefuseToClobber(file.Path);
+        return ShouldProcess(shownTarget, action);
     }
 
     private void RefuseToClobber(string file)
@@ -293,19 +299,11 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
     /// <summary>What an export to a file wrote: the cursor after it (given only once the file is in place, so a failed export resumes from where it began), the count and the time range.</summary>
     private sealed record ExportedEvents(ResolveCursor Cursor, long Count, long? FirstTimestamp, long? LastTimestamp);
 
-    private ExportedEvents ExportToFile(IEventStore store, EventFilter filter, ResolveCursor cursor, string outFile, FileCompression compression)
-    {
-        using var output = BeginOutput([outFile]);
-        var exported = ExportEvents(output.Stream(0), store, filter, cursor, output.TemporaryPath(0), compression).Exported;
-        CommitOutput(output);
-        return exported;
-    }
-
     /// <summary>The events into one output file, compressed as asked; also the file's manifest entry.</summary>
     private (ExportedEvents Exported, BackupManifestFile File) ExportEvents(Stream file, IEventStore store, EventFilter filter, ResolveCursor cursor, string path, FileCompression compression)
     {
         ExportedEvents? exported = null;
-        var described = WriteCompressed(file, path, compression, stream =>
+        var described = WriteCompressed(file, path, BackupManifestFile.EventsRole, compression, stream =>
         {
             using var writer = new NdjsonEventWriter(stream, ownsStream: false);
             exported = ExportTo(writer, store, filter, cursor, path, silent: false);
@@ -317,12 +315,12 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
     /// Writes one output file through the compression its name asks for, hashing the bytes as they go to the file:
     /// the manifest describes what was written, without reading it back.
     /// </summary>
-    private BackupManifestFile WriteCompressed(Stream file, string path, FileCompression compression, Action<Stream> write)
+    private BackupManifestFile WriteCompressed(Stream file, string path, string role, FileCompression compression, Action<Stream> write)
     {
         using var hashing = new HashingStream(file);
         using (var compressed = CompressedFile.Compress(hashing, compression, CompressionLevel, leaveOpen: true))
             write(compressed);
-        return hashing.Describe(System.IO.Path.GetFileName(path));
+        return hashing.Describe(System.IO.Path.GetFileName(path)) with { Role = role };
     }
 
     /// <summary>-OutFile -: NDJSON on the process's standard output, which then carries nothing else (no progress either).</summary>
@@ -354,19 +352,24 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
     }
 
     /// <summary>
-    /// A backup folder: events, secrets and the manifest that describes them (counts, time range, cursor, size and
-    /// SHA-256 of each file as written), the three replacing the folder's old ones together.
+    /// A backup, folder or single file: events, secrets and the manifest that describes them (counts, time range,
+    /// cursor, selection, what became of the store's secrets, size and SHA-256 of each file as written), replacing
+    /// the old ones together and removing what an older backup left under other names (see <see cref="BackupTarget"/>).
     /// </summary>
-    private ExportedEvents ExportToDirectory(IEventStore store, EventFilter filter, ResolveCursor cursor, string directory, string eventsFile, string secretsFile)
+    private ExportedEvents ExportToBackup(IEventStore store, EventFilter filter, ResolveCursor cursor, BackupTarget target)
     {
-        using var output = BeginOutput([eventsFile, secretsFile, System.IO.Path.Combine(directory, BackupManifest.FileName)], holdingSecrets: [secretsFile]);
-        var events = ExportEvents(output.Stream(0), store, filter, cursor, eventsFile, CompressionKind);
-        long secretCount = 0;
-        BackupManifestFile secrets;
+        using var output = BeginOutput(target.Files, target.Remove);
+        var events = ExportEvents(output.Stream(0), store, filter, cursor, target.EventsFile, target.Compression);
+        long secretCount = 0, sourceSecretCount;
+        BackupManifestFile? secrets = null;
         using (var reader = store.OpenSource())
         {
-            secrets = WriteCompressed(output.Stream(1), secretsFile, CompressionKind,
-                stream => secretCount = NdjsonSecrets.Write(stream, IncludeSecrets ? reader.ReadSecrets(Cancellation) : []));
+            if (target.SecretsFile is not null)
+            {
+                secrets = WriteCompressed(output.Stream(1), target.SecretsFile, BackupManifestFile.SecretsRole, target.Compression,
+                    stream => secretCount = NdjsonSecrets.Write(stream, IncludeSecrets ? reader.ReadSecrets(Cancellation) : []));
+            }
+            sourceSecretCount = IncludeSecrets ? secretCount : reader.ReadSecrets(Cancellation).LongCount();
         }
         var manifest = new BackupManifest
         {
@@ -375,13 +378,21 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
             Store = store.DisplayName,
             EventCount = events.Exported.Count,
             SecretCount = secretCount,
+            SecretsIncluded = IncludeSecrets,
+            SourceSecretCount = sourceSecretCount,
             FirstTimestamp = events.Exported.FirstTimestamp,
             LastTimestamp = events.Exported.LastTimestamp,
             Cursor = events.Exported.Cursor.ToString(),
-            Files = [events.File, secrets],
+            Filter = BackupFilter.Of(filter, cursor),
+            Files = secrets is null ? [events.File] : [events.File, secrets],
         };
-        manifest.Write(output.Stream(2));
+        manifest.Write(output.Stream(output.Count - 1));
         CommitOutput(output);
+        foreach (var removed in target.Remove) Tell($"Removed '{removed}': a file of the backup this one replaces.");
+        if (manifest.SecretsLeftOut > 0)
+        {
+            WriteWarning($"The store '{store.DisplayName}' has {manifest.SecretsLeftOut} secret{(manifest.SecretsLeftOut == 1 ? "" : "s")}, which this backup leaves out (its manifest says so). To keep them, export with -IncludeSecrets.");
+        }
         return events.Exported;
     }
 

@@ -30,6 +30,8 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
     private ImportMode Mode => Replace ? ImportMode.Replace : Append ? ImportMode.Append : ImportMode.FailIfNotEmpty;
     private IEventImport? _import;
     private NdjsonEventReader? _inFile;
+    /// <summary>The backup read (-Directory, or -InFile of a file): its manifest and what was read, checked before the commit.</summary>
+    private BackupSet? _backup;
     private IIncrementalImportSession? _session;
     private ProgressReporter? _progress;
     private IDisposable? _claim;
@@ -173,7 +175,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
             ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Incremental adds what the store lacks: use it without -Append or -Replace."),
                 ErrorIdPrefix + "ConflictingModes", ErrorCategory.InvalidArgument, null));
         }
-        if (Source == FromDirectorySet) RequireBackupFiles();
+        OpenBackup();
         _filter = BuildFilter();
         _store = OpenStore();
         RefuseInputIsStore();
@@ -238,8 +240,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
         }
         Run(() =>
         {
-            if (Source == FromFileSet) ImportFile(_inFile!);
-            if (Source == FromDirectorySet) ImportDirectory();
+            ImportInput();
             Cancellation.ThrowIfCancellationRequested();
             if (Batched)
             {
@@ -267,17 +268,31 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
     {
         lock (_batchGate)
         {
-            RethrowTimerFailure();
-            if (_import is null)
-            {
-                // Batches run as long as their input (a follow): a store frozen meanwhile stops the next, as at the start.
-                if (!Force) StoreWriteGuard.Check(_store!, StoreWrite.Import, force: false).ThrowIfRefused();
-                _import = _store!.BeginImport(ImportMode.Append, NewStoreAccess());
-                _previousCount ??= _import.ExistingEventCount;
-                _batchStartedAt = DateTime.UtcNow;
-            }
-            _import.Add(e);
-            if ((CommitEvery > 0 && _import.EventCount >= CommitEvery) || BatchIsDue) CommitBatch();
+            OpenBatch().Add(e);
+            if ((CommitEvery > 0 && _import!.EventCount >= CommitEvery) || BatchIsDue) CommitBatch();
+        }
+    }
+
+    /// <summary>The open batch, begun when the first event or secret after a commit comes (under the gate).</summary>
+    private IEventImport OpenBatch()
+    {
+        RethrowTimerFailure();
+        if (_import is null)
+        {
+            // Batches run as long as their input (a follow): a store frozen meanwhile stops the next, as at the start.
+            if (!Force) StoreWriteGuard.Check(_store!, StoreWrite.Import, force: false).ThrowIfRefused();
+            _import = _store!.BeginImport(ImportMode.Append, NewStoreAccess());
+            _previousCount ??= _import.ExistingEventCount;
+            _batchStartedAt = DateTime.UtcNow;
+        }
+        return _import;
+    }
+
+    private void AddBatchedSecret(ResolveSecret secret)
+    {
+        lock (_batchGate)
+        {
+            OpenBatch().AddSecret(secret);
         }
     }
 
@@ -322,8 +337,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
     {
         Run(() =>
         {
-            if (Source == FromFileSet) ImportFile(_inFile!);
-            if (Source == FromDirectorySet) ImportDirectory();
+            ImportInput();
             if (_store!.Exists())
             {
                 using var source = _store.OpenSource();
@@ -370,55 +384,74 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
         return false;
     }
 
-    /// <summary>A file of the backup folder: plain (reSolve's) or compressed (.gz, .zst).</summary>
-    private string BackupFile(string name) => BackupFolder.FindFile(ResolveFilePath(Directory), name) ?? System.IO.Path.Combine(ResolveFilePath(Directory), name);
-
     /// <summary>An import whose input file is the store would write into what it reads.</summary>
     private void RefuseInputIsStore()
     {
         if (Source == FromFileSet) RefuseSameFileAsStore(_store!, ResolveFilePath(InFile));
         if (Source != FromDirectorySet) return;
-        foreach (var name in new[] { ExportEventStoreCommand.EventsFileName, ExportEventStoreCommand.SecretsFileName })
-            RefuseSameFileAsStore(_store!, BackupFile(name));
+        RefuseSameFileAsStore(_store!, _backup!.EventsFile);
+        if (_backup.SecretsFile is not null) RefuseSameFileAsStore(_store!, _backup.SecretsFile);
     }
 
     /// <summary>
-    /// reSolve's importEventStore needs both files too; checking first leaves no new store behind. A folder with
-    /// our manifest must match it (sizes and SHA-256) before anything is written: a truncated or edited backup is
-    /// refused rather than half restored.
+    /// The backup to read, checked as far as it can be before anything is read: a folder needs both files (as
+    /// reSolve's importEventStore does; checking first leaves no new store behind), and the files its manifest names
+    /// must be there with their sizes. The rest (hashes, counts, time range, cursor, selection) is checked as the
+    /// files are read, before the commit (<see cref="VerifyBackup"/>). A backup folder without a manifest, or a
+    /// backup made without the store's secrets, is imported with a warning.
     /// </summary>
-    private void RequireBackupFiles()
+    private void OpenBackup()
     {
-        var directory = ResolveFilePath(Directory);
-        foreach (var name in new[] { BackupFolder.EventsFileName, BackupFolder.SecretsFileName })
+        if (Source == FromPipelineSet || (Source == FromFileSet && CompressedFile.IsStandardStream(InFile))) return;
+        var location = ResolveFilePath(Source == FromDirectorySet ? Directory : InFile);
+        Run(() => _backup = Source == FromDirectorySet ? BackupSet.OfFolder(location) : BackupSet.OfFile(location), location);
+        if (Source == FromDirectorySet)
         {
-            if (BackupFolder.FindFile(directory, name) is null)
+            foreach (var file in new[] { _backup!.EventsFile, _backup.SecretsFile! })
             {
-                var file = System.IO.Path.Combine(directory, name);
+                if (File.Exists(file)) continue;
                 ThrowTerminatingError(new ErrorRecord(new FileNotFoundException($"No such file or directory \"{file}\": a backup folder holds {BackupFolder.EventsFileName} and {BackupFolder.SecretsFileName}.", file),
                     ErrorIdPrefix + "BackupFileNotFound", ErrorCategory.ObjectNotFound, file));
             }
         }
-        try
+        Run(_backup!.VerifySizes, location);
+        // -InFile also takes any NDJSON (reSolve's exportEvents(), files made by hand): only a folder, which is a
+        // backup by its layout, warns; a file without a manifest is told with -Verbose (Test-EventStore notes both).
+        if (_backup.NoManifestWarning is { } noManifest)
         {
-            BackupManifest.Verify(directory, Cancellation);
+            if (Source == FromDirectorySet) WriteWarning(noManifest);
+            else Tell(noManifest);
         }
-        catch (EventStoreException ex)
-        {
-            ThrowTerminatingError(new ErrorRecord(ex, ErrorIdPrefix + "BackupManifestMismatch", ErrorCategory.InvalidData, directory));
-        }
+        if (_backup.Manifest is not { } manifest) return;
+        if (manifest.SecretsLeftOut > 0)
+            WriteWarning($"The backup '{location}' was made without the {manifest.SecretsLeftOut} secret{(manifest.SecretsLeftOut == 1 ? "" : "s")} its store had: this import restores the events only. To keep secrets, back up with Export-EventStore -IncludeSecrets.");
+        else if (Incremental && manifest.SecretCount > 0)
+            WriteWarning($"The backup '{location}' holds {manifest.SecretCount} secret{(manifest.SecretCount == 1 ? "" : "s")}, which -Incremental does not restore (it imports events only). To restore them, import the backup without -Incremental into a new store.");
+        // Batches are committed as they fill: the whole backup is checked before the first, by reading it once more.
+        if (Batched) Run(() => BackupSet.OfFile(location).VerifyByReading(Cancellation), location);
+    }
+
+    /// <summary>Refuses, before the commit, a backup whose files as read do not match its manifest.</summary>
+    private void VerifyBackup() => _backup?.Verify();
+
+    /// <summary>The events of -InFile or -Directory, then the backup's secrets, then the check against the manifest.</summary>
+    private void ImportInput()
+    {
+        if (Source == FromDirectorySet) OpenInFile();
+        if (Source != FromPipelineSet) ImportFile(_inFile!);
+        if (!Incremental) ImportSecrets();
+        VerifyBackup();
     }
 
     /// <summary>
-    /// Events, then secrets with their idx, in the one transaction. As in reSolve, -Replace replaces the
-    /// stored secrets only when the backup holds some: a backup made without secrets does not erase them.
+    /// Secrets with their idx, in the events' transaction. As in reSolve, -Replace replaces the stored secrets
+    /// only when the backup holds some: a backup made without secrets does not erase them.
     /// </summary>
-    private void ImportDirectory()
+    private void ImportSecrets()
     {
-        using (var events = NdjsonEventReader.Open(BackupFile(ExportEventStoreCommand.EventsFileName)))
-            ImportFile(events);
+        if (_backup?.SecretsFile is null) return;
         var first = true;
-        foreach (var secret in NdjsonSecrets.Read(BackupFile(ExportEventStoreCommand.SecretsFileName)))
+        foreach (var secret in _backup.ReadSecrets())
         {
             Cancellation.ThrowIfCancellationRequested();
             if (_dryRun)
@@ -428,7 +461,8 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
             }
             if (first && Mode == ImportMode.Replace) _import!.DropSecrets();
             first = false;
-            _import!.AddSecret(secret);
+            if (Batched) AddBatchedSecret(secret);
+            else _import!.AddSecret(secret);
         }
     }
 
@@ -440,10 +474,12 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
     {
         var total = reader.Length ?? 0;
         // Parsed ahead on the other core; each event keeps the line and position it was read at.
-        var lines = reader.ReadEvents(versionless: Incremental).Select(e => new ReadLine(e, reader.LineNumber, reader.BytesRead));
+        // A backup with a manifest is read whole, thread fields included, to hold its cursor against the manifest's.
+        var lines = reader.ReadEvents(versionless: Incremental && _backup?.Manifest is null).Select(e => new ReadLine(e, reader.LineNumber, reader.BytesRead));
         foreach (var (e, lineNumber, bytesRead) in lines.Ahead(line => line.Event, eventsStayInside: true, Cancellation))
         {
             Cancellation.ThrowIfCancellationRequested();
+            _backup?.Tally(e, lineNumber);
             try
             {
                 AddEvent(e);
@@ -459,6 +495,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
             }
             _progress!.Report(AddedCount, bytesRead, total);
         }
+        _backup?.EndEvents();
         Tell(reader.IsJsonArray ? $"Read {reader.LineNumber:N0} elements of a JSON array from the input file." : $"Read {reader.LineNumber:N0} lines from the input file.");
     }
 
@@ -469,10 +506,14 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
     /// <summary>A missing input fails before the store is written to or created.</summary>
     private void OpenInFile()
     {
-        if (Source != FromFileSet) return;
+        if (Source == FromPipelineSet || _inFile is not null) return;
+        if (_backup is not null)
+        {
+            Run(() => _inFile = _backup.OpenEvents(Encoding), _backup.EventsFile);
+            return;
+        }
         // "-" is standard input, as in gzip and tar; resolved, it would name a file "-" in the current folder.
-        var path = CompressedFile.IsStandardStream(InFile) ? InFile : ResolveFilePath(InFile);
-        Run(() => _inFile = NdjsonEventReader.Open(path, Encoding), InFile);
+        Run(() => _inFile = NdjsonEventReader.Open(InFile, Encoding), InFile);
     }
 
     /// <summary>An import from the pipeline holds its transaction until its input ends: its input must not be an export of the same store.</summary>
@@ -524,7 +565,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
     {
         Run(() =>
         {
-            if (Source == FromFileSet) ImportFile(_inFile!);
+            ImportInput();
             Cancellation.ThrowIfCancellationRequested();
             _progress!.Phase($"Committing {_session!.EventCount:N0} events");
             var summary = _dryRun ? _session.Preview() with { WhatIf = true } : _session.Complete();
@@ -576,7 +617,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
         }
         if (stored is null) return "all events";
         var events = $"{stored.EventCount:N0} event{(stored.EventCount == 1 ? "" : "s")}";
-        if (Source != FromDirectorySet) return events + $" (the store's {stored.SecretCount:N0} secrets stay)";
+        if (_backup?.SecretsFile is null) return events + $" (the store's {stored.SecretCount:N0} secrets stay)";
         return events + $" and, if the backup holds secrets, {stored.SecretCount:N0} secret{(stored.SecretCount == 1 ? "" : "s")}";
     }
 

@@ -53,6 +53,10 @@ public enum EventStoreErrorKind
     UnsupportedInputFormat,
     /// <summary>The store holds reSolve's freeze marker, so nothing may write to it unless overridden (-Force).</summary>
     StoreFrozen,
+    /// <summary>A backup does not match its manifest: a file changed or cut off, other counts, a manifest that does not name every file read.</summary>
+    BackupManifestMismatch,
+    /// <summary>A backup folder without a manifest holds two candidate files of one kind (events.db beside events.db.gz).</summary>
+    BackupAmbiguous,
 }
 
 /// <summary>The key of a stored event (reSolve's primary key), the target of errors about a stored event that cannot be read.</summary>

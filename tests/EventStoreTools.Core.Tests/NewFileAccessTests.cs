@@ -84,7 +84,7 @@ public class NewFileAccessTests
         var export = Path.Combine(folder, "export.ndjson");
         File.WriteAllText(export, "old");
         File.SetUnixFileMode(export, OwnerReadWrite);
-        using (var output = AtomicFileOutput.Begin([events, secrets, export], [secrets]))
+        using (var output = AtomicFileOutput.Begin([new(events), new(secrets, HoldsSecrets: true), new(export)], []))
         {
             // Private from the start: before the first byte is written.
             Assert.Equal(OwnerReadWrite, File.GetUnixFileMode(output.TemporaryPath(1)));

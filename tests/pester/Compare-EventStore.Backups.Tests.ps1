@@ -70,7 +70,7 @@ Describe 'Compare-EventStore across kinds' {
         $folder = Join-Path $TestDrive 'tampered'
         Export-EventStore $store -Directory $folder
         Add-Content (Join-Path $folder 'events.db') '{"threadId":0,"threadCounter":99,"timestamp":1,"aggregateId":"x","aggregateVersion":1,"type":"T","payload":null}'
-        { Compare-EventStore $store $folder } | Should -Throw -ErrorId 'CompareEventStoreInvalidInput,*'
+        { Compare-EventStore $store $folder } | Should -Throw -ErrorId 'CompareEventStoreBackupManifestMismatch,*'
         { Compare-EventStore $store } | Should -Throw -ErrorId 'CompareEventStoreStoreNotSpecified,*'
         { Compare-EventStore $store -DifferenceConnectionString 'Host=localhost' } | Should -Throw -ErrorId 'CompareEventStoreStoreNotSpecified,*'
     }

@@ -51,6 +51,8 @@ Describe 'Import-EventStore loads a new SQLite store in the input order' {
         $dupKey = $exported[2] -replace '"aggregateId":"[^"]*"', '"aggregateId":"other"' -replace '"threadCounter":\d+,"threadId":\d+', ('"threadCounter":{0},"threadId":{1}' -f $second.threadCounter, $second.threadId)
         $dupVersion = $exported[3] -replace '"threadCounter":\d+', '"threadCounter":77777' -replace '"aggregateId":"[^"]*"', ('"aggregateId":"{0}"' -f $first.aggregateId) -replace '"aggregateVersion":\d+', ('"aggregateVersion":{0}' -f $first.aggregateVersion)
         Set-Content $file -Value ($exported + $dupKey + $dupVersion)
+        # The edited file no longer matches the manifest the export wrote beside it, which would refuse it first.
+        Remove-Item "$file.manifest.json"
         $target = New-TestPath 'ordered-dup.db'
         $err = Get-ErrorRecord { Import-EventStore $target -InFile $file -ErrorAction Stop }
         $err.FullyQualifiedErrorId | Should -Be 'ImportEventStoreDuplicateEvent,EventStoreTools.Cmdlets.ImportEventStoreCommand'

@@ -1,4 +1,5 @@
-# Output files: never the input, replaced as a whole under a unique temporary name, symbolic links written through.
+# Output files: never the input, replaced as a whole under a unique temporary name, symbolic links written through
+# (-OutFile) or replaced (the files of a backup folder, manifests).
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
 
@@ -83,20 +84,21 @@ Describe 'An output is never the input' {
     }
 }
 
-Describe 'Symbolic links as outputs are written through' {
+Describe 'Symbolic links as outputs: a file the user names is written through, a name the module chooses is replaced' {
     It 'Export-EventStore -OutFile onto a link replaces the file it points to and keeps the link' {
         $folder = New-CaseFolder
         $store = New-StoreWithSecrets $folder
         $real = Join-Path $folder 'real.ndjson'
         Set-Content $real 'old'
         $link = (New-Item -ItemType SymbolicLink (Join-Path $folder 'link.ndjson') -Target $real).FullName
-        Export-EventStore $store -OutFile $link
+        Export-EventStore $store -OutFile $link -WarningVariable w -WarningAction SilentlyContinue
+        "$w" | Should -Match 'has 3 secrets, which this backup leaves out'
         (Get-Item $link).LinkTarget | Should -Be $real
         (Get-FileHash $real).Hash | Should -Be (Get-FileHash $ReferenceExport).Hash
         Get-OurTemporaryFiles $folder | Should -BeNullOrEmpty
     }
 
-    It 'Export-EventStore -Directory writes through links in the backup folder, also to a file not there yet' {
+    It 'Export-EventStore -Directory replaces links in the backup folder (names the module chooses), leaving the files they point to' {
         $folder = New-CaseFolder
         $store = New-StoreWithSecrets $folder
         $elsewhere = Join-Path $folder 'elsewhere'
@@ -106,10 +108,12 @@ Describe 'Symbolic links as outputs are written through' {
         New-Item -ItemType SymbolicLink (Join-Path $backup 'events.db') -Target (Join-Path $elsewhere 'events.ndjson') | Out-Null
         New-Item -ItemType SymbolicLink (Join-Path $backup 'secrets.db') -Target (Join-Path $elsewhere 'secrets.ndjson') | Out-Null
         Export-EventStore $store -Directory $backup -IncludeSecrets
-        (Get-Item (Join-Path $backup 'events.db')).LinkTarget | Should -Be (Join-Path $elsewhere 'events.ndjson')
-        (Get-FileHash (Join-Path $elsewhere 'events.ndjson')).Hash | Should -Be (Get-FileHash $ReferenceExport).Hash
-        @(Get-Content (Join-Path $elsewhere 'secrets.ndjson')).Count | Should -Be 3
-        Get-OurTemporaryFiles $elsewhere | Should -BeNullOrEmpty
+        (Get-Item (Join-Path $backup 'events.db')).LinkTarget | Should -BeNullOrEmpty
+        (Get-FileHash (Join-Path $backup 'events.db')).Hash | Should -Be (Get-FileHash $ReferenceExport).Hash
+        Get-Content (Join-Path $elsewhere 'events.ndjson') | Should -Be 'old'
+        Test-Path (Join-Path $elsewhere 'secrets.ndjson') | Should -BeFalse
+        @(Get-Content (Join-Path $backup 'secrets.db')).Count | Should -Be 3
+        Get-OurTemporaryFiles $backup | Should -BeNullOrEmpty
     }
 
     It 'Import-EventStore writes through a link to a store, also to one not there yet' {
@@ -140,7 +144,8 @@ Describe '-OutFile exports write under their own temporary names and do not clob
                 [void]$ps.AddCommand('Export-EventStore').AddParameter('Path', $store).AddParameter('OutFile', $out)
                 [pscustomobject]@{ Shell = $ps; Run = $ps.BeginInvoke() }
             }
-            Wait-Until { @(Get-ChildItem $folder -Force -Filter '.out.ndjson.*.exporting').Count -eq 2 }
+            # Each export also writes the manifest beside the file (.out.ndjson.manifest.json.<id>.exporting): not counted here.
+            Wait-Until { @(Get-ChildItem $folder -Force | Where-Object Name -Match '^\.out\.ndjson\.[0-9a-f]{32}\.exporting$').Count -eq 2 }
             Test-Path "$out.partial" | Should -BeFalse
         }
         finally { $lock.Dispose() }

@@ -14,10 +14,12 @@ Describe '-Verbose and -Debug' {
         $store = Copy-Fixture 'resolve-lite-600.db'
         $out = New-TestPath 'verbose.ndjson'
         $lines = Get-VerboseLine { Export-EventStore $store -OutFile $out -Verbose }
-        $lines | Should -Contain "[$(($lines | Select-String 'Opened').Line.Substring(1, 9))] Opened the SQLite store '$store' (read-only)."
+        # Opened twice: for the events, then for the secrets the manifest counts.
+        $lines | Should -Contain "[$(($lines | Select-String 'Opened' | Select-Object -First 1).Line.Substring(1, 9))] Opened the SQLite store '$store' (read-only)."
         ($lines -match "Read 600 events from '.*resolve-lite-600.db' in \d+\.\d{3} s\.").Count | Should -Be 1
         ($lines -match "Wrote 600 events as NDJSON to").Count | Should -Be 1
-        ($lines -match "Renamed '.*\.verbose\.ndjson\.[^']*\.exporting' to '.*verbose\.ndjson'\.").Count | Should -Be 1
+        ($lines -match "Renamed '.*\.verbose\.ndjson\.[0-9a-f]{32}\.exporting' to '.*verbose\.ndjson'\.").Count | Should -Be 1
+        ($lines -match "Renamed '.*\.verbose\.ndjson\.manifest\.json\.[0-9a-f]{32}\.exporting' to '.*verbose\.ndjson\.manifest\.json'\.").Count | Should -Be 1
         $lines | ForEach-Object { $_ | Should -Match '^\[\d\d:\d\d\.\d{3}\] ' }
     }
 

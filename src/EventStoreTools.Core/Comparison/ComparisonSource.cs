@@ -60,34 +60,41 @@ public sealed class ComparisonSource : IDisposable
             case StoreKind.SqliteFile:
                 return Open(new SqliteEventStore(path, cancellation));
             case StoreKind.BackupFolder:
-                BackupManifest.Verify(path, cancellation);
-                var events = BackupFolder.FindFile(path, BackupFolder.EventsFileName)
-                    ?? throw new EventStoreException(EventStoreErrorKind.InputNotFound, $"The backup folder '{path}' has no {BackupFolder.EventsFileName}.");
-                var secrets = BackupFolder.FindFile(path, BackupFolder.SecretsFileName);
-                return Imported(path, events, secrets, cancellation);
+                return Imported(path, BackupSet.OfFolder(path), cancellation);
             default:
-                return Imported(path, path, null, cancellation);
+                return Imported(path, BackupSet.OfFile(path), cancellation);
         }
     }
 
-    private static ComparisonSource Imported(string displayName, string eventsFile, string? secretsFile, CancellationToken cancellation)
+    /// <summary>
+    /// A backup's events (and secrets) in a temporary store in a folder only the user can open, checked against the
+    /// backup's manifest as they are read, before that store is used.
+    /// </summary>
+    private static ComparisonSource Imported(string displayName, BackupSet backup, CancellationToken cancellation)
     {
+        backup.VerifySizes();
+        if (!File.Exists(backup.EventsFile) && !CompressedFile.IsStandardStream(backup.EventsFile))
+            throw new EventStoreException(EventStoreErrorKind.InputNotFound, $"The backup '{displayName}' has no {Path.GetFileName(backup.EventsFile)}.");
+        var holdsSecrets = backup.SecretsFile is not null && File.Exists(backup.SecretsFile);
         var folder = Directory.CreateTempSubdirectory("eventstoretools-compare-").FullName;
         try
         {
             var store = new SqliteEventStore(Path.Combine(folder, "store.db"), cancellation);
-            using (var reader = NdjsonEventReader.Open(eventsFile))
+            using (var reader = backup.OpenEvents())
             using (var import = store.BeginImport(ImportMode.FailIfNotEmpty, Files.NewFileAccess.Private))
             {
                 foreach (var e in reader.ReadEvents())
                 {
                     cancellation.ThrowIfCancellationRequested();
+                    backup.Tally(e, reader.LineNumber);
                     import.Add(e);
                 }
-                if (secretsFile is not null) ImportSecrets(import, secretsFile);
+                backup.EndEvents();
+                ImportSecrets(import, backup, cancellation);
+                backup.Verify();
                 import.Commit();
             }
-            return new ComparisonSource(displayName, store.OpenSource(), secretsFile is null ? SecretsHeld.None : SecretsHeld.WithoutDeleted, folder);
+            return new ComparisonSource(displayName, store.OpenSource(), holdsSecrets ? SecretsHeld.WithoutDeleted : SecretsHeld.None, folder);
         }
         catch
         {
@@ -100,11 +107,15 @@ public sealed class ComparisonSource : IDisposable
     /// A secret that cannot be read or stored fails naming its id or line number only: the import's error carries the
     /// secret or its line (Import-EventStore shows where), which must not leave a comparison.
     /// </summary>
-    private static void ImportSecrets(IEventImport import, string file)
+    private static void ImportSecrets(IEventImport import, BackupSet backup, CancellationToken cancellation)
     {
         try
         {
-            foreach (var secret in NdjsonSecrets.Read(file)) import.AddSecret(secret);
+            foreach (var secret in backup.ReadSecrets())
+            {
+                cancellation.ThrowIfCancellationRequested();
+                import.AddSecret(secret);
+            }
         }
         catch (EventStoreException ex) when (ex.Line is not null || ex.Event is ResolveSecret)
         {

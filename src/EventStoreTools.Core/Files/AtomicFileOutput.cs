@@ -7,8 +7,14 @@ namespace EventStoreTools.Core.Files;
 /// any failure (disk full, Ctrl+C, an error), the targets are untouched and <see cref="Dispose"/> removes the
 /// temporaries.
 /// <para>
-/// A symbolic link as a target is followed: the file it points to is replaced and the link stays (the rule of
-/// every output of the module, as of most tools that write through a link).
+/// A symbolic link as a target is followed by default: the file it points to is replaced and the link stays (the
+/// rule for a file the user names, as of most tools that write through a link). A file whose name the module
+/// chooses (a backup folder's files, a manifest) is given as <see cref="OutputFile.ReplaceLink"/>: a link there is
+/// replaced by the file, and what it pointed to is left alone.
+/// </para>
+/// <para>
+/// Files to remove (another backup's files in the same folder) go in the same swap: moved aside with the old
+/// files, deleted with them, and put back by a failure.
 /// </para>
 /// <para>
 /// Nothing is overwritten that changed while the output was written: the state of each target (absent, or its
@@ -28,6 +34,9 @@ namespace EventStoreTools.Core.Files;
 /// </summary>
 public sealed class AtomicFileOutput : IDisposable
 {
+    /// <summary>A file to write: a symbolic link at <paramref name="Path"/> is followed unless <paramref name="ReplaceLink"/>.</summary>
+    public sealed record OutputFile(string Path, bool ReplaceLink = false, bool HoldsSecrets = false);
+
     public const string ReplacedSuffix = ".replaced";
 
     private readonly Target[] _targets;
@@ -38,44 +47,45 @@ public sealed class AtomicFileOutput : IDisposable
     internal Action<int>? BeforeRename { get; set; }
 
     /// <summary>Starts writing the files; each <see cref="Stream"/> is the temporary standing in for one of them.</summary>
-    public static AtomicFileOutput Begin(params IReadOnlyList<string> paths) => Begin(paths, []);
+    public static AtomicFileOutput Begin(params IReadOnlyList<string> paths) => Begin(paths.Select(path => new OutputFile(path)).ToList(), []);
 
     /// <summary>
-    /// Starts writing the files. Each is created as readable as the file it replaces at most (a 0600 export stays
-    /// 0600: the rename would otherwise give the umask's 0644), and those in <paramref name="holdingSecrets"/> by
-    /// their owner only.
+    /// Starts writing <paramref name="files"/>; <paramref name="remove"/> are deleted in the same swap (links themselves,
+    /// never followed). Each file is created as readable as the file it replaces at most (a 0600 export stays 0600: the
+    /// rename would otherwise give the umask's 0644), and those that hold secrets by their owner only.
     /// </summary>
-    public static AtomicFileOutput Begin(IReadOnlyList<string> paths, IReadOnlyCollection<string> holdingSecrets)
+    public static AtomicFileOutput Begin(IReadOnlyList<OutputFile> files, IReadOnlyList<string> remove)
     {
         var targets = new List<Target>();
         try
         {
-            foreach (var path in paths) targets.Add(Target.Begin(path, holdingSecrets.Contains(path)));
-            return new AtomicFileOutput([.. targets]);
+            foreach (var file in files) targets.Add(Target.Begin(file.Path, !file.ReplaceLink, file.HoldsSecrets));
+            foreach (var path in remove) targets.Add(Target.BeginRemoval(path));
+            return new AtomicFileOutput([.. targets]) { Count = files.Count };
         }
         catch
         {
-            foreach (var target in targets) target.Temporary.Dispose();
+            foreach (var target in targets) target.Temporary?.Dispose();
             throw;
         }
     }
 
-    /// <summary>The file that will be replaced for the path given at <paramref name="index"/> (symbolic links followed).</summary>
+    /// <summary>The file that will be replaced for the path given at <paramref name="index"/> (symbolic links followed unless replaced).</summary>
     public string TargetPath(int index) => _targets[index].Path;
 
     /// <summary>How many files this output writes.</summary>
-    public int Count => _targets.Length;
+    public int Count { get; private init; }
 
     /// <summary>Where to write the file given at <paramref name="index"/>.</summary>
-    public Stream Stream(int index) => _targets[index].Temporary.Stream;
+    public Stream Stream(int index) => _targets[index].Temporary!.Stream;
 
     /// <summary>The temporary file the output is written to until <see cref="Commit"/>.</summary>
-    public string TemporaryPath(int index) => _targets[index].Temporary.Path;
+    public string TemporaryPath(int index) => _targets[index].Temporary!.Path;
 
-    /// <summary>Moves every file into place, all or none.</summary>
+    /// <summary>Moves every file into place and the files to remove out, all or none.</summary>
     public void Commit()
     {
-        foreach (var target in _targets) target.Temporary.Stream.Flush(flushToDisk: true);
+        foreach (var target in _targets) target.Temporary?.Stream.Flush(flushToDisk: true);
         foreach (var target in _targets) target.RequireUnchanged();
         if (_targets.Length == 1) _targets[0].MoveIn();
         else SwapAll();
@@ -129,35 +139,39 @@ public sealed class AtomicFileOutput : IDisposable
     /// <summary>Removes the temporaries of an output that was not committed; the targets stay as they were.</summary>
     public void Dispose()
     {
-        foreach (var target in _targets) target.Temporary.Dispose();
+        foreach (var target in _targets) target.Temporary?.Dispose();
     }
 
     private sealed class Target
     {
-        private Target(string path, FileIdentity? before, OwnedTemporaryFile temporary)
+        private Target(string path, FileIdentity? before, OwnedTemporaryFile? temporary, bool followLinks)
         {
             Path = path;
             Before = before;
             Temporary = temporary;
+            _followLinks = followLinks;
         }
 
         public string Path { get; }
 
         private FileIdentity? Before { get; }
 
-        public OwnedTemporaryFile Temporary { get; }
+        /// <summary>The new file; null for a file to remove.</summary>
+        public OwnedTemporaryFile? Temporary { get; }
 
         public string? AsidePath { get; private set; }
 
+        private readonly bool _followLinks;
         private bool _movedIn;
 
-        public static Target Begin(string path, bool holdsSecrets)
+        public static Target Begin(string path, bool followLinks, bool holdsSecrets)
         {
-            var real = FollowLinks(path);
-            if (Directory.Exists(real)) throw new IOException($"Cannot write the file '{path}': it is a directory.");
+            var real = followLinks ? FollowLinks(path) : System.IO.Path.GetFullPath(path);
+            if (Directory.Exists(real) && (followLinks || new FileInfo(real).LinkTarget is null))
+                throw new IOException($"Cannot write the file '{path}': it is a directory.");
             var folder = System.IO.Path.GetDirectoryName(real)!;
             if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"Cannot write the file '{path}': the folder '{folder}' does not exist.");
-            var before = FileIdentity.Of(real);
+            var before = FileIdentity.Of(real, followLinks);
             var access = holdsSecrets ? NewFileAccess.Private : NewFileAccess.NoWiderThan(real);
             var temporary = OwnedTemporaryFile.Create(real, OwnedTemporaryFile.ExportSuffix, access: access);
             try
@@ -169,7 +183,13 @@ public sealed class AtomicFileOutput : IDisposable
                 temporary.Dispose();
                 throw;
             }
-            return new Target(real, before, temporary);
+            return new Target(real, before, temporary, followLinks);
+        }
+
+        public static Target BeginRemoval(string path)
+        {
+            var full = System.IO.Path.GetFullPath(path);
+            return new Target(full, FileIdentity.Of(full, followLinks: false), null, followLinks: false);
         }
 
         /// <summary>The file a chain of symbolic links ends at (which need not exist yet), or the path itself.</summary>
@@ -182,7 +202,9 @@ public sealed class AtomicFileOutput : IDisposable
 
         public void RequireUnchanged()
         {
-            var now = FileIdentity.Of(Path);
+            var now = FileIdentity.Of(Path, _followLinks);
+            // A file to remove that is gone already needs no removing.
+            if (Temporary is null && now is null) return;
             var unchanged = Before is null ? now is null : Before.IsUnchangedIn(now);
             if (!unchanged)
             {
@@ -194,8 +216,8 @@ public sealed class AtomicFileOutput : IDisposable
 
         public void MoveAside()
         {
-            if (Before is null) return;
-            var aside = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Path)!, $".{System.IO.Path.GetFileName(Path)}.{Temporary.Id}{ReplacedSuffix}");
+            if (Before is null || (Temporary is null && FileIdentity.Of(Path, followLinks: false) is null)) return;
+            var aside = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Path)!, $".{System.IO.Path.GetFileName(Path)}.{Temporary?.Id ?? Guid.NewGuid().ToString("N")}{ReplacedSuffix}");
             File.Move(Path, aside, overwrite: false);
             AsidePath = aside;
         }
@@ -203,6 +225,7 @@ public sealed class AtomicFileOutput : IDisposable
         /// <summary>Never over a file: a target that appeared since the check is not clobbered.</summary>
         public void MoveIn()
         {
+            if (Temporary is null) return;
             try
             {
                 File.Move(Temporary.Path, Path, overwrite: Before is not null && AsidePath is null);
@@ -219,7 +242,7 @@ public sealed class AtomicFileOutput : IDisposable
         {
             if (_movedIn)
             {
-                File.Move(Path, Temporary.Path, overwrite: false);
+                File.Move(Path, Temporary!.Path, overwrite: false);
                 _movedIn = false;
             }
             if (AsidePath is not null)

@@ -28,9 +28,14 @@ public sealed record FileIdentity
     private long LastWriteTicks { get; }
 
     /// <summary>The file a path names (links followed), or null when there is none.</summary>
-    public static FileIdentity? Of(string path)
+    public static FileIdentity? Of(string path) => Of(path, followLinks: true);
+
+    /// <summary>The file a path names; without <paramref name="followLinks"/> a symbolic link is itself the file.</summary>
+    public static FileIdentity? Of(string path, bool followLinks)
     {
-        if (OperatingSystem.IsLinux() && TryStatx(path, out var identity)) return identity;
+        if (OperatingSystem.IsLinux() && TryStatx(path, followLinks, out var identity)) return identity;
+        if (!followLinks && new FileInfo(path) is { LinkTarget: not null } link)
+            return new FileIdentity("link:" + link.FullName + "->" + link.LinkTarget, 0, link.LastWriteTimeUtc.Ticks);
         if (OperatingSystem.IsWindows() && TryWindowsFileInformation(path, out identity)) return identity;
         return ByResolvedPath(path);
     }
@@ -58,6 +63,7 @@ public sealed record FileIdentity
 
     // statx: one struct layout on every Linux architecture (unlike struct stat). Offsets from linux/stat.h.
     private const int AtCurrentDirectory = -100;
+    private const int AtSymlinkNoFollow = 0x100;
     private const uint StatxBasicStats = 0x7ff;
     private const int StatxSize = 256;
     private const int NoSuchFile = 2;
@@ -67,14 +73,14 @@ public sealed record FileIdentity
     private static extern int Statx(int directory, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, byte[] buffer);
 
     /// <summary>False when statx is unavailable (an old C library) or fails for another reason than a missing file.</summary>
-    private static bool TryStatx(string path, out FileIdentity? identity)
+    private static bool TryStatx(string path, bool followLinks, out FileIdentity? identity)
     {
         identity = null;
         var buffer = new byte[StatxSize];
         int result;
         try
         {
-            result = Statx(AtCurrentDirectory, Path.GetFullPath(path), 0, StatxBasicStats, buffer);
+            result = Statx(AtCurrentDirectory, Path.GetFullPath(path), followLinks ? 0 : AtSymlinkNoFollow, StatxBasicStats, buffer);
         }
         catch (Exception ex) when (ex is EntryPointNotFoundException or DllNotFoundException)
         {

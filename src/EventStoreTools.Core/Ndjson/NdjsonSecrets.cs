@@ -34,9 +34,15 @@ public static class NdjsonSecrets
     }
 
     /// <summary>Reads reSolve's secrets file: keys in any order, a BOM and CRLF accepted, errors name the line.</summary>
-    public static IEnumerable<ResolveSecret> Read(string path)
+    public static IEnumerable<ResolveSecret> Read(string path) => Read(() => OpenText(path), path);
+
+    /// <summary>Reads secrets from a stream of decompressed bytes, which it owns; <paramref name="path"/> names it in errors.</summary>
+    public static IEnumerable<ResolveSecret> Read(Stream stream, string path) =>
+        Read(() => new StreamReader(stream, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true), path);
+
+    private static IEnumerable<ResolveSecret> Read(Func<StreamReader> open, string path)
     {
-        using var reader = OpenText(path);
+        using var reader = open();
         long lineNumber = 0;
         while (reader.ReadLine() is { } line)
         {

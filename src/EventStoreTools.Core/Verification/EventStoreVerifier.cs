@@ -51,42 +51,52 @@ public static class EventStoreVerifier
         return result;
     }
 
-    /// <summary>An NDJSON export, plain or compressed. -Quick reads only its first line.</summary>
+    /// <summary>An NDJSON export, plain or compressed, with its manifest and secrets file when it has them. -Quick reads only its first line.</summary>
     public static StoreCheckResult CheckNdjson(string path, bool quick, CancellationToken cancellation = default)
     {
         var result = new StoreCheckResult(path, StoreKind.NdjsonFile, quick);
-        CheckEventsFile(path, result, quick, cancellation, file: null);
+        BackupSet? backup = null;
+        if (Attempt(result, "Manifest", () => backup = BackupSet.OfFile(path))) CheckBackup(backup!, result, quick, cancellation, inFolder: false);
         return result;
     }
 
-    /// <summary>A backup folder: its manifest (when it has one), events.db and secrets.db.</summary>
+    /// <summary>A backup folder: its manifest (when it has one) and the files it names, or events.db and secrets.db.</summary>
     public static StoreCheckResult CheckBackupFolder(string directory, bool quick, CancellationToken cancellation = default)
     {
         var result = new StoreCheckResult(directory, StoreKind.BackupFolder, quick);
-        Attempt(result, "Manifest", () =>
-        {
-            var manifest = BackupManifest.Read(directory);
-            if (manifest is null)
-            {
-                result.Note($"No {BackupManifest.FileName}: the files' sizes and hashes are not checked (a backup written by reSolve or by an older version).");
-                return;
-            }
-            foreach (var mismatch in manifest.Mismatches(directory, sizesOnly: quick, cancellation))
-                result.Add(new StoreCheckProblem("Manifest", mismatch));
-            if (!quick && result.ProblemCount == 0)
-                result.Note($"Manifest: {manifest.EventCount} events, {manifest.SecretCount} secrets, written {manifest.CreatedAt:u} by {manifest.Tool} {manifest.ToolVersion}.");
-        });
-        var eventsFile = BackupFolder.FindFile(directory, BackupFolder.EventsFileName);
-        var secretsFile = BackupFolder.FindFile(directory, BackupFolder.SecretsFileName);
-        if (eventsFile is null)
-            result.Add(new StoreCheckProblem("Files", $"The folder has no {BackupFolder.EventsFileName}.") { File = BackupFolder.EventsFileName });
-        else
-            CheckEventsFile(eventsFile, result, quick, cancellation, Path.GetFileName(eventsFile));
-        if (secretsFile is null)
-            result.Add(new StoreCheckProblem("Files", $"The folder has no {BackupFolder.SecretsFileName}: reSolve's importer needs it (it may be empty).") { File = BackupFolder.SecretsFileName });
-        else if (!quick)
-            CheckSecrets(() => NdjsonSecrets.Read(secretsFile), result, cancellation, Path.GetFileName(secretsFile));
+        BackupSet? backup = null;
+        if (!Attempt(result, "Manifest", () => backup = BackupSet.OfFolder(directory))) return result;
+        if (!File.Exists(backup!.EventsFile))
+            result.Add(new StoreCheckProblem("Files", $"The folder has no {Path.GetFileName(backup.EventsFile)}.") { File = Path.GetFileName(backup.EventsFile) });
+        if (!File.Exists(backup.SecretsFile))
+            result.Add(new StoreCheckProblem("Files", $"The folder has no {Path.GetFileName(backup.SecretsFile)}: reSolve's importer needs it (it may be empty).") { File = Path.GetFileName(backup.SecretsFile) });
+        CheckBackup(backup, result, quick, cancellation, inFolder: true);
         return result;
+    }
+
+    /// <summary>
+    /// The files of a backup, read once: every line and secret, and (with a manifest) the sizes before reading, then
+    /// hashes, counts, time range, cursor and selection against the manifest. -Quick checks sizes and the first line.
+    /// </summary>
+    private static void CheckBackup(BackupSet backup, StoreCheckResult result, bool quick, CancellationToken cancellation, bool inFolder)
+    {
+        if (backup.NoManifestWarning is { } note) result.Note(note);
+        var sizes = backup.CheckSizes();
+        foreach (var mismatch in sizes) result.Add(new StoreCheckProblem("Manifest", mismatch));
+        var eventsName = inFolder ? Path.GetFileName(backup.EventsFile) : null;
+        if (CompressedFile.IsStandardStream(backup.EventsFile) || File.Exists(backup.EventsFile))
+            CheckEventsFile(backup, result, quick, cancellation, eventsName);
+        if (quick) return;
+        if (backup.SecretsFile is { } secrets && File.Exists(secrets))
+            CheckSecrets(backup.ReadSecrets, result, cancellation, Path.GetFileName(secrets));
+        if (backup.Manifest is not { } manifest || sizes.Count > 0) return;
+        var mismatches = backup.Mismatches();
+        foreach (var mismatch in mismatches) result.Add(new StoreCheckProblem("Manifest", mismatch));
+        if (mismatches.Count == 0)
+        {
+            var secretsNote = manifest.SecretsLeftOut > 0 ? $"secrets left out ({manifest.SecretsLeftOut} in the source)" : $"{manifest.SecretCount} secrets";
+            result.Note($"Manifest: {manifest.EventCount} events, {secretsNote}, written {manifest.CreatedAt:u} by {manifest.Tool} {manifest.ToolVersion}.");
+        }
     }
 
     private static void CheckStore(IEventStore store, StoreCheckResult result, bool quick, CancellationToken cancellation)
@@ -118,21 +128,25 @@ public static class EventStoreVerifier
         }
     }
 
-    private static void CheckEventsFile(string path, StoreCheckResult result, bool quick, CancellationToken cancellation, string? file)
+    private static void CheckEventsFile(BackupSet backup, StoreCheckResult result, bool quick, CancellationToken cancellation, string? file)
     {
         var sequence = new EventSequenceCheck(result, checkReadOrder: true, checkPayloads: false);
         Attempt(result, "Read", () =>
         {
-            using var reader = NdjsonEventReader.Open(path);
+            using var reader = backup.OpenEvents();
             foreach (var (e, error) in reader.ReadEventsOrErrors())
             {
                 cancellation.ThrowIfCancellationRequested();
                 if (error is not null)
                     result.Add(new StoreCheckProblem("Line", error.Message) { LineNumber = error.LineNumber, File = file });
                 else
+                {
                     sequence.Add(e!, reader.LineNumber);
+                    backup.Tally(e!, reader.LineNumber);
+                }
                 if (quick) return;
             }
+            backup.EndEvents();
         }, () => $"Reading {file ?? "the file"} stopped after {sequence.Count} events");
         if (quick) return;
         sequence.Finish();
