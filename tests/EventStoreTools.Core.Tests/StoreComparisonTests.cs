@@ -8,6 +8,8 @@ using Xunit;
 namespace EventStoreTools.Core.Tests;
 
 /// <summary>The merge of two stores by (aggregateId, aggregateVersion) and of their secrets by id.</summary>
+// GC.GetTotalMemory counts the whole process: the memory test runs while no other test allocates.
+[Collection(MeasuresProcessMemory.Name)]
 public class StoreComparisonTests
 {
     private static StoredEvent Event(string aggregate, long version, int thread = 0, long counter = 0, long timestamp = 1, string type = "T", string payload = "null")

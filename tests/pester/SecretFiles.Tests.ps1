@@ -143,14 +143,15 @@ Describe 'Secret values never appear in error records' {
         Remove-Item (Join-Path $folder 'eventstoretools-manifest.json')
         [IO.File]::WriteAllText((Join-Path $folder 'secrets.db'), (($Lines -creplace 'SECRET', $Secret) -join "`n") + "`n")
         $target = New-TestPath 'bad-secrets-restored.db'
-        $record = Get-ErrorRecord { Import-EventStore $target -Directory $folder -Verbose -Debug 4>$null 5>$null }
+        # The folder has no manifest now: the import warns that its completeness cannot be proved.
+        $record = Get-ErrorRecord { Import-EventStore $target -Directory $folder -Verbose -Debug -WarningAction SilentlyContinue 4>$null 5>$null }
         Assert-ErrorRecord $record 'Import-EventStore' $ErrorId $Category
         $shown = ($record | Get-Error | Out-String -Width 400) + ($record | Format-List * -Force | Out-String -Width 400)
         $shown | Should -Not -Match 'TOPSECRET'
         $shown | Should -Match 'user-1|line 1'
         Test-Path $target | Should -BeFalse
         # -Verbose and -Debug stay clean too.
-        $told = try { Import-EventStore (New-TestPath 'bad-secrets-told.db') -Directory $folder -Verbose -Debug 4>&1 5>&1 } catch { $_.Exception.Message }
+        $told = try { Import-EventStore (New-TestPath 'bad-secrets-told.db') -Directory $folder -Verbose -Debug -WarningAction SilentlyContinue 4>&1 5>&1 } catch { $_.Exception.Message }
         $told | Should -Not -BeNullOrEmpty
         ($told | Out-String) | Should -Not -Match 'TOPSECRET'
     }

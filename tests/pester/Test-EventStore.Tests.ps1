@@ -73,8 +73,9 @@ Describe 'Test-EventStore' {
 
     It 'reports the freeze marker and an open incremental import without calling the store invalid' {
         $store = Copy-Fixture 'resolve-lite-600.db'
-        Invoke-SqliteQuery $store 'CREATE TABLE "events-freeze" ("surrogate" BIGINT NOT NULL)'
+        # The import is opened first: a frozen store refuses to start one.
         $id = Start-IncrementalImport $store
+        Invoke-SqliteQuery $store 'CREATE TABLE "events-freeze" ("surrogate" BIGINT NOT NULL)'
         $result = Test-EventStore $store
         $result.IsValid | Should -BeTrue
         $result.IsFrozen | Should -BeTrue
