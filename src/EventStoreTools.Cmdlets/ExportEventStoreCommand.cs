@@ -197,16 +197,29 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
                 SetCursorVariable(cursor);
                 break;
             default:
+                var cursorPassesUnread = false;
                 try
                 {
-                    if (Follow) RunOnStore(store, () => FollowToPipeline(store, filter, cursor));
-                    else RunOnStore(store, () => ExportToPipeline(store, filter, cursor));
+                    RunOnStore(store, () =>
+                    {
+                        try
+                        {
+                            if (Follow) FollowToPipeline(store, filter, cursor);
+                            else ExportToPipeline(store, filter, cursor);
+                        }
+                        catch (Exception ex) when (CursorWouldSkip(ex))
+                        {
+                            cursorPassesUnread = true;
+                            throw;
+                        }
+                    });
                 }
                 finally
                 {
                     // Events already written stay written (also when a downstream Select-Object -First stops
-                    // the pipeline), so the cursor after them is the place to resume.
-                    SetCursorVariable(cursor);
+                    // the pipeline), so the cursor after them is the place to resume; unless it would pass over
+                    // an event not read (a thread whose timestamps decrease), when the variable keeps what it held.
+                    if (!cursorPassesUnread) SetCursorVariable(cursor);
                 }
                 break;
         }
@@ -244,13 +257,25 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
         return filter.First is { } first ? Math.Min(first, count) : count;
     }
 
+    /// <summary>
+    /// A read that resumes from or hands out a cursor is checked against the invariant reSolve's cursor relies on
+    /// (see <see cref="CursorRead"/>); a whole export is not, since it reads every event in any thread's order.
+    /// </summary>
+    private IEnumerable<ResolveEvent> Read(IEventSource reader, EventFilter filter, ResolveCursor cursor) =>
+        MyInvocation.BoundParameters.ContainsKey(nameof(Cursor)) || CursorVariable is not null
+            ? CursorRead.Checked(reader, filter, cursor.Counters, Cancellation)
+            : reader.ReadEvents(filter, Cancellation);
+
+    /// <summary>Whether an error of the read means that the cursor after the events written would skip one.</summary>
+    private static bool CursorWouldSkip(Exception ex) => ex is EventStoreException { Kind: EventStoreErrorKind.ThreadTimestampsDecrease };
+
     private void ExportToPipeline(IEventStore store, EventFilter filter, ResolveCursor cursor)
     {
         using var reader = store.OpenSource();
         var progress = new ProgressReporter(this, 1, $"Exporting events from {store.DisplayName}");
         var total = ProgressTotal(reader, filter);
         long count = 0;
-        foreach (var e in reader.ReadEvents(filter, Cancellation).Ahead(e => e, eventsStayInside: false, Cancellation))
+        foreach (var e in Read(reader, filter, cursor).Ahead(e => e, eventsStayInside: false, Cancellation))
         {
             cursor.Advance(e);
             WriteObject(e);
@@ -336,7 +361,7 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
         var total = ProgressTotal(reader, filter);
         var advanced = cursor.Clone();
         long? first = null, last = null;
-        foreach (var e in reader.ReadEvents(filter, Cancellation).Ahead(e => e, eventsStayInside: true, Cancellation))
+        foreach (var e in Read(reader, filter, cursor).Ahead(e => e, eventsStayInside: true, Cancellation))
         {
             writer.Write(e);
             advanced.Advance(e);

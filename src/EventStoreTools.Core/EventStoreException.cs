@@ -45,6 +45,11 @@ public enum EventStoreErrorKind
     /// these tools cannot carry without changing it.
     /// </summary>
     UnsupportedStoredValue,
+    /// <summary>
+    /// A thread's timestamps decrease as its threadCounter grows, so a read after reSolve's cursor would skip an
+    /// event: the read stops instead.
+    /// </summary>
+    ThreadTimestampsDecrease,
 }
 
 /// <summary>The key of a stored event (reSolve's primary key), the target of errors about a stored event that cannot be read.</summary>

@@ -63,6 +63,18 @@ public sealed class PostgresEventReader : IEventSource
     public IEnumerable<ResolveEvent> ReadEventsByKey(CancellationToken cancellation = default) =>
         EventStoreLog.Counted(Stream(new NpgsqlCommand($"SELECT{Columns}FROM {_schema.Events}{KeyOrder}", _connection), ReadEvent, cancellation), "events in key order", _displayName);
 
+    public IEnumerable<ResolveEvent> ReadThreadKeys(int threadId, long fromCounter, long toCounter, CancellationToken cancellation = default)
+    {
+        var command = new NpgsqlCommand($"""
+            SELECT "threadId", "threadCounter", "timestamp", "aggregateId", "aggregateVersion", "type" FROM {_schema.Events}
+            WHERE "threadId" = @thread AND "threadCounter" >= @from AND "threadCounter" < @to{KeyOrder}
+            """, _connection);
+        command.Parameters.AddWithValue("thread", (long)threadId);
+        command.Parameters.AddWithValue("from", fromCounter);
+        command.Parameters.AddWithValue("to", toCounter);
+        return Stream(command, reader => DbRows.ReadEvent(reader, "null"), cancellation);
+    }
+
     public IEnumerable<ResolveSecret> ReadSecrets(CancellationToken cancellation = default)
     {
         if (!TableExists("secrets")) return [];

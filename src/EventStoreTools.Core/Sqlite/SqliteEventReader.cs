@@ -112,6 +112,19 @@ public sealed class SqliteEventReader : IEventSource
         return EventStoreLog.Counted(Stream(command, ReadEvent, cancellation), "events in key order", $"'{_path}'");
     }
 
+    public IEnumerable<ResolveEvent> ReadThreadKeys(int threadId, long fromCounter, long toCounter, CancellationToken cancellation = default)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = """
+            SELECT "threadId", "threadCounter", "timestamp", "aggregateId", "aggregateVersion", "type" FROM "events"
+            WHERE "threadId" = $threadId AND "threadCounter" >= $from AND "threadCounter" < $to
+            """ + KeyOrder;
+        command.Parameters.AddWithValue("$threadId", (long)threadId);
+        command.Parameters.AddWithValue("$from", fromCounter);
+        command.Parameters.AddWithValue("$to", toCounter);
+        return Stream(command, reader => DbRows.ReadEvent(reader, "null"), cancellation);
+    }
+
     public IEnumerable<ResolveSecret> ReadSecrets(CancellationToken cancellation = default)
     {
         if (!SqliteConnections.TableExists(_connection, SqliteSchema.SecretsTable)) return [];

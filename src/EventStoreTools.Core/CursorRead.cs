@@ -1,0 +1,68 @@
+using EventStoreTools.Core.Verification;
+
+namespace EventStoreTools.Core;
+
+/// <summary>
+/// A read that hands out reSolve's cursor, checked instead of trusted. The cursor keeps, per thread, the next
+/// threadCounter to read, so it assumes that each thread is read in counter order, which holds only while its
+/// timestamps do not decrease as the counter grows (spec 4.3). In a thread that breaks this, a read in reSolve's
+/// order meets a higher counter before a lower one; a read that stops between the two hands out a cursor past an
+/// event it never read, and the next read from that cursor skips the event without a word. This read fails with
+/// <see cref="EventStoreErrorKind.ThreadTimestampsDecrease"/>, naming the thread, when what it reads shows such a
+/// thread: an event below a counter already read in its thread, or, when the read stops at its limit, an event the
+/// filter selects that the cursor after the read would pass over unread.
+/// </summary>
+public static class CursorRead
+{
+    /// <summary>The events of <paramref name="filter"/>, in read order, checked as they come and at a stop at the filter's limit.</summary>
+    /// <param name="start">The cursor the read begins at (its counters), or null for the start of the store.</param>
+    public static IEnumerable<ResolveEvent> Checked(IEventSource source, EventFilter filter, IReadOnlyList<long>? start, CancellationToken cancellation = default)
+    {
+        var order = new ThreadTimestampOrder();
+        var read = new Dictionary<int, ContiguousSequence>();
+        long count = 0;
+        foreach (var e in source.ReadEvents(filter, cancellation))
+        {
+            if (order.Add(e) is { } decrease) throw Decreasing(decrease);
+            if (!read.TryGetValue(e.ThreadId, out var counters))
+                read[e.ThreadId] = counters = new ContiguousSequence(start is null ? 0 : start[e.ThreadId]);
+            counters.Add(e.ThreadCounter);
+            count++;
+            yield return e;
+        }
+        // Read to the end, nothing is passed over: every event after the cursor was read.
+        if (filter.First is not { } first || count < first) yield break;
+        foreach (var (thread, counters) in read)
+        {
+            // The counters read make a run up to the last one: nothing below the new cursor is left.
+            if (counters.FirstMissing is not { } missing) continue;
+            var (lastCounter, lastTimestamp) = order.Last(thread);
+            foreach (var stored in source.ReadThreadKeys(thread, missing, lastCounter, cancellation))
+            {
+                if (counters.Contains(stored.ThreadCounter) || !filter.Matches(stored)) continue;
+                throw stored.Timestamp > lastTimestamp
+                    ? Decreasing(new ThreadTimestampDecrease(thread, stored.ThreadCounter, stored.Timestamp, lastCounter, lastTimestamp))
+                    : new EventStoreException(EventStoreErrorKind.ThreadTimestampsDecrease,
+                        $"Thread {thread}: threadCounter {stored.ThreadCounter} (timestamp {stored.Timestamp}) was not read, and the cursor after the read " +
+                        $"(past threadCounter {lastCounter}) would skip it. The read stopped; run it again, or check the store with Test-EventStore.")
+                    {
+                        Event = new StoredEventKey(thread, stored.ThreadCounter),
+                    };
+            }
+        }
+    }
+
+    private static EventStoreException Decreasing(ThreadTimestampDecrease decrease) =>
+        new(EventStoreErrorKind.ThreadTimestampsDecrease,
+            $"The timestamps of {decrease} ({Time(decrease.LaterTimestamp)} before {Time(decrease.EarlierTimestamp)}). " +
+            $"reSolve's cursor assumes that timestamps never decrease within a thread; a cursor after this read would skip threadCounter {decrease.EarlierCounter}, so the read stopped. " +
+            "Test-EventStore lists every such thread; correct their timestamps, or export without -Cursor, -CursorVariable and -First (a whole export reads every event).")
+        {
+            Event = decrease,
+        };
+
+    private static string Time(long timestamp) =>
+        timestamp is >= -62135596800000L and <= 253402300799999L
+            ? DateTimeOffset.FromUnixTimeMilliseconds(timestamp).UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture) + " UTC"
+            : timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
