@@ -1,5 +1,3 @@
-using EventStoreTools.Core.Verification;
-
 namespace EventStoreTools.Core;
 
 /// <summary>
@@ -19,35 +17,32 @@ public static class CursorRead
     public static IEnumerable<ResolveEvent> Checked(IEventSource source, EventFilter filter, IReadOnlyList<long>? start, CancellationToken cancellation = default)
     {
         var order = new ThreadTimestampOrder();
-        var read = new Dictionary<int, ContiguousSequence>();
+        var read = new long[EventValidation.ThreadCount];
+        ResolveEvent? last = null;
         long count = 0;
         foreach (var e in source.ReadEvents(filter, cancellation))
         {
             if (order.Add(e) is { } decrease) throw Decreasing(decrease);
-            if (!read.TryGetValue(e.ThreadId, out var counters))
-                read[e.ThreadId] = counters = new ContiguousSequence(start is null ? 0 : start[e.ThreadId]);
-            counters.Add(e.ThreadCounter);
+            read[e.ThreadId]++;
             count++;
+            last = e;
             yield return e;
         }
         // Read to the end, nothing is passed over: every event after the cursor was read.
-        if (filter.First is not { } first || count < first) yield break;
-        foreach (var (thread, counters) in read)
+        if (filter.First is not { } first || count < first || last is null) yield break;
+        for (var thread = 0; thread < read.Length; thread++)
         {
-            // The counters read make a run up to the last one: nothing below the new cursor is left.
-            if (counters.FirstMissing is not { } missing) continue;
+            if (read[thread] == 0) continue;
+            var from = start?[thread] ?? 0;
             var (lastCounter, lastTimestamp) = order.Last(thread);
-            foreach (var stored in source.ReadThreadKeys(thread, missing, lastCounter, cancellation))
+            // The counters read make a run up to the last one: nothing below the new cursor is left.
+            if (read[thread] == lastCounter - from + 1) continue;
+            // Every event the filter selects up to the last one read was read, in read order; one after it, below
+            // the thread's new cursor, would be passed over.
+            foreach (var stored in source.ReadThreadKeys(thread, from, lastCounter, cancellation))
             {
-                if (counters.Contains(stored.ThreadCounter) || !filter.Matches(stored)) continue;
-                throw stored.Timestamp > lastTimestamp
-                    ? Decreasing(new ThreadTimestampDecrease(thread, stored.ThreadCounter, stored.Timestamp, lastCounter, lastTimestamp))
-                    : new EventStoreException(EventStoreErrorKind.ThreadTimestampsDecrease,
-                        $"Thread {thread}: threadCounter {stored.ThreadCounter} (timestamp {stored.Timestamp}) was not read, and the cursor after the read " +
-                        $"(past threadCounter {lastCounter}) would skip it. The read stopped; run it again, or check the store with Test-EventStore.")
-                    {
-                        Event = new StoredEventKey(thread, stored.ThreadCounter),
-                    };
+                if (ReadOrder.Compare(stored, last) <= 0 || !filter.Matches(stored)) continue;
+                throw Decreasing(new ThreadTimestampDecrease(thread, stored.ThreadCounter, stored.Timestamp, lastCounter, lastTimestamp));
             }
         }
     }

@@ -6,7 +6,6 @@ namespace EventStoreTools.Core.Verification;
 /// </summary>
 internal sealed class ContiguousSequence(long first)
 {
-    private readonly long _first = first;
     private HashSet<long>? _ahead;
 
     /// <summary>The next number that would continue the run from <c>first</c>.</summary>
@@ -28,9 +27,6 @@ internal sealed class ContiguousSequence(long first)
         _ahead ??= [];
         return _ahead.Add(value);
     }
-
-    /// <summary>Whether the number was seen.</summary>
-    public bool Contains(long value) => value >= _first && (value < Next || _ahead is not null && _ahead.Contains(value));
 
     /// <summary>The first number missing from the run, or null when the numbers seen are contiguous.</summary>
     public long? FirstMissing => _ahead is { Count: > 0 } ? Next : null;

@@ -39,7 +39,7 @@ internal sealed class EventSequenceCheck(StoreCheckResult result, bool checkRead
             _decreases[decrease.ThreadId] = _decreases.TryGetValue(decrease.ThreadId, out var seen) ? (seen.First, seen.Count + 1) : (decrease, 1);
         if (checkPayloads && !IsJson(e.PayloadJson))
             Report(e, lineNumber, "Payload", $"The payload of threadId {e.ThreadId}, threadCounter {e.ThreadCounter} is not valid JSON.");
-        if (checkReadOrder && _previous is not null && CompareReadOrder(_previous, e) >= 0)
+        if (checkReadOrder && _previous is not null && ReadOrder.Compare(_previous, e) >= 0)
         {
             Report(e, lineNumber, "ReadOrder",
                 $"Line {lineNumber}: the event (timestamp {e.Timestamp}, threadCounter {e.ThreadCounter}, threadId {e.ThreadId}) does not come after the line before it in reSolve's read order.");
@@ -122,13 +122,6 @@ internal sealed class EventSequenceCheck(StoreCheckResult result, bool checkRead
         if (!sequences.TryGetValue(key, out var sequence))
             sequences[key] = sequence = new ContiguousSequence(first);
         return sequence;
-    }
-
-    private static int CompareReadOrder(ResolveEvent a, ResolveEvent b)
-    {
-        var order = a.Timestamp.CompareTo(b.Timestamp);
-        if (order == 0) order = a.ThreadCounter.CompareTo(b.ThreadCounter);
-        return order != 0 ? order : a.ThreadId.CompareTo(b.ThreadId);
     }
 
     private static bool IsJson(string text)
