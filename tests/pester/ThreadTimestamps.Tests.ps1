@@ -1,7 +1,7 @@
 # reSolve's cursor relies on timestamps that never decrease within a thread. A store whose thread 7 breaks this
 # (threadCounter 5 moved 1000 ms back, before counters 2-4): Test-EventStore reports it, and every read that hands
 # out or follows a cursor stops with an error naming the thread instead of skipping counters 2-4, on SQLite and
-# PostgreSQL.
+# PostgreSQL. Gaps alone are not damage: a filtered copy in PostgreSQL tests valid with a note, as on SQLite.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     . (Join-Path $PSScriptRoot 'PostgresServer.ps1')
@@ -97,5 +97,26 @@ Describe 'A thread whose timestamps decrease' -Tag 'Postgres' {
         $result.EventCount | Should -Be $copied
         { Sync-EventStore @source -DestinationPath $destination -BatchSize 50 } | Should -Throw -ErrorId 'SyncEventStoreThreadTimestampsDecrease*'
         Get-EventCount $destination | Should -Be $copied
+    }
+}
+
+Describe 'Test-EventStore on PostgreSQL tells a subset from damage' -Tag 'Postgres' {
+    It 'a filtered copy (-AggregateId agg-1* -Since) and a schema with a row deleted from the middle are valid with the gap note, invalid under -Complete' {
+        $copy = New-TestSchema
+        Export-EventStore $BaseStore -AggregateId 'agg-1*' -Since 1700000000100 | Import-EventStore -ConnectionString $Pg -Schema $copy | Out-Null
+        $deleted = New-Source 'PostgreSQL'
+        Invoke-PostgresQuery $Pg "DELETE FROM ""$($deleted.Schema)"".""events"" WHERE ""threadId"" = 3 AND ""threadCounter"" = 10" | Out-Null
+        foreach ($schema in $copy, $deleted.Schema) {
+            $result = Test-EventStore -ConnectionString $Pg -Schema $schema
+            $result.Problems | Should -BeNullOrEmpty
+            $result.IsValid | Should -BeTrue
+            $result.IncompleteThreadCount | Should -BeGreaterThan 0
+            $result.Notes -match 'threads? do(es)? not start at 0 or have gaps .*: a subset' | Should -HaveCount 1
+            $complete = Test-EventStore -ConnectionString $Pg -Schema $schema -Complete
+            $complete.IsValid | Should -BeFalse
+            ($complete.Problems | Where-Object Check -EQ 'ThreadCounter').Count | Should -Be $result.IncompleteThreadCount
+        }
+        $problem = (Test-EventStore -ConnectionString $Pg -Schema $deleted.Schema -Complete).Problems | Where-Object Check -EQ 'ThreadCounter'
+        ($problem.ThreadId, $problem.ThreadCounter) | Should -Be @(3, 10)
     }
 }
