@@ -26,6 +26,9 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
 
     /// <summary>The stores of a file or folder export, known in full before anything is written.</summary>
     private readonly List<IEventStore> _storesToFile = [];
+
+    /// <summary>The cursor after the events written to the pipeline would pass over one not written: it is not handed out.</summary>
+    private bool _cursorWouldSkip;
     private int _storesToPipeline;
 
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ToPipelineSet)]
@@ -197,7 +200,7 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
                 SetCursorVariable(cursor);
                 break;
             default:
-                var cursorPassesUnread = false;
+                _cursorWouldSkip = false;
                 try
                 {
                     RunOnStore(store, () =>
@@ -209,7 +212,7 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
                         }
                         catch (Exception ex) when (CursorWouldSkip(ex))
                         {
-                            cursorPassesUnread = true;
+                            _cursorWouldSkip = true;
                             throw;
                         }
                     });
@@ -218,8 +221,8 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
                 {
                     // Events already written stay written (also when a downstream Select-Object -First stops
                     // the pipeline), so the cursor after them is the place to resume; unless it would pass over
-                    // an event not read (a thread whose timestamps decrease), when the variable keeps what it held.
-                    if (!cursorPassesUnread) SetCursorVariable(cursor);
+                    // an event not written (a thread whose timestamps decrease), when the variable keeps what it held.
+                    if (!_cursorWouldSkip) SetCursorVariable(cursor);
                 }
                 break;
         }
@@ -274,14 +277,52 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
         using var reader = store.OpenSource();
         var progress = new ProgressReporter(this, 1, $"Exporting events from {store.DisplayName}");
         var total = ProgressTotal(reader, filter);
+        // What was written, for a stop downstream (Select-Object -First), which the read itself does not see.
+        var written = CursorVariable is null ? null : new CursorRead(filter, cursor.Counters);
         long count = 0;
-        foreach (var e in Read(reader, filter, cursor).Ahead(e => e, eventsStayInside: false, Cancellation))
+        try
         {
-            cursor.Advance(e);
-            WriteObject(e);
-            progress.Report(++count, count, total);
+            foreach (var e in Read(reader, filter, cursor).Ahead(e => e, eventsStayInside: false, Cancellation))
+            {
+                cursor.Advance(e);
+                written?.Add(e);
+                WriteObject(e);
+                progress.Report(++count, count, total);
+            }
+        }
+        catch (PipelineStoppedException) when (written is not null && !Cancellation.IsCancellationRequested)
+        {
+            CheckStopDownstream(store, written);
+            throw;
         }
         progress.Complete();
+    }
+
+    /// <summary>
+    /// A command downstream stopped the export: the cursor after the events written is handed out unless it would
+    /// pass over an event not written. The pipeline is stopping, so this cannot be an error; a warning says it.
+    /// The store is opened again: the stopped read's transaction on PostgreSQL was aborted by its cancelled query.
+    /// </summary>
+    private void CheckStopDownstream(IEventStore store, CursorRead written)
+    {
+        try
+        {
+            using var reader = store.OpenSource();
+            written.CheckStop(reader, Cancellation);
+        }
+        catch (EventStoreException ex)
+        {
+            // A check that could not run (the store gone meanwhile) cannot vouch for the cursor either.
+            _cursorWouldSkip = true;
+            try
+            {
+                WriteWarning($"-CursorVariable {CursorVariable} was not set: {(CursorWouldSkip(ex) ? "" : "the cursor could not be checked: ")}{ex.Message}");
+            }
+            catch (PipelineStoppedException)
+            {
+                // A stopping pipeline takes no more output; the variable keeps what it held either way.
+            }
+        }
     }
 
     /// <summary>

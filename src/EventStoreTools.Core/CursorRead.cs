@@ -10,38 +10,67 @@ namespace EventStoreTools.Core;
 /// thread: an event below a counter already read in its thread, or, when the read stops at its limit, an event the
 /// filter selects that the cursor after the read would pass over unread.
 /// </summary>
-public static class CursorRead
+public sealed class CursorRead
 {
+    private readonly EventFilter _filter;
+    private readonly IReadOnlyList<long>? _start;
+    private readonly ThreadTimestampOrder _order = new();
+    private readonly long[] _read = new long[EventValidation.ThreadCount];
+    private ResolveEvent? _last;
+
+    /// <param name="filter">What the read selects (its cursor condition starts at <paramref name="start"/>).</param>
+    /// <param name="start">The cursor the read begins at (its counters), or null for the start of the store.</param>
+    public CursorRead(EventFilter filter, IReadOnlyList<long>? start)
+    {
+        _filter = filter;
+        _start = start;
+    }
+
+    /// <summary>Events taken so far.</summary>
+    public long Count { get; private set; }
+
     /// <summary>The events of <paramref name="filter"/>, in read order, checked as they come and at a stop at the filter's limit.</summary>
     /// <param name="start">The cursor the read begins at (its counters), or null for the start of the store.</param>
     public static IEnumerable<ResolveEvent> Checked(IEventSource source, EventFilter filter, IReadOnlyList<long>? start, CancellationToken cancellation = default)
     {
-        var order = new ThreadTimestampOrder();
-        var read = new long[EventValidation.ThreadCount];
-        ResolveEvent? last = null;
-        long count = 0;
+        var read = new CursorRead(filter, start);
         foreach (var e in source.ReadEvents(filter, cancellation))
         {
-            if (order.Add(e) is { } decrease) throw Decreasing(decrease);
-            read[e.ThreadId]++;
-            count++;
-            last = e;
+            read.Add(e);
             yield return e;
         }
         // Read to the end, nothing is passed over: every event after the cursor was read.
-        if (filter.First is not { } first || count < first || last is null) yield break;
-        for (var thread = 0; thread < read.Length; thread++)
+        if (filter.First is { } first && read.Count >= first) read.CheckStop(source, cancellation);
+    }
+
+    /// <summary>Takes the next event of the read; fails when it comes below a counter already taken in its thread.</summary>
+    public void Add(ResolveEvent e)
+    {
+        if (_order.Add(e) is { } decrease) throw Decreasing(decrease);
+        _read[e.ThreadId]++;
+        Count++;
+        _last = e;
+    }
+
+    /// <summary>
+    /// The read stops after the events taken, before the end: fails when the store holds an event the filter selects
+    /// that was not taken and that the cursor after the read would pass over.
+    /// </summary>
+    public void CheckStop(IEventSource source, CancellationToken cancellation = default)
+    {
+        if (_last is null) return;
+        for (var thread = 0; thread < _read.Length; thread++)
         {
-            if (read[thread] == 0) continue;
-            var from = start?[thread] ?? 0;
-            var (lastCounter, lastTimestamp) = order.Last(thread);
-            // The counters read make a run up to the last one: nothing below the new cursor is left.
-            if (read[thread] == lastCounter - from + 1) continue;
-            // Every event the filter selects up to the last one read was read, in read order; one after it, below
+            if (_read[thread] == 0) continue;
+            var from = _start?[thread] ?? 0;
+            var (lastCounter, lastTimestamp) = _order.Last(thread);
+            // The counters taken make a run up to the last one: nothing below the new cursor is left.
+            if (_read[thread] == lastCounter - from + 1) continue;
+            // Every event the filter selects up to the last one taken was taken, in read order; one after it, below
             // the thread's new cursor, would be passed over.
             foreach (var stored in source.ReadThreadKeys(thread, from, lastCounter, cancellation))
             {
-                if (ReadOrder.Compare(stored, last) <= 0 || !filter.Matches(stored)) continue;
+                if (ReadOrder.Compare(stored, _last) <= 0 || !_filter.Matches(stored)) continue;
                 throw Decreasing(new ThreadTimestampDecrease(thread, stored.ThreadCounter, stored.Timestamp, lastCounter, lastTimestamp));
             }
         }

@@ -80,6 +80,20 @@ Describe 'A thread whose timestamps decrease' -Tag 'Postgres' {
         $err.Exception.Message | Should -Match 'thread 7: threadCounter 5 has timestamp 1700000000287, earlier than threadCounter 2''s timestamp 1700000000519'
     }
 
+    It 'on <_>: a downstream Select-Object -First 300 leaves -CursorVariable unset, with a warning naming the thread, where the cursor would skip' -ForEach 'SQLite', 'PostgreSQL' {
+        $healthy = New-Source $_
+        $cursor = 'before'
+        @(Export-EventStore @healthy -CursorVariable cursor | Select-Object -First 300).Count | Should -Be 300
+        @(Export-EventStore @healthy -Cursor $cursor).Count | Should -Be 4700
+
+        $source = New-Source $_ -Backwards
+        $cursor = 'before'
+        @(Export-EventStore @source -CursorVariable cursor -WarningVariable warned -WarningAction SilentlyContinue | Select-Object -First 300).Count | Should -Be 300
+        $cursor | Should -Be 'before'
+        $warned | Should -HaveCount 1
+        $warned[0].Message | Should -Match "^-CursorVariable cursor was not set: The timestamps of $Named"
+    }
+
     It 'on <_>: Sync-EventStore -BatchSize 50 stops with SyncEventStoreThreadTimestampsDecrease, the destination whole up to there' -ForEach 'SQLite', 'PostgreSQL' {
         $healthy = New-Source $_
         $copy = New-TestPath "healthy-copy-$_.db"
