@@ -10,11 +10,20 @@ Test-EventStore reads a store or a backup and writes one result per store. It ne
 
 A backup without a manifest (reSolve's own, an older export) gets a note that its completeness cannot be proved.
 
-For every kind, reading every event checks that each thread's threadCounter runs from 0 without gap or repeat, each aggregate's aggregateVersion from 1 without gap or repeat, and every payload is valid JSON. Secrets must have an id, and ids and idx must not repeat.
+For every kind, reading every event checks each thread's threadCounter and each aggregate's aggregateVersion, each thread's timestamps in counter order, and every payload. Secrets must have an id, and ids and idx must not repeat.
 
-The result has IsValid, EventCount, SecretCount, ThreadCount, AggregateCount, FirstTimestamp and LastTimestamp, IsFrozen and OpenIncrementalImportId (reported, not problems), Notes, ProblemCount and Problems: each problem names its check (Integrity, Schema, Catalog, ThreadCounter, AggregateVersion, Payload, Line, ReadOrder, Secret, Manifest, Files, Read) and, where it has one, the event's ThreadId and ThreadCounter, the AggregateId and AggregateVersion, or the LineNumber. At most 1000 problems are listed; ProblemCount counts all.
+Problems (IsValid is False) are what breaks reSolve or a reader:
+- Integrity, Schema, Catalog: the engine's own check, the tables and indexes against reSolve's DDL;
+- ThreadId, ThreadCounter, AggregateVersion: a threadId outside 0-255, a counter below 0 or there twice, a version below 1 or there twice;
+- ThreadTimestamps: a thread whose timestamps decrease as its threadCounter grows (named with both counters and timestamps). reSolve's cursor assumes they never do, and a read after a cursor skips events of such a thread;
+- Payload, Line, ReadOrder: a payload that is not JSON, an NDJSON line that is not an event, lines out of reSolve's read order;
+- Secret, Manifest, Files, Read: a bad secret, a backup that does not match its manifest, a missing file, a file that cannot be read to its end (a truncated .gz).
 
--Quick skips what reads every event: SQLite runs PRAGMA quick_check (which does not match indexes to rows) and the schema comparison, PostgreSQL the catalog's index check and the schema, an NDJSON export reads only its first line, and a backup folder's files are compared with the manifest by size instead of by hash.
+Notes (IsValid stays True) are worth knowing but not wrong: the freeze marker, an open incremental import, a backup folder without manifest, what -Quick did not read, and threads whose threadCounter does not run from 0 without a gap or aggregates whose aggregateVersion does not run from 1 without a gap, counted (IncompleteThreadCount, IncompleteAggregateCount). A store alone cannot tell those gaps in a subset (Export-EventStore -AggregateId, -EventType or -Since, the second part of an export resumed with -Cursor, a partial restore) from rows deleted from a whole store. -Complete, for a store that must be whole, makes each such thread and aggregate a problem (ThreadCounter, AggregateVersion, naming the first missing counter or version).
+
+The result has IsValid, EventCount, SecretCount, ThreadCount, AggregateCount, IncompleteThreadCount, IncompleteAggregateCount, FirstTimestamp and LastTimestamp, IsFrozen and OpenIncrementalImportId (reported, not problems), Quick, Complete, Notes, ProblemCount and Problems: each problem names its check and, where it has one, the event's ThreadId and ThreadCounter, the AggregateId and AggregateVersion, or the LineNumber. At most 1000 problems are listed; ProblemCount counts all.
+
+-Quick skips what reads every event: SQLite runs PRAGMA quick_check (which does not match indexes to rows) and the schema comparison, PostgreSQL the catalog's index check and the schema, an NDJSON export reads only its first line, and a backup folder's files are compared with the manifest by size instead of by hash. A quick result says in a note what it did not read: a truncated .gz, a flipped byte, a deleted row or a thread going back in time is not found by -Quick.
 
 Problems are output, not errors, so scripts and Pester test the result: (Test-EventStore ./app.db).IsValid | Should -BeTrue. A path that does not exist is an error (TestEventStoreStoreNotFound), and the next path piped in is still checked.
 '@
@@ -24,7 +33,8 @@ Problems are output, not errors, so scripts and Pester test the result: (Test-Ev
         LiteralPath      = 'Stores, exports or backup folders named exactly: wildcard characters such as [ ] are part of the name. Aliases PSPath, LP and FullName; Get-ChildItem''s output binds here, so Get-ChildItem ./backups | Test-EventStore checks each item.'
         ConnectionString = 'A PostgreSQL store (reSolve''s eventstore-postgresql) instead of a path: an Npgsql connection string. Use with -Schema.'
         Schema           = 'With -ConnectionString: the schema that holds the store (reSolve''s databaseName option).'
-        Quick            = 'Skip the checks that read every event (see the description): a fast check of the structure, the counts and the markers.'
+        Quick            = 'Skip the checks that read every event (see the description): a fast check of the structure, the counts and the markers. A note says what was not read.'
+        Complete         = 'The store must be whole (a live store, a full backup): threads whose threadCounter does not run from 0 without a gap and aggregates whose aggregateVersion does not run from 1 without a gap are problems instead of a note. Without it a filtered or resumed export, or a partial restore, tests valid.'
     }
     Examples    = @(
         @{
@@ -37,6 +47,10 @@ Export-EventStore ./app.db -Directory ./backup/2026-12-03 -IncludeSecrets
 if (-not (Test-EventStore ./backup/2026-12-03).IsValid) { throw 'The backup is not good' }
 '@
             Remarks = 'Writes tonight''s backup folder and proves it (manifest hashes, every line, read order, counters and versions) without restoring it.'
+        }
+        @{
+            Code    = 'Test-EventStore ./app.db -Complete'
+            Remarks = 'Checks the live store as a whole store: a row deleted from the middle of a thread or an aggregate is a problem, not only a note.'
         }
         @{
             Code    = 'Get-ChildItem ./backups -Filter *.ndjson.gz | Test-EventStore | Where-Object { -not $_.IsValid } | Select-Object Store -ExpandProperty Problems'

@@ -477,6 +477,7 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
             EventStoreErrorKind.InputNotFound => ErrorCategory.ObjectNotFound,
             EventStoreErrorKind.CorruptPayload => ErrorCategory.InvalidData,
             EventStoreErrorKind.UnsupportedStoredValue => ErrorCategory.InvalidData,
+            EventStoreErrorKind.ThreadTimestampsDecrease => ErrorCategory.InvalidData,
             EventStoreErrorKind.InvalidConnectionString => ErrorCategory.InvalidArgument,
             EventStoreErrorKind.InvalidStoreName => ErrorCategory.InvalidArgument,
             EventStoreErrorKind.StoreInUseByPipeline => ErrorCategory.ResourceBusy,

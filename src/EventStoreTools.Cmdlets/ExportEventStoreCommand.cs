@@ -24,6 +24,9 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
 
     /// <summary>The stores of a file or folder export, known in full before anything is written.</summary>
     private readonly List<IEventStore> _storesToFile = [];
+
+    /// <summary>The cursor after the events written to the pipeline would pass over one not written: it is not handed out.</summary>
+    private bool _cursorWouldSkip;
     private int _storesToPipeline;
 
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ToPipelineSet)]
@@ -197,17 +200,31 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
                 SetCursorVariable(cursor);
                 break;
             default:
+                _cursorWouldSkip = false;
                 try
                 {
                     // One store of the -Path list that fails (missing, not a store, an event that cannot be read) is a
                     // non-terminating error and the next store is exported, as Get-Content does with its files.
-                    RunOnListedStore(store, Follow ? () => FollowToPipeline(store, filter, cursor) : () => ExportToPipeline(store, filter, cursor));
+                    RunOnListedStore(store, () =>
+                    {
+                        try
+                        {
+                            if (Follow) FollowToPipeline(store, filter, cursor);
+                            else ExportToPipeline(store, filter, cursor);
+                        }
+                        catch (Exception ex) when (CursorWouldSkip(ex))
+                        {
+                            _cursorWouldSkip = true;
+                            throw;
+                        }
+                    });
                 }
                 finally
                 {
                     // Events already written stay written (also when a downstream Select-Object -First stops
-                    // the pipeline), so the cursor after them is the place to resume.
-                    SetCursorVariable(cursor);
+                    // the pipeline), so the cursor after them is the place to resume; unless it would pass over
+                    // an event not written (a thread whose timestamps decrease), when the variable keeps what it held.
+                    if (!_cursorWouldSkip) SetCursorVariable(cursor);
                 }
                 break;
         }
@@ -253,19 +270,69 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
         return filter.First is { } first ? Math.Min(first, count) : count;
     }
 
+    /// <summary>
+    /// A read that resumes from or hands out a cursor is checked against the invariant reSolve's cursor relies on
+    /// (see <see cref="CursorRead"/>); a whole export is not, since it reads every event in any thread's order.
+    /// </summary>
+    private IEnumerable<ResolveEvent> Read(IEventSource reader, EventFilter filter, ResolveCursor cursor) =>
+        MyInvocation.BoundParameters.ContainsKey(nameof(Cursor)) || CursorVariable is not null
+            ? CursorRead.Checked(reader, filter, cursor.Counters, Cancellation)
+            : reader.ReadEvents(filter, Cancellation);
+
+    /// <summary>Whether an error of the read means that the cursor after the events written would skip one.</summary>
+    private static bool CursorWouldSkip(Exception ex) => ex is EventStoreException { Kind: EventStoreErrorKind.ThreadTimestampsDecrease };
+
     private void ExportToPipeline(IEventStore store, EventFilter filter, ResolveCursor cursor)
     {
         using var reader = store.OpenSource();
         var progress = new ProgressReporter(this, 1, $"Exporting events from {store.DisplayName}");
         var total = ProgressTotal(reader, filter);
+        // What was written, for a stop downstream (Select-Object -First), which the read itself does not see.
+        var written = CursorVariable is null ? null : new CursorRead(filter, cursor.Counters);
         long count = 0;
-        foreach (var e in reader.ReadEvents(filter, Cancellation).Ahead(e => e, eventsStayInside: false, Cancellation))
+        try
         {
-            cursor.Advance(e);
-            WriteObject(e);
-            progress.Report(++count, count, total);
+            foreach (var e in Read(reader, filter, cursor).Ahead(e => e, eventsStayInside: false, Cancellation))
+            {
+                cursor.Advance(e);
+                written?.Add(e);
+                WriteObject(e);
+                progress.Report(++count, count, total);
+            }
+        }
+        catch (PipelineStoppedException) when (written is not null && !Cancellation.IsCancellationRequested)
+        {
+            CheckStopDownstream(store, written);
+            throw;
         }
         progress.Complete();
+    }
+
+    /// <summary>
+    /// A command downstream stopped the export: the cursor after the events written is handed out unless it would
+    /// pass over an event not written. The pipeline is stopping, so this cannot be an error; a warning says it.
+    /// The store is opened again: the stopped read's transaction on PostgreSQL was aborted by its cancelled query.
+    /// </summary>
+    private void CheckStopDownstream(IEventStore store, CursorRead written)
+    {
+        try
+        {
+            using var reader = store.OpenSource();
+            written.CheckStop(reader, Cancellation);
+        }
+        catch (EventStoreException ex)
+        {
+            // A check that could not run (the store gone meanwhile) cannot vouch for the cursor either.
+            _cursorWouldSkip = true;
+            try
+            {
+                WriteWarning($"-CursorVariable {CursorVariable} was not set: {(CursorWouldSkip(ex) ? "" : "the cursor could not be checked: ")}{ex.Message}");
+            }
+            catch (PipelineStoppedException)
+            {
+                // A stopping pipeline takes no more output; the variable keeps what it held either way.
+            }
+        }
     }
 
     /// <summary>
@@ -337,7 +404,7 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
         var total = ProgressTotal(reader, filter);
         var advanced = cursor.Clone();
         long? first = null, last = null;
-        foreach (var e in reader.ReadEvents(filter, Cancellation).Ahead(e => e, eventsStayInside: true, Cancellation))
+        foreach (var e in Read(reader, filter, cursor).Ahead(e => e, eventsStayInside: true, Cancellation))
         {
             writer.Write(e);
             advanced.Advance(e);

@@ -7,7 +7,10 @@ namespace EventStoreTools.Cmdlets;
 /// <summary>How Complete-IncrementalImport and Import-EventStore -Incremental report a commit.</summary>
 internal static class IncrementalImportOutput
 {
-    /// <summary>One warning for every skipped older event together (count and the newest stored timestamp), then the summary.</summary>
+    /// <summary>
+    /// One warning for every skipped older event together (count and the newest stored timestamp), one for the
+    /// repeats collapsed into a stored event (count and the first), then the summary.
+    /// </summary>
     public static void Write(EventStoreCmdlet cmdlet, IncrementalImportSummary summary)
     {
         cmdlet.Tell($"Committed the incremental import {summary.ImportId} into {summary.Store}: {summary.Pushed:N0} pushed, {summary.Imported:N0} imported, "
@@ -18,6 +21,15 @@ internal static class IncrementalImportOutput
                 ? $"{summary.NewestStoredTimestamp} ({time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture)} UTC)"
                 : summary.NewestStoredTimestamp?.ToString(CultureInfo.InvariantCulture);
             cmdlet.WriteWarning($"{summary.SkippedOlder} events were skipped because they are older than the newest stored event, timestamp {newest}.");
+        }
+        if (summary.FirstCollapsedRepeat is { } repeat)
+        {
+            var payload = repeat.PayloadJson.Length > 100 ? repeat.PayloadJson[..100] + "…" : repeat.PayloadJson;
+            var counted = summary.CollapsedRepeats == 1 ? "1 event was skipped as a duplicate though the store holds it" : $"{summary.CollapsedRepeats} events were skipped as duplicates though the store holds them";
+            cmdlet.WriteWarning($"{counted} fewer times than the input: reSolve's duplicate rule "
+                + "(same timestamp, aggregateId, type and payload) ignores the version, so an aggregate's identical events of one millisecond collapse into the stored one. "
+                + $"First: aggregate '{repeat.AggregateId}', type '{repeat.Type}', timestamp {repeat.Timestamp}, payload {payload}. "
+                + "If they are distinct events, add them with Import-EventStore -Append, which keeps their versions.");
         }
         cmdlet.WriteObject(summary);
     }

@@ -57,6 +57,11 @@ public enum EventStoreErrorKind
     BackupManifestMismatch,
     /// <summary>A backup folder without a manifest holds two candidate files of one kind (events.db beside events.db.gz).</summary>
     BackupAmbiguous,
+    /// <summary>
+    /// A thread's timestamps decrease as its threadCounter grows, so a read after reSolve's cursor would skip an
+    /// event: the read stops instead.
+    /// </summary>
+    ThreadTimestampsDecrease,
 }
 
 /// <summary>The key of a stored event (reSolve's primary key), the target of errors about a stored event that cannot be read.</summary>

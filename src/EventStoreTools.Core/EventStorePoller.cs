@@ -7,7 +7,8 @@ namespace EventStoreTools.Core;
 /// reads and closes it again: between pages no read lock is held, so reSolve's writer on a SQLite file never
 /// waits for a follower.
 /// This relies on reSolve's invariant that within one thread timestamps do not decrease as threadCounter grows
-/// (spec 4.x: reSolve's own cursor reads rely on it too).
+/// (spec 4.3: reSolve's own cursor reads rely on it too); each page is read through <see cref="CursorRead"/>, which
+/// stops with an error naming a thread that breaks it rather than skip its events.
 /// </summary>
 public sealed class EventStorePoller
 {
@@ -48,7 +49,7 @@ public sealed class EventStorePoller
             // The marker is looked at before the read: when it was there, every write ended before the read began.
             SourceFrozen = source.IsFrozen();
             var filter = _filter with { ThreadCounters = Cursor.IsStart ? null : Cursor.Counters, First = _pageSize };
-            page = source.ReadEvents(filter, cancellation).ToList();
+            page = CursorRead.Checked(source, filter, Cursor.Counters, cancellation).ToList();
             SourceEventCount = source.CountEvents();
         }
         foreach (var e in page) Cursor.Advance(e);

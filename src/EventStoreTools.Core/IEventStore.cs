@@ -114,6 +114,13 @@ public interface IEventSource : IDisposable
     /// </summary>
     IEnumerable<Comparison.StoredEvent> ReadEventsByAggregate(CancellationToken cancellation = default);
 
+    /// <summary>
+    /// The events of one thread with threadCounter from <paramref name="fromCounter"/> up to, not including,
+    /// <paramref name="toCounter"/>, in counter order, without their payloads (each reads as null): what a cursor
+    /// read looks up to check that it passed over nothing.
+    /// </summary>
+    IEnumerable<ResolveEvent> ReadThreadKeys(int threadId, long fromCounter, long toCounter, CancellationToken cancellation = default);
+
     /// <summary>Counts, time range, freeze flag, open incremental import and latest cursor.</summary>
     EventStoreDescription Describe();
 

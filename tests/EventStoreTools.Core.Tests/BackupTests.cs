@@ -86,7 +86,7 @@ public class BackupTests
             command.CommandText = "DELETE FROM events WHERE rowid = (SELECT rowid FROM events WHERE threadCounter = 0 LIMIT 1)";
             command.ExecuteNonQuery();
         }
-        var result = EventStoreVerifier.CheckSqlite(store, quick: false);
+        var result = EventStoreVerifier.CheckSqlite(store, quick: false, complete: true);
         Assert.False(result.IsValid);
         Assert.Contains(result.Problems, problem => problem.Check == "ThreadCounter" && problem.ThreadCounter == 0);
         Assert.Equal(StoreKind.SqliteFile, EventStoreVerifier.KindOf(store));

@@ -47,4 +47,20 @@ internal static class IncrementalFixtures
             ["timestamp"] = timestamp,
             ["type"] = type,
         }));
+
+    /// <summary>
+    /// Repeats against what a store holds, after the newest event of <see cref="BaseEvents"/>: first import "rep" once
+    /// and "pair" twice (duplicates within one import are kept); then push "rep" three times (once with its keys in
+    /// other order), "pair" twice and one new event. Expected: 6 pushed, 1 imported, 5 duplicates, of which 2 are
+    /// repeats of "rep" collapsed into its one stored copy, the first of them the reordered one; "pair" collapses
+    /// nothing, the store holding both copies.
+    /// </summary>
+    public static (ResolveEvent[] Stored, ResolveEvent[] Pushed) CollapsedRepeats(long newest)
+    {
+        ResolveEvent At(long timestamp, string aggregateId, string payload) =>
+            new() { Timestamp = timestamp, AggregateId = aggregateId, Type = "T", PayloadJson = payload };
+        var rep = At(newest + 10, "rep", """{"a":1,"b":2}""");
+        var pair = At(newest + 10, "pair", """{"c":1}""");
+        return ([rep, pair, pair], [rep, At(newest + 10, "rep", """{"b":2,"a":1}"""), rep, pair, pair, At(newest + 20, "new", "{}")]);
+    }
 }

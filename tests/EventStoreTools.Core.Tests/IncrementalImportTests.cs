@@ -91,6 +91,20 @@ public class IncrementalImportTests
     }
 
     [Fact]
+    public void Repeats_collapsed_into_fewer_stored_copies_are_counted_and_the_first_is_named()
+    {
+        var store = new SqliteEventStore(NewBaseStore());
+        var (stored, pushed) = IncrementalFixtures.CollapsedRepeats((long)Scalar(store.Path, "SELECT max(timestamp) FROM events")!);
+        Assert.Equal(0L, ImportIncrementally(store, stored).CollapsedRepeats);
+
+        var summary = ImportIncrementally(store, pushed);
+
+        Assert.Equal((6L, 1L, 5L, 2L), (summary.Pushed, summary.Imported, summary.SkippedDuplicates, summary.CollapsedRepeats));
+        Assert.Equal(("rep", pushed[1].Timestamp, """{"b":2,"a":1}"""), (summary.FirstCollapsedRepeat!.AggregateId, summary.FirstCollapsedRepeat.Timestamp, summary.FirstCollapsedRepeat.PayloadJson));
+        Assert.Equal(0L, ImportIncrementally(store, IncrementalFixtures.BaseEvents().Take(3)).CollapsedRepeats);
+    }
+
+    [Fact]
     public void Older_events_are_skipped_and_counted_equal_timestamp_is_imported()
     {
         var store = new SqliteEventStore(NewBaseStore());

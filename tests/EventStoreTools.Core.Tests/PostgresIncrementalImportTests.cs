@@ -205,6 +205,21 @@ public class PostgresIncrementalImportTests : IClassFixture<PostgresServerFixtur
     }
 
     [Fact]
+    public void Repeats_collapsed_into_fewer_stored_copies_are_counted_and_the_first_is_named()
+    {
+        var store = NewBaseStore();
+        var (stored, pushed) = IncrementalFixtures.CollapsedRepeats((long)Scalar($"""SELECT max("timestamp") FROM "{store.Schema}"."events" """)!);
+        Assert.Equal(0L, ImportIncrementally(store, stored).CollapsedRepeats);
+
+        var summary = ImportIncrementally(store, pushed);
+
+        Assert.Equal((6L, 1L, 5L, 2L), (summary.Pushed, summary.Imported, summary.SkippedDuplicates, summary.CollapsedRepeats));
+        // JSONB keeps no key order: the first repeat (the reordered push) reads back in JSONB's order.
+        Assert.Equal(("rep", pushed[1].Timestamp, """{"a":1,"b":2}"""), (summary.FirstCollapsedRepeat!.AggregateId, summary.FirstCollapsedRepeat.Timestamp, summary.FirstCollapsedRepeat.PayloadJson));
+        Assert.Equal(0L, ImportIncrementally(store, IncrementalFixtures.BaseEvents().Take(3)).CollapsedRepeats);
+    }
+
+    [Fact]
     public void Numbers_by_global_rank_past_256_events_and_keeps_duplicates_within_one_import()
     {
         var store = new PostgresEventStore(_server.ConnectionString, _server.NewSchema());

@@ -26,9 +26,50 @@ Describe 'Import-EventStore -Incremental' {
         $first = Export-EventStore $original | Import-EventStore $copy -Incremental
         $first.Imported | Should -Be 5
         $first.SkippedDuplicates | Should -Be 1000
+        $first.CollapsedRepeats | Should -Be 0
         $second = Export-EventStore $original | Import-EventStore $copy -Incremental
         $second.Imported | Should -Be 0
         Get-StoreDump $copy | Should -BeExactly (Get-StoreDump $original)
+    }
+
+    It 'warns about and counts a repeat collapsed into a stored event: v1 and v2 identical in one millisecond, into a store holding v1' {
+        $repeat = @{ Timestamp = 1700000005000; Aggregate = 'order-1'; Type = 'ITEM_ADDED'; Payload = @{ sku = 'a' } }
+        $source = New-TestPath 'repeat-source.db'
+        @(
+            New-TestEvent -Thread 8 -Counter 0 @repeat -Version 1
+            New-TestEvent -Thread 8 -Counter 1 @repeat -Version 2
+        ) | Import-EventStore $source | Out-Null
+        $target = New-TestPath 'repeat-target.db'
+        Export-EventStore $source -First 1 | Import-EventStore $target | Out-Null
+
+        $summary = Export-EventStore $source | Import-EventStore $target -Incremental -WarningVariable warned -WarningAction SilentlyContinue
+        $summary.Pushed | Should -Be 2
+        $summary.Imported | Should -Be 0
+        $summary.SkippedDuplicates | Should -Be 2
+        $summary.CollapsedRepeats | Should -Be 1
+        $summary.FirstCollapsedRepeat.AggregateId | Should -Be 'order-1'
+        $warned | Should -HaveCount 1
+        $warned[0].Message | Should -Match '^1 event was skipped as a duplicate though the store holds it fewer times than the input: reSolve''s duplicate rule .* ignores the version'
+        $warned[0].Message | Should -Match 'First: aggregate ''order-1'', type ''ITEM_ADDED'', timestamp 1700000005000, payload \{"sku":"a"\}\. .*Import-EventStore -Append'
+        Get-EventCount $target | Should -Be 1
+
+        # The store holding both copies: every pushed copy has its stored one, nothing collapses.
+        $whole = New-TestPath 'repeat-whole.db'
+        Copy-Item $source $whole
+        $summary = Export-EventStore $source | Import-EventStore $whole -Incremental -WarningVariable warned -WarningAction SilentlyContinue
+        $summary.SkippedDuplicates | Should -Be 2
+        $summary.CollapsedRepeats | Should -Be 0
+        $warned | Should -BeNullOrEmpty
+
+        # The same from -InFile and through the step cmdlets.
+        $file = New-TestPath 'repeat.ndjson'
+        Export-EventStore $source -OutFile $file
+        (Import-EventStore $target -InFile $file -Incremental -WarningAction SilentlyContinue).CollapsedRepeats | Should -Be 1
+        $id = Start-IncrementalImport $target
+        Export-EventStore $source | Add-IncrementalImport $target -ImportId $id | Out-Null
+        $summary = Complete-IncrementalImport $target -ImportId $id -WarningVariable warned -WarningAction SilentlyContinue
+        $summary.CollapsedRepeats | Should -Be 1
+        $warned | Should -HaveCount 1
     }
 
     It 'undoes its import on an error: the store is as it was and no import stays open' {

@@ -128,13 +128,39 @@ Describe 'Incremental import into PostgreSQL stores' -Tag 'Postgres' {
         $copy = New-PgBaseStore
         Import-EventStore -ConnectionString $Pg -Schema $original -InFile (Get-IncrementalInput 'new-only') -Incremental | Out-Null
         $first = Export-EventStore -ConnectionString $Pg -Schema $original | Import-EventStore -ConnectionString $Pg -Schema $copy -Incremental
-        ($first.Pushed, $first.Imported, $first.SkippedDuplicates) | Should -Be @(1005, 5, 1000)
+        ($first.Pushed, $first.Imported, $first.SkippedDuplicates, $first.CollapsedRepeats) | Should -Be @(1005, 5, 1000, 0)
         $after = Get-PgDump $copy
         $after | Should -BeExactly (Get-PgDump $original)
 
         $second = Export-EventStore -ConnectionString $Pg -Schema $original | Import-EventStore -ConnectionString $Pg -Schema $copy -Incremental
         ($second.Imported, $second.SkippedDuplicates, $second.SkippedOlder) | Should -Be @(0, 1005, 0)
         Get-PgDump $copy | Should -BeExactly $after
+    }
+
+    It 'warns about and counts a repeat collapsed into a stored event: v1 and v2 identical in one millisecond, into a store holding v1' {
+        $repeat = @{ Timestamp = 1700000005000; Aggregate = 'order-1'; Type = 'ITEM_ADDED' }
+        $source = New-TestSchema
+        @(
+            New-TestEvent -Thread 8 -Counter 0 @repeat -Version 1 -Payload @{ sku = 'a' }
+            New-TestEvent -Thread 8 -Counter 1 @repeat -Version 2 -Payload @{ sku = 'a' }
+            New-TestEvent -Thread 9 -Counter 0 -Timestamp 1700000006000 -Aggregate 'order-2' -Version 1 -Type 'ITEM_ADDED'
+        ) | Import-EventStore -ConnectionString $Pg -Schema $source | Out-Null
+        $target = New-TestSchema
+        Export-EventStore -ConnectionString $Pg -Schema $source -First 1 | Import-EventStore -ConnectionString $Pg -Schema $target | Out-Null
+
+        $summary = Export-EventStore -ConnectionString $Pg -Schema $source -AggregateId 'order-1' |
+            Import-EventStore -ConnectionString $Pg -Schema $target -Incremental -WarningVariable warned -WarningAction SilentlyContinue
+        ($summary.Pushed, $summary.Imported, $summary.SkippedDuplicates, $summary.CollapsedRepeats) | Should -Be @(2, 0, 2, 1)
+        $summary.FirstCollapsedRepeat.AggregateId | Should -Be 'order-1'
+        $warned | Should -HaveCount 1
+        $warned[0].Message | Should -Match '^1 event was skipped as a duplicate though the store holds it fewer times than the input: .*First: aggregate ''order-1'', type ''ITEM_ADDED'', timestamp 1700000005000'
+        (Export-EventStore -ConnectionString $Pg -Schema $target | Measure-Object).Count | Should -Be 1
+
+        $whole = New-TestSchema
+        Export-EventStore -ConnectionString $Pg -Schema $source | Import-EventStore -ConnectionString $Pg -Schema $whole | Out-Null
+        $summary = Export-EventStore -ConnectionString $Pg -Schema $source | Import-EventStore -ConnectionString $Pg -Schema $whole -Incremental -WarningVariable warned -WarningAction SilentlyContinue
+        ($summary.SkippedDuplicates, $summary.CollapsedRepeats) | Should -Be @(3, 0)
+        $warned | Should -BeNullOrEmpty
     }
 
     It 'leaves the store unchanged and the pushed events in place when the commit fails; a retry commits' {

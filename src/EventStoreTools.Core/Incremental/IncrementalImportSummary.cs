@@ -15,6 +15,16 @@ public sealed record IncrementalImportSummary
     /// <summary>Events equal to a stored one on timestamp, aggregateId, type and payload (as JSON values).</summary>
     public long SkippedDuplicates { get; init; }
 
+    /// <summary>
+    /// Of <see cref="SkippedDuplicates"/>, the events that repeat an event more often than the store holds it: reSolve's
+    /// duplicate rule ignores the version, so an aggregate's identical events of one millisecond (same type and payload)
+    /// collapse into the stored one, though the input holds them at other versions.
+    /// </summary>
+    public long CollapsedRepeats { get; init; }
+
+    /// <summary>The first of <see cref="CollapsedRepeats"/> in push order: its timestamp, aggregateId, type and payload (an incremental import reads nothing else).</summary>
+    public ResolveEvent? FirstCollapsedRepeat { get; init; }
+
     /// <summary>Events, not duplicates, older than the newest event the store held before the commit.</summary>
     public long SkippedOlder { get; init; }
 

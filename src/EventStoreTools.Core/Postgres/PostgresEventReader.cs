@@ -76,6 +76,18 @@ public sealed class PostgresEventReader : IEventSource
         return Stream(command, reader => new ResolveSecret(reader.IsDBNull(0) ? null : reader.GetString(0), reader.GetString(1), reader.GetInt64(2)), cancellation);
     }
 
+    public IEnumerable<ResolveEvent> ReadThreadKeys(int threadId, long fromCounter, long toCounter, CancellationToken cancellation = default)
+    {
+        var command = new NpgsqlCommand($"""
+            SELECT "threadId", "threadCounter", "timestamp", "aggregateId", "aggregateVersion", "type" FROM {_schema.Events}
+            WHERE "threadId" = @thread AND "threadCounter" >= @from AND "threadCounter" < @to{KeyOrder}
+            """, _connection);
+        command.Parameters.AddWithValue("thread", (long)threadId);
+        command.Parameters.AddWithValue("from", fromCounter);
+        command.Parameters.AddWithValue("to", toCounter);
+        return Stream(command, reader => DbRows.ReadEvent(reader, "null"), cancellation);
+    }
+
     public IEnumerable<ResolveSecret> ReadSecrets(CancellationToken cancellation = default)
     {
         if (!TableExists("secrets")) return [];

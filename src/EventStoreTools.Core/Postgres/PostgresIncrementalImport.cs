@@ -23,7 +23,11 @@ internal static partial class PostgresIncrementalImport
     /// <item>the rest, unless older than the newest stored event, are ranked by (timestamp, push order): rank r
     /// goes to thread r % 256 with counter (that thread's largest stored counter) + 1 + r / 256, and versions
     /// continue each aggregate in the same order;</item>
-    /// <item>events-threads moves past what was inserted, never back.</item>
+    /// <item>events-threads moves past what was inserted, never back;</item>
+    /// <item>duplicates that repeat an event more often than the store holds it are counted, the first in push
+    /// order returned (see <see cref="IncrementalImportSummary.CollapsedRepeats"/>): the n-th pushed copy of an event
+    /// the store holds fewer than n times. Only keys pushed more than once are looked at (grouped on the narrow
+    /// columns first).</item>
     /// </list>
     /// Only pushed events not newer than the newest stored one can be duplicates; they are looked up by
     /// timestamp alone (OFFSET 0 keeps the other conditions out of the index scan): a freshly loaded store has
@@ -72,6 +76,22 @@ internal static partial class PostgresIncrementalImport
           ORDER BY k."sortedIdx"
           RETURNING "threadId", "threadCounter"
         ),
+        "repeatedKeys" AS (
+          SELECT "timestamp", "aggregateId", "type" FROM "pending" WHERE "duplicate"
+          GROUP BY "timestamp", "aggregateId", "type" HAVING count(*) > 1
+        ),
+        "repeats" AS (
+          SELECT p."rowid", p."timestamp", p."aggregateId", p."type", p."payload",
+                 ROW_NUMBER() OVER (PARTITION BY p."timestamp", p."aggregateId", p."type", p."payload" ORDER BY p."rowid") AS "copy"
+          FROM "pending" AS p JOIN "repeatedKeys" AS k USING ("timestamp", "aggregateId", "type")
+          WHERE p."duplicate"
+        ),
+        "collapsed" AS (
+          SELECT r.* FROM "repeats" AS r
+          WHERE r."copy" > 1 AND r."copy" > (
+            SELECT count(*) FROM (SELECT e."aggregateId", e."type", e."payload" FROM {schema.Events} AS e WHERE e."timestamp" = r."timestamp" OFFSET 0) AS e
+            WHERE e."aggregateId" = r."aggregateId" AND e."type" = r."type" AND e."payload" IS NOT DISTINCT FROM r."payload")
+        ),
         "movedThreads" AS (
           UPDATE {schema.Threads} AS t SET "threadCounter" = GREATEST(t."threadCounter", n."next")
           FROM (SELECT "threadId", max("threadCounter") + 1 AS "next" FROM "inserted" GROUP BY "threadId") AS n
@@ -80,7 +100,10 @@ internal static partial class PostgresIncrementalImport
         SELECT (SELECT count(*) FROM "pending"),
                (SELECT count(*) FROM "pending" WHERE "duplicate"),
                (SELECT count(*) FROM "inserted"),
-               (SELECT "timestamp" FROM "newest")
+               (SELECT "timestamp" FROM "newest"),
+               (SELECT count(*) FROM "collapsed"),
+               f."timestamp", f."aggregateId", f."type", f."payload"::text
+        FROM (SELECT 1) AS "one" LEFT JOIN LATERAL (SELECT * FROM "collapsed" ORDER BY "rowid" LIMIT 1) AS f ON true
         """;
 
     /// <summary>The id of the open import; "" for an import table without reSolve's comment; null when none is open.</summary>
@@ -156,11 +179,18 @@ internal static partial class PostgresIncrementalImport
         // 100k events), and the sorts of 100k events stay in memory.
         write.Execute("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'");
         using var command = new NpgsqlCommand(CommitStatement(write.Schema), write.Connection);
-        var (pushed, duplicates, imported, newest) = write.RunLong(command, command =>
+        var (pushed, duplicates, imported, newest, repeats, firstRepeat) = write.RunLong(command, command =>
         {
             using var reader = command.ExecuteReader();
             reader.Read();
-            return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.IsDBNull(3) ? (long?)null : reader.GetInt64(3));
+            var first = reader.IsDBNull(5) ? null : new ResolveEvent
+            {
+                Timestamp = reader.GetInt64(5),
+                AggregateId = reader.GetString(6),
+                Type = reader.GetString(7),
+                PayloadJson = reader.IsDBNull(8) ? "null" : reader.GetString(8),
+            };
+            return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.IsDBNull(3) ? (long?)null : reader.GetInt64(3), reader.GetInt64(4), first);
         });
         write.Execute($"DROP TABLE {write.Schema.IncrementalImport}");
         return new IncrementalImportSummary
@@ -170,6 +200,8 @@ internal static partial class PostgresIncrementalImport
             Pushed = pushed,
             Imported = imported,
             SkippedDuplicates = duplicates,
+            CollapsedRepeats = repeats,
+            FirstCollapsedRepeat = firstRepeat,
             SkippedOlder = pushed - duplicates - imported,
             NewestStoredTimestamp = newest,
             Elapsed = clock.Elapsed,

@@ -129,6 +129,19 @@ public sealed class SqliteEventReader : IEventSource
         return Stream(command, reader => new ResolveSecret(reader.IsDBNull(0) ? null : reader.GetString(0), reader.GetString(1), reader.GetInt64(2)), cancellation);
     }
 
+    public IEnumerable<ResolveEvent> ReadThreadKeys(int threadId, long fromCounter, long toCounter, CancellationToken cancellation = default)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = """
+            SELECT "threadId", "threadCounter", "timestamp", "aggregateId", "aggregateVersion", "type" FROM "events"
+            WHERE "threadId" = $threadId AND "threadCounter" >= $from AND "threadCounter" < $to
+            """ + KeyOrder;
+        command.Parameters.AddWithValue("$threadId", (long)threadId);
+        command.Parameters.AddWithValue("$from", fromCounter);
+        command.Parameters.AddWithValue("$to", toCounter);
+        return Stream(command, reader => DbRows.ReadEvent(reader, "null"), cancellation);
+    }
+
     public IEnumerable<ResolveSecret> ReadSecrets(CancellationToken cancellation = default)
     {
         if (!SqliteConnections.TableExists(_connection, SqliteSchema.SecretsTable)) return [];

@@ -30,7 +30,14 @@ internal static partial class SqliteIncrementalImport
     // unary + keeps SQLite off the aggregateId indexes, which would walk every version of a busy aggregate):
     // one index lookup per pending event.
     private const string SelectSameKeyPayloads = """
-        SELECT "payload" FROM "events" WHERE "timestamp" = $timestamp AND +"aggregateId" = $aggregateId AND +"type" = $type
+        SELECT "payload", "threadId", "threadCounter" FROM "events" WHERE "timestamp" = $timestamp AND +"aggregateId" = $aggregateId AND +"type" = $type
+        """;
+
+    // The (timestamp, aggregateId, type) of which more than one event is pushed: only those can repeat an event
+    // more often than the store holds it. Three narrow columns, grouped without their payloads.
+    private const string SelectRepeatedKeys = """
+        SELECT "timestamp", "aggregateId", "type" FROM "events-incremental-import" WHERE "timestamp" <= $newest
+        GROUP BY "timestamp", "aggregateId", "type" HAVING count(*) > 1
         """;
 
     private const string NewEventsTable = "incremental-import-new";
@@ -135,7 +142,7 @@ internal static partial class SqliteIncrementalImport
             SqliteConnections.Execute(connection, $"PRAGMA cache_size={CommitCacheSizeKibibytes}");
         var pushed = (long)SqliteConnections.Scalar(connection, CountPending)!;
         var newest = SqliteConnections.Scalar(connection, """SELECT max("timestamp") FROM "events" """) as long?;
-        var (duplicates, older) = MarkSkipped(connection, newest, cancellation);
+        var (duplicates, older, repeats) = MarkSkipped(connection, newest, cancellation);
         var imported = pushed - duplicates - older;
         cancellation.ThrowIfCancellationRequested();
         if (imported > 0)
@@ -152,6 +159,8 @@ internal static partial class SqliteIncrementalImport
             Pushed = pushed,
             Imported = imported,
             SkippedDuplicates = duplicates,
+            CollapsedRepeats = repeats.Count,
+            FirstCollapsedRepeat = repeats.First,
             SkippedOlder = older,
             NewestStoredTimestamp = newest,
             Elapsed = clock.Elapsed,
@@ -177,12 +186,23 @@ internal static partial class SqliteIncrementalImport
     /// <summary>
     /// Records in a temporary table the pending events that are not imported: duplicates of a stored event
     /// (same timestamp, aggregateId, type, and payload as a JSON value), then events older than the newest
-    /// stored one. Duplicates within the import are kept, as in reSolve.
+    /// stored one. Duplicates within the import are kept, as in reSolve. Also counts the duplicates that repeat an
+    /// event more often than the store holds it (see <see cref="IncrementalImportSummary.CollapsedRepeats"/>).
     /// </summary>
-    private static (long Duplicates, long Older) MarkSkipped(SqliteConnection connection, long? newest, CancellationToken cancellation)
+    private static (long Duplicates, long Older, CollapsedRepeats Repeats) MarkSkipped(SqliteConnection connection, long? newest, CancellationToken cancellation)
     {
         SqliteConnections.Execute(connection, $"""CREATE TEMP TABLE "{SkippedTable}"("rowid" INTEGER PRIMARY KEY)""");
-        if (newest is null) return (0, 0);
+        var repeats = new CollapsedRepeats();
+        if (newest is null) return (0, 0, repeats);
+
+        var repeatedKeys = new HashSet<(long, string, string)>();
+        using (var repeated = connection.CreateCommand())
+        {
+            repeated.CommandText = SelectRepeatedKeys;
+            repeated.Parameters.AddWithValue("$newest", newest.Value);
+            using var keys = repeated.ExecuteReader();
+            while (keys.Read()) repeatedKeys.Add((keys.GetInt64(0), keys.GetString(1), keys.GetString(2)));
+        }
 
         using var pending = connection.CreateCommand();
         // Only events at or before the newest stored timestamp can be duplicates or older.
@@ -210,27 +230,80 @@ internal static partial class SqliteIncrementalImport
             aggregateId.Value = reader.GetString(2);
             type.Value = reader.GetString(3);
             var payload = SqliteEventReader.ReadPayloadUtf8(reader, 4);
-            if (HasStoredDuplicate(sameKey, payload.Span)) duplicates++;
+            var key = (reader.GetInt64(1), reader.GetString(2), reader.GetString(3));
+            var repeatable = repeatedKeys.Contains(key);
+            var (stored, firstStored) = StoredDuplicates(sameKey, payload.Span, countAll: repeatable);
+            if (stored > 0)
+            {
+                duplicates++;
+                if (repeatable) repeats.Add(firstStored, stored, () => PendingEvent(key, payload));
+            }
             else if (reader.GetInt64(1) < newest.Value) older++;
             else continue;
             skippedRow.Value = reader.GetInt64(0);
             skip.ExecuteNonQuery();
         }
-        return (duplicates, older);
+        return (duplicates, older, repeats);
     }
 
-    // Compared as bytes first: pushed and stored text are both canonical as a rule, and a huge payload is then
-    // not made into strings (2 bytes a character) to be compared.
-    private static bool HasStoredDuplicate(SqliteCommand sameKey, ReadOnlySpan<byte> payload)
+    /// <summary>
+    /// How many stored events the pending one duplicates (with <paramref name="countAll"/> false, 1 at the first), and
+    /// the key of the first: every pending event equal to it finds the same stored events in the same order, so that
+    /// key names what they are duplicates of.
+    /// Compared as bytes first: pushed and stored text are both canonical as a rule, and a huge payload is then
+    /// not made into strings (2 bytes a character) to be compared.
+    /// </summary>
+    private static (int Count, StoredEventKey? First) StoredDuplicates(SqliteCommand sameKey, ReadOnlySpan<byte> payload, bool countAll)
     {
+        var count = 0;
+        StoredEventKey? first = null;
         using var stored = sameKey.ExecuteReader();
         while (stored.Read())
         {
             var storedPayload = SqliteEventReader.ReadPayloadUtf8(stored, 0).Span;
-            if (storedPayload.SequenceEqual(payload) ||
-                JsonValueEquality.AreEqual(Encoding.UTF8.GetString(storedPayload), Encoding.UTF8.GetString(payload))) return true;
+            if (!storedPayload.SequenceEqual(payload) &&
+                !JsonValueEquality.AreEqual(Encoding.UTF8.GetString(storedPayload), Encoding.UTF8.GetString(payload))) continue;
+            first ??= new StoredEventKey((int)stored.GetInt64(1), stored.GetInt64(2));
+            if (++count == 1 && !countAll) break;
         }
-        return false;
+        return (count, first);
+    }
+
+    /// <summary>A pending event as the incremental import knows it: no thread, counter or version yet.</summary>
+    private static ResolveEvent PendingEvent((long Timestamp, string AggregateId, string Type) key, ReadOnlyMemory<byte> payload)
+    {
+        var e = new ResolveEvent { Timestamp = key.Timestamp, AggregateId = key.AggregateId, Type = key.Type };
+        try
+        {
+            e.PayloadJson = Encoding.UTF8.GetString(payload.Span);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // Pushed by another tool as text that is not JSON: the event is still named by its other fields.
+        }
+        return e;
+    }
+
+    /// <summary>
+    /// Pending duplicates counted per stored event they equal: those beyond the number of equal stored events are
+    /// repeats the store holds fewer times than the input.
+    /// </summary>
+    private sealed class CollapsedRepeats
+    {
+        private readonly Dictionary<StoredEventKey, long> _pushed = [];
+
+        public long Count { get; private set; }
+
+        public ResolveEvent? First { get; private set; }
+
+        public void Add(StoredEventKey? stored, int storedCount, Func<ResolveEvent> pending)
+        {
+            if (stored is null) return;
+            var pushed = _pushed[stored] = _pushed.GetValueOrDefault(stored) + 1;
+            if (pushed <= storedCount) return;
+            Count++;
+            First ??= pending();
+        }
     }
 
     /// <summary>

@@ -4,14 +4,19 @@ using System.Text.Json;
 namespace EventStoreTools.Core.Verification;
 
 /// <summary>
-/// The checks that read every event, whatever holds them: thread ids in range, every thread's counters
-/// contiguous from 0, every aggregate's versions contiguous from 1, payloads valid JSON and, for an NDJSON
-/// file, lines in reSolve's read order (timestamp, threadCounter, threadId).
+/// The checks that read every event, whatever holds them: thread ids in range, counters and versions neither
+/// repeated nor out of range, each thread's timestamps not decreasing as its counter grows (reSolve's cursor
+/// relies on it), payloads valid JSON and, for an NDJSON file, lines in reSolve's read order (timestamp,
+/// threadCounter, threadId). Threads whose counters do not run from 0 and aggregates whose versions do not run
+/// from 1 are a note: a store alone cannot tell a subset (a filtered or resumed export, a partial restore) from
+/// one whose rows were removed. With <c>complete</c>, for a store that must be whole, they are problems.
 /// </summary>
-internal sealed class EventSequenceCheck(StoreCheckResult result, bool checkReadOrder, bool checkPayloads)
+internal sealed class EventSequenceCheck(StoreCheckResult result, bool checkReadOrder, bool checkPayloads, bool complete = false)
 {
     private readonly Dictionary<int, ContiguousSequence> _threads = [];
     private readonly Dictionary<string, ContiguousSequence> _aggregates = new(StringComparer.Ordinal);
+    private readonly ThreadTimestampOrder _timestampOrder = new();
+    private readonly SortedDictionary<int, (ThreadTimestampDecrease First, long Count)> _decreases = [];
     private ResolveEvent? _previous;
     private long _count;
     private long? _firstTimestamp;
@@ -30,9 +35,11 @@ internal sealed class EventSequenceCheck(StoreCheckResult result, bool checkRead
             Report(e, lineNumber, "ThreadCounter", $"Thread {e.ThreadId}: threadCounter {e.ThreadCounter} is {(e.ThreadCounter < 0 ? "negative" : "there twice")}.");
         if (!Sequence(_aggregates, e.AggregateId, 1).Add(e.AggregateVersion))
             Report(e, lineNumber, "AggregateVersion", $"Aggregate '{e.AggregateId}': version {e.AggregateVersion} is {(e.AggregateVersion < 1 ? "below 1" : "there twice")}.");
+        if (_timestampOrder.Add(e) is { } decrease)
+            _decreases[decrease.ThreadId] = _decreases.TryGetValue(decrease.ThreadId, out var seen) ? (seen.First, seen.Count + 1) : (decrease, 1);
         if (checkPayloads && !IsJson(e.PayloadJson))
             Report(e, lineNumber, "Payload", $"The payload of threadId {e.ThreadId}, threadCounter {e.ThreadCounter} is not valid JSON.");
-        if (checkReadOrder && _previous is not null && CompareReadOrder(_previous, e) >= 0)
+        if (checkReadOrder && _previous is not null && ReadOrder.Compare(_previous, e) >= 0)
         {
             Report(e, lineNumber, "ReadOrder",
                 $"Line {lineNumber}: the event (timestamp {e.Timestamp}, threadCounter {e.ThreadCounter}, threadId {e.ThreadId}) does not come after the line before it in reSolve's read order.");
@@ -40,37 +47,64 @@ internal sealed class EventSequenceCheck(StoreCheckResult result, bool checkRead
         _previous = e;
     }
 
-    /// <summary>Reports the gaps, which show only once every event is in, and the counts.</summary>
+    /// <summary>Reports what shows only once every event is in (gaps, threads going back in time), and the counts.</summary>
     public void Finish()
     {
-        foreach (var (threadId, counters) in _threads.OrderBy(t => t.Key))
+        foreach (var (threadId, (decrease, count)) in _decreases)
         {
-            if (counters.FirstMissing is { } missing)
+            result.Add(new StoreCheckProblem("ThreadTimestamps",
+                $"The timestamps of {decrease}{(count > 1 ? $" ({count} such steps in the thread)" : "")}. reSolve's cursor assumes they never decrease within a thread: " +
+                "its reads (and Export-EventStore -Cursor/-CursorVariable/-Follow, Sync-EventStore) could skip events of this thread. Correct the timestamps.")
             {
-                result.Add(new StoreCheckProblem("ThreadCounter", $"Thread {threadId}: threadCounter {missing} is missing (counters go up to {counters.Max}).")
+                ThreadId = threadId,
+                ThreadCounter = decrease.LaterCounter,
+            });
+        }
+        var threadGaps = _threads.Where(t => t.Value.FirstMissing is not null).OrderBy(t => t.Key).ToList();
+        var aggregateGaps = _aggregates.Where(a => a.Value.FirstMissing is not null).ToList();
+        if (complete)
+        {
+            foreach (var (threadId, counters) in threadGaps)
+            {
+                result.Add(new StoreCheckProblem("ThreadCounter", $"Thread {threadId}: threadCounter {counters.FirstMissing} is missing (counters go up to {counters.Max}).")
                 {
                     ThreadId = threadId,
-                    ThreadCounter = missing,
+                    ThreadCounter = counters.FirstMissing,
                 });
             }
-        }
-        foreach (var (aggregateId, versions) in _aggregates)
-        {
-            if (versions.FirstMissing is { } missing)
+            foreach (var (aggregateId, versions) in aggregateGaps)
             {
-                result.Add(new StoreCheckProblem("AggregateVersion", $"Aggregate '{aggregateId}': version {missing} is missing (versions go up to {versions.Max}).")
+                result.Add(new StoreCheckProblem("AggregateVersion", $"Aggregate '{aggregateId}': version {versions.FirstMissing} is missing (versions go up to {versions.Max}).")
                 {
                     AggregateId = aggregateId,
-                    AggregateVersion = missing,
+                    AggregateVersion = versions.FirstMissing,
                 });
             }
         }
+        else
+        {
+            const string Why = "a subset (a filtered or resumed export, a partial restore), or rows removed; -Complete reports each as a problem where the store must be whole.";
+            if (threadGaps.Count > 0)
+            {
+                var (threadId, counters) = threadGaps[0];
+                result.Note($"{Counted(threadGaps.Count, "thread does", "threads do")} not start at 0 or have gaps (first: thread {threadId}, threadCounter {counters.FirstMissing} missing): {Why}");
+            }
+            if (aggregateGaps.Count > 0)
+            {
+                var (aggregateId, versions) = aggregateGaps[0];
+                result.Note($"{Counted(aggregateGaps.Count, "aggregate does", "aggregates do")} not start at version 1 or have gaps (first: '{aggregateId}', version {versions.FirstMissing} missing): {Why}");
+            }
+        }
+        result.IncompleteThreadCount = threadGaps.Count;
+        result.IncompleteAggregateCount = aggregateGaps.Count;
         result.EventCount = _count;
         result.ThreadCount = _threads.Count;
         result.AggregateCount = _aggregates.Count;
         result.FirstTimestamp = _firstTimestamp;
         result.LastTimestamp = _lastTimestamp;
     }
+
+    private static string Counted(int count, string one, string many) => $"{count} {(count == 1 ? one : many)}";
 
     private void Report(ResolveEvent e, long? lineNumber, string check, string message) =>
         result.Add(new StoreCheckProblem(check, message)
@@ -88,13 +122,6 @@ internal sealed class EventSequenceCheck(StoreCheckResult result, bool checkRead
         if (!sequences.TryGetValue(key, out var sequence))
             sequences[key] = sequence = new ContiguousSequence(first);
         return sequence;
-    }
-
-    private static int CompareReadOrder(ResolveEvent a, ResolveEvent b)
-    {
-        var order = a.Timestamp.CompareTo(b.Timestamp);
-        if (order == 0) order = a.ThreadCounter.CompareTo(b.ThreadCounter);
-        return order != 0 ? order : a.ThreadId.CompareTo(b.ThreadId);
     }
 
     private static bool IsJson(string text)

@@ -8,7 +8,9 @@ namespace EventStoreTools.Core.Verification;
 /// <summary>
 /// Test-EventStore's checks of a store or a backup without restoring it: the engine's own integrity check,
 /// the schema against reSolve's DDL, then (unless quick) every event and secret. Nothing is ever written;
-/// every finding is a <see cref="StoreCheckProblem"/>, never an exception, so one run reports them all.
+/// every finding is a <see cref="StoreCheckProblem"/> or a note, never an exception, so one run reports them all.
+/// What breaks reSolve or a reader is a problem; what a store alone cannot tell from a subset (threads and
+/// aggregates with gaps) is a note, unless <c>complete</c> says the store must be whole.
 /// </summary>
 public static class EventStoreVerifier
 {
@@ -27,43 +29,44 @@ public static class EventStoreVerifier
     }
 
     /// <summary>Checks whatever the path holds (see <see cref="KindOf"/>).</summary>
-    public static StoreCheckResult Check(string path, bool quick, CancellationToken cancellation = default) => KindOf(path) switch
+    /// <param name="complete">The store must be whole: threads and aggregates with gaps are problems, not a note.</param>
+    public static StoreCheckResult Check(string path, bool quick, bool complete = false, CancellationToken cancellation = default) => KindOf(path) switch
     {
-        StoreKind.BackupFolder => CheckBackupFolder(path, quick, cancellation),
-        StoreKind.SqliteFile => CheckSqlite(path, quick, cancellation),
-        _ => CheckNdjson(path, quick, cancellation),
+        StoreKind.BackupFolder => CheckBackupFolder(path, quick, complete, cancellation),
+        StoreKind.SqliteFile => CheckSqlite(path, quick, complete, cancellation),
+        _ => CheckNdjson(path, quick, complete, cancellation),
     };
 
-    public static StoreCheckResult CheckSqlite(string path, bool quick, CancellationToken cancellation = default)
+    public static StoreCheckResult CheckSqlite(string path, bool quick, bool complete = false, CancellationToken cancellation = default)
     {
-        var result = new StoreCheckResult(path, StoreKind.SqliteFile, quick);
+        var result = NewResult(path, StoreKind.SqliteFile, quick, complete);
         if (!Attempt(result, "Integrity", () => SqliteStoreCheck.Run(path, quick, result))) return result;
         CheckStore(new SqliteEventStore(path, cancellation), result, quick, cancellation);
         return result;
     }
 
-    public static StoreCheckResult CheckPostgres(string connectionString, string schema, bool quick, CancellationToken cancellation = default)
+    public static StoreCheckResult CheckPostgres(string connectionString, string schema, bool quick, bool complete = false, CancellationToken cancellation = default)
     {
         var store = new PostgresEventStore(connectionString, schema, cancellation);
-        var result = new StoreCheckResult(store.DisplayName, StoreKind.PostgresSchema, quick);
+        var result = NewResult(store.DisplayName, StoreKind.PostgresSchema, quick, complete);
         if (!Attempt(result, "Catalog", () => PostgresStoreCheck.Run(store, quick, result))) return result;
         CheckStore(store, result, quick, cancellation);
         return result;
     }
 
     /// <summary>An NDJSON export, plain or compressed, with its manifest and secrets file when it has them. -Quick reads only its first line.</summary>
-    public static StoreCheckResult CheckNdjson(string path, bool quick, CancellationToken cancellation = default)
+    public static StoreCheckResult CheckNdjson(string path, bool quick, bool complete = false, CancellationToken cancellation = default)
     {
-        var result = new StoreCheckResult(path, StoreKind.NdjsonFile, quick);
+        var result = NewResult(path, StoreKind.NdjsonFile, quick, complete);
         BackupSet? backup = null;
         if (Attempt(result, "Manifest", () => backup = BackupSet.OfFile(path))) CheckBackup(backup!, result, quick, cancellation, inFolder: false);
         return result;
     }
 
     /// <summary>A backup folder: its manifest (when it has one) and the files it names, or events.db and secrets.db.</summary>
-    public static StoreCheckResult CheckBackupFolder(string directory, bool quick, CancellationToken cancellation = default)
+    public static StoreCheckResult CheckBackupFolder(string directory, bool quick, bool complete = false, CancellationToken cancellation = default)
     {
-        var result = new StoreCheckResult(directory, StoreKind.BackupFolder, quick);
+        var result = NewResult(directory, StoreKind.BackupFolder, quick, complete);
         BackupSet? backup = null;
         if (!Attempt(result, "Manifest", () => backup = BackupSet.OfFolder(directory))) return result;
         if (!File.Exists(backup!.EventsFile))
@@ -99,6 +102,24 @@ public static class EventStoreVerifier
         }
     }
 
+    /// <summary>A result that says, with -Quick, what was not read and so could not be found.</summary>
+    private static StoreCheckResult NewResult(string store, StoreKind kind, bool quick, bool complete)
+    {
+        var result = new StoreCheckResult(store, kind, quick) { Complete = complete };
+        if (!quick) return result;
+        result.Note(kind switch
+        {
+            StoreKind.SqliteFile => "Quick: SQLite's quick_check (which does not match indexes to their table) instead of integrity_check, and no event, payload or secret was read: " +
+                "an index out of step with its table, a payload that is not JSON, a removed row or a thread going back in time would not be found.",
+            StoreKind.PostgresSchema => "Quick: catalog and schema only, no event, payload or secret was read: " +
+                "a removed row or a thread going back in time would not be found.",
+            StoreKind.NdjsonFile => "Quick: only the first line was read: a truncated .gz or .zst, a flipped byte, a bad line, lines out of order or a gap further on would not be found.",
+            _ => "Quick: the manifest's sizes were compared but not its hashes, only the first line of events.db was read and secrets.db not at all: " +
+                "a truncated .gz or .zst, a flipped byte of the same length, a bad line or a gap would not be found.",
+        });
+        return result;
+    }
+
     private static void CheckStore(IEventStore store, StoreCheckResult result, bool quick, CancellationToken cancellation)
     {
         IEventSource? source = null;
@@ -118,7 +139,7 @@ public static class EventStoreVerifier
                 if (description.IncrementalImportId is { } id) result.Note($"An incremental import is open ({id}): complete or undo it.");
             });
             if (quick) return;
-            var sequence = new EventSequenceCheck(result, checkReadOrder: false, checkPayloads: true);
+            var sequence = new EventSequenceCheck(result, checkReadOrder: false, checkPayloads: true, result.Complete);
             Attempt(result, "Read", () =>
             {
                 foreach (var e in source!.ReadEventsByKey(cancellation)) sequence.Add(e);
@@ -130,7 +151,7 @@ public static class EventStoreVerifier
 
     private static void CheckEventsFile(BackupSet backup, StoreCheckResult result, bool quick, CancellationToken cancellation, string? file)
     {
-        var sequence = new EventSequenceCheck(result, checkReadOrder: true, checkPayloads: false);
+        var sequence = new EventSequenceCheck(result, checkReadOrder: true, checkPayloads: false, result.Complete);
         Attempt(result, "Read", () =>
         {
             using var reader = backup.OpenEvents();

@@ -67,6 +67,18 @@ public sealed class StoreCheckResult
 
     public long? AggregateCount { get; set; }
 
+    /// <summary>
+    /// Threads whose counters do not run from 0 without a gap (null with -Quick): a subset, or rows removed. A
+    /// note, or with <see cref="Complete"/> a problem each.
+    /// </summary>
+    public long? IncompleteThreadCount { get; set; }
+
+    /// <summary>Aggregates whose versions do not run from 1 without a gap (null with -Quick), as <see cref="IncompleteThreadCount"/>.</summary>
+    public long? IncompleteAggregateCount { get; set; }
+
+    /// <summary>True when the store was expected whole (-Complete): gaps in threads and aggregates are problems, not notes.</summary>
+    public bool Complete { get; init; }
+
     public long? FirstTimestamp { get; set; }
 
     public long? LastTimestamp { get; set; }
