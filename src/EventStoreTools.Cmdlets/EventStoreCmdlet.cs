@@ -382,6 +382,10 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
     protected bool RunOrWriteError(Action action, object? target = null)
     {
         if (Attempt(action, target) is not { } error) return true;
+        // A failure of what the command as a whole asked for (its cursor, a store on both sides of its pipeline)
+        // ends it, whichever store it came from.
+        if (error.Exception is EventStoreException { Kind: EventStoreErrorKind.ThreadTimestampsDecrease or EventStoreErrorKind.InvalidCursor or EventStoreErrorKind.StoreInUseByPipeline })
+            ThrowTerminatingError(error);
         WriteError(error);
         return false;
     }

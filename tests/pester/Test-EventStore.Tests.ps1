@@ -98,14 +98,17 @@ Describe 'Test-EventStore' {
         (Test-EventStore $store).Notes -match '^Quick' | Should -BeNullOrEmpty
     }
 
-    It '-Quick on a .gz export says that only its first line was read: a truncated file tests valid with that note' {
+    It '-Quick on a .gz export says that only its first line was read: truncated, it tests valid with that note without a manifest, and invalid by the manifest''s size with one' {
         $gz = New-TestPath 'quick.ndjson.gz'
         Export-EventStore (Copy-Fixture 'resolve-lite-600.db') -OutFile $gz
         $bytes = [IO.File]::ReadAllBytes($gz)
         [IO.File]::WriteAllBytes($gz, $bytes[0..([int]($bytes.Length / 2))])
+        (Test-EventStore $gz -Quick).IsValid | Should -BeFalse -Because 'the manifest beside it records the file''s size'
+        Remove-Item "$gz.manifest.json"
         $quick = Test-EventStore $gz -Quick
         $quick.IsValid | Should -BeTrue
-        $quick.Notes | Should -Match '^Quick: only the first line was read: a truncated \.gz'
+        $quick.Notes -match '^Quick: only the first line was read: a truncated \.gz' | Should -HaveCount 1
+        $quick.Notes -match 'has no manifest' | Should -HaveCount 1
         (Test-EventStore $gz).IsValid | Should -BeFalse
     }
 
