@@ -289,3 +289,161 @@ function Lock-Store([string] $Path) {
 
 # The temporary files of the module's imports and exports in a folder (.<name>.<32 hex digits>.importing and so on).
 function Get-OurTemporaryFiles([string] $Folder) { Get-ChildItem $Folder -Force -File | Where-Object Name -Match '\.[0-9a-f]{32}\.(exporting|importing|replaced)' }
+
+# A host for Invoke-Captured's runspace that keeps every line written to its UI, as the console would show it:
+# -WhatIf messages go to the host, not to a stream, so they cannot be redirected in the caller. Compiled once a process.
+if (-not ('EventStoreTools.Tests.CapturingHost' -as [type])) {
+    Add-Type -TypeDefinition @'
+using System;
+using System.Collections.Generic;
+using System.Collections.ObjectModel;
+using System.Globalization;
+using System.Management.Automation;
+using System.Management.Automation.Host;
+using System.Security;
+using System.Text;
+
+namespace EventStoreTools.Tests
+{
+    public sealed class CapturingHost : PSHost
+    {
+        private readonly Guid _id = Guid.NewGuid();
+        private readonly CapturingHostUserInterface _ui = new CapturingHostUserInterface();
+
+        public List<string> Lines => _ui.Lines;
+        public override string Name => "EventStoreTools.Tests.CapturingHost";
+        public override Version Version => new Version(1, 0);
+        public override Guid InstanceId => _id;
+        public override PSHostUserInterface UI => _ui;
+        public override CultureInfo CurrentCulture => CultureInfo.CurrentCulture;
+        public override CultureInfo CurrentUICulture => CultureInfo.CurrentUICulture;
+        public override void SetShouldExit(int exitCode) { }
+        public override void EnterNestedPrompt() => throw new NotSupportedException("The capturing host has no nested prompt.");
+        public override void ExitNestedPrompt() => throw new NotSupportedException("The capturing host has no nested prompt.");
+        public override void NotifyBeginApplication() { }
+        public override void NotifyEndApplication() { }
+    }
+
+    public sealed class CapturingHostUserInterface : PSHostUserInterface
+    {
+        private readonly StringBuilder _line = new StringBuilder();
+
+        public List<string> Lines { get; } = new List<string>();
+
+        // No console behind it: a cmdlet that needs one learns so from the null.
+        public override PSHostRawUserInterface RawUI => null;
+
+        public override void Write(string value) => Append(value);
+        public override void Write(ConsoleColor foregroundColor, ConsoleColor backgroundColor, string value) => Append(value);
+        public override void WriteLine(string value) => Append(value + "\n");
+        public override void WriteErrorLine(string value) => Append(value + "\n");
+        public override void WriteWarningLine(string message) => Append("WARNING: " + message + "\n");
+        public override void WriteVerboseLine(string message) => Append("VERBOSE: " + message + "\n");
+        public override void WriteDebugLine(string message) => Append("DEBUG: " + message + "\n");
+        public override void WriteProgress(long sourceId, ProgressRecord record) { }
+
+        // A test never answers: a prompt for input fails it, a choice takes its default (as -Confirm:$false would).
+        public override int PromptForChoice(string caption, string message, Collection<ChoiceDescription> choices, int defaultChoice) => defaultChoice;
+        public override Dictionary<string, PSObject> Prompt(string caption, string message, Collection<FieldDescription> descriptions) => throw NoInput();
+        public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName) => throw NoInput();
+        public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName,
+            PSCredentialTypes allowedCredentialTypes, PSCredentialUIOptions options) => throw NoInput();
+        public override string ReadLine() => throw NoInput();
+        public override SecureString ReadLineAsSecureString() => throw NoInput();
+
+        /// <summary>The lines written since the last call, a partly written last line included; starts afresh.</summary>
+        public string[] TakeLines()
+        {
+            if (_line.Length > 0) Append("\n");
+            var lines = Lines.ToArray();
+            Lines.Clear();
+            return lines;
+        }
+
+        private void Append(string value)
+        {
+            foreach (var c in value ?? "")
+            {
+                if (c == '\n') { Lines.Add(_line.ToString().TrimEnd('\r')); _line.Clear(); }
+                else _line.Append(c);
+            }
+        }
+
+        private static PSInvalidOperationException NoInput() =>
+            new PSInvalidOperationException("The capturing host of the tests cannot read input: give the command every value it asks for.");
+    }
+}
+'@
+}
+
+# Variables that every runspace has of its own, or that mean nothing outside the caller: never copied.
+$script:CapturedAutomaticVariables = [System.Collections.Generic.HashSet[string]]::new([string[]]@(
+        '_', 'PSItem', 'args', 'input', 'this', 'true', 'false', 'null', 'Error', 'ExecutionContext', 'Host', 'HOME',
+        'IsCoreCLR', 'IsLinux', 'IsMacOS', 'IsWindows', 'LASTEXITCODE', 'Matches', 'MyInvocation', 'NestedPromptLevel', 'PID',
+        'PSBoundParameters', 'PSCmdlet', 'PSCommandPath', 'PSCulture', 'PSHOME', 'PSScriptRoot', 'PSUICulture', 'PSVersionTable',
+        'PWD', 'ShellId', 'StackTrace', 'foreach', 'switch', 'sender', 'EventArgs', 'Event', 'EventSubscriber', '?', '^', '$'),
+    [StringComparer]::OrdinalIgnoreCase)
+
+# Runs a script block in a runspace of its own with the built module, whose host keeps what is written to it, so that
+# expected -WhatIf messages and warnings are checked instead of printed. The caller's variables that the block uses are
+# copied in (objects by reference; assigning one inside does not change the caller's). Returns Output, HostLines (every
+# host line), WhatIf (the host lines that start with "What if: "), Warnings (messages) and Errors (records). A
+# terminating error is thrown again here as its ErrorRecord; non-terminating ones are written to this error stream.
+# One runspace serves a test file: its variables are set afresh on each call.
+function Invoke-Captured {
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] [scriptblock] $ScriptBlock)
+
+    if (-not $script:CapturedShell) {
+        $capturingHost = [EventStoreTools.Tests.CapturingHost]::new()
+        $runspace = [runspacefactory]::CreateRunspace($capturingHost)
+        $runspace.ThreadOptions = 'ReuseThread'
+        $runspace.Open()
+        $script:CapturedShell = [powershell]::Create($runspace)
+        [void]$script:CapturedShell.AddScript("`$ProgressPreference = 'SilentlyContinue'; Import-Module '$ModuleManifest'").Invoke()
+        $script:CapturedHost = $capturingHost
+        $script:CapturedVariables = [System.Collections.Generic.List[string]]::new()
+    }
+    $shell = $script:CapturedShell
+    $variables = $shell.Runspace.SessionStateProxy.PSVariable
+    foreach ($name in $script:CapturedVariables) { $variables.Remove($name) }
+    $script:CapturedVariables.Clear()
+
+    # The caller's value of each variable the block reads, looked up as the block itself would: scope 1 is the caller,
+    # then its parents (this function's own variables would hide the caller's).
+    $names = $ScriptBlock.Ast.FindAll({ $args[0] -is [System.Management.Automation.Language.VariableExpressionAst] }, $true) |
+        ForEach-Object VariablePath | Where-Object IsDriveQualified -EQ $false |
+        ForEach-Object { $_.UserPath -replace '^(script|global|local|private):' } |
+        Where-Object { -not $CapturedAutomaticVariables.Contains($_) } | Sort-Object -Unique
+    foreach ($name in $names) {
+        for ($scope = 1; ; $scope++) {
+            try { $found = Get-Variable -Name $name -Scope $scope -ErrorAction Ignore }
+            catch [System.ArgumentOutOfRangeException] { break }
+            if ($found) {
+                $variables.Set($name, $found.Value)
+                $script:CapturedVariables.Add($name)
+                break
+            }
+        }
+    }
+
+    # A try around the block, as Pester's around a test, makes a statement-terminating error end the block.
+    $shell.Commands.Clear()
+    [void]$shell.AddScript('$CapturedFailure = $null; try { & ([scriptblock]::Create($CapturedBlock)) } catch { $CapturedFailure = $_ }')
+    $variables.Set('CapturedBlock', $ScriptBlock.ToString())
+    $shell.Streams.ClearStreams()
+    $output = $shell.Invoke()
+    $failure = $variables.GetValue('CapturedFailure')
+    $errors = @($shell.Streams.Error)
+    $result = [pscustomobject]@{
+        Output = @($output)
+        HostLines = $script:CapturedHost.UI.TakeLines()
+        WhatIf = @()
+        Warnings = @($shell.Streams.Warning | ForEach-Object Message)
+        Errors = $errors
+    }
+    $result.WhatIf = @($result.HostLines -like 'What if: *')
+    foreach ($record in $errors) { $PSCmdlet.WriteError($record) }
+    if ($failure) { throw $failure }
+    $result
+}
