@@ -385,65 +385,85 @@ $script:CapturedAutomaticVariables = [System.Collections.Generic.HashSet[string]
     [StringComparer]::OrdinalIgnoreCase)
 
 # Runs a script block in a runspace of its own with the built module, whose host keeps what is written to it, so that
-# expected -WhatIf messages and warnings are checked instead of printed. The caller's variables that the block uses are
-# copied in (objects by reference; assigning one inside does not change the caller's). Returns Output, HostLines (every
-# host line), WhatIf (the host lines that start with "What if: "), Warnings (messages) and Errors (records). A
-# terminating error is thrown again here as its ErrorRecord; non-terminating ones are written to this error stream.
-# One runspace serves a test file: its variables are set afresh on each call.
+# expected -WhatIf messages and warnings are checked instead of printed. The caller's variables and script functions
+# that the block uses (and that those functions use) are copied in, objects by reference: assigning a variable inside
+# does not change the caller's. Pester's own commands (Should) are not there: assert on the result. Returns Output,
+# HostLines (every line written to the host), WhatIf (the host lines that start with "What if: "), Warnings (messages)
+# and Errors (records). A terminating error is thrown again here as its ErrorRecord, so `{ Invoke-Captured { ... } } |
+# Should -Throw -ErrorId X` works; non-terminating ones are written to this error stream.
+# One runspace serves a test file (it is cached in its script scope); what was copied in is removed on the next call.
 function Invoke-Captured {
     [CmdletBinding()]
     param([Parameter(Mandatory)] [scriptblock] $ScriptBlock)
 
     if (-not $script:CapturedShell) {
-        $capturingHost = [EventStoreTools.Tests.CapturingHost]::new()
-        $runspace = [runspacefactory]::CreateRunspace($capturingHost)
+        $script:CapturedHost = [EventStoreTools.Tests.CapturingHost]::new()
+        $runspace = [runspacefactory]::CreateRunspace($CapturedHost)
         $runspace.ThreadOptions = 'ReuseThread'
         $runspace.Open()
         $script:CapturedShell = [powershell]::Create($runspace)
-        [void]$script:CapturedShell.AddScript("`$ProgressPreference = 'SilentlyContinue'; Import-Module '$ModuleManifest'").Invoke()
-        $script:CapturedHost = $capturingHost
-        $script:CapturedVariables = [System.Collections.Generic.List[string]]::new()
+        [void]$CapturedShell.AddScript("`$ProgressPreference = 'SilentlyContinue'; Import-Module '$ModuleManifest'").Invoke()
+        $script:CapturedCopies = @{ Variables = @{}; Functions = @{} }
     }
-    $shell = $script:CapturedShell
-    $variables = $shell.Runspace.SessionStateProxy.PSVariable
-    foreach ($name in $script:CapturedVariables) { $variables.Remove($name) }
-    $script:CapturedVariables.Clear()
+    $proxy = $CapturedShell.Runspace.SessionStateProxy
+    foreach ($name in $CapturedCopies.Variables.Keys) { $proxy.PSVariable.Remove($name) }
+    foreach ($name in $CapturedCopies.Functions.Keys) { $proxy.InvokeProvider.Item.Remove("function:$name", $false) }
 
-    # The caller's value of each variable the block reads, looked up as the block itself would: scope 1 is the caller,
-    # then its parents (this function's own variables would hide the caller's).
-    $names = $ScriptBlock.Ast.FindAll({ $args[0] -is [System.Management.Automation.Language.VariableExpressionAst] }, $true) |
-        ForEach-Object VariablePath | Where-Object IsDriveQualified -EQ $false |
-        ForEach-Object { $_.UserPath -replace '^(script|global|local|private):' } |
-        Where-Object { -not $CapturedAutomaticVariables.Contains($_) } | Sort-Object -Unique
-    foreach ($name in $names) {
-        for ($scope = 1; ; $scope++) {
-            try { $found = Get-Variable -Name $name -Scope $scope -ErrorAction Ignore }
-            catch [System.ArgumentOutOfRangeException] { break }
-            if ($found) {
-                $variables.Set($name, $found.Value)
-                $script:CapturedVariables.Add($name)
-                break
+    $script:CapturedCopies = Get-CapturedDependency $ScriptBlock.Ast
+    foreach ($name in $CapturedCopies.Variables.Keys) { $proxy.PSVariable.Set($name, $CapturedCopies.Variables[$name]) }
+    foreach ($name in $CapturedCopies.Functions.Keys) { [void]$proxy.InvokeProvider.Item.New('function:', $name, $null, $CapturedCopies.Functions[$name]) }
+
+    # A try around the block, as Pester has around a test, makes a statement-terminating error end the block.
+    $CapturedShell.Commands.Clear()
+    [void]$CapturedShell.AddScript('$CapturedFailure = $null; try { & ([scriptblock]::Create($CapturedBlock)) } catch { $CapturedFailure = $_ }')
+    $proxy.PSVariable.Set('CapturedBlock', $ScriptBlock.ToString())
+    $CapturedShell.Streams.ClearStreams()
+    $output = $CapturedShell.Invoke()
+    $failure = $proxy.PSVariable.GetValue('CapturedFailure')
+    $hostLines = $CapturedHost.UI.TakeLines()
+    $result = [pscustomobject]@{
+        Output = @($output)
+        HostLines = $hostLines
+        WhatIf = @($hostLines -like 'What if: *')
+        Warnings = @($CapturedShell.Streams.Warning | ForEach-Object Message)
+        Errors = @($CapturedShell.Streams.Error)
+    }
+    foreach ($record in $result.Errors) { $PSCmdlet.WriteError($record) }
+    if ($failure) { throw $failure }
+    $result
+}
+
+# The caller's variables and script functions that an AST uses, and those that the functions use in turn, as they
+# are seen from Invoke-Captured's caller: Get-Variable at scope 1 and up (this function's and Invoke-Captured's own
+# variables would hide the caller's at scope 0), Get-Command for functions that belong to no module.
+function Get-CapturedDependency([System.Management.Automation.Language.Ast] $Ast) {
+    $variables = @{}
+    $functions = @{}
+    $pending = [System.Collections.Generic.Queue[System.Management.Automation.Language.Ast]]::new()
+    $pending.Enqueue($Ast)
+    while ($pending.Count) {
+        $next = $pending.Dequeue()
+        $names = $next.FindAll({ $args[0] -is [System.Management.Automation.Language.VariableExpressionAst] }, $true) |
+            ForEach-Object VariablePath | Where-Object IsDriveQualified -EQ $false |
+            ForEach-Object { $_.UserPath -replace '^(script|global|local|private):' } |
+            Where-Object { -not $CapturedAutomaticVariables.Contains($_) -and -not $variables.ContainsKey($_) } | Sort-Object -Unique
+        foreach ($name in $names) {
+            # Scope 2 is Invoke-Captured's caller; scopes past the outermost one throw.
+            for ($scope = 2; ; $scope++) {
+                try { $variable = Get-Variable -Name $name -Scope $scope -ErrorAction Ignore }
+                catch [System.ArgumentOutOfRangeException] { break }
+                if ($variable) { $variables[$name] = $variable.Value; break }
+            }
+        }
+        $commands = $next.FindAll({ $args[0] -is [System.Management.Automation.Language.CommandAst] }, $true) |
+            ForEach-Object { $_.GetCommandName() } | Where-Object { $_ -and -not $functions.ContainsKey($_) } | Sort-Object -Unique
+        foreach ($name in $commands) {
+            $function = Get-Command -Name $name -CommandType Function -ErrorAction Ignore | Select-Object -First 1
+            if ($function -and -not $function.Module) {
+                $functions[$name] = $function.ScriptBlock.ToString()
+                $pending.Enqueue($function.ScriptBlock.Ast)
             }
         }
     }
-
-    # A try around the block, as Pester's around a test, makes a statement-terminating error end the block.
-    $shell.Commands.Clear()
-    [void]$shell.AddScript('$CapturedFailure = $null; try { & ([scriptblock]::Create($CapturedBlock)) } catch { $CapturedFailure = $_ }')
-    $variables.Set('CapturedBlock', $ScriptBlock.ToString())
-    $shell.Streams.ClearStreams()
-    $output = $shell.Invoke()
-    $failure = $variables.GetValue('CapturedFailure')
-    $errors = @($shell.Streams.Error)
-    $result = [pscustomobject]@{
-        Output = @($output)
-        HostLines = $script:CapturedHost.UI.TakeLines()
-        WhatIf = @()
-        Warnings = @($shell.Streams.Warning | ForEach-Object Message)
-        Errors = $errors
-    }
-    $result.WhatIf = @($result.HostLines -like 'What if: *')
-    foreach ($record in $errors) { $PSCmdlet.WriteError($record) }
-    if ($failure) { throw $failure }
-    $result
+    @{ Variables = $variables; Functions = $functions }
 }
