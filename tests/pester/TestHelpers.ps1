@@ -434,8 +434,8 @@ function Invoke-Captured {
 }
 
 # The caller's variables and script functions that an AST uses, and those that the functions use in turn, as they
-# are seen from Invoke-Captured's caller: Get-Variable at scope 1 and up (this function's and Invoke-Captured's own
-# variables would hide the caller's at scope 0), Get-Command for functions that belong to no module.
+# are seen from Invoke-Captured's caller: Get-Variable at scope 2 and up (at scope 0 this function's and Invoke-Captured's
+# own variables would hide the caller's), Get-Command for functions that belong to no module.
 function Get-CapturedDependency([System.Management.Automation.Language.Ast] $Ast) {
     $variables = @{}
     $functions = @{}
@@ -458,7 +458,7 @@ function Get-CapturedDependency([System.Management.Automation.Language.Ast] $Ast
         $commands = $next.FindAll({ $args[0] -is [System.Management.Automation.Language.CommandAst] }, $true) |
             ForEach-Object { $_.GetCommandName() } | Where-Object { $_ -and -not $functions.ContainsKey($_) } | Sort-Object -Unique
         foreach ($name in $commands) {
-            $function = Get-Command -Name $name -CommandType Function -ErrorAction Ignore | Select-Object -First 1
+            $function = Get-Command -Name ([WildcardPattern]::Escape($name)) -CommandType Function -ErrorAction Ignore | Select-Object -First 1
             if ($function -and -not $function.Module) {
                 $functions[$name] = $function.ScriptBlock.ToString()
                 $pending.Enqueue($function.ScriptBlock.Ast)
