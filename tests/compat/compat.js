@@ -95,6 +95,7 @@ function shapedEvent(event, engine) {
 }
 
 const byThread = (a, b) => a.threadId - b.threadId || a.threadCounter - b.threadCounter
+const PAYLOAD_KEPT_AS_STRING = /^The payload of .* is not JSON text, so it is stored as a JSON string\./s
 
 // Runs action(item, index) for every item, `jobs` at a time; the results in the items' order.
 async function inParallel(items, jobs, action) {
@@ -188,6 +189,10 @@ class Suite {
         const id = this.task(op, { store: ours, ...extra })
         this.check(testCase, engine, direction, async (results) => {
           const result = results[id]
+          // The one warning expected: a text row's (string timestamp) payload that is not JSON is kept as a string.
+          // Only objects carry such rows; NDJSON lines and exported events do not.
+          const warning = (result.warnings || []).find((w) => op !== 'importObjects' || !PAYLOAD_KEPT_AS_STRING.test(w))
+          if (warning) return { difference: `we warned: ${warning}` }
           if (op === 'importObjects' && testCase.lines.some(lostByConvertFromJson)) return { notApplicable: 'ConvertFrom-Json moves repeated keys and replaces lone surrogates' }
           if (!reImport.ok && !result.ok) return { equal: true } // both refuse the input
           if (!reImport.ok) return { difference: `reSolve refused the input (${reImport.error}), we imported it` }

@@ -37,10 +37,11 @@ function Invoke-Task($Task) {
     }
 }
 
+# A task's warnings go into its result, for compat.js to judge, instead of onto the console of the test run.
 $results = foreach ($task in $manifest.tasks) {
     try {
-        Invoke-Task $task
-        @{ id = $task.id; ok = $true }
+        $warnings = @(Invoke-Task $task 3>&1 | Where-Object { $_ -is [System.Management.Automation.WarningRecord] } | ForEach-Object Message)
+        if ($warnings) { @{ id = $task.id; ok = $true; warnings = $warnings } } else { @{ id = $task.id; ok = $true } }
     }
     catch {
         @{ id = $task.id; ok = $false; error = "$($_.FullyQualifiedErrorId): $($_.Exception.Message)" }

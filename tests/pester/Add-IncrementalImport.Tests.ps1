@@ -57,7 +57,8 @@ Describe 'Add-IncrementalImport' {
 
     It 'changes nothing with -WhatIf' {
         $before = (Get-FileHash $store).Hash
-        @{ timestamp = 4102445800000; aggregateId = 'a'; type = 'T' } | Add-IncrementalImport $store -ImportId $id -WhatIf
+        $run = Invoke-Captured { @{ timestamp = 4102445800000; aggregateId = 'a'; type = 'T' } | Add-IncrementalImport $store -ImportId $id -WhatIf }
+        $run.WhatIf | Should -Be "What if: Performing the operation `"Add events to the incremental import '$id'`" on target `"$store`"."
         (Get-FileHash $store).Hash | Should -Be $before
     }
 }

@@ -52,14 +52,19 @@ Describe 'Backups on PostgreSQL' -Tag 'Postgres' {
 
     It 'Import-EventStore -WhatIf on PostgreSQL: says create for a new schema and creates nothing; -Incremental counts in a rolled-back transaction' {
         $schema = New-TestSchema
-        $dry = Import-EventStore -ConnectionString $Pg -Schema $schema -InFile $Export -WhatIf
+        $run = Invoke-Captured { Import-EventStore -ConnectionString $Pg -Schema $schema -InFile $Export -WhatIf }
+        $run.WhatIf[-1] | Should -Match "^What if: Performing the operation `"Create the store and write 600 events`" on target `".* schema `"$schema`"`"\.$"
+        $dry = $run.Output
         $dry.TargetAction | Should -Be 'Create'
         $dry.ImportedCount | Should -Be 600
         (Invoke-PostgresQuery $Pg "SELECT count(*) FROM pg_namespace WHERE nspname = '$schema'")[0] | Should -Be 0
         Import-EventStore -ConnectionString $Pg -Schema $schema -InFile $Export | Out-Null
         $newest = (Get-EventStore -ConnectionString $Pg -Schema $schema).LastTimestamp
         $events = @(Export-EventStore -ConnectionString $Pg -Schema $schema) + @(New-TestEvent -Timestamp ($newest + 1) -Aggregate 'pg-whatif' -Type 'Added' -Payload @{ n = 1 })
-        $summary = $events | Import-EventStore -ConnectionString $Pg -Schema $schema -Incremental -WhatIf 3>$null
+        $run = Invoke-Captured { $events | Import-EventStore -ConnectionString $Pg -Schema $schema -Incremental -WhatIf }
+        $run.WhatIf | Should -Match "^What if: Performing the operation `"Import the events the store lacks \(incremental import\)`" on target `".* schema `"$schema`"`"\.$"
+        $run.Warnings | Should -BeNullOrEmpty
+        $summary = $run.Output
         $summary.WhatIf | Should -BeTrue
         $summary.Imported | Should -Be 1
         $summary.SkippedDuplicates | Should -Be 600

@@ -84,7 +84,9 @@ Describe 'Complete-IncrementalImport' {
         $before = (Get-FileHash $store).Hash
         { Complete-IncrementalImport $store -ImportId 'nope' -ErrorAction Stop } |
             Should -Throw -ErrorId 'CompleteIncrementalImportImportNotFound,EventStoreTools.Cmdlets.CompleteIncrementalImportCommand'
-        Complete-IncrementalImport $store -ImportId $id -WhatIf | Should -BeNullOrEmpty
+        $run = Invoke-Captured { Complete-IncrementalImport $store -ImportId $id -WhatIf }
+        $run.Output | Should -BeNullOrEmpty
+        $run.WhatIf | Should -Be "What if: Performing the operation `"Commit the incremental import '$id'`" on target `"$store`"."
         (Get-FileHash $store).Hash | Should -Be $before
     }
 

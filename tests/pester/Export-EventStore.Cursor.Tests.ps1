@@ -71,8 +71,9 @@ Describe 'Export-EventStore -Cursor and -CursorVariable' {
         $store = Copy-Fixture 'resolve-lite-600.db'
         $out = New-TestPath 'whatif.ndjson'
         $cursor = 'unchanged'
-        Export-EventStore $store -OutFile $out -CursorVariable cursor -WhatIf
-        $cursor | Should -Be 'unchanged'
+        $run = Invoke-Captured { Export-EventStore $store -OutFile $out -CursorVariable cursor -WhatIf; $cursor }
+        $run.Output | Should -Be 'unchanged'
+        $run.WhatIf | Should -Be "What if: Performing the operation `"Export the events of '$store' as NDJSON`" on target `"$out`"."
         Test-Path $out | Should -BeFalse
     }
 }

@@ -81,16 +81,22 @@ Describe 'Backup folders (events.db and secrets.db)' {
     It 'writes nothing under -WhatIf, neither the backup nor the restore' {
         $store = New-StoreWithSecrets
         $backup = New-TestPath 'whatif'
-        Export-EventStore $store -Directory $backup -IncludeSecrets -WhatIf
+        (Invoke-Captured { Export-EventStore $store -Directory $backup -IncludeSecrets -WhatIf }).WhatIf |
+            Should -Be "What if: Performing the operation `"Export the events and secrets of '$store' as events.db and secrets.db`" on target `"$backup`"."
         Test-Path $backup | Should -BeFalse
 
         Export-EventStore $store -Directory $backup -IncludeSecrets
         $target = Copy-Fixture 'resolve-lite-600.db' 'whatif-target.db'
         $before = (Get-FileHash $target).Hash
-        Import-EventStore $target -Directory $backup -Replace -WhatIf
+        $replace = Invoke-Captured { Import-EventStore $target -Directory $backup -Replace -WhatIf }
+        $replace.Output.TargetAction | Should -Be 'Replace'
+        $replace.WhatIf[-1] | Should -Be "What if: Performing the operation `"Replace its 600 events with 600 events`" on target `"$target`"."
         (Get-FileHash $target).Hash | Should -Be $before
         $new = New-TestPath 'whatif-new.db'
-        Import-EventStore $new -Directory $backup -WhatIf
+        $create = Invoke-Captured { Import-EventStore $new -Directory $backup -WhatIf }
+        $create.WhatIf | Should -Be @(
+            "What if: Performing the operation `"Create an event store and import events`" on target `"$new`"."
+            "What if: Performing the operation `"Create the store and write 600 events`" on target `"$new`".")
         Test-Path $new | Should -BeFalse
     }
 

@@ -55,7 +55,9 @@ Describe 'Export-EventStore' {
     It 'does not write -OutFile under -WhatIf' {
         $store = Copy-Fixture 'resolve-lite-600.db'
         $out = New-TestPath 'whatif.ndjson'
-        Export-EventStore $store -OutFile $out -WhatIf
+        $run = Invoke-Captured { Export-EventStore $store -OutFile $out -WhatIf }
+        $run.Output | Should -BeNullOrEmpty
+        $run.WhatIf | Should -Be "What if: Performing the operation `"Export the events of '$store' as NDJSON`" on target `"$out`"."
         Test-Path $out | Should -BeFalse
     }
 

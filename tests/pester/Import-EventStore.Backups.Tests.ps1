@@ -44,7 +44,9 @@ Describe 'Import-EventStore partial restores' {
 Describe 'Import-EventStore -WhatIf' {
     It 'says how many events would be written and that the store would be created, and creates nothing' {
         $target = New-TestPath 'never.db'
-        $result = Import-EventStore $target -InFile $Export -WhatIf
+        $run = Invoke-Captured { Import-EventStore $target -InFile $Export -WhatIf }
+        $run.WhatIf[-1] | Should -Be "What if: Performing the operation `"Create the store and write 600 events`" on target `"$target`"."
+        $result = $run.Output
         $result.WhatIf | Should -BeTrue
         $result.TargetAction | Should -Be 'Create'
         $result.ImportedCount | Should -Be 600
@@ -54,15 +56,22 @@ Describe 'Import-EventStore -WhatIf' {
     It 'says append, replace or refuse for an existing store, with its event count, and changes no byte of it' {
         $store = Copy-Fixture 'resolve-lite-600.db'
         $before = Get-FileHashText $store
-        $append = Import-EventStore $store -InFile $Export -Append -WhatIf
-        $append.TargetAction | Should -Be 'Append'
-        $append.PreviousCount | Should -Be 600
-        $append.ImportedCount | Should -Be 600
-        (Import-EventStore $store -InFile $Export -Replace -WhatIf).TargetAction | Should -Be 'Replace'
-        (Import-EventStore $store -InFile $Export -WhatIf).TargetAction | Should -Be 'Refuse'
+        $append = Invoke-Captured { Import-EventStore $store -InFile $Export -Append -WhatIf }
+        $append.Output.TargetAction | Should -Be 'Append'
+        $append.Output.PreviousCount | Should -Be 600
+        $append.Output.ImportedCount | Should -Be 600
+        $append.WhatIf[-1] | Should -Be "What if: Performing the operation `"Append 600 events to its 600 events`" on target `"$store`"."
+        $replace = Invoke-Captured { Import-EventStore $store -InFile $Export -Replace -WhatIf }
+        $replace.Output.TargetAction | Should -Be 'Replace'
+        $replace.WhatIf[-1] | Should -Match '"Replace its 600 events with 600 events"'
+        $refuse = Invoke-Captured { Import-EventStore $store -InFile $Export -WhatIf }
+        $refuse.Output.TargetAction | Should -Be 'Refuse'
+        $refuse.WhatIf[-1] | Should -Match '"Refuse: it holds 600 events \(use -Append or -Replace\); 600 events were read"'
         $folder = Join-Path $TestDrive 'whatif-folder'
         Export-EventStore $store -Directory $folder -IncludeSecrets
-        (Import-EventStore $store -Directory $folder -Append -WhatIf -EventType 'nothing-like-this').ImportedCount | Should -Be 0
+        $filtered = Invoke-Captured { Import-EventStore $store -Directory $folder -Append -WhatIf -EventType 'nothing-like-this' }
+        $filtered.Output.ImportedCount | Should -Be 0
+        $filtered.WhatIf[-1] | Should -Match '"Append 0 events to its 600 events \(600 left out by the filters\)"'
         Get-FileHashText $store | Should -Be $before
     }
 
@@ -70,7 +79,7 @@ Describe 'Import-EventStore -WhatIf' {
         $bad = New-TestPath 'bad-version.ndjson'
         Set-Content $bad ((Get-Content $Export -TotalCount 2) + '{"threadId":1,"threadCounter":900,"timestamp":5,"aggregateId":"x","aggregateVersion":0,"type":"T","payload":null}')
         $target = New-TestPath 'never-bad.db'
-        $failure = { Import-EventStore $target -InFile $bad -WhatIf } | Should -Throw -ErrorId 'ImportEventStoreInvalidInput,*' -PassThru
+        $failure = { Invoke-Captured { Import-EventStore $target -InFile $bad -WhatIf } } | Should -Throw -ErrorId 'ImportEventStoreInvalidInput,*' -PassThru
         $failure.TargetObject.LineNumber | Should -Be 3
         Test-Path $target | Should -BeFalse
     }
@@ -79,19 +88,23 @@ Describe 'Import-EventStore -WhatIf' {
         $store = Copy-Fixture 'resolve-lite-600.db'
         $events = @(Export-EventStore $store)
         $newest = ($events | Measure-Object Timestamp -Maximum).Maximum
-        $input = @($events) + @(
+        $incoming = @($events) + @(
             (New-TestEvent -Timestamp ($newest + 10) -Aggregate 'whatif-new' -Type 'Added' -Payload @{ n = 1 }),
             (New-TestEvent -Timestamp ($newest + 11) -Aggregate 'whatif-new' -Type 'Added' -Payload @{ n = 2 }),
             (New-TestEvent -Timestamp ($events[0].Timestamp) -Aggregate 'whatif-old' -Type 'Late' -Payload @{ n = 3 }))
         $before = Get-FileHashText $store
-        $dry = $input | Import-EventStore $store -Incremental -WhatIf 3>$null
+        $run = Invoke-Captured { $incoming | Import-EventStore $store -Incremental -WhatIf }
+        $run.WhatIf | Should -Be "What if: Performing the operation `"Import the events the store lacks (incremental import)`" on target `"$store`"."
+        $run.Warnings | Should -Match "^1 events were skipped because they are older than the newest stored event, timestamp $newest"
+        $dry = $run.Output
         $dry.WhatIf | Should -BeTrue
         $dry.Imported | Should -Be 2
         $dry.SkippedDuplicates | Should -Be 600
         $dry.SkippedOlder | Should -Be 1
         Get-FileHashText $store | Should -Be $before
         (Get-EventStore $store).HasOpenIncrementalImport | Should -BeFalse
-        $real = $input | Import-EventStore $store -Incremental 3>$null
+        $real = $incoming | Import-EventStore $store -Incremental -WarningVariable warnings -WarningAction SilentlyContinue
+        $warnings.Message | Should -Be $run.Warnings
         $real.WhatIf | Should -BeFalse
         $real.Imported, $real.SkippedDuplicates, $real.SkippedOlder | Should -Be 2, 600, 1
     }

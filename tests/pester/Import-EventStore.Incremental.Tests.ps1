@@ -98,7 +98,9 @@ Describe 'Import-EventStore -Incremental' {
             Should -Throw -ErrorId 'ImportEventStoreConflictingModes,EventStoreTools.Cmdlets.ImportEventStoreCommand'
         $hash = (Get-FileHash $store).Hash
         # The dry run (issue 14) reports what a commit would do, and writes nothing.
-        $dry = Import-EventStore $store -InFile (Get-IncrementalInput 'new-only') -Incremental -WhatIf
+        $run = Invoke-Captured { Import-EventStore $store -InFile (Get-IncrementalInput 'new-only') -Incremental -WhatIf }
+        $run.WhatIf | Should -Be "What if: Performing the operation `"Import the events the store lacks (incremental import)`" on target `"$store`"."
+        $dry = $run.Output
         $dry.WhatIf | Should -BeTrue
         $dry.Imported | Should -Be 5
         (Get-FileHash $store).Hash | Should -Be $hash

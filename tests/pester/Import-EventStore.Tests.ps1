@@ -109,7 +109,11 @@ Describe 'Import-EventStore' {
     It 'replaces with -Replace -Force, and -WhatIf changes nothing' {
         $target = Copy-Fixture 'resolve-lite-600.db'
         $before = (Get-FileHash $target).Hash
-        New-TestEvent -Aggregate 'only' | Import-EventStore $target -Replace -WhatIf
+        $run = Invoke-Captured { New-TestEvent -Aggregate 'only' | Import-EventStore $target -Replace -WhatIf }
+        $run.Output.TargetAction | Should -Be 'Replace'
+        $run.WhatIf | Should -Be @(
+            "What if: Performing the operation `"Replace all events (drop 600 events (the store's 0 secrets stay) and re-create the events table)`" on target `"$target`"."
+            "What if: Performing the operation `"Replace its 600 events with 1 events`" on target `"$target`".")
         (Get-FileHash $target).Hash | Should -Be $before
         New-TestEvent -Aggregate 'only' | Import-EventStore $target -Replace -Force | Out-Null
         (Export-EventStore $target).AggregateId | Should -Be 'only'
@@ -165,15 +169,15 @@ Describe 'Import-EventStore -Replace reports and confirms what it drops' {
     It 'names the events to drop in the confirmation, and without -Force in a non-interactive session says to add -Force' {
         $target = Copy-Fixture 'resolve-lite-600.db' 'replace-ask.db'
         $before = (Get-FileHash $target).Hash
-        $whatIf = Invoke-FreshPwsh "@{ threadId = 0; threadCounter = 0; timestamp = 1; aggregateId = 'a'; aggregateVersion = 1; type = 'T'; payload = 1 } | Import-EventStore '$target' -Replace -WhatIf"
-        ($whatIf -join "`n") | Should -Match 'drop 600 events \(the store''s 0 secrets stay\)'
+        $whatIf = (Invoke-Captured { New-TestEvent -Timestamp 1 -Payload 1 | Import-EventStore $target -Replace -WhatIf }).WhatIf
+        $whatIf[0] | Should -Match 'drop 600 events \(the store''s 0 secrets stay\)'
         $withSecrets = Copy-Fixture 'resolve-lite-600.db' 'replace-secrets.db'
         Get-EventStore $withSecrets | Out-Null   # loads the module's SQLite, which Invoke-SqliteQuery uses
         Invoke-SqliteQuery $withSecrets "INSERT INTO secrets(idx, id, secret) VALUES (0, 'a', 's'), (1, 'b', 't')" | Out-Null
         $backup = Join-Path $TestDrive 'replace-backup'
         Export-EventStore $withSecrets -Directory $backup -IncludeSecrets
-        $whatIf = Invoke-FreshPwsh "Import-EventStore '$withSecrets' -Directory '$backup' -Replace -WhatIf"
-        ($whatIf -join ' ') -replace '\s+', ' ' | Should -Match 'drop 600 events and, if the backup holds secrets, 2 secrets'
+        $whatIf = (Invoke-Captured { Import-EventStore $withSecrets -Directory $backup -Replace -WhatIf }).WhatIf
+        $whatIf[0] | Should -Match 'drop 600 events and, if the backup holds secrets, 2 secrets'
         $output = Invoke-FreshPwsh @"
 try { @{ threadId = 0; threadCounter = 0; timestamp = 1; aggregateId = 'a'; aggregateVersion = 1; type = 'T'; payload = 1 } | Import-EventStore '$target' -Replace }
 catch { `$_.FullyQualifiedErrorId; `$_.CategoryInfo.Category; `$_.Exception.Message }

@@ -135,7 +135,8 @@ Describe 'PostgreSQL stores' -Tag 'Postgres' {
         $result.PreviousCount | Should -Be 1
         Get-PgCount $schema | Should -Be 2
 
-        New-TestEvent -Thread 2 -Aggregate 'third' | Import-EventStore -ConnectionString $Pg -Schema $schema -Replace -WhatIf | Out-Null
+        $run = Invoke-Captured { New-TestEvent -Thread 2 -Aggregate 'third' | Import-EventStore -ConnectionString $Pg -Schema $schema -Replace -WhatIf }
+        $run.WhatIf[-1] | Should -Match "^What if: Performing the operation `"Replace its 2 events with 1 events`" on target `".* schema `"$schema`"`"\.$"
         Get-PgCount $schema | Should -Be 2
         New-TestEvent -Thread 2 -Aggregate 'third' | Import-EventStore -ConnectionString $Pg -Schema $schema -Replace -Force | Out-Null
         Get-PgRows $schema | Should -Be @('2|0|1000|third|1|T')
@@ -180,7 +181,10 @@ Describe 'PostgreSQL stores' -Tag 'Postgres' {
     It '-WhatIf creates no schema and writes nothing' {
         $schema = New-TestSchema
         # The dry run's result (issue 14) is its only output.
-        (Export-EventStore (Copy-Fixture 'resolve-lite-600.db') | Import-EventStore -ConnectionString $Pg -Schema $schema -WhatIf).TargetAction | Should -Be 'Create'
+        $source = Copy-Fixture 'resolve-lite-600.db'
+        $run = Invoke-Captured { Export-EventStore $source | Import-EventStore -ConnectionString $Pg -Schema $schema -WhatIf }
+        $run.Output.TargetAction | Should -Be 'Create'
+        $run.WhatIf[-1] | Should -Match "^What if: Performing the operation `"Create the store and write 600 events`" on target `".* schema `"$schema`"`"\.$"
         Invoke-PostgresQuery $Pg "SELECT 1 FROM pg_namespace WHERE nspname = '$schema'" | Should -BeNullOrEmpty
     }
 

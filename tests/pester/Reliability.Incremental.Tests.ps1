@@ -135,21 +135,28 @@ Describe 'Concurrency of incremental imports' -Tag Fault {
 
 Describe '-WhatIf touches nothing in an incremental import' {
     It '<Command> -WhatIf leaves the store byte for byte' -ForEach @(
-        @{ Command = 'Start-IncrementalImport'; Run = { param($store, $id) Start-IncrementalImport $store -WhatIf } }
-        @{ Command = 'Add-IncrementalImport'; WithOpenImport = $true
-           Run = { param($store, $id) @{ timestamp = 4400000000000; aggregateId = 'whatif'; type = 'T' } | Add-IncrementalImport $store -ImportId $id -WhatIf -PassThru } }
-        @{ Command = 'Complete-IncrementalImport'; WithOpenImport = $true; Run = { param($store, $id) Complete-IncrementalImport $store -ImportId $id -WhatIf } }
-        @{ Command = 'Undo-IncrementalImport'; WithOpenImport = $true; Run = { param($store, $id) Undo-IncrementalImport $store -ImportId $id -WhatIf -PassThru } }
+        @{ Command = 'Start-IncrementalImport'; Operation = 'Start an incremental import'
+           Run = { param($store, $id) Invoke-Captured { Start-IncrementalImport $store -WhatIf } } }
+        @{ Command = 'Add-IncrementalImport'; WithOpenImport = $true; Operation = 'Add events to the incremental import'
+           Run = { param($store, $id) Invoke-Captured { @{ timestamp = 4400000000000; aggregateId = 'whatif'; type = 'T' } | Add-IncrementalImport $store -ImportId $id -WhatIf -PassThru } } }
+        @{ Command = 'Complete-IncrementalImport'; WithOpenImport = $true; Operation = 'Commit the incremental import'
+           Run = { param($store, $id) Invoke-Captured { Complete-IncrementalImport $store -ImportId $id -WhatIf } } }
+        @{ Command = 'Undo-IncrementalImport'; WithOpenImport = $true; Operation = 'Drop the incremental import'
+           Run = { param($store, $id) Invoke-Captured { Undo-IncrementalImport $store -ImportId $id -WhatIf -PassThru } } }
         # Import-EventStore's only output with -WhatIf is its dry-run result (issue 14).
-        @{ Command = 'Import-EventStore -Incremental (pipeline)'
-           Run = { param($store, $id) @{ timestamp = 4400000000000; aggregateId = 'whatif'; type = 'T' } | Import-EventStore $store -Incremental -WhatIf | Where-Object WhatIf -NE $true } }
-        @{ Command = 'Import-EventStore -Incremental -InFile'; Run = { param($store, $id) Import-EventStore $store -InFile $PushNdjson -Incremental -WhatIf | Where-Object WhatIf -NE $true } }
+        @{ Command = 'Import-EventStore -Incremental (pipeline)'; Operation = 'Import the events the store lacks'
+           Run = { param($store, $id) Invoke-Captured { @{ timestamp = 4400000000000; aggregateId = 'whatif'; type = 'T' } | Import-EventStore $store -Incremental -WhatIf | Where-Object WhatIf -NE $true } } }
+        @{ Command = 'Import-EventStore -Incremental -InFile'; Operation = 'Import the events the store lacks'
+           Run = { param($store, $id) Invoke-Captured { Import-EventStore $store -InFile $PushNdjson -Incremental -WhatIf | Where-Object WhatIf -NE $true } } }
     ) {
         $store = Copy-SharedStore $BaseStore (New-CaseFolder)
         $id = if ($WithOpenImport) { Start-IncrementalImport $store }
         if ($id) { @{ timestamp = 4400000000000; aggregateId = 'pending'; type = 'T' } | Add-IncrementalImport $store -ImportId $id }
         $before = (Get-FileHash $store).Hash
-        & $Run $store $id | Should -BeNullOrEmpty
+        $run = & $Run $store $id
+        $run.Output | Should -BeNullOrEmpty
+        $run.WhatIf | Should -HaveCount 1
+        $run.WhatIf | Should -BeLike "What if: Performing the operation `"$Operation*`" on target `"$store`"."
         (Get-FileHash $store).Hash | Should -Be $before
         Test-Path "$store-journal" | Should -BeFalse
     }

@@ -228,21 +228,31 @@ while (-not (Test-Path '$stop')) {
 
 Describe '-WhatIf touches nothing' {
     It 'Import-EventStore <Mode> -WhatIf leaves an existing store byte for byte' -ForEach @(
-        @{ Mode = '(default)'; Arguments = @{} }, @{ Mode = '-Append'; Arguments = @{ Append = $true } }, @{ Mode = '-Replace -Force'; Arguments = @{ Replace = $true; Force = $true } }
+        @{ Mode = '(default)'; Arguments = @{}; Says = 'Refuse: it holds 600 events' }
+        @{ Mode = '-Append'; Arguments = @{ Append = $true }; Says = 'Append {0} events to its 600 events' }
+        @{ Mode = '-Replace -Force'; Arguments = @{ Replace = $true; Force = $true }; Says = 'Replace its 600 events with {0} events' }
     ) {
         $store = Copy-Fixture 'resolve-lite-600.db' 'whatif.db'
         $before = (Get-FileHash $store).Hash
-        # The dry run reads the input and reports (issue 14); its output says so and nothing is written.
-        (New-TestEvent -Counter 99 -Aggregate 'whatif' | Import-EventStore $store @Arguments -WhatIf).WhatIf | Should -BeTrue
-        (Import-EventStore $store -InFile $BigNdjson @Arguments -WhatIf).WhatIf | Should -BeTrue
+        # The dry run reads the input and reports (issue 14); its output and its last What-if line say so, and nothing is written.
+        $one = Invoke-Captured { New-TestEvent -Counter 99 -Aggregate 'whatif' | Import-EventStore $store @Arguments -WhatIf }
+        $one.Output.WhatIf | Should -BeTrue
+        $one.WhatIf[-1] | Should -BeLike "What if: Performing the operation `"$($Says -f 1)*`" on target `"$store`"."
+        $big = Invoke-Captured { Import-EventStore $store -InFile $BigNdjson @Arguments -WhatIf }
+        $big.Output.WhatIf | Should -BeTrue
+        $big.WhatIf[-1] | Should -BeLike "What if: Performing the operation `"$($Says -f $GeneratedCount)*`" on target `"$store`"."
         (Get-FileHash $store).Hash | Should -Be $before
         Test-Path "$store-journal" | Should -BeFalse
     }
 
     It 'Import-EventStore -WhatIf creates no new store' {
         $folder = New-CaseFolder
-        New-TestEvent | Import-EventStore (Join-Path $folder 'new.db') -WhatIf
-        Import-EventStore (Join-Path $folder 'new.db') -InFile $BigNdjson -WhatIf
+        $new = Join-Path $folder 'new.db'
+        (Invoke-Captured { New-TestEvent | Import-EventStore $new -WhatIf }).WhatIf |
+            Should -Be @("What if: Performing the operation `"Create an event store and import events`" on target `"$new`"."
+                "What if: Performing the operation `"Create the store and write 1 events`" on target `"$new`".")
+        (Invoke-Captured { Import-EventStore $new -InFile $BigNdjson -WhatIf }).WhatIf[-1] |
+            Should -Be "What if: Performing the operation `"Create the store and write $GeneratedCount events`" on target `"$new`"."
         Get-ChildItem $folder -Force | Should -BeNullOrEmpty
     }
 
@@ -251,7 +261,8 @@ Describe '-WhatIf touches nothing' {
         $out = New-TestPath 'whatif-export.ndjson'
         Set-Content $out 'keep me'
         $before = (Get-FileHash $store, $out).Hash
-        Export-EventStore $store -OutFile $out -WhatIf
+        (Invoke-Captured { Export-EventStore $store -OutFile $out -WhatIf }).WhatIf |
+            Should -Be "What if: Performing the operation `"Export the events of '$store' as NDJSON`" on target `"$out`"."
         (Get-FileHash $store, $out).Hash | Should -Be $before
         Get-ChildItem (Split-Path $out) -Force -Filter '.whatif-export.ndjson.*' | Should -BeNullOrEmpty
     }
@@ -263,7 +274,8 @@ Describe '-WhatIf touches nothing' {
         Import-EventStore $store -InFile (Join-Path $PSScriptRoot '../corpus/import-ndjson/crlf.ndjson') -Append | Out-Null
         $snapshot = { (Get-FileHash $store).Hash; Get-ChildItem $backup -Force | Get-FileHash | ForEach-Object { "$($_.Path) $($_.Hash)" } }
         $before = & $snapshot
-        Export-EventStore $store -Directory $backup -IncludeSecrets -WhatIf
+        (Invoke-Captured { Export-EventStore $store -Directory $backup -IncludeSecrets -WhatIf }).WhatIf |
+            Should -Be "What if: Performing the operation `"Export the events and secrets of '$store' as events.db and secrets.db`" on target `"$backup`"."
         & $snapshot | Should -Be $before
     }
 }

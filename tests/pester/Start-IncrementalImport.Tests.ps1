@@ -31,7 +31,9 @@ Describe 'Start-IncrementalImport' {
     It 'changes nothing with -WhatIf' {
         $store = New-IncrementalBaseStore
         $before = (Get-FileHash $store).Hash
-        Start-IncrementalImport $store -WhatIf | Should -BeNullOrEmpty
+        $run = Invoke-Captured { Start-IncrementalImport $store -WhatIf }
+        $run.Output | Should -BeNullOrEmpty
+        $run.WhatIf | Should -Be "What if: Performing the operation `"Start an incremental import`" on target `"$store`"."
         (Get-FileHash $store).Hash | Should -Be $before
         (Get-EventStore $store).HasOpenIncrementalImport | Should -BeFalse
     }

@@ -289,3 +289,181 @@ function Lock-Store([string] $Path) {
 
 # The temporary files of the module's imports and exports in a folder (.<name>.<32 hex digits>.importing and so on).
 function Get-OurTemporaryFiles([string] $Folder) { Get-ChildItem $Folder -Force -File | Where-Object Name -Match '\.[0-9a-f]{32}\.(exporting|importing|replaced)' }
+
+# A host for Invoke-Captured's runspace that keeps every line written to its UI, as the console would show it:
+# -WhatIf messages go to the host, not to a stream, so they cannot be redirected in the caller. Compiled once a process.
+if (-not ('EventStoreTools.Tests.CapturingHost' -as [type])) {
+    Add-Type -TypeDefinition @'
+using System;
+using System.Collections.Generic;
+using System.Collections.ObjectModel;
+using System.Globalization;
+using System.Management.Automation;
+using System.Management.Automation.Host;
+using System.Security;
+using System.Text;
+
+namespace EventStoreTools.Tests
+{
+    public sealed class CapturingHost : PSHost
+    {
+        private readonly Guid _id = Guid.NewGuid();
+        private readonly CapturingHostUserInterface _ui = new CapturingHostUserInterface();
+
+        public List<string> Lines => _ui.Lines;
+        public override string Name => "EventStoreTools.Tests.CapturingHost";
+        public override Version Version => new Version(1, 0);
+        public override Guid InstanceId => _id;
+        public override PSHostUserInterface UI => _ui;
+        public override CultureInfo CurrentCulture => CultureInfo.CurrentCulture;
+        public override CultureInfo CurrentUICulture => CultureInfo.CurrentUICulture;
+        public override void SetShouldExit(int exitCode) { }
+        public override void EnterNestedPrompt() => throw new NotSupportedException("The capturing host has no nested prompt.");
+        public override void ExitNestedPrompt() => throw new NotSupportedException("The capturing host has no nested prompt.");
+        public override void NotifyBeginApplication() { }
+        public override void NotifyEndApplication() { }
+    }
+
+    public sealed class CapturingHostUserInterface : PSHostUserInterface
+    {
+        private readonly StringBuilder _line = new StringBuilder();
+
+        public List<string> Lines { get; } = new List<string>();
+
+        // No console behind it: a cmdlet that needs one learns so from the null.
+        public override PSHostRawUserInterface RawUI => null;
+
+        public override void Write(string value) => Append(value);
+        public override void Write(ConsoleColor foregroundColor, ConsoleColor backgroundColor, string value) => Append(value);
+        public override void WriteLine(string value) => Append(value + "\n");
+        public override void WriteErrorLine(string value) => Append(value + "\n");
+        public override void WriteWarningLine(string message) => Append("WARNING: " + message + "\n");
+        public override void WriteVerboseLine(string message) => Append("VERBOSE: " + message + "\n");
+        public override void WriteDebugLine(string message) => Append("DEBUG: " + message + "\n");
+        public override void WriteProgress(long sourceId, ProgressRecord record) { }
+
+        // A test never answers: a prompt for input fails it, a choice takes its default (as -Confirm:$false would).
+        public override int PromptForChoice(string caption, string message, Collection<ChoiceDescription> choices, int defaultChoice) => defaultChoice;
+        public override Dictionary<string, PSObject> Prompt(string caption, string message, Collection<FieldDescription> descriptions) => throw NoInput();
+        public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName) => throw NoInput();
+        public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName,
+            PSCredentialTypes allowedCredentialTypes, PSCredentialUIOptions options) => throw NoInput();
+        public override string ReadLine() => throw NoInput();
+        public override SecureString ReadLineAsSecureString() => throw NoInput();
+
+        /// <summary>The lines written since the last call, a partly written last line included; starts afresh.</summary>
+        public string[] TakeLines()
+        {
+            if (_line.Length > 0) Append("\n");
+            var lines = Lines.ToArray();
+            Lines.Clear();
+            return lines;
+        }
+
+        private void Append(string value)
+        {
+            foreach (var c in value ?? "")
+            {
+                if (c == '\n') { Lines.Add(_line.ToString().TrimEnd('\r')); _line.Clear(); }
+                else _line.Append(c);
+            }
+        }
+
+        private static PSInvalidOperationException NoInput() =>
+            new PSInvalidOperationException("The capturing host of the tests cannot read input: give the command every value it asks for.");
+    }
+}
+'@
+}
+
+# Variables that every runspace has of its own, or that mean nothing outside the caller: never copied.
+$script:CapturedAutomaticVariables = [System.Collections.Generic.HashSet[string]]::new([string[]]@(
+        '_', 'PSItem', 'args', 'input', 'this', 'true', 'false', 'null', 'Error', 'ExecutionContext', 'Host', 'HOME',
+        'IsCoreCLR', 'IsLinux', 'IsMacOS', 'IsWindows', 'LASTEXITCODE', 'Matches', 'MyInvocation', 'NestedPromptLevel', 'PID',
+        'PSBoundParameters', 'PSCmdlet', 'PSCommandPath', 'PSCulture', 'PSHOME', 'PSScriptRoot', 'PSUICulture', 'PSVersionTable',
+        'PWD', 'ShellId', 'StackTrace', 'foreach', 'switch', 'sender', 'EventArgs', 'Event', 'EventSubscriber', '?', '^', '$'),
+    [StringComparer]::OrdinalIgnoreCase)
+
+# Runs a script block in a runspace of its own with the built module, whose host keeps what is written to it, so that
+# expected -WhatIf messages and warnings are checked instead of printed. The caller's variables and script functions
+# that the block uses (and that those functions use) are copied in, objects by reference: assigning a variable inside
+# does not change the caller's. Pester's own commands (Should) are not there: assert on the result. Returns Output,
+# HostLines (every line written to the host), WhatIf (the host lines that start with "What if: "), Warnings (messages)
+# and Errors (records). A terminating error is thrown again here as its ErrorRecord, so `{ Invoke-Captured { ... } } |
+# Should -Throw -ErrorId X` works; non-terminating ones are written to this error stream.
+# One runspace serves a test file (it is cached in its script scope); what was copied in is removed on the next call.
+function Invoke-Captured {
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] [scriptblock] $ScriptBlock)
+
+    if (-not $script:CapturedShell) {
+        $script:CapturedHost = [EventStoreTools.Tests.CapturingHost]::new()
+        $runspace = [runspacefactory]::CreateRunspace($CapturedHost)
+        $runspace.ThreadOptions = 'ReuseThread'
+        $runspace.Open()
+        $script:CapturedShell = [powershell]::Create($runspace)
+        [void]$CapturedShell.AddScript("`$ProgressPreference = 'SilentlyContinue'; Import-Module '$ModuleManifest'").Invoke()
+        $script:CapturedCopies = @{ Variables = @{}; Functions = @{} }
+    }
+    $proxy = $CapturedShell.Runspace.SessionStateProxy
+    foreach ($name in $CapturedCopies.Variables.Keys) { $proxy.PSVariable.Remove($name) }
+    foreach ($name in $CapturedCopies.Functions.Keys) { $proxy.InvokeProvider.Item.Remove("function:$name", $false) }
+
+    $script:CapturedCopies = Get-CapturedDependency $ScriptBlock.Ast
+    foreach ($name in $CapturedCopies.Variables.Keys) { $proxy.PSVariable.Set($name, $CapturedCopies.Variables[$name]) }
+    foreach ($name in $CapturedCopies.Functions.Keys) { [void]$proxy.InvokeProvider.Item.New('function:', $name, $null, $CapturedCopies.Functions[$name]) }
+
+    # A try around the block, as Pester has around a test, makes a statement-terminating error end the block.
+    $CapturedShell.Commands.Clear()
+    [void]$CapturedShell.AddScript('$CapturedFailure = $null; try { & ([scriptblock]::Create($CapturedBlock)) } catch { $CapturedFailure = $_ }')
+    $proxy.PSVariable.Set('CapturedBlock', $ScriptBlock.ToString())
+    $CapturedShell.Streams.ClearStreams()
+    $output = $CapturedShell.Invoke()
+    $failure = $proxy.PSVariable.GetValue('CapturedFailure')
+    $hostLines = $CapturedHost.UI.TakeLines()
+    $result = [pscustomobject]@{
+        Output = @($output)
+        HostLines = $hostLines
+        WhatIf = @($hostLines -like 'What if: *')
+        Warnings = @($CapturedShell.Streams.Warning | ForEach-Object Message)
+        Errors = @($CapturedShell.Streams.Error)
+    }
+    foreach ($record in $result.Errors) { $PSCmdlet.WriteError($record) }
+    if ($failure) { throw $failure }
+    $result
+}
+
+# The caller's variables and script functions that an AST uses, and those that the functions use in turn, as they
+# are seen from Invoke-Captured's caller: Get-Variable at scope 2 and up (at scope 0 this function's and Invoke-Captured's
+# own variables would hide the caller's), Get-Command for functions that belong to no module.
+function Get-CapturedDependency([System.Management.Automation.Language.Ast] $Ast) {
+    $variables = @{}
+    $functions = @{}
+    $pending = [System.Collections.Generic.Queue[System.Management.Automation.Language.Ast]]::new()
+    $pending.Enqueue($Ast)
+    while ($pending.Count) {
+        $next = $pending.Dequeue()
+        $names = $next.FindAll({ $args[0] -is [System.Management.Automation.Language.VariableExpressionAst] }, $true) |
+            ForEach-Object VariablePath | Where-Object IsDriveQualified -EQ $false |
+            ForEach-Object { $_.UserPath -replace '^(script|global|local|private):' } |
+            Where-Object { -not $CapturedAutomaticVariables.Contains($_) -and -not $variables.ContainsKey($_) } | Sort-Object -Unique
+        foreach ($name in $names) {
+            # Scope 2 is Invoke-Captured's caller; scopes past the outermost one throw.
+            for ($scope = 2; ; $scope++) {
+                try { $variable = Get-Variable -Name $name -Scope $scope -ErrorAction Ignore }
+                catch [System.ArgumentOutOfRangeException] { break }
+                if ($variable) { $variables[$name] = $variable.Value; break }
+            }
+        }
+        $commands = $next.FindAll({ $args[0] -is [System.Management.Automation.Language.CommandAst] }, $true) |
+            ForEach-Object { $_.GetCommandName() } | Where-Object { $_ -and -not $functions.ContainsKey($_) } | Sort-Object -Unique
+        foreach ($name in $commands) {
+            $function = Get-Command -Name ([WildcardPattern]::Escape($name)) -CommandType Function -ErrorAction Ignore | Select-Object -First 1
+            if ($function -and -not $function.Module) {
+                $functions[$name] = $function.ScriptBlock.ToString()
+                $pending.Enqueue($function.ScriptBlock.Ast)
+            }
+        }
+    }
+    @{ Variables = $variables; Functions = $functions }
+}

@@ -34,7 +34,9 @@ Describe 'Undo-IncrementalImport' {
 
     It 'changes nothing with -WhatIf' {
         $hash = (Get-FileHash $store).Hash
-        Undo-IncrementalImport $store -ImportId $id -WhatIf
+        $run = Invoke-Captured { Undo-IncrementalImport $store -ImportId $id -WhatIf }
+        $run.Output | Should -BeNullOrEmpty
+        $run.WhatIf | Should -Be "What if: Performing the operation `"Drop the incremental import '$id' and its pushed events`" on target `"$store`"."
         (Get-FileHash $store).Hash | Should -Be $hash
         Get-PendingCount $store | Should -Be 5
     }
