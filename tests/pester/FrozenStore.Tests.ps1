@@ -119,8 +119,9 @@ Describe 'A frozen store refuses every write' -Tag 'Postgres' {
     It 'Import-EventStore -WhatIf on a frozen store says Refuse and changes nothing' {
         $store, $id = New-FrozenStore 'SQLite'
         $before = Get-StoreState $store
-        $result = Import-EventStore @store -InFile $ReferenceExport -Append -WhatIf
-        $result.TargetAction | Should -Be 'Refuse'
+        $run = Invoke-Captured { Import-EventStore @store -InFile $ReferenceExport -Append -WhatIf }
+        $run.Output.TargetAction | Should -Be 'Refuse'
+        $run.WhatIf | Should -Match 'frozen'
         Get-StoreState $store | Should -Be $before
     }
 

@@ -22,8 +22,9 @@ Describe 'Import-EventStore -Incremental into a missing SQLite file' {
 
     It 'creates nothing under -WhatIf, and nothing when the input is refused' {
         $store = New-TestPath 'whatif-incremental.db'
-        $summary = Import-EventStore $store -InFile $Batch -Incremental -WhatIf
-        $summary.Imported | Should -Be 5
+        $run = Invoke-Captured { Import-EventStore $store -InFile $Batch -Incremental -WhatIf }
+        $run.Output.Imported | Should -Be 5
+        $run.WhatIf | Should -Match "Create the store with reSolve's tables and import every event"
         $store | Should -Not -Exist
         $bad = New-TestPath 'bad.ndjson'
         Set-Content $bad ((Get-Content $Batch -TotalCount 2) + '{"aggregateId":"x","type":"T"}')
@@ -44,7 +45,9 @@ Describe 'Import-EventStore -Incremental into a missing PostgreSQL schema' -Tag 
 
     It 'creates the schema with reSolve''s tables and imports every event; -WhatIf and refused input create nothing' {
         $whatIf = New-TestSchema
-        (Import-EventStore -ConnectionString $Pg -Schema $whatIf -InFile $Batch -Incremental -WhatIf).Imported | Should -Be 5
+        $run = Invoke-Captured { Import-EventStore -ConnectionString $Pg -Schema $whatIf -InFile $Batch -Incremental -WhatIf }
+        $run.Output.Imported | Should -Be 5
+        $run.WhatIf | Should -Match "Create the store with reSolve's tables"
         (Invoke-PostgresQuery $Pg "SELECT count(*) FROM pg_namespace WHERE nspname = '$whatIf'")[0] | Should -Be 0
 
         $bad = New-TestPath 'bad-pg.ndjson'

@@ -47,7 +47,7 @@ Describe 'Invoke-Captured' {
         function Get-Greeting { "hello from $store" }
         $run = Invoke-Captured { Export-EventStore $store -OutFile $out -WhatIf; Write-Warning 'careful'; Get-Greeting }
         $run.Output | Should -Be "hello from $store"
-        $run.WhatIf | Should -Be "What if: Performing the operation `"Export the events of '$store' as NDJSON`" on target `"$out`"."
+        $run.WhatIf | Should -BeLike "What if: Performing the operation `"Export the events of '$store' as NDJSON*`" on target `"$out`"."
         $run.Warnings | Should -Be 'careful'
         $run.HostLines | Should -Be @($run.WhatIf[0], 'WARNING: careful')
         $run.Errors | Should -BeNullOrEmpty
