@@ -217,7 +217,8 @@ public sealed class AtomicFileOutput : IDisposable
         public void MoveAside()
         {
             if (Before is null || (Temporary is null && FileIdentity.Of(Path, followLinks: false) is null)) return;
-            var aside = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Path)!, $".{System.IO.Path.GetFileName(Path)}.{Temporary?.Id ?? Guid.NewGuid().ToString("N")}{ReplacedSuffix}");
+            var aside = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Path)!,
+                OwnedTemporaryFile.HiddenName(System.IO.Path.GetFileName(Path), Temporary?.Id ?? Guid.NewGuid().ToString("N"), ReplacedSuffix));
             File.Move(Path, aside, overwrite: false);
             AsidePath = aside;
         }

@@ -59,7 +59,7 @@ public sealed class OwnedTemporaryFile : IDisposable
         for (var attempt = 1; ; attempt++)
         {
             var id = Guid.NewGuid().ToString("N");
-            var path = System.IO.Path.Combine(folder, $".{name}.{id}{suffix}");
+            var path = System.IO.Path.Combine(folder, HiddenName(name, id, suffix));
             FileStream stream;
             try
             {
@@ -82,6 +82,30 @@ public sealed class OwnedTemporaryFile : IDisposable
             }
             return new OwnedTemporaryFile(path, id, stream);
         }
+    }
+
+    /// <summary>
+    /// The hidden name of a file that stands in for <paramref name="name"/>: ".name.id.suffix". A file name holds at
+    /// most 255 bytes on the usual file systems, and SQLite adds "-journal" to a store's, so a long legal name is cut
+    /// (at a character, never inside one) until the whole fits; the id keeps it unique.
+    /// </summary>
+    internal static string HiddenName(string name, string id, string suffix)
+    {
+        const int MaxNameBytes = 255 - 8;
+        var budget = MaxNameBytes - (2 + id.Length + suffix.Length);
+        if (System.Text.Encoding.UTF8.GetByteCount(name) > budget)
+        {
+            var kept = new System.Text.StringBuilder();
+            var bytes = 0;
+            foreach (var rune in name.EnumerateRunes())
+            {
+                if (bytes + rune.Utf8SequenceLength > budget) break;
+                kept.Append(rune.ToString());
+                bytes += rune.Utf8SequenceLength;
+            }
+            name = kept.ToString();
+        }
+        return $".{name}.{id}{suffix}";
     }
 
     /// <summary>Deletes the file (if it was not moved into place) and lets go of the lock.</summary>
