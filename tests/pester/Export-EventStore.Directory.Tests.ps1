@@ -23,7 +23,8 @@ Describe 'Backup folders (events.db and secrets.db)' {
     It 'writes secrets.db empty without -IncludeSecrets' {
         $store = New-StoreWithSecrets
         $backup = New-TestPath 'nosecrets'
-        Export-EventStore $store -Directory $backup
+        Export-EventStore $store -Directory $backup -WarningVariable left -WarningAction SilentlyContinue
+        $left | Should -Match 'has 2 secrets, which this backup leaves out.*-IncludeSecrets'
         (Get-Item (Join-Path $backup 'secrets.db')).Length | Should -Be 0
         Test-Path (Join-Path $backup 'events.db') | Should -BeTrue
     }
@@ -43,10 +44,13 @@ Describe 'Backup folders (events.db and secrets.db)' {
     It 'replaces secrets with -Replace only when the backup holds some' {
         $store = New-StoreWithSecrets
         $empty = New-TestPath 'empty-secrets'
-        Export-EventStore $store -Directory $empty
+        Export-EventStore $store -Directory $empty -WarningVariable left -WarningAction SilentlyContinue
+        $left | Should -HaveCount 1
         $target = New-StoreWithSecrets 'target.db'
         Invoke-SqliteQuery $target "INSERT INTO secrets(idx, id, secret) VALUES (9, 'only-in-target', 'x')" | Out-Null
-        Import-EventStore $target -Directory $empty -Replace -Force | Out-Null
+        Import-EventStore $target -Directory $empty -Replace -Force -WarningVariable restored -WarningAction SilentlyContinue | Out-Null
+        $restored | Should -Match 'without the 2 secrets'
+        $restored | Should -HaveCount 1
         (Get-SecretRows $target).Count | Should -Be 4
 
         $full = New-TestPath 'full-secrets'
