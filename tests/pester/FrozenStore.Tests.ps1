@@ -98,7 +98,7 @@ Describe 'A frozen store refuses every write' -Tag 'Postgres' {
             if ($write.Key -in 'Start-IncrementalImport', 'Import-EventStore -Incremental') { Undo-IncrementalImport @store -ImportId $id; $before = Get-StoreState $store }
 
             # -WarningVariable would set the variable in the scriptblock's scope: the warnings are taken from its output instead.
-            $w = & $write.Value $store $id @{ Force = $true; ErrorAction = 'Stop' } 3>&1 | Where-Object { $_ -is [System.Management.Automation.WarningRecord] }
+            $w = & $write.Value $store $id @{ Force = $true; ErrorAction = 'Stop'; WarningAction = 'Continue' } 3>&1 | Where-Object { $_ -is [System.Management.Automation.WarningRecord] }
             ($w -join "`n") | Should -Match 'is frozen; with -Force, .* goes on anyway' -Because $write.Key
             ($w -join "`n") | Should -Match 'stays frozen' -Because $write.Key
             (Get-EventStore @store).IsFrozen | Should -BeTrue -Because $write.Key

@@ -8,7 +8,8 @@ BeforeAll {
     function Invoke-UnderUmask([string] $Umask, [string] $Script) {
         $pwshCommand = Get-PwshCommand
         $pwsh = ($pwshCommand | ForEach-Object { "'$_'" }) -join ' '
-        $command = "`$ProgressPreference='SilentlyContinue'; `$ErrorActionPreference='Stop'; Import-Module '$ModuleManifest'; $Script"
+        # As in-process (TestHelpers.ps1), the module's warnings are not printed: these tests are about file modes.
+        $command = "`$ProgressPreference='SilentlyContinue'; `$ErrorActionPreference='Stop'; `$WarningPreference='SilentlyContinue'; Import-Module '$ModuleManifest'; $Script"
         $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($command))
         $output = /bin/sh -c "umask $Umask && exec $pwsh -NoProfile -NonInteractive -EncodedCommand $encoded" 2>&1
         $LASTEXITCODE | Should -Be 0 -Because ($output -join "`n")

@@ -3,6 +3,13 @@ $script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
 $script:ModuleManifest = if ($env:EVENTSTORETOOLS_MODULE) { $env:EVENTSTORETOOLS_MODULE } else { Join-Path $RepoRoot 'out/EventStoreTools/EventStoreTools.psd1' }
 $script:Fixtures = Join-Path $RepoRoot 'tests/fixtures'
 $ProgressPreference = 'SilentlyContinue'
+# The module's warnings are captured, never printed into the test output: each goes into $TestWarnings. A test that
+# expects a warning asserts it with its own -WarningVariable (an explicit parameter overrides these defaults).
+$script:TestWarnings = [System.Collections.ArrayList]::new()
+foreach ($cmdlets in '*-EventStore', '*-IncrementalImport') {
+    $PSDefaultParameterValues["${cmdlets}:WarningAction"] = 'SilentlyContinue'
+    $PSDefaultParameterValues["${cmdlets}:WarningVariable"] = '+script:TestWarnings'
+}
 Import-Module $ModuleManifest -Force
 . (Join-Path $PSScriptRoot 'ModuleLibraries.ps1')
 
