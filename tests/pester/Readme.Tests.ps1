@@ -50,12 +50,13 @@ Describe 'The README' -Tag 'Postgres' {
         $LASTEXITCODE | Should -Be 0 -Because ($output -join "`n")
 
         $tourFolder = Join-Path $folder 'tour'
-        $backup = Join-Path $tourFolder 'backup'
+        $backup = Join-Path $tourFolder 'backup.ndjson.zst'
         $check = Test-EventStore $backup
         $check.IsValid | Should -BeTrue
         $check.EventCount | Should -Be 5000
         $check.SecretCount | Should -Be 100
-        @(Get-ChildItem $backup -Filter '*.zst').Count | Should -Be 2 -Because 'events and secrets are compressed'
+        @(Get-ChildItem $tourFolder -Filter 'backup.ndjson*').Name | Sort-Object |
+            Should -Be @('backup.ndjson.secrets.zst', 'backup.ndjson.zst', 'backup.ndjson.zst.manifest.json') -Because 'events and secrets are compressed, with a manifest beside them'
         $restored = Join-Path $tourFolder 'restored.db'
         (Compare-EventStore (Join-Path $tourFolder 'sample.db') $restored -Summary).Identical | Should -BeTrue
         (Get-EventStore $restored).SecretCount | Should -Be 100
