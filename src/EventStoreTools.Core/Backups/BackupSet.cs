@@ -1,3 +1,4 @@
+using EventStoreTools.Core.Files;
 using EventStoreTools.Core.Ndjson;
 
 namespace EventStoreTools.Core.Backups;
@@ -203,18 +204,8 @@ public sealed class BackupSet
     }
 
     /// <summary>Keeps the hashing stream open after the secrets reader ends, so the rest of the file can be hashed.</summary>
-    private sealed class NotClosing(Stream inner) : Stream
+    private sealed class NotClosing(Stream inner) : ForwardOnlyReadStream
     {
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
         public override int Read(Span<byte> buffer) => inner.Read(buffer);
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using EventStoreTools.Core.Files;
 
 namespace EventStoreTools.Core.Ndjson;
 
@@ -66,7 +67,7 @@ public static class InputEncoding
             input.Seek(-count, SeekOrigin.Current);
             whole = input;
         }
-        else whole = new PrefixedStream(head.AsMemory(0, count), input);
+        else whole = new ReplayedHeadStream(head.AsMemory(0, count), input);
         var encoding = FromByteOrderMark(head.AsSpan(0, count)) ?? declared;
         return encoding is null || IsUtf8(encoding) ? whole : new TranscodingToUtf8Stream(whole, encoding);
     }
@@ -79,7 +80,7 @@ public static class InputEncoding
 /// Reads a stream in another charset as UTF-8, streaming (constant memory), and names the offset of the first byte
 /// that is not valid in that charset. Its byte-order mark, if any, is dropped.
 /// </summary>
-public sealed class TranscodingToUtf8Stream : Stream
+internal sealed class TranscodingToUtf8Stream : ForwardOnlyReadStream
 {
     private readonly Stream _inner;
     private readonly Decoder _decoder;
@@ -103,8 +104,6 @@ public sealed class TranscodingToUtf8Stream : Stream
         _utf8 = new byte[Encoding.UTF8.GetMaxByteCount(_chars.Length)];
         _preambleLength = encoding.GetPreamble().Length;
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -145,52 +144,9 @@ public sealed class TranscodingToUtf8Stream : Stream
         _utf8End = Encoding.UTF8.GetBytes(_chars, 0, charCount, _utf8, 0);
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
     protected override void Dispose(bool disposing)
     {
         if (disposing) _inner.Dispose();
-        base.Dispose(disposing);
-    }
-}
-
-/// <summary>Bytes already read from a stream that cannot seek back, then the rest of that stream.</summary>
-internal sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) : Stream
-{
-    private ReadOnlyMemory<byte> _prefix = prefix;
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override int Read(Span<byte> buffer)
-    {
-        if (_prefix.IsEmpty) return rest.Read(buffer);
-        var n = Math.Min(buffer.Length, _prefix.Length);
-        _prefix.Span[..n].CopyTo(buffer);
-        _prefix = _prefix[n..];
-        return n;
-    }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing) rest.Dispose();
         base.Dispose(disposing);
     }
 }
