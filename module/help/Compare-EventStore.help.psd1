@@ -29,14 +29,6 @@ Nothing is written when the stores are identical. With -Summary it writes one Ev
     }
     Examples    = @(
         @{
-            Code    = 'Compare-EventStore ./app.db ./backups/2026-12-03 -Summary'
-            Remarks = 'Proves a backup folder against the live store without restoring it: Identical is True when every event is in both under the same numbers and every secret with a value is in both.'
-        }
-        @{
-            Code    = "Compare-EventStore ./app.db -DifferenceConnectionString 'Host=db;Username=app' -DifferenceSchema app -Summary"
-            Remarks = 'Compares a SQLite store with its PostgreSQL copy; payloads are compared as JSON values, so JSONB''s key order does not count as a change.'
-        }
-        @{
             Code    = 'Compare-EventStore ./app.db ./restored.db'
             Remarks = 'Lists every event that is missing from, extra in or changed in the restored store.'
         }
@@ -45,8 +37,16 @@ Nothing is written when the stores are identical. With -Summary it writes one Ev
             Remarks = 'Checks a copy in a script.'
         }
         @{
+            Code    = 'Compare-EventStore ./app.db ./backups/2026-12-03 -Summary'
+            Remarks = 'Proves a backup folder against the live store without restoring it: Identical is True when every event is in both under the same numbers and every secret with a value is in both.'
+        }
+        @{
             Code    = 'Compare-EventStore ./a.db ./b.db | Where-Object Change -eq Changed | Select-Object AggregateId, AggregateVersion, ChangedFields'
             Remarks = 'Shows which fields changed.'
+        }
+        @{
+            Code    = "Compare-EventStore ./app.db -DifferenceConnectionString 'Host=db;Username=app' -DifferenceSchema app -Summary"
+            Remarks = 'Compares a SQLite store with its PostgreSQL copy; payloads are compared as JSON values, so JSONB''s key order does not count as a change.'
         }
         @{
             Code    = 'Compare-EventStore ./app.db ./incremental.db -Summary | Select-Object SameEvents, Identical, RenumberedCount'

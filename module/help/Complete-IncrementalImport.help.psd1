@@ -35,6 +35,10 @@ if ($summary.SkippedOlder) { Write-Host "$($summary.SkippedOlder) events were to
 '@
             Remarks = 'Commits and looks at what was skipped.'
         }
+        @{
+            Code    = 'Start-IncrementalImport ./app.db | ForEach-Object { Import-Csv ./rows.csv | Add-IncrementalImport ./app.db -ImportId $_; Complete-IncrementalImport ./app.db -ImportId $_ -WhatIf }'
+            Remarks = 'Shows what the commit would import, skip as duplicates and skip as older, without committing: the pushed events stay, ready for the real commit.'
+        }
     )
     Links       = @('Start-IncrementalImport', 'Add-IncrementalImport', 'Undo-IncrementalImport', 'Import-EventStore')
 }

@@ -47,22 +47,6 @@ Errors: to the pipeline, each store of -Path or -LiteralPath (one or several, or
 '@
     Examples    = @(
         @{
-            Code    = 'Export-EventStore ./app.db -Follow -PollInterval 00:00:01 -CursorVariable c | Import-EventStore -ConnectionString $pg -Schema app -Append -CommitEvery 1000 -CommitInterval 00:00:02'
-            Remarks = 'Copies a live SQLite store into PostgreSQL and keeps copying what the application writes, committing every 1000 events or every 2 seconds, until Ctrl+C or the store is frozen. (Sync-EventStore does this with resumption and verification.)'
-        }
-        @{
-            Code    = 'Get-ChildItem ./stores -Filter *.db | ForEach-Object { Export-EventStore -LiteralPath $_.FullName -OutFile "./exports/$($_.BaseName).ndjson" }'
-            Remarks = 'Exports each store to its own file. One -OutFile takes one store: Get-ChildItem ./stores | Export-EventStore -OutFile all.ndjson is refused (ExportEventStoreSeveralStores) before anything is written.'
-        }
-        @{
-            Code    = 'Export-EventStore ./app.db -OutFile ./backups/app-2026-12-03.ndjson.zst -CompressionLevel Fastest'
-            Remarks = 'A compressed export, written through Zstandard as it is read from the store.'
-        }
-        @{
-            Code    = "pwsh -NoProfile -c 'Export-EventStore ./app.db -OutFile -' | gzip | ssh backup-host 'cat > app.ndjson.gz'"
-            Remarks = 'Streams the export to another machine through standard output; nothing but the NDJSON is written there.'
-        }
-        @{
             Code    = 'Export-EventStore ./app.db | Import-EventStore ./copy.db'
             Remarks = 'Copies a store: thread ids, counters, versions, timestamps and payload bytes are kept.'
         }
@@ -71,8 +55,20 @@ Errors: to the pipeline, each store of -Path or -LiteralPath (one or several, or
             Remarks = 'Writes reSolve''s export format (NDJSON, named events.db in reSolve''s tooling) for reSolve''s importEvents() or Import-EventStore -InFile.'
         }
         @{
+            Code    = 'Export-EventStore -ConnectionString ''Host=127.0.0.1;Port=5432;Username=app;Database=app'' -Schema app -OutFile ./events.db'
+            Remarks = 'Writes the NDJSON reSolve''s eventstore-postgresql export writes: payload keys in JSONB order (shorter keys first), as reSolve reads them back from PostgreSQL.'
+        }
+        @{
             Code    = 'Export-EventStore ./app.db -EventType USER_* -Since (Get-Date).AddDays(-1) -First 5 | ForEach-Object { $_.Payload.name }'
             Remarks = 'Reads a payload field of the first five events of the last day whose type starts with USER_; the filter runs in SQL.'
+        }
+        @{
+            Code    = 'Export-EventStore ./app.db -Directory ./backup -IncludeSecrets'
+            Remarks = 'A whole-store backup in reSolve''s layout: ./backup/events.db and ./backup/secrets.db, with ./backup/eventstoretools-manifest.json. Restore it with Import-EventStore ./restored.db -Directory ./backup.'
+        }
+        @{
+            Code    = 'Export-EventStore ./app.db -OutFile ./backups/app-2026-12-03.ndjson.zst -CompressionLevel Fastest'
+            Remarks = 'A compressed export, written through Zstandard as it is read from the store.'
         }
         @{
             Code    = @'
@@ -82,12 +78,16 @@ Export-EventStore ./app.db -OutFile ./part2.ndjson -Cursor $cursor -CursorVariab
             Remarks = 'Exports in two parts; the parts together are byte-identical to one export. Keep $cursor to export only the newer events next time.'
         }
         @{
-            Code    = 'Export-EventStore ./app.db -Directory ./backup -IncludeSecrets'
-            Remarks = 'A whole-store backup in reSolve''s layout: ./backup/events.db and ./backup/secrets.db, with ./backup/eventstoretools-manifest.json. Restore it with Import-EventStore ./restored.db -Directory ./backup.'
+            Code    = 'Get-ChildItem ./stores -Filter *.db | ForEach-Object { Export-EventStore -LiteralPath $_.FullName -OutFile "./exports/$($_.BaseName).ndjson" }'
+            Remarks = 'Exports each store to its own file. One -OutFile takes one store: Get-ChildItem ./stores | Export-EventStore -OutFile all.ndjson is refused (ExportEventStoreSeveralStores) before anything is written.'
         }
         @{
-            Code    = 'Export-EventStore -ConnectionString ''Host=127.0.0.1;Port=5432;Username=app;Database=app'' -Schema app -OutFile ./events.db'
-            Remarks = 'Writes the NDJSON reSolve''s eventstore-postgresql export writes: payload keys in JSONB order (shorter keys first), as reSolve reads them back from PostgreSQL.'
+            Code    = "pwsh -NoProfile -c 'Export-EventStore ./app.db -OutFile -' | gzip | ssh backup-host 'cat > app.ndjson.gz'"
+            Remarks = 'Streams the export to another machine through standard output; nothing but the NDJSON is written there.'
+        }
+        @{
+            Code    = 'Export-EventStore ./app.db -Follow -PollInterval 00:00:01 -CursorVariable c | Import-EventStore -ConnectionString $pg -Schema app -Append -CommitEvery 1000 -CommitInterval 00:00:02'
+            Remarks = 'Copies a live SQLite store into PostgreSQL and keeps copying what the application writes, committing every 1000 events or every 2 seconds, until Ctrl+C or the store is frozen. (Sync-EventStore does this with resumption and verification.)'
         }
     )
     Links       = @('Import-EventStore', 'Get-EventStore', 'Compare-EventStore')

@@ -20,12 +20,16 @@ Paths come as arguments or from the pipeline (Get-ChildItem *.db | Get-EventStor
     }
     Examples    = @(
         @{
+            Code    = 'Get-EventStore ./app.db'
+            Remarks = 'Shows the event and secret counts, the time range, whether the store is frozen or has an open incremental import, and the start of the latest cursor.'
+        }
+        @{
             Code    = 'Get-EventStore ./stores/*.db, ./archive.db | Format-Table'
             Remarks = 'Describes several stores, wildcards expanded, as a table (without the cursor).'
         }
         @{
-            Code    = 'Get-EventStore ./app.db'
-            Remarks = 'Shows the event and secret counts, the time range, whether the store is frozen or has an open incremental import, and the start of the latest cursor.'
+            Code    = 'Get-ChildItem ./stores -Filter *.db | Get-EventStore | Where-Object IsFrozen'
+            Remarks = 'Lists the stores that reSolve left frozen.'
         }
         @{
             Code    = @'
@@ -34,10 +38,6 @@ $cursor = (Get-EventStore ./app.db).LatestCursor.ToString()
 Export-EventStore ./app.db -Cursor $cursor
 '@
             Remarks = 'Remembers where the store ends now and later exports only the newer events.'
-        }
-        @{
-            Code    = 'Get-ChildItem ./stores -Filter *.db | Get-EventStore | Where-Object IsFrozen'
-            Remarks = 'Lists the stores that reSolve left frozen.'
         }
     )
     Links       = @('Export-EventStore', 'Compare-EventStore')

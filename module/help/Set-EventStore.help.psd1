@@ -25,6 +25,10 @@ A frozen store refuses the writes of these tools too: Import-EventStore (every m
             Code    = 'Get-ChildItem ./stores -Filter *.db | Get-EventStore | Where-Object IsFrozen | Set-EventStore -Frozen:$false -WhatIf'
             Remarks = 'Shows which stores that reSolve left frozen would be unfrozen.'
         }
+        @{
+            Code    = 'Set-EventStore ./old.db -Frozen:$true -PassThru | Select-Object Store, IsFrozen, EventCount'
+            Remarks = 'Freezes a store that an application must no longer write to (after a migration, for instance) and shows its state; reSolve''s saveEvent then fails with EventstoreFrozenError.'
+        }
     )
     Links       = @('Sync-EventStore', 'Get-EventStore')
 }

@@ -25,6 +25,10 @@ It supports -WhatIf and -Confirm. It does not ask by default (ConfirmImpact Medi
             Code    = 'if ((Get-EventStore ./app.db).HasOpenIncrementalImport) { Undo-IncrementalImport ./app.db -PassThru }'
             Remarks = 'Drops an import left open by a crashed script (or by reSolve) and shows how many events it held.'
         }
+        @{
+            Code    = 'Get-ChildItem ./stores -Filter *.db | Get-EventStore | Where-Object HasOpenIncrementalImport | ForEach-Object { Undo-IncrementalImport -LiteralPath $_.Store -ImportId $_.IncrementalImportId -PassThru }'
+            Remarks = 'Drops the imports left open in every store of a folder (their pushed events only, never stored ones), saying how many events each held.'
+        }
     )
     Links       = @('Start-IncrementalImport', 'Add-IncrementalImport', 'Complete-IncrementalImport', 'Get-EventStore')
 }

@@ -75,6 +75,14 @@ Describe 'Help of <Name>' -ForEach $Commands {
         @($Help.inputTypes.inputType.type.name | Sort-Object) | Should -Be $expected
     }
 
+    It 'has at least three examples, the first a one-line everyday command of the cmdlet itself' {
+        $examples = @((Get-Help $Name -Full).examples.example)
+        $examples.Count | Should -BeGreaterOrEqual 3
+        $first = "$($examples[0].code)".Trim()
+        $first | Should -Not -Match "`n" -Because 'the first example is the everyday one'
+        $first | Should -Match "^(\`$\w+ = )?$([regex]::Escape($Name))\b|\| $([regex]::Escape($Name))\b"
+    }
+
     It 'answers -Online with PowerShell''s plain "no online help" error, not a dead address' {
         $Command.HelpUri | Should -BeNullOrEmpty
         $failure = $null
