@@ -387,7 +387,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
     /// <summary>An import whose input file is the store would write into what it reads.</summary>
     private void RefuseInputIsStore()
     {
-        if (Source == FromFileSet) RefuseSameFileAsStore(_store!, ResolveFilePath(InFile));
+        if (Source == FromFileSet) RefuseSameFileAsStore(_store!, ResolveFilePath(InFile, forReading: true));
         if (Source != FromDirectorySet) return;
         RefuseSameFileAsStore(_store!, _backup!.EventsFile);
         if (_backup.SecretsFile is not null) RefuseSameFileAsStore(_store!, _backup.SecretsFile);
@@ -403,7 +403,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
     private void OpenBackup()
     {
         if (Source == FromPipelineSet || (Source == FromFileSet && CompressedFile.IsStandardStream(InFile))) return;
-        var location = ResolveFilePath(Source == FromDirectorySet ? Directory : InFile);
+        var location = ResolveFilePath(Source == FromDirectorySet ? Directory : InFile, forReading: true);
         Run(() => _backup = Source == FromDirectorySet ? BackupSet.OfFolder(location) : BackupSet.OfFile(location), location);
         if (Source == FromDirectorySet)
         {
@@ -501,7 +501,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
 
     /// <summary>Who may read the store if the import creates it (a restore is never more readable than its backup).</summary>
     private NewFileAccess NewStoreAccess() =>
-        NewFileAccess.ForNewStore(Source == FromDirectorySet, Source == FromFileSet && !CompressedFile.IsStandardStream(InFile) ? ResolveFilePath(InFile) : null);
+        NewFileAccess.ForNewStore(Source == FromDirectorySet, Source == FromFileSet && !CompressedFile.IsStandardStream(InFile) ? ResolveFilePath(InFile, forReading: true) : null);
 
     /// <summary>A missing input fails before the store is written to or created.</summary>
     private void OpenInFile()
