@@ -53,7 +53,7 @@ public static class ExistingOutput
             case FileContent.Empty:
                 return null;
             case FileContent.GZip or FileContent.Zstandard when role != Role.Manifest:
-                // Compressed files are ours by name and signature; decompressing a whole file to look is not worth it.
+                // Taken as ours (the module writes these): looking inside would decompress up to the whole file.
                 return null;
             case FileContent.Plain:
                 break;
@@ -62,8 +62,8 @@ public static class ExistingOutput
             default:
                 return $"a {FileSignature.Name(content)} file";
         }
-        // Every file of ours starts with a JSON object; anything else is not read further (a huge file without line ends
-        // would otherwise be read whole as one line).
+        // Every file of ours starts with a JSON object (not an array); anything else is not read further (a huge file
+        // without line ends would otherwise be read whole as one line).
         var text = head.AsSpan(0, length);
         if (text is [0xEF, 0xBB, 0xBF, ..]) text = text[3..];
         if (text.TrimStart(" \t\r\n"u8) is not [(byte)'{', ..]) return NotA(role);
@@ -87,7 +87,7 @@ public static class ExistingOutput
     {
         using var reader = new NdjsonEventReader(stream, ownsStream: false);
         foreach (var (e, _) in reader.ReadEventsOrErrors())
-            return e is not null && !reader.IsJsonArray;
+            return e is not null;
         return true;
     }
 
