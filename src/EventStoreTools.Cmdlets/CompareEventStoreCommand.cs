@@ -60,6 +60,8 @@ public sealed class CompareEventStoreCommand : EventStoreCmdlet
 
     protected override bool StorePathsAreLiteral => false;
 
+    protected override bool WritesStore => false;
+
     protected override void EndProcessing()
     {
         using var narration = Narrate();
@@ -86,7 +88,7 @@ public sealed class CompareEventStoreCommand : EventStoreCmdlet
 
     /// <summary>A SQLite store, an NDJSON export (plain or compressed, or - for standard input) or a backup folder.</summary>
     private ComparisonSource OpenPath(string path) =>
-        ComparisonSource.Open(CompressedFile.IsStandardStream(path) ? path : ResolveFilePath(path), Cancellation);
+        ComparisonSource.Open(CompressedFile.IsStandardStream(path) ? path : ResolveFilePath(path, forReading: true), Cancellation);
 
     private void RequireDifference()
     {

@@ -27,9 +27,10 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
     /// <summary>
     /// The one file or folder a parameter names (a store to write, -InFile, -OutFile, -Directory): ~, relative paths
     /// and PSDrives work; wildcards are expanded and must match one item (several are an error); a pattern that
-    /// matches nothing names a file to create, taken literally, as Out-File does.
+    /// matches nothing names a file to create, taken literally, as Out-File does. A path to write to whose pattern
+    /// matches an item of another name is refused: 'st[1].db' would otherwise replace st1.db, which the user did not name.
     /// </summary>
-    protected string ResolveFilePath(string path, bool literal = false)
+    protected string ResolveFilePath(string path, bool literal = false, bool forReading = false)
     {
         var paths = ResolvePaths(path, literal, out var pattern);
         if (paths.Count > 1)
@@ -38,7 +39,18 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
                 new ArgumentException($"The path '{path}' matches {paths.Count} items ({string.Join(", ", paths.Take(3))}{(paths.Count > 3 ? ", ..." : "")}); it must name one. Use -LiteralPath or escape wildcard characters with `."),
                 ErrorIdPrefix + "AmbiguousPath", ErrorCategory.InvalidArgument, path));
         }
-        return paths.Count == 1 ? paths[0] : UnresolvedPath(WildcardPattern.Unescape(pattern!), path);
+        if (pattern is null) return paths[0];
+        var named = WildcardPattern.Unescape(pattern);
+        var namedPath = UnresolvedPath(named, path);
+        if (paths.Count == 0) return namedPath;
+        if (!forReading && !string.Equals(paths[0], namedPath, OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase))
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException($"The path '{path}' is a wildcard pattern that matches '{paths[0]}', another name: nothing is written to a file that was not named. " +
+                    $"To write to '{named}' itself, escape its wildcard characters with a backtick ('{WildcardPattern.Escape(named)}') or give a store with -LiteralPath; to write to '{System.IO.Path.GetFileName(paths[0])}', name it."),
+                ErrorIdPrefix + "WildcardMatchedOtherName", ErrorCategory.InvalidArgument, path));
+        }
+        return paths[0];
     }
 
     /// <summary>
@@ -129,7 +141,10 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
         ThrowTerminatingError(new ErrorRecord(new ArgumentException(message), ErrorIdPrefix + "InvalidPath", ErrorCategory.InvalidArgument, path));
 
     /// <summary>The SQLite store at a path given by the user (one store: wildcards must match one).</summary>
-    protected IEventStore OpenStore(string path, bool literal = false) => StoreAt(ResolveFilePath(path, literal), Cancellation);
+    protected IEventStore OpenStore(string path, bool literal = false) => StoreAt(ResolveFilePath(path, literal, forReading: !WritesStore), Cancellation);
+
+    /// <summary>Whether the store of -Path is written to (most one-store cmdlets), so that a wildcard must not match another name.</summary>
+    protected virtual bool WritesStore => true;
 
     /// <summary>The SQLite store at a resolved provider path.</summary>
     internal static IEventStore StoreAt(string providerPath, CancellationToken cancellation = default) => new SqliteEventStore(providerPath, cancellation);

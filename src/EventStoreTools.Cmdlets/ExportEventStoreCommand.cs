@@ -93,6 +93,13 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
     [Parameter(ParameterSetName = ToDirectorySet + Literal)]
     public SwitchParameter NoClobber { get; set; }
 
+    /// <summary>Replace an existing output file that is not an export or backup of ours (a SQLite store, any other file).</summary>
+    [Parameter(ParameterSetName = ToFileSet)]
+    [Parameter(ParameterSetName = ToFileSet + Literal)]
+    [Parameter(ParameterSetName = ToDirectorySet)]
+    [Parameter(ParameterSetName = ToDirectorySet + Literal)]
+    public SwitchParameter Force { get; set; }
+
     /// <summary>Resume after a previous export: reSolve's cursor (2048 base64 characters).</summary>
     [Parameter]
     [AllowEmptyString]
@@ -240,12 +247,25 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
         };
     }
 
-    /// <summary>Refuses a backup file that is the store or (with -NoClobber) exists, then asks ShouldProcess.</summary>
+    /// <summary>
+    /// Refuses a backup file that is the store, (with -NoClobber) exists, or (without -Force) is not an export of ours,
+    /// then asks ShouldProcess.
+    /// </summary>
     private bool MayWrite(IEventStore store, BackupTarget target, string shownTarget, string action)
     {
         foreach (var file in target.Files) RefuseSameFileAsStore(store, file.Path);
         foreach (var file in target.Files) RefuseToClobber(file.Path);
-        return ShouldProcess(shownTarget, action);
+        IReadOnlyList<ForeignOutput> foreign = [];
+        Run(() => foreign = ExistingOutput.NotOurs(target), shownTarget);
+        var named = string.Join("; ", foreign.Select(f => $"'{f.Path}' is {f.Description}"));
+        if (foreign.Count > 0 && !Force)
+        {
+            var parameter = Output == ToFileSet ? "-OutFile" : "-Directory";
+            ThrowTerminatingError(new ErrorRecord(
+                new IOException($"{named}, not an export or backup of EventStoreTools, and the export would replace it. Nothing was written. Choose another {parameter}, or add -Force to replace it."),
+                ErrorIdPrefix + "OutputNotOurs", ErrorCategory.ResourceExists, foreign[0].Path));
+        }
+        return ShouldProcess(shownTarget, foreign.Count == 0 ? action : $"{action}, replacing what is not an export of ours as -Force asks ({named})");
     }
 
     private void RefuseToClobber(string file)

@@ -250,11 +250,17 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
                     RethrowTimerFailure();
                     CommitBatch();
                 }
-                return;
             }
-            _progress!.Phase($"Committing {_import!.EventCount:N0} events");
-            _import.Commit();
         }, _store!.DisplayName);
+        if (!Batched)
+        {
+            RefuseToEmptyStore();
+            Run(() =>
+            {
+                _progress!.Phase($"Committing {_import!.EventCount:N0} events");
+                _import.Commit();
+            }, _store.DisplayName);
+        }
         _progress!.Complete();
         Tell($"Imported {AddedCount:N0} events into {_store.DisplayName} (mode {Mode}; {_previousCount ?? _import?.ExistingEventCount ?? 0:N0} events before) in {_progress.Elapsed.TotalSeconds:0.000} s.");
         WriteObject(new EventImportResult(_store.DisplayName, Mode.ToString(), AddedCount, _previousCount ?? _import?.ExistingEventCount ?? 0, _progress.Elapsed)
@@ -345,7 +351,8 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
             }
         }, _store!.DisplayName);
         _progress!.Complete();
-        var action = _clearance!.Refusal is not null ? "Refuse"
+        var emptiesStore = Mode == ImportMode.Replace && ReplaceDrop.WouldEmpty(_existingEventCount, _dryRunEventCount);
+        var action = _clearance!.Refusal is not null || (emptiesStore && !Force) ? "Refuse"
             : !_store.Exists() ? "Create"
             : Mode == ImportMode.Replace ? "Replace"
             : Mode == ImportMode.Append || _existingEventCount == 0 ? "Append"
@@ -355,6 +362,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
             "Create" => $"Create the store and write {_dryRunEventCount} events",
             "Replace" => $"Replace its {_existingEventCount} events with {_dryRunEventCount} events",
             "Append" => $"Append {_dryRunEventCount} events to its {_existingEventCount} events",
+            _ when emptiesStore => $"Replace its {_existingEventCount} events with 0 events (refused: the input holds no events; add -Force to empty the store)",
             _ => $"Refuse: it holds {_existingEventCount} events (use -Append or -Replace); {_dryRunEventCount} events were read",
         };
         // Says the counts where -WhatIf speaks (the host), and outputs them for scripts.
@@ -387,7 +395,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
     /// <summary>An import whose input file is the store would write into what it reads.</summary>
     private void RefuseInputIsStore()
     {
-        if (Source == FromFileSet) RefuseSameFileAsStore(_store!, ResolveFilePath(InFile));
+        if (Source == FromFileSet) RefuseSameFileAsStore(_store!, ResolveFilePath(InFile, forReading: true));
         if (Source != FromDirectorySet) return;
         RefuseSameFileAsStore(_store!, _backup!.EventsFile);
         if (_backup.SecretsFile is not null) RefuseSameFileAsStore(_store!, _backup.SecretsFile);
@@ -403,7 +411,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
     private void OpenBackup()
     {
         if (Source == FromPipelineSet || (Source == FromFileSet && CompressedFile.IsStandardStream(InFile))) return;
-        var location = ResolveFilePath(Source == FromDirectorySet ? Directory : InFile);
+        var location = ResolveFilePath(Source == FromDirectorySet ? Directory : InFile, forReading: true);
         Run(() => _backup = Source == FromDirectorySet ? BackupSet.OfFolder(location) : BackupSet.OfFile(location), location);
         if (Source == FromDirectorySet)
         {
@@ -501,7 +509,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
 
     /// <summary>Who may read the store if the import creates it (a restore is never more readable than its backup).</summary>
     private NewFileAccess NewStoreAccess() =>
-        NewFileAccess.ForNewStore(Source == FromDirectorySet, Source == FromFileSet && !CompressedFile.IsStandardStream(InFile) ? ResolveFilePath(InFile) : null);
+        NewFileAccess.ForNewStore(Source == FromDirectorySet, Source == FromFileSet && !CompressedFile.IsStandardStream(InFile) ? ResolveFilePath(InFile, forReading: true) : null);
 
     /// <summary>A missing input fails before the store is written to or created.</summary>
     private void OpenInFile()
@@ -602,7 +610,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
         }
     }
 
-    /// <summary>What a replace drops, for the confirmation: the stored events, and the secrets when a backup replaces them.</summary>
+    /// <summary>What a replace drops, for the confirmation (see <see cref="ReplaceDrop"/>).</summary>
     private string DescribeDrop()
     {
         EventStoreDescription? stored = null;
@@ -615,10 +623,25 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
         {
             // Not readable as a store: the import itself reports why.
         }
-        if (stored is null) return "all events";
-        var events = $"{stored.EventCount:N0} event{(stored.EventCount == 1 ? "" : "s")}";
-        if (_backup?.SecretsFile is null) return events + $" (the store's {stored.SecretCount:N0} secrets stay)";
-        return events + $" and, if the backup holds secrets, {stored.SecretCount:N0} secret{(stored.SecretCount == 1 ? "" : "s")}";
+        return stored is null ? "all events" : new ReplaceDrop(stored, DropsSecrets: _backup?.SecretsFile is not null).Describe();
+    }
+
+    /// <summary>
+    /// An input without events (an empty file, a pipeline whose first command failed) would leave -Replace an empty
+    /// store: refused unless -Force, before the commit, so the store keeps what it held.
+    /// </summary>
+    private void RefuseToEmptyStore()
+    {
+        if (Mode != ImportMode.Replace || !ReplaceDrop.WouldEmpty(_import!.ExistingEventCount, _import.EventCount)) return;
+        var message = $"The input holds no events, so -Replace would leave '{_store!.DisplayName}' empty, dropping its {_import.ExistingEventCount:N0} event{(_import.ExistingEventCount == 1 ? "" : "s")}.";
+        if (Force)
+        {
+            WriteWarning(message + " -Force empties it.");
+            return;
+        }
+        ThrowTerminatingError(new ErrorRecord(
+            new InvalidOperationException(message + " Nothing was changed. Check the input (an empty file, or a command earlier in the pipeline that failed); to empty the store on purpose, add -Force."),
+            ErrorIdPrefix + "EmptyInputWouldEmptyStore", ErrorCategory.InvalidData, _store.DisplayName));
     }
 
     protected override void Dispose(bool disposing)

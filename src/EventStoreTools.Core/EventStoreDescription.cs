@@ -12,6 +12,12 @@ public sealed record EventStoreDescription
     /// <summary>Secrets deleted with deleteSecret (their value is null; they are not exported).</summary>
     public long DeletedSecretCount { get; init; }
 
+    /// <summary>Rows of reSolve's snapshots table (aggregate and read-model snapshots), which -Replace drops with the events.</summary>
+    public long SnapshotCount { get; init; }
+
+    /// <summary>Rows of reSolve's subscribers table (registered event subscribers), which -Replace drops with the events.</summary>
+    public long SubscriberCount { get; init; }
+
     /// <summary>Timestamp (ms since epoch) of the oldest event, null when the store is empty.</summary>
     public long? FirstTimestamp { get; init; }
 

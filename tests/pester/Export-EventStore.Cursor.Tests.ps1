@@ -73,7 +73,7 @@ Describe 'Export-EventStore -Cursor and -CursorVariable' {
         $cursor = 'unchanged'
         $run = Invoke-Captured { Export-EventStore $store -OutFile $out -CursorVariable cursor -WhatIf; $cursor }
         $run.Output | Should -Be 'unchanged'
-        $run.WhatIf | Should -BeLike "What if: Performing the operation `"Export the events of '$store' as NDJSON with *.manifest.json`" on target `"$out`"."
+        $run.WhatIf | Should -Be "What if: Performing the operation `"Export the events of '$store' as NDJSON with whatif.ndjson.manifest.json`" on target `"$out`"."
         Test-Path $out | Should -BeFalse
     }
 }

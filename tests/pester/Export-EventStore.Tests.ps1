@@ -57,7 +57,7 @@ Describe 'Export-EventStore' {
         $out = New-TestPath 'whatif.ndjson'
         $run = Invoke-Captured { Export-EventStore $store -OutFile $out -WhatIf }
         $run.Output | Should -BeNullOrEmpty
-        $run.WhatIf | Should -BeLike "What if: Performing the operation `"Export the events of '$store' as NDJSON with *.manifest.json`" on target `"$out`"."
+        $run.WhatIf | Should -Be "What if: Performing the operation `"Export the events of '$store' as NDJSON with whatif.ndjson.manifest.json`" on target `"$out`"."
         Test-Path $out | Should -BeFalse
     }
 

@@ -140,9 +140,10 @@ Describe 'Import-EventStore accepts from the pipeline' {
         @(Export-EventStore $target).Count | Should -Be 0
     }
 
-    It 'an empty pipeline with -Replace: the store is emptied' {
+    It 'an empty pipeline with -Replace -Force: the store is emptied, with a warning' {
         $target = Copy-Fixture 'resolve-lite-600.db' 'empty-replace.db'
-        (@() | Import-EventStore $target -Replace -Force).ImportedCount | Should -Be 0
+        (@() | Import-EventStore $target -Replace -Force -WarningVariable w -WarningAction SilentlyContinue).ImportedCount | Should -Be 0
+        "$w" | Should -BeLike 'The input holds no events, so -Replace would leave * empty, dropping its 600 events. -Force empties it.'
         @(Export-EventStore $target).Count | Should -Be 0
     }
 

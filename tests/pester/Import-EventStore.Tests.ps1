@@ -112,7 +112,7 @@ Describe 'Import-EventStore' {
         $run = Invoke-Captured { New-TestEvent -Aggregate 'only' | Import-EventStore $target -Replace -WhatIf }
         $run.Output.TargetAction | Should -Be 'Replace'
         $run.WhatIf | Should -Be @(
-            "What if: Performing the operation `"Replace all events (drop 600 events (the store's 0 secrets stay) and re-create the events table)`" on target `"$target`"."
+            "What if: Performing the operation `"Replace all events (drop 600 events, 0 snapshots and 0 subscribers (the store's 0 secrets stay) and re-create the events table)`" on target `"$target`"."
             "What if: Performing the operation `"Replace its 600 events with 1 events`" on target `"$target`".")
         (Get-FileHash $target).Hash | Should -Be $before
         New-TestEvent -Aggregate 'only' | Import-EventStore $target -Replace -Force | Out-Null
@@ -170,21 +170,21 @@ Describe 'Import-EventStore -Replace reports and confirms what it drops' {
         $target = Copy-Fixture 'resolve-lite-600.db' 'replace-ask.db'
         $before = (Get-FileHash $target).Hash
         $whatIf = (Invoke-Captured { New-TestEvent -Timestamp 1 -Payload 1 | Import-EventStore $target -Replace -WhatIf }).WhatIf
-        $whatIf[0] | Should -Match 'drop 600 events \(the store''s 0 secrets stay\)'
+        $whatIf[0] | Should -Match 'drop 600 events, 0 snapshots and 0 subscribers \(the store''s 0 secrets stay\)'
         $withSecrets = Copy-Fixture 'resolve-lite-600.db' 'replace-secrets.db'
         Get-EventStore $withSecrets | Out-Null   # loads the module's SQLite, which Invoke-SqliteQuery uses
         Invoke-SqliteQuery $withSecrets "INSERT INTO secrets(idx, id, secret) VALUES (0, 'a', 's'), (1, 'b', 't')" | Out-Null
         $backup = Join-Path $TestDrive 'replace-backup'
         Export-EventStore $withSecrets -Directory $backup -IncludeSecrets
         $whatIf = (Invoke-Captured { Import-EventStore $withSecrets -Directory $backup -Replace -WhatIf }).WhatIf
-        $whatIf[0] | Should -Match 'drop 600 events and, if the backup holds secrets, 2 secrets'
+        $whatIf[0] | Should -Match 'drop 600 events, 0 snapshots and 0 subscribers, and, if the backup holds secrets, 2 secrets'
         $output = Invoke-FreshPwsh @"
 try { @{ threadId = 0; threadCounter = 0; timestamp = 1; aggregateId = 'a'; aggregateVersion = 1; type = 'T'; payload = 1 } | Import-EventStore '$target' -Replace }
 catch { `$_.FullyQualifiedErrorId; `$_.CategoryInfo.Category; `$_.Exception.Message }
 "@
         $output[0] | Should -Be 'ImportEventStoreConfirmationRequired,EventStoreTools.Cmdlets.ImportEventStoreCommand'
         $output[1] | Should -Be 'PermissionDenied'
-        ($output | Select-Object -Skip 2) -join ' ' | Should -Match '-Replace would drop 600 events .* add -Force'
+        ($output | Select-Object -Skip 2) -join ' ' | Should -Match '-Replace would drop 600 events, 0 snapshots .* add -Force'
         (Get-FileHash $target).Hash | Should -Be $before
     }
 
@@ -205,8 +205,57 @@ catch { `$_.FullyQualifiedErrorId; `$_.CategoryInfo.Category; `$_.Exception.Mess
         $child.StandardInput.Close()
         $prompt = $child.StandardOutput.ReadToEnd()
         $child.WaitForExit(60000) | Should -BeTrue
-        ($prompt -replace '\s+', ' ') | Should -Match 'Drop 600 events \(the store''s 0 secrets stay\) in .*replace-prompt\.db'' and replace them with the imported ones\?'
+        ($prompt -replace '\s+', ' ') | Should -Match 'Drop 600 events, 0 snapshots and 0 subscribers \(the store''s 0 secrets stay\) in .*replace-prompt\.db'' and replace them with the imported ones\?'
         (Get-FileHash $target).Hash | Should -Be $before
+    }
+}
+
+Describe 'Import-EventStore -Replace names what it drops and does not empty a store by an empty input' {
+    It 'names the store and the events, snapshots, subscribers and secrets it drops in its -WhatIf message, and drops them' {
+        $target = Copy-Fixture 'resolve-lite-600.db' 'replace-names.db'
+        Get-EventStore $target | Out-Null   # loads the module's SQLite, which Invoke-SqliteQuery uses
+        Invoke-SqliteQuery $target @"
+INSERT INTO snapshots VALUES ('user-1', '{}'), ('user-2', '{}');
+INSERT INTO subscribers VALUES ('app', 'projection', '{}', '{}');
+INSERT INTO secrets(idx, id, secret) VALUES (0, 'a', 's'), (1, 'b', 't'), (2, 'c', 'u')
+"@ | Out-Null
+        $before = (Get-FileHash $target).Hash
+        $run = Invoke-Captured { New-TestEvent -Aggregate 'only' | Import-EventStore $target -Replace -WhatIf }
+        $run.WhatIf[0] | Should -Be "What if: Performing the operation `"Replace all events (drop 600 events, 2 snapshots and 1 subscriber (the store's 3 secrets stay) and re-create the events table)`" on target `"$target`"."
+        (Get-FileHash $target).Hash | Should -Be $before
+        New-TestEvent -Aggregate 'only' | Import-EventStore $target -Replace -Force | Out-Null
+        Invoke-SqliteQuery $target 'SELECT (SELECT count(*) FROM snapshots), (SELECT count(*) FROM subscribers), (SELECT count(*) FROM secrets)' |
+            ForEach-Object { "$($_[0]) $($_[1]) $($_[2])" } | Should -Be '0 0 3'
+    }
+
+    It 'refuses to empty a store that holds events by <Source>, leaving it as it was; -Force empties it with a warning' -ForEach @(
+        @{ Source = 'an empty pipeline' }, @{ Source = 'an empty -InFile' }
+    ) {
+        $target = Copy-Fixture 'resolve-lite-600.db' 'replace-empty.db'
+        $empty = New-TestPath 'empty.ndjson'
+        New-Item -ItemType File $empty -Force | Out-Null
+        $fromPipeline = $Source -eq 'an empty pipeline'
+        $before = (Get-FileHash $target).Hash
+        $err = Get-ErrorRecord {
+            if ($fromPipeline) { @() | Import-EventStore $target -Replace -Confirm:$false -ErrorAction Stop }
+            else { Import-EventStore $target -InFile $empty -Replace -Confirm:$false -ErrorAction Stop }
+        }
+        Assert-ErrorRecord $err 'Import-EventStore' 'EmptyInputWouldEmptyStore' 'InvalidData'
+        $err.Exception.Message | Should -BeLike "The input holds no events, so -Replace would leave '$target' empty, dropping its 600 events. Nothing was changed.*add -Force."
+        (Get-FileHash $target).Hash | Should -Be $before
+        $run = Invoke-Captured {
+            if ($fromPipeline) { @() | Import-EventStore $target -Replace -WhatIf }
+            else { Import-EventStore $target -InFile $empty -Replace -WhatIf }
+        }
+        $run.WhatIf[-1] | Should -BeLike '*"Replace its 600 events with 0 events (refused: the input holds no events; add -Force to empty the store)"*'
+        $run.Output.TargetAction | Should -Be 'Refuse'
+        (Get-FileHash $target).Hash | Should -Be $before
+
+        $result = if ($fromPipeline) { @() | Import-EventStore $target -Replace -Force -WarningVariable w -WarningAction SilentlyContinue }
+        else { Import-EventStore $target -InFile $empty -Replace -Force -WarningVariable w -WarningAction SilentlyContinue }
+        $result.PreviousCount | Should -Be 600
+        "$w" | Should -Be "The input holds no events, so -Replace would leave '$target' empty, dropping its 600 events. -Force empties it."
+        Get-EventCount $target | Should -Be 0
     }
 }
 

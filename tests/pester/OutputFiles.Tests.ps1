@@ -89,7 +89,7 @@ Describe 'Symbolic links as outputs: a file the user names is written through, a
         $folder = New-CaseFolder
         $store = New-StoreWithSecrets $folder
         $real = Join-Path $folder 'real.ndjson'
-        Set-Content $real 'old'
+        Get-Content $ReferenceExport -TotalCount 1 | Set-Content $real   # an earlier export, cut short
         $link = (New-Item -ItemType SymbolicLink (Join-Path $folder 'link.ndjson') -Target $real).FullName
         Export-EventStore $store -OutFile $link -WarningVariable w -WarningAction SilentlyContinue
         "$w" | Should -Match 'has 3 secrets, which this backup leaves out'
@@ -166,7 +166,7 @@ Describe '-OutFile exports write under their own temporary names and do not clob
         $folder = New-CaseFolder
         $store = New-StoreWithSecrets $folder
         $out = Join-Path $folder 'out.ndjson'
-        if ($Before) { Set-Content $out $Before }
+        if ($Before) { Get-Content $ReferenceExport -TotalCount 1 | Set-Content $out }
         $lock = Lock-Store $store
         $ps = New-ModulePowerShell
         try {
@@ -182,5 +182,83 @@ Describe '-OutFile exports write under their own temporary names and do not clob
         Assert-ErrorRecord $err 'Export-EventStore' 'OutputChanged' 'ResourceExists'
         Get-Content $out | Should -Be 'another export, finished a moment earlier'
         Get-OurTemporaryFiles $folder | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'An output that is not an export of ours is not replaced without -Force' {
+    It 'Export-EventStore -OutFile refuses <Kind> before writing anything, and -Force replaces it' -ForEach @(
+        @{ Kind = 'a reSolve store'; Description = 'a SQLite database' }
+        @{ Kind = 'another SQLite database'; Description = 'a SQLite database' }
+        @{ Kind = 'a text file'; Description = "a file whose first line is not an event of reSolve's NDJSON" }
+    ) {
+        $folder = New-CaseFolder
+        $store = New-StoreWithSecrets $folder
+        $victim = Join-Path $folder 'victim.db'
+        switch ($Kind) {
+            'a reSolve store' { Copy-Item $store $victim }
+            'another SQLite database' { Invoke-SqliteQuery $victim 'CREATE TABLE notes(x); INSERT INTO notes VALUES (1)' | Out-Null }
+            'a text file' { Set-Content $victim 'dear diary' }
+        }
+        $before = Get-FolderSnapshot $folder
+        $err = Get-ErrorRecord { Export-EventStore $store -OutFile $victim -ErrorAction Stop }
+        Assert-ErrorRecord $err 'Export-EventStore' 'OutputNotOurs' 'ResourceExists'
+        $err.TargetObject | Should -Be $victim
+        $err.Exception.Message | Should -BeLike "'$victim' is $Description, not an export*add -Force to replace it."
+        Get-FolderSnapshot $folder | Should -Be $before
+
+        Export-EventStore $store -OutFile $victim -Force -IncludeSecrets
+        Get-FileHash $victim | ForEach-Object Hash | Should -Be (Get-FileHash $ReferenceExport).Hash
+    }
+
+    It 'Export-EventStore -Directory refuses a folder whose events.db is a store, also when another -Compression would remove it' -ForEach @(
+        @{ Compression = 'None' }, @{ Compression = 'GZip' }
+    ) {
+        $folder = New-CaseFolder
+        $store = New-StoreWithSecrets $folder
+        $backup = Join-Path $folder 'bk'
+        New-Item -ItemType Directory $backup | Out-Null
+        Copy-Item $store (Join-Path $backup 'events.db')
+        Set-Content (Join-Path $backup 'secrets.db') -Value $null
+        $before = Get-FolderSnapshot $folder
+        $err = Get-ErrorRecord { Export-EventStore $store -Directory $backup -Compression $Compression -ErrorAction Stop }
+        Assert-ErrorRecord $err 'Export-EventStore' 'OutputNotOurs' 'ResourceExists'
+        $err.Exception.Message | Should -BeLike "*events.db' is a SQLite database*Choose another -Directory, or add -Force*"
+        Get-FolderSnapshot $folder | Should -Be $before
+
+        Export-EventStore $store -Directory $backup -Compression $Compression -Force -IncludeSecrets
+        (Test-EventStore $backup).IsValid | Should -BeTrue
+    }
+
+    It 'an earlier export or backup of ours is replaced without -Force, in every form' {
+        $folder = New-CaseFolder
+        $store = New-StoreWithSecrets $folder
+        foreach ($name in 'a.ndjson', 'a.ndjson.gz', 'a.ndjson.zst') {
+            $outFile = Join-Path $folder $name
+            Export-EventStore $store -OutFile $outFile -IncludeSecrets -First 5
+            Export-EventStore $store -OutFile $outFile -IncludeSecrets
+            (Test-EventStore $outFile).EventCount | Should -Be 600
+        }
+        $backup = Join-Path $folder 'bk'
+        Export-EventStore $store -Directory $backup -First 5 -IncludeSecrets
+        Export-EventStore $store -Directory $backup -IncludeSecrets
+        Export-EventStore $store -Directory $backup -IncludeSecrets -Compression Zstandard
+        (Test-EventStore $backup).EventCount | Should -Be 600
+        # An empty file (touch) is no one's data either.
+        $empty = Join-Path $folder 'empty.ndjson'
+        New-Item -ItemType File $empty | Out-Null
+        Export-EventStore $store -OutFile $empty -IncludeSecrets
+        (Get-Item $empty).Length | Should -Be (Get-Item $ReferenceExport).Length
+    }
+
+    It '-WhatIf -Force names the file that is not ours and replaces nothing' {
+        $folder = New-CaseFolder
+        $store = New-StoreWithSecrets $folder
+        $victim = Join-Path $folder 'victim.db'
+        Copy-Item $store $victim
+        $before = Get-FolderSnapshot $folder
+        $run = Invoke-Captured { Export-EventStore $store -OutFile $victim -Force -WhatIf }
+        $run.WhatIf | Should -HaveCount 1
+        $run.WhatIf[0] | Should -BeLike "*replacing what is not an export of ours as -Force asks ('$victim' is a SQLite database)*"
+        Get-FolderSnapshot $folder | Should -Be $before
     }
 }

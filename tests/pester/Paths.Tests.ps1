@@ -50,10 +50,9 @@ Describe 'Paths' {
         Get-FolderSnapshot $folder | Should -Be $before
     }
 
-    It 'a writing wildcard that matches one file writes it; one that matches nothing is taken as the name' {
-        Export-EventStore a.db -OutFile one.ndjson
-        Export-EventStore b.db -OutFile ./o*.ndjson -First 1
-        @(Get-Content one.ndjson).Count | Should -Be 1
+    It 'a reading wildcard that matches one file reads it; a writing one that matches nothing is taken as the name' {
+        Export-EventStore a.db -OutFile one.ndjson -First 1
+        @(Import-EventStore n.db -InFile ./o*.ndjson).ImportedCount | Should -Be 1
         (@() | Import-EventStore ./a?.db -Append).ImportedCount | Should -Be 0
         Test-Path -LiteralPath './a?.db' | Should -BeTrue
         Import-EventStore 'new`[1`].db' -InFile ./one.ndjson | Out-Null
@@ -61,6 +60,36 @@ Describe 'Paths' {
         (Import-EventStore -LiteralPath 'lit[2].db' -InFile one.ndjson).ImportedCount | Should -Be 1
         Test-Path -LiteralPath 'lit[2].db' | Should -BeTrue
         Compare-EventStore ./b* a.db -Summary | ForEach-Object Identical | Should -BeTrue
+    }
+
+    It 'a writing wildcard that matches another name is refused with WildcardMatchedOtherName by <Command>, and nothing is written' -ForEach @(
+        @{ Command = 'Import-EventStore'; Run = { Import-EventStore 'st[1].db' -InFile one.ndjson -Replace -Force } }
+        @{ Command = 'Import-EventStore'; Run = { @() | Import-EventStore ./s?1.db -Append } }
+        @{ Command = 'Export-EventStore'; Run = { Export-EventStore a.db -OutFile 'o[n]e.ndjson' } }
+        @{ Command = 'Export-EventStore'; Run = { Export-EventStore a.db -Directory 'b[k]' } }
+        @{ Command = 'New-EventStore'; Run = { New-EventStore 'st[1].db' } }
+        @{ Command = 'Start-IncrementalImport'; Run = { Start-IncrementalImport 'st[1].db' } }
+        @{ Command = 'Set-EventStore'; Run = { Set-EventStore 'st[1].db' -Frozen $true } }
+    ) {
+        Copy-Item a.db st1.db
+        Export-EventStore a.db -OutFile one.ndjson -First 1
+        New-Item -ItemType Directory bk | Out-Null
+        $before = Get-FolderSnapshot $folder
+        $record = Get-ErrorRecord $Run
+        Assert-ErrorRecord $record $Command 'WildcardMatchedOtherName' 'InvalidArgument'
+        $record.Exception.Message | Should -BeLike "*is a wildcard pattern that matches '$folder*', another name*escape its wildcard characters with a backtick*"
+        Get-FolderSnapshot $folder | Should -Be $before
+        Test-Path -LiteralPath 'st[1].db' | Should -BeFalse
+    }
+
+    It 'the name that a refused wildcard names is written with -LiteralPath or backticks, leaving the file it matched' {
+        Copy-Item a.db st1.db
+        Export-EventStore a.db -OutFile one.ndjson -First 1
+        $st1 = (Get-FileHash st1.db).Hash
+        (Import-EventStore -LiteralPath 'st[1].db' -InFile one.ndjson).ImportedCount | Should -Be 1
+        (Import-EventStore 'st`[2`].db' -InFile one.ndjson).ImportedCount | Should -Be 1
+        (Get-EventStore -LiteralPath 'st[1].db', 'st[2].db').EventCount | Should -Be 1, 1
+        (Get-FileHash st1.db).Hash | Should -Be $st1
     }
 
     It 'several stores into one -OutFile or -Directory are refused before anything is written' {

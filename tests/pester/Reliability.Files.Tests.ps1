@@ -106,10 +106,12 @@ Describe 'A full disk' -Tag Fault {
 
     It 'fails Export-EventStore -OutFile and leaves the older file as it was, with no temporary file' {
         $out = Join-Path $Small 'out.ndjson'
-        Set-Content $out 'an older export'
+        # An older export (its first line): replaced without -Force, but not by a failed export.
+        $older = Get-Content (Join-Path $Fixtures 'resolve-lite-600.export.ndjson') -TotalCount 1
+        Set-Content $out $older
         $err = Get-ErrorRecord { Export-EventStore $BigStore -OutFile $out -ErrorAction Stop }
         Assert-ErrorRecord $err 'Export-EventStore' 'IOError' 'WriteError'
-        Get-Content $out | Should -Be 'an older export'
+        Get-Content $out | Should -Be $older
         Get-OurTemporaryFiles $Small | Should -BeNullOrEmpty
     }
 

@@ -130,6 +130,8 @@ public sealed class PostgresEventReader : IEventSource
             EventCount = CountEvents(),
             SecretCount = hasSecrets ? Scalar<long>($"""SELECT count("secret") FROM {_schema.Quoted}."secrets" """) : 0,
             DeletedSecretCount = hasSecrets ? Scalar<long>($"""SELECT count(*) - count("secret") FROM {_schema.Quoted}."secrets" """) : 0,
+            SnapshotCount = TableExists("snapshots") ? Scalar<long>($"""SELECT count(*) FROM {_schema.Quoted}."snapshots" """) : 0,
+            SubscriberCount = TableExists("subscribers") ? Scalar<long>($"""SELECT count(*) FROM {_schema.Quoted}."subscribers" """) : 0,
             FirstTimestamp = Scalar<long?>($"""SELECT min("timestamp") FROM {_schema.Events}"""),
             LastTimestamp = Scalar<long?>($"""SELECT max("timestamp") FROM {_schema.Events}"""),
             IsFrozen = TableExists(PostgresSchema.FreezeTable),

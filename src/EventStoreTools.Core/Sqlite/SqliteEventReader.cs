@@ -196,6 +196,8 @@ public sealed class SqliteEventReader : IEventSource
                 EventCount = CountEvents(),
                 SecretCount = secretCount,
                 DeletedSecretCount = deletedSecretCount,
+                SnapshotCount = CountRowsIfTable("snapshots"),
+                SubscriberCount = CountRowsIfTable("subscribers"),
                 // Two queries: each is one step down the timestamp index, while min and max together scan the table.
                 FirstTimestamp = SqliteConnections.Scalar(_connection, """SELECT min("timestamp") FROM "events" """) as long?,
                 LastTimestamp = SqliteConnections.Scalar(_connection, """SELECT max("timestamp") FROM "events" """) as long?,
@@ -209,6 +211,9 @@ public sealed class SqliteEventReader : IEventSource
             throw SqliteConnections.Translate(ex, _path);
         }
     }
+
+    private long CountRowsIfTable(string table) =>
+        SqliteConnections.TableExists(_connection, table) ? (long)SqliteConnections.Scalar(_connection, $"SELECT count(*) FROM \"{table}\"")! : 0;
 
     private (long, long) ScalarPair(string sql)
     {
