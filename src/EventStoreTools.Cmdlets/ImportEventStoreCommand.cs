@@ -418,6 +418,12 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
             foreach (var file in new[] { _backup!.EventsFile, _backup.SecretsFile! })
             {
                 if (File.Exists(file)) continue;
+                // A file the manifest read a moment ago names is gone: another export replaced the backup meanwhile.
+                if (_backup.Manifest is not null)
+                {
+                    ThrowTerminatingError(ToErrorRecord(new EventStoreException(EventStoreErrorKind.BackupManifestMismatch,
+                        $"The backup '{location}' changed while it was read: '{System.IO.Path.GetFileName(file)}', which its manifest names, is gone (another export replaced the backup). Nothing was written. Run this again."), file));
+                }
                 ThrowTerminatingError(new ErrorRecord(new FileNotFoundException($"No such file or directory \"{file}\": a backup folder holds {BackupFolder.EventsFileName} and {BackupFolder.SecretsFileName}.", file),
                     ErrorIdPrefix + "BackupFileNotFound", ErrorCategory.ObjectNotFound, file));
             }

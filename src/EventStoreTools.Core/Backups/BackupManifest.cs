@@ -115,7 +115,7 @@ public sealed record BackupManifest
         if (!File.Exists(path)) return null;
         try
         {
-            var manifest = JsonSerializer.Deserialize<BackupManifest>(File.ReadAllText(path))
+            var manifest = JsonSerializer.Deserialize<BackupManifest>(EventStoreTools.Core.Files.SharedFile.ReadAllText(path))
                 ?? throw new JsonException("The manifest is empty.");
             if (manifest.Format is < 1 or > CurrentFormat)
                 throw new JsonException($"Its format is {manifest.Format}; this version reads formats 1 to {CurrentFormat}: use a newer EventStoreTools.");
@@ -124,6 +124,11 @@ public sealed record BackupManifest
         catch (JsonException ex)
         {
             throw new EventStoreException(EventStoreErrorKind.BackupManifestMismatch, $"The backup manifest '{path}' is not valid: {ex.Message}", ex);
+        }
+        catch (IOException ex) when (EventStoreTools.Core.Files.SharedFile.IsSharingViolation(ex))
+        {
+            throw new EventStoreException(EventStoreErrorKind.BackupManifestMismatch,
+                $"The backup manifest '{path}' changed while it was read (another export was replacing it). Nothing was written. Run this again.", ex);
         }
     }
 

@@ -189,7 +189,12 @@ public sealed class BackupSet
     {
         try
         {
-            return new HashingReadStream(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan));
+            return new HashingReadStream(SharedFile.OpenRead(path, 1 << 16, FileOptions.SequentialScan));
+        }
+        catch (IOException ex) when (Manifest is not null && SharedFile.IsSharingViolation(ex))
+        {
+            throw new EventStoreException(EventStoreErrorKind.BackupManifestMismatch,
+                $"The backup '{Location}' changed while it was read: '{Path.GetFileName(path)}' was being replaced by another export. Nothing was written. Run this again.", ex);
         }
         // The manifest read at the start named it and its size matched: another export replaced the backup since.
         catch (FileNotFoundException ex) when (Manifest is not null)
