@@ -35,7 +35,7 @@ internal sealed class EndpointBody
     {
         if (EventCount == 0) _json.WriteRaw("[");
         _json.WriteRaw("]");
-        var bytes = encoding is UTF8Encoding ? _utf8.Span.ToArray() : Transcode(Encoding.UTF8.GetString(_utf8.Span), encoding);
+        var bytes = Ndjson.InputEncoding.IsUtf8(encoding) ? _utf8.Span.ToArray() : Transcode(Encoding.UTF8.GetString(_utf8.Span), encoding);
         _utf8.Clear(1 << 16);
         EventCount = 0;
         return bytes;
