@@ -95,7 +95,8 @@ public sealed class SendEventStoreEventCommand : PSCmdlet, IDisposable
         };
         _progress = new ProgressReporter(this, 1, $"Sending events to {_options.DisplayUri}");
         // -WhatIf reads the input to say how many batches would go; the line is written at the end, with the counts.
-        if (LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference")) || MyInvocation.BoundParameters.ContainsKey("WhatIf") && ((SwitchParameter)MyInvocation.BoundParameters["WhatIf"]).IsPresent)
+        var whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out var given) ? ((SwitchParameter)given).IsPresent : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+        if (whatIf)
         {
             _dryRun = true;
             return;
@@ -108,6 +109,7 @@ public sealed class SendEventStoreEventCommand : PSCmdlet, IDisposable
         Run(() => _import = new EndpointImport(_options, _stopping.Token)
         {
             BatchSent = (batches, events) => _progress.Report(events, status: $"{batches:N0} batches, {events:N0} events sent"),
+            Retrying = WriteVerbose,
         });
     }
 

@@ -104,7 +104,11 @@ Describe 'Send-EventStoreEvent to a reSolve application''s import handler' -Tag 
         $file = New-TestPath 'retry.ndjson'
         $events | ForEach-Object { ConvertTo-Json -InputObject $_ -Depth 10 -Compress } | Set-Content -LiteralPath $file -Encoding utf8NoBOM
 
-        $result = Send-EventStoreEvent $endpoint.Uri -InFile $file -BatchSize 10 -RetryIntervalSec 1
+        $output = Send-EventStoreEvent $endpoint.Uri -InFile $file -BatchSize 10 -RetryIntervalSec 1 -Verbose 4>&1
+        $result = $output | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
+        $told = @($output | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message)
+        $told | Should -Contain '503 (ServiceUnavailable) to batch 1: trying again in 1 s (1 of 3 retries).'
+        $told | Should -Contain '503 (ServiceUnavailable) to batch 1: trying again in 2 s (2 of 3 retries).'
         $result.RetryCount | Should -Be 2
         $result.BatchCount | Should -Be 2
         $result.Elapsed.TotalSeconds | Should -BeGreaterOrEqual 3 -Because 'it waited 1 s, then 2 s'

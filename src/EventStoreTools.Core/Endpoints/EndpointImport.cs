@@ -38,6 +38,9 @@ public sealed class EndpointImport : IDisposable
     /// <summary>Called after each batch the endpoint accepted: batches so far, events so far.</summary>
     public Action<long, long>? BatchSent { get; init; }
 
+    /// <summary>Told before each retry: what failed and how long it waits (for -Verbose).</summary>
+    public Action<string>? Retrying { get; init; }
+
     public long SentCount { get; private set; }
     public long BatchCount { get; private set; }
     public long RetryCount { get; private set; }
@@ -85,6 +88,7 @@ public sealed class EndpointImport : IDisposable
             var retryable = status is null or >= 500 or 408 or 429;
             if (!retryable || attempt >= _options.MaximumRetryCount) throw Failure(count, status, body, failure, attempt + 1);
             RetryCount++;
+            Retrying?.Invoke($"{(status is { } code ? $"{code} ({(HttpStatusCode)code})" : failure?.Message)} to batch {BatchCount + 1}: trying again in {wait.TotalSeconds:0.###} s ({attempt + 1} of {_options.MaximumRetryCount} retries).");
             if (_cancellation.WaitHandle.WaitOne(wait)) _cancellation.ThrowIfCancellationRequested();
             wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, LongestRetryWait.Ticks));
         }
