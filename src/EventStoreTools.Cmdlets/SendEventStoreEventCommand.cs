@@ -108,7 +108,7 @@ public sealed class SendEventStoreEventCommand : PSCmdlet, IDisposable
         }
         Run(() => _import = new EndpointImport(_options, _stopping.Token)
         {
-            BatchSent = (batches, events) => _progress.Report(events, status: $"{batches:N0} batches, {events:N0} events sent"),
+            BatchSent = (batches, events) => _progress.Report(events, status: $"{events:N0} events in {batches:N0} batch{(batches == 1 ? "" : "es")} sent"),
             Retrying = WriteVerbose,
         });
     }

@@ -116,6 +116,16 @@ Describe 'Send-EventStoreEvent to a reSolve application''s import handler' -Tag 
         @(Get-StoreRows $endpoint.Store) | Should -Be @(Get-DirectRows $events)
     }
 
+    It 'writes progress after a batch, throttled, and completes it' {
+        $endpoint = Start-ImportEndpoint '--fail-first', '1'
+        # The first batch takes over a second (a 503, then a retry after 1 s): past the 200 ms throttle of progress.
+        $records = Get-ProgressRecord "1..15 | ForEach-Object { @{ timestamp = 1700000000000 + `$_; aggregateId = 'a'; type = 'T'; payload = `$_ } } | Send-EventStoreEvent '$($endpoint.Uri)' -BatchSize 10 -RetryIntervalSec 1 | Out-Null"
+        $records.Activity | Should -Contain "Sending events to $($endpoint.Uri)"
+        $records.StatusDescription | Should -Contain '10 events in 1 batch sent'
+        $records[-1].RecordType | Should -Be 'Completed'
+        (Export-EventStore $endpoint.Store | Measure-Object).Count | Should -Be 15
+    }
+
     It 'fails with the status and body of a 401, never showing the token or password, and sends with the right token' {
         $endpoint = Start-ImportEndpoint '--token', 'right-token'
         $events = @(New-EndpointEvent 1700000000000 4)
