@@ -162,6 +162,16 @@ public class EndpointImportTests
     }
 
     [Fact]
+    public void Does_not_follow_a_redirect()
+    {
+        using var endpoint = new TestEndpoint(_ => (307, "", TimeSpan.Zero));
+        var error = Assert.Throws<EndpointException>(() => Send(Options(endpoint.Uri), Event(1, "a", "1")));
+        Assert.Equal(307, error.StatusCode);
+        Assert.Single(endpoint.Requests);
+        Assert.Contains("redirects", error.Message);
+    }
+
+    [Fact]
     public void Retries_a_timeout_then_reports_no_answer()
     {
         using var endpoint = new TestEndpoint(_ => (200, "", TimeSpan.FromSeconds(2)));
@@ -209,6 +219,10 @@ public class EndpointImportTests
         var both = new EndpointImportOptions { Uri = new Uri("http://127.0.0.1:1/"), Basic = ("a", "b"), Headers = new Dictionary<string, string> { ["authorization"] = "Bearer x" } };
         Assert.Equal(EventStoreErrorKind.InvalidInput, Assert.Throws<EventStoreException>(() => new EndpointImport(both)).Kind);
         Assert.Throws<EventStoreException>(() => new EndpointImport(new EndpointImportOptions { Uri = new Uri("file:///tmp/x") }));
+        var contentType = new EndpointImportOptions { Uri = new Uri("http://127.0.0.1:1/"), Headers = new Dictionary<string, string> { ["Content-Type"] = "text/plain" } };
+        Assert.Contains("'Content-Type' cannot be sent", Assert.Throws<EventStoreException>(() => new EndpointImport(contentType)).Message);
+        var badName = new EndpointImportOptions { Uri = new Uri("http://127.0.0.1:1/"), Headers = new Dictionary<string, string> { ["X Token"] = "secret" } };
+        Assert.DoesNotContain("secret", Assert.Throws<EventStoreException>(() => new EndpointImport(badName)).Message);
     }
 
     [Fact]

@@ -29,6 +29,14 @@ public sealed class EndpointImport : IDisposable
             throw new EventStoreException(EventStoreErrorKind.InvalidInput, $"'{options.DisplayUri}' is not an http:// or https:// address: give the full address of the application's import handler.");
         if (options.Basic is not null && options.Headers.Keys.Any(k => k.Equals("Authorization", StringComparison.OrdinalIgnoreCase)))
             throw new EventStoreException(EventStoreErrorKind.InvalidInput, "Both a credential and an Authorization header were given: use one of them.");
+        using (var probe = new HttpRequestMessage())
+        {
+            foreach (var name in options.Headers.Keys)
+            {
+                if (!probe.Headers.TryAddWithoutValidation(name, ""))
+                    throw new EventStoreException(EventStoreErrorKind.InvalidInput, $"The header '{name}' cannot be sent with the request: give a request header name (the Content-Type follows -Encoding).");
+            }
+        }
         _options = options;
         _cancellation = cancellation;
         // Timeouts are per attempt (below), so the client's own is off; redirects would re-send the body elsewhere.
@@ -135,6 +143,7 @@ public sealed class EndpointImport : IDisposable
             401 or 403 => "Check -Credential or the authentication in -Headers.",
             404 or 405 => "Check that -Uri names the application's import handler.",
             413 => "Lower -BatchSize.",
+            >= 300 and < 400 => "The address redirects, which is not followed (the events would go elsewhere): give the final address as -Uri.",
             >= 500 => "The handler failed; see its log. Sending everything again is safe.",
             _ => "The handler refused the events; see its answer.",
         };
