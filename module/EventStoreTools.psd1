@@ -22,6 +22,7 @@
         'Undo-IncrementalImport'
         'Test-EventStore'
         'New-EventStore'
+        'Send-EventStoreEvent'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -477,7 +477,24 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
 
     protected ErrorRecord ToErrorRecord(EventStoreException ex, object? target = null)
     {
-        var category = ex.Kind switch
+        object? errorTarget = ex.LineNumber is { } line
+            ? new InputLine(line, ex.Line ?? "")
+            : ex.Event ?? target;
+        return new ErrorRecord(ex, ErrorIdPrefix + ex.Kind, CategoryOf(ex), errorTarget);
+    }
+
+    /// <summary>The error category of a core failure.</summary>
+    internal static ErrorCategory CategoryOf(EventStoreException ex) =>
+        ex switch
+        {
+            Core.Endpoints.EndpointException { StatusCode: 401 or 403 } => ErrorCategory.AuthenticationError,
+            Core.Endpoints.EndpointException { StatusCode: null } => ErrorCategory.ConnectionError,
+            Core.Endpoints.EndpointException => ErrorCategory.InvalidResult,
+            _ => CategoryOf(ex.Kind),
+        };
+
+    private static ErrorCategory CategoryOf(EventStoreErrorKind kind) =>
+        kind switch
         {
             EventStoreErrorKind.InvalidInput => ErrorCategory.InvalidData,
             EventStoreErrorKind.InvalidCursor => ErrorCategory.InvalidArgument,
@@ -513,11 +530,6 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
             EventStoreErrorKind.BackupAmbiguous => ErrorCategory.InvalidData,
             _ => ErrorCategory.NotSpecified,
         };
-        object? errorTarget = ex.LineNumber is { } line
-            ? new InputLine(line, ex.Line ?? "")
-            : ex.Event ?? target;
-        return new ErrorRecord(ex, ErrorIdPrefix + ex.Kind, category, errorTarget);
-    }
 
     public void Dispose()
     {

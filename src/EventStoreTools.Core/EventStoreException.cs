@@ -62,6 +62,8 @@ public enum EventStoreErrorKind
     /// event: the read stops instead.
     /// </summary>
     ThreadTimestampsDecrease,
+    /// <summary>An import endpoint (a reSolve application's import handler) refused a batch or did not answer.</summary>
+    EndpointFailed,
 }
 
 /// <summary>The key of a stored event (reSolve's primary key), the target of errors about a stored event that cannot be read.</summary>

@@ -6,7 +6,7 @@ $ProgressPreference = 'SilentlyContinue'
 # The module's warnings are captured, never printed into the test output: each goes into $TestWarnings. A test that
 # expects a warning asserts it with its own -WarningVariable (an explicit parameter overrides these defaults).
 $script:TestWarnings = [System.Collections.ArrayList]::new()
-foreach ($cmdlets in '*-EventStore', '*-IncrementalImport') {
+foreach ($cmdlets in '*-EventStore', '*-EventStoreEvent', '*-IncrementalImport') {
     $PSDefaultParameterValues["${cmdlets}:WarningAction"] = 'SilentlyContinue'
     $PSDefaultParameterValues["${cmdlets}:WarningVariable"] = '+script:TestWarnings'
 }
