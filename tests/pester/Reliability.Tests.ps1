@@ -259,7 +259,8 @@ Describe '-WhatIf touches nothing' {
     It 'Export-EventStore -OutFile -WhatIf leaves an existing file and the store byte for byte' {
         $store = Copy-Fixture 'resolve-lite-600.db' 'whatif-export.db'
         $out = New-TestPath 'whatif-export.ndjson'
-        Set-Content $out 'keep me'
+        # An earlier, shorter export of ours: one the export would replace without asking.
+        Get-Content (Join-Path $Fixtures 'resolve-lite-600.export.ndjson') -TotalCount 3 | Set-Content $out
         $before = (Get-FileHash $store, $out).Hash
         (Invoke-Captured { Export-EventStore $store -OutFile $out -WhatIf }).WhatIf |
             Should -BeLike "What if: Performing the operation `"Export the events of '$store' as NDJSON with *.manifest.json`" on target `"$out`"."
