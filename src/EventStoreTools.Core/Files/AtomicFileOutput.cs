@@ -86,10 +86,18 @@ public sealed class AtomicFileOutput : IDisposable
     public void Commit()
     {
         foreach (var target in _targets) target.Temporary?.Stream.Flush(flushToDisk: true);
-        foreach (var target in _targets) target.RequireUnchanged();
-        if (_targets.Length == 1) _targets[0].MoveIn();
-        else SwapAll();
+        // The check and the renames of one output are one step for the exports of this process (runspaces of one
+        // pwsh): two exports to one path that both passed the check before either renamed could otherwise both go on
+        // with their swaps of several files and leave neither.
+        lock (CommitGates.GetOrAdd(_targets[0].Path, _ => new object()))
+        {
+            foreach (var target in _targets) target.RequireUnchanged();
+            if (_targets.Length == 1) _targets[0].MoveIn();
+            else SwapAll();
+        }
     }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, object> CommitGates = new(StringComparer.Ordinal);
 
     private void SwapAll()
     {
