@@ -4,7 +4,8 @@
 Set-EventStore -Frozen:$true creates reSolve's freeze marker (the "events-freeze" table, as reSolve's freeze() does): reSolve's saveEvent then fails with EventstoreFrozenError instead of writing. On PostgreSQL it returns only after every save that began before the marker has ended. Set-EventStore -Frozen:$false drops the marker, as reSolve's unfreeze() does, so the application can write again: use it to undo a cutover (Sync-EventStore -Cutover leaves the source frozen) or to clear a freeze that an aborted reSolve export or import left behind. Setting the state the store already has changes nothing (-Verbose says so).
 '@
     Parameters  = @{
-        Path = 'The SQLite store file. Relative paths, ~ and PSDrives work; takes paths from the pipeline by property name. Give -Path or -ConnectionString.'
+        Path = 'The SQLite store file. Relative paths, ~ and PSDrives work; a wildcard must match one file. Give -Path, -LiteralPath or -ConnectionString.'
+        LiteralPath = 'The SQLite store file, named exactly: wildcard characters such as [ ] are part of the name. A store object from Get-EventStore or a file from Get-ChildItem binds here by its PSPath (aliases PSPath, LP, FullName).'
         Credential = 'With -ConnectionString: the user name and password to log in with (Get-Credential, or a PSCredential from SecretManagement''s Get-Secret as it is); they replace any user and password of the connection string. A refused login fails with SetEventStoreAuthenticationFailed (AuthenticationError), an unreachable server with SetEventStoreConnectionFailed (ConnectionError); the password never appears in a message, a -Verbose line or an error.'
         ConnectionString = 'A PostgreSQL store (reSolve''s eventstore-postgresql) instead of a SQLite file: an Npgsql connection string. Use with -Schema.'
         Schema = 'With -ConnectionString: the schema that holds the store (reSolve''s databaseName option).'

@@ -9,14 +9,31 @@ namespace EventStoreTools.Cmdlets;
 /// Add-IncrementalImport: pushes the events of the pipeline into an open incremental import, in one
 /// transaction, so they are stored durably and all together, or not at all.
 /// </summary>
-[Cmdlet(VerbsCommon.Add, "IncrementalImport", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
+[Cmdlet(VerbsCommon.Add, "IncrementalImport", SupportsShouldProcess = true)]
 [OutputType(typeof(IncrementalImportPushResult))]
-public sealed class AddIncrementalImportCommand : OneStoreCmdlet
+public sealed class AddIncrementalImportCommand : EventStoreCmdlet
 {
     private IEventStore? _store;
     private IIncrementalImportPush? _push;
     private ProgressReporter? _progress;
     private IDisposable? _claim;
+
+    /// <summary>The store of the import; a wildcard must match one file.</summary>
+    [Parameter(Position = 0)]
+    [Alias("Store")]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = "";
+
+    /// <summary>The store of the import, named exactly. Not taken from the pipeline: the pipeline carries events.</summary>
+    [Parameter]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string LiteralPath { get; set; } = "";
+
+    protected override string[]? StorePaths => OnePath(LiteralPath) ?? OnePath(Path);
+
+    protected override bool StorePathsAreLiteral => LiteralPath.Length > 0;
 
     [Parameter(Mandatory = true)]
     [ValidateNotNullOrEmpty]

@@ -10,27 +10,34 @@ namespace EventStoreTools.Cmdlets;
 /// Compare-EventStore: the events (by aggregateId and aggregateVersion) and secrets (by id) that differ between two
 /// stores, and the events numbered differently, by merging two ordered streaming reads (<see cref="StoreComparison"/>).
 /// </summary>
-[Cmdlet(VerbsData.Compare, "EventStore", DefaultParameterSetName = DifferencesSet)]
-[OutputType(typeof(StoreDifference), ParameterSetName = [DifferencesSet])]
-[OutputType(typeof(EventStoreComparisonSummary), ParameterSetName = [SummarySet])]
+[Cmdlet(VerbsData.Compare, "EventStore")]
+[OutputType(typeof(StoreDifference), typeof(EventStoreComparisonSummary))]
 public sealed class CompareEventStoreCommand : EventStoreCmdlet
 {
-    private const string DifferencesSet = "Differences";
-    private const string SummarySet = "Summary";
-
-    /// <summary>The reference store file (a wildcard must match one); -ConnectionString and -Schema name a PostgreSQL reference store instead.</summary>
+    /// <summary>The reference store (a wildcard must match one); -ConnectionString and -Schema name a PostgreSQL reference store instead.</summary>
     [Parameter(Position = 0)]
-    [Alias("Reference")]
+    [Alias("ReferencePath", "Reference")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
-    public string ReferencePath { get; set; } = "";
+    public string Path { get; set; } = "";
 
-    /// <summary>The store or backup compared with the reference; -DifferenceConnectionString names a PostgreSQL one instead.</summary>
+    /// <summary>The reference store, named exactly; Get-EventStore's and Get-ChildItem's output binds here by PSPath.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP", "FullName", "ReferenceLiteralPath")]
+    [ValidateNotNullOrEmpty]
+    public string LiteralPath { get; set; } = "";
+
+    /// <summary>The store or backup compared with the reference: a SQLite store, an NDJSON export or a backup folder (a wildcard must match one).</summary>
     [Parameter(Position = 1)]
     [Alias("Difference")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string DifferencePath { get; set; } = "";
+
+    /// <summary>The store or backup compared with the reference, named exactly.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string DifferenceLiteralPath { get; set; } = "";
 
     /// <summary>A PostgreSQL difference store instead of -DifferencePath, with -DifferenceSchema.</summary>
     [Parameter]
@@ -41,6 +48,13 @@ public sealed class CompareEventStoreCommand : EventStoreCmdlet
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? DifferenceSchema { get; set; }
+
+    /// <summary>With -DifferenceConnectionString: the user name and password to log in with.</summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? DifferenceCredential { get; set; }
+
+    private StoreParameters Difference => new("Difference", DifferencePath, DifferenceLiteralPath, DifferenceConnectionString, DifferenceSchema, DifferenceCredential);
 
     /// <summary>Payloads as JSON values (default: key order does not matter) or as the bytes stored (Bytes; Text is its older name).</summary>
     [Parameter]
@@ -53,16 +67,16 @@ public sealed class CompareEventStoreCommand : EventStoreCmdlet
         PayloadComparison.Equals("Json", StringComparison.OrdinalIgnoreCase) ? Core.PayloadComparison.Json : Core.PayloadComparison.Bytes;
 
     /// <summary>Write one summary object with the counts instead of each difference.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = SummarySet)]
+    [Parameter]
     public SwitchParameter Summary { get; set; }
 
-    protected override string[]? StorePaths => OnePath(ReferencePath);
+    protected override string[]? StorePaths => OnePath(LiteralPath) ?? OnePath(Path);
 
-    protected override bool StorePathsAreLiteral => false;
+    protected override bool StorePathsAreLiteral => LiteralPath.Length > 0;
 
     protected override bool WritesStore => false;
 
-    protected override void EndProcessing()
+    protected override void ProcessRecord()
     {
         using var narration = Narrate();
         var referenceStore = OpenStore();
@@ -72,10 +86,10 @@ public sealed class CompareEventStoreCommand : EventStoreCmdlet
         {
             Run(() =>
             {
-                reference = referenceStore is PostgresEventStore ? ComparisonSource.Open(referenceStore) : OpenPath(ReferencePath);
-                difference = DifferenceConnectionString is not null
-                    ? ComparisonSource.Open(PostgresStore(DifferenceConnectionString, DifferenceSchema!, null, Cancellation))
-                    : OpenPath(DifferencePath);
+                reference = referenceStore is PostgresEventStore ? ComparisonSource.Open(referenceStore) : OpenPath(StorePaths![0], StorePathsAreLiteral);
+                difference = Difference.IsSqlite
+                    ? OpenPath(Difference.LiteralPath is { Length: > 0 } literal ? literal : DifferencePath, literal: Difference.LiteralPath is { Length: > 0 })
+                    : ComparisonSource.Open(PostgresStore(DifferenceConnectionString!, DifferenceSchema!, DifferenceCredential?.GetNetworkCredential(), Cancellation));
                 Compare(reference, difference);
             }, referenceStore.DisplayName);
         }
@@ -87,17 +101,10 @@ public sealed class CompareEventStoreCommand : EventStoreCmdlet
     }
 
     /// <summary>A SQLite store, an NDJSON export (plain or compressed, or - for standard input) or a backup folder.</summary>
-    private ComparisonSource OpenPath(string path) =>
-        ComparisonSource.Open(CompressedFile.IsStandardStream(path) ? path : ResolveFilePath(path, forReading: true), Cancellation);
+    private ComparisonSource OpenPath(string path, bool literal) =>
+        ComparisonSource.Open(CompressedFile.IsStandardStream(path) ? path : ResolveFilePath(path, literal, forReading: true), Cancellation);
 
-    private void RequireDifference()
-    {
-        var hasPath = !string.IsNullOrEmpty(DifferencePath);
-        var problem = StoreSpecificationProblem(hasPath, DifferenceConnectionString is not null, DifferenceSchema is not null,
-            new StoreParameterNames("store to compare with", "-DifferencePath", "-DifferenceConnectionString", "-DifferenceSchema"));
-        if (problem is not null)
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException(problem), ErrorIdPrefix + "StoreNotSpecified", ErrorCategory.InvalidArgument, null));
-    }
+    private void RequireDifference() => RefuseUnclearStore(Difference, "store to compare with", "StoreNotSpecified");
 
     private void Compare(ComparisonSource reference, ComparisonSource difference)
     {

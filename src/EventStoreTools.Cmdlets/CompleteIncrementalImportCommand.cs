@@ -8,7 +8,7 @@ namespace EventStoreTools.Cmdlets;
 /// Complete-IncrementalImport: commits an incremental import in one transaction and writes its summary. On
 /// failure the store is unchanged and the pushed events stay, so it can be run again.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Complete, "IncrementalImport", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
+[Cmdlet(VerbsLifecycle.Complete, "IncrementalImport", SupportsShouldProcess = true)]
 [OutputType(typeof(IncrementalImportSummary))]
 public sealed class CompleteIncrementalImportCommand : OneStoreCmdlet
 {

@@ -5,6 +5,7 @@ using System.Management.Automation;
 using System.Net;
 using EventStoreTools.Core;
 using EventStoreTools.Core.Files;
+using EventStoreTools.Core.Parameters;
 using EventStoreTools.Core.Postgres;
 using EventStoreTools.Core.Sqlite;
 using EventStoreTools.Core.Writes;
@@ -17,6 +18,13 @@ namespace EventStoreTools.Cmdlets;
 public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
+
+    /// <summary>
+    /// The two parameter sets of a cmdlet whose -Path takes piped strings: -LiteralPath binds store objects by PSPath,
+    /// and in one set the binder would also bind the object's text to -Path. Every other parameter is in both.
+    /// </summary>
+    protected const string PathSet = "Path";
+    protected const string LiteralPathSet = "LiteralPath";
 
     /// <summary>Cancelled when the user presses Ctrl+C (StopProcessing).</summary>
     protected CancellationToken Cancellation => _stopping.Token;
@@ -155,21 +163,25 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
 
     /// <summary>
     /// A PostgreSQL store instead of a SQLite file: an Npgsql connection string, with <see cref="Schema"/>.
-    /// Declared here, not in each cmdlet, so every cmdlet takes either engine and none branches on it.
+    /// Declared here, not in each cmdlet, so every cmdlet takes either engine and none branches on it; bound from a
+    /// store object's properties too (Get-EventStore's, Start-IncrementalImport's).
     /// </summary>
-    [Parameter]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string? ConnectionString { get; set; }
 
     /// <summary>The PostgreSQL schema holding the store (reSolve's databaseName); with -ConnectionString.</summary>
-    [Parameter]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string? Schema { get; set; }
 
     /// <summary>With -ConnectionString: the user name and password to log in with (Get-Credential, Get-Secret).</summary>
-    [Parameter]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [Credential]
     public PSCredential? Credential { get; set; }
+
+    /// <summary>The parameters of the store a cmdlet works on (no prefix: -Path, -LiteralPath, -ConnectionString, -Schema, -Credential).</summary>
+    private StoreParameters Store => new("", null, null, ConnectionString, Schema, Credential);
 
     /// <summary>
     /// The store a cmdlet works on: the SQLite file of its -Path or -LiteralPath, or the PostgreSQL schema of
@@ -185,34 +197,32 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
             ThrowTerminatingError(new ErrorRecord(new ArgumentException($"Give one store, not {paths.Length}: {ErrorIdPrefix} writes to one store at a time."),
                 ErrorIdPrefix + "SeveralStores", ErrorCategory.InvalidArgument, paths));
         }
-        return paths is null ? OpenPostgresStore() : OpenStore(paths[0], StorePathsAreLiteral);
+        return paths is null ? OpenPostgresStore(Store) : OpenStore(paths[0], StorePathsAreLiteral);
     }
 
     /// <summary>The stores a reading cmdlet reads, in the order given: each path with its wildcards expanded, or the PostgreSQL store.</summary>
     protected IEnumerable<IEventStore> OpenStores()
     {
         var paths = StorePaths;
-        if (!RequireOneEngine(paths)) return [OpenPostgresStore()];
+        if (!RequireOneEngine(paths)) return [OpenPostgresStore(Store)];
         return paths!.SelectMany(path => ResolveReadPaths(path, StorePathsAreLiteral)).Select(path => StoreAt(path, Cancellation)).ToList();
     }
 
     /// <summary>Whether the store is a SQLite file (else PostgreSQL); fails unless exactly one engine is given completely.</summary>
     protected bool RequireOneEngine(string[]? paths)
     {
-        var hasPath = paths is { Length: > 0 };
-        var problem = StoreSpecificationProblem(hasPath, ConnectionString is not null, Schema is not null, StoreNames);
-        if (problem is null && Credential is not null && hasPath)
-            problem = "-Credential applies only to a PostgreSQL store given with -ConnectionString.";
-        if (problem is not null)
+        RefuseConflictingParameters();
+        var given = Store with { Path = paths is { Length: > 0 } ? paths[0] : null };
+        if (given.Problem("store") is { } problem)
             ThrowTerminatingError(new ErrorRecord(new ArgumentException(problem), ErrorIdPrefix + "StoreNotSpecified", ErrorCategory.InvalidArgument, null));
-        return hasPath;
+        return given.Path is not null;
     }
 
-    private IEventStore OpenPostgresStore()
+    private IEventStore OpenPostgresStore(StoreParameters store)
     {
         try
         {
-            return PostgresStore(ConnectionString!, Schema!, Credential?.GetNetworkCredential(), Cancellation);
+            return PostgresStore(store.ConnectionString!, store.Schema!, store.Credential?.GetNetworkCredential(), Cancellation);
         }
         catch (EventStoreException ex)
         {
@@ -222,39 +232,41 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
     }
 
     /// <summary>
-    /// A store given by a path (SQLite) or a connection string and schema (PostgreSQL), exactly one of the two; the
-    /// names say which parameters these are in messages (a cmdlet with a second store, such as a mirror's
-    /// destination, has a second set; wildcards in its path must match one store).
+    /// The other store of a cmdlet with two (a mirror's destination, a comparison's difference), named by the same
+    /// parameters with a prefix: exactly one engine, and on SQLite one store however many a wildcard matches.
     /// </summary>
-    protected IEventStore OpenStore(string? path, string? connectionString, string? schema, StoreParameterNames names, string failure)
+    protected IEventStore OpenStore(StoreParameters store, string storeWord, string failure)
     {
-        var hasPath = !string.IsNullOrEmpty(path);
-        var problem = StoreSpecificationProblem(hasPath, connectionString is not null, schema is not null, names);
-        if (problem is not null)
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException(problem), ErrorIdPrefix + failure, ErrorCategory.InvalidArgument, null));
-        try
-        {
-            return hasPath ? OpenStore(path!) : PostgresStore(connectionString!, schema!, null, Cancellation);
-        }
-        catch (EventStoreException ex)
-        {
-            ThrowTerminatingError(ToErrorRecord(ex));
-            throw;
-        }
+        RefuseUnclearStore(store, storeWord, failure);
+        return store.IsSqlite ? OpenStore(store.LiteralPath ?? store.Path!, store.LiteralPath is not null) : OpenPostgresStore(store);
     }
 
-    private static readonly StoreParameterNames StoreNames = new("store", "a store path", "-ConnectionString", "-Schema");
+    /// <summary>Refuses a store not named completely, or named two ways.</summary>
+    protected void RefuseUnclearStore(StoreParameters store, string storeWord, string failure)
+    {
+        if (store.Problem(storeWord) is { } problem)
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException(problem), ErrorIdPrefix + failure, ErrorCategory.InvalidArgument, null));
+    }
 
-    /// <summary>Why a store is not given completely, or null: exactly one of a path (SQLite) and a connection string with a schema (PostgreSQL).</summary>
-    protected static string? StoreSpecificationProblem(bool hasPath, bool hasConnectionString, bool hasSchema, StoreParameterNames names) =>
-        (hasPath, hasConnectionString, hasSchema) switch
-        {
-            (true, true, _) => $"Give either {names.Path} (SQLite) or {names.ConnectionString} (PostgreSQL), not both.",
-            (false, false, _) => $"Give the {names.Store}: {names.Path} for a SQLite file, or {names.ConnectionString} and {names.Schema} for PostgreSQL.",
-            (false, true, false) => $"{names.ConnectionString} needs {names.Schema}: the PostgreSQL schema that holds the {names.Store} (reSolve's databaseName).",
-            (true, false, true) => $"{names.Schema} applies only to a PostgreSQL {names.Store} given with {names.ConnectionString}.",
-            _ => null,
-        };
+    /// <summary>
+    /// Combinations of this cmdlet's parameters that make no sense (every parameter binds with every other, so these
+    /// rules say what is wrong, rather than the binder's "Parameter set cannot be resolved").
+    /// </summary>
+    protected virtual IEnumerable<ParameterRule> ParameterRules => [];
+
+    private static readonly ParameterRule[] StoreRules =
+    [
+        ParameterRule.OneOf("give the store one way: -Path takes wildcards, -LiteralPath takes the name as it is.", "Path", "LiteralPath"),
+    ];
+
+    /// <summary>Refuses, with ConflictingParameters, the parameters given together that make no sense (see <see cref="ParameterRules"/>).</summary>
+    protected void RefuseConflictingParameters()
+    {
+        ConflictingParameters.Refuse(this, ErrorIdPrefix, StoreRules.Concat(ParameterRules));
+    }
+
+    /// <summary>Writes an object that describes a store, named so that the next cmdlet binds the store from it (see <see cref="StoreObject"/>).</summary>
+    protected void WriteStoreObject(object output, IEventStore store) => WriteObject(StoreObject.Of(output, store, Credential));
 
     /// <summary>The -Path (wildcards) or -LiteralPath of the cmdlet's store; null when the store is given with -ConnectionString.</summary>
     protected abstract string[]? StorePaths { get; }
@@ -542,9 +554,6 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
     {
     }
 }
-
-/// <summary>How a cmdlet's parameters for one store are called, for messages.</summary>
-public sealed record StoreParameterNames(string Store, string Path, string ConnectionString, string Schema);
 
 /// <summary>The target of an error about one line of an NDJSON input.</summary>
 public sealed record InputLine(long LineNumber, string Text);

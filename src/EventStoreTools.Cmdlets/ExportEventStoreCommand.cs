@@ -4,6 +4,7 @@ using EventStoreTools.Core;
 using EventStoreTools.Core.Backups;
 using EventStoreTools.Core.Files;
 using EventStoreTools.Core.Ndjson;
+using EventStoreTools.Core.Parameters;
 
 namespace EventStoreTools.Cmdlets;
 
@@ -12,15 +13,13 @@ namespace EventStoreTools.Cmdlets;
 /// export, or as reSolve's backup folder (events.db and secrets.db); filtered in the store's query and
 /// resumable with reSolve's cursor.
 /// </summary>
-[Cmdlet(VerbsData.Export, "EventStore", DefaultParameterSetName = ToPipelineSet, SupportsShouldProcess = true)]
-[OutputType(typeof(ResolveEvent), ParameterSetName = [ToPipelineSet, ToPipelineSet + Literal])]
+[Cmdlet(VerbsData.Export, "EventStore", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
+[OutputType(typeof(ResolveEvent))]
 public sealed class ExportEventStoreCommand : EventSelectingCmdlet
 {
     private const string ToPipelineSet = "ToPipeline";
     private const string ToFileSet = "ToFile";
     private const string ToDirectorySet = "ToDirectory";
-    /// <summary>The suffix of the parameter sets that take -LiteralPath instead of -Path.</summary>
-    private const string Literal = "Literal";
 
     /// <summary>The stores of a file or folder export, known in full before anything is written.</summary>
     private readonly List<IEventStore> _storesToFile = [];
@@ -29,19 +28,16 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
     private bool _cursorWouldSkip;
     private int _storesToPipeline;
 
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ToPipelineSet)]
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ToFileSet)]
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ToDirectorySet)]
+    /// <summary>Store files; wildcards are expanded. Piped path strings bind here.</summary>
+    [Parameter(Position = 0, ValueFromPipeline = true, ParameterSetName = PathSet)]
     [Alias("Store")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[]? Path { get; set; }
 
-    /// <summary>Store files named exactly, wildcard characters included; Get-ChildItem's output binds here by PSPath.</summary>
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ToPipelineSet + Literal)]
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ToFileSet + Literal)]
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ToDirectorySet + Literal)]
-    [Alias("PSPath", "LP")]
+    /// <summary>Store files named exactly, wildcard characters included; Get-EventStore's and Get-ChildItem's output binds here by PSPath.</summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
+    [Alias("PSPath", "LP", "FullName")]
     [ValidateNotNullOrEmpty]
     public string[]? LiteralPath { get; set; }
 
@@ -49,25 +45,40 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
 
     protected override bool StorePathsAreLiteral => LiteralPath is not null;
 
-    /// <summary>Where the events go: ToPipeline, ToFile or ToDirectory, whichever path parameter named the store.</summary>
-    private string Output => ParameterSetName.EndsWith(Literal, StringComparison.Ordinal) ? ParameterSetName[..^Literal.Length] : ParameterSetName;
+    /// <summary>Where the events go: a file (-OutFile), a backup folder (-Directory) or the pipeline.</summary>
+    private string Output => OutFile.Length > 0 ? ToFileSet : Directory.Length > 0 ? ToDirectorySet : ToPipelineSet;
+
+    protected override IEnumerable<ParameterRule> ParameterRules =>
+    [
+        ParameterRule.OneOf("an export goes to one file or one folder.", nameof(OutFile), nameof(Directory)),
+        ParameterRule.NotWith(nameof(Follow), "-Follow writes events to the pipeline as they come, and a file or folder is put in place once, when the export ends. Follow into a file with Export-EventStore -Follow | Import-EventStore, or export without -Follow.", nameof(OutFile), nameof(Directory)),
+        ParameterRule.Needs(nameof(PollInterval), "it is the wait between reads while following.", nameof(Follow)),
+        ParameterRule.Needs(nameof(Timeout), "it ends a follow.", nameof(Follow)),
+        .. FileOnly(nameof(Compression), "the pipeline carries event objects, not bytes to compress."),
+        .. FileOnly(nameof(CompressionLevel), "the pipeline carries event objects, not bytes to compress."),
+        .. FileOnly(nameof(IncludeSecrets), "the pipeline carries events; secrets are written into a backup beside them."),
+        .. FileOnly(nameof(NoClobber), "it keeps an existing output file."),
+        .. FileOnly(nameof(Force), "it replaces an output file that is not an export of ours."),
+        ParameterRule.OneOf("-NoClobber keeps an existing file, -Force replaces one: choose one.", nameof(NoClobber), nameof(Force)),
+    ];
+
+    private static ParameterRule[] FileOnly(string parameter, string why) => [ParameterRule.Needs(parameter, why, nameof(OutFile), nameof(Directory))];
 
     /// <summary>Write reSolve's NDJSON export (byte-identical to exportEvents()) to this file instead of the pipeline.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = ToFileSet)]
-    [Parameter(Mandatory = true, ParameterSetName = ToFileSet + Literal)]
-    [SupportsWildcards]
+    [Parameter]
     [ValidateNotNullOrEmpty]
     public string OutFile { get; set; } = "";
 
     /// <summary>Write reSolve's backup layout into this folder: events.db and secrets.db, both NDJSON.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = ToDirectorySet)]
-    [Parameter(Mandatory = true, ParameterSetName = ToDirectorySet + Literal)]
-    [SupportsWildcards]
+    [Parameter]
     [ValidateNotNullOrEmpty]
     public string Directory { get; set; } = "";
 
-    /// <summary>With -Directory: compress events.db and secrets.db (as events.db.gz or .zst; reSolve's importer reads only plain files).</summary>
-    [Parameter(ParameterSetName = ToDirectorySet)]
+    /// <summary>
+    /// Compress the backup: with -Directory, events.db and secrets.db become events.db.gz or .zst (reSolve's importer
+    /// reads only plain files); with -OutFile it must agree with the file's name (.gz, .zst), which is what says it.
+    /// </summary>
+    [Parameter]
     [ValidateSet("None", "GZip", "Zstandard")]
     public string Compression { get; set; } = "None";
 
@@ -75,29 +86,19 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
     private FileCompression CompressionKind => Enum.Parse<FileCompression>(Compression, ignoreCase: true);
 
     /// <summary>How hard a compressed -OutFile (.gz, .zst) or -Directory -Compression compresses.</summary>
-    [Parameter(ParameterSetName = ToFileSet)]
-    [Parameter(ParameterSetName = ToDirectorySet)]
+    [Parameter]
     public CompressionLevel CompressionLevel { get; set; } = CompressionLevel.Optimal;
 
     /// <summary>Write the store's secrets: into secrets.db with -Directory (otherwise it is written empty), into a secrets file beside -OutFile.</summary>
-    [Parameter(ParameterSetName = ToFileSet)]
-    [Parameter(ParameterSetName = ToFileSet + Literal)]
-    [Parameter(ParameterSetName = ToDirectorySet)]
-    [Parameter(ParameterSetName = ToDirectorySet + Literal)]
+    [Parameter]
     public SwitchParameter IncludeSecrets { get; set; }
 
     /// <summary>Fail rather than overwrite an existing file.</summary>
-    [Parameter(ParameterSetName = ToFileSet)]
-    [Parameter(ParameterSetName = ToFileSet + Literal)]
-    [Parameter(ParameterSetName = ToDirectorySet)]
-    [Parameter(ParameterSetName = ToDirectorySet + Literal)]
+    [Parameter]
     public SwitchParameter NoClobber { get; set; }
 
     /// <summary>Replace an existing output file that is not an export or backup of ours (a SQLite store, any other file).</summary>
-    [Parameter(ParameterSetName = ToFileSet)]
-    [Parameter(ParameterSetName = ToFileSet + Literal)]
-    [Parameter(ParameterSetName = ToDirectorySet)]
-    [Parameter(ParameterSetName = ToDirectorySet + Literal)]
+    [Parameter]
     public SwitchParameter Force { get; set; }
 
     /// <summary>Resume after a previous export: reSolve's cursor (2048 base64 characters).</summary>
@@ -117,15 +118,15 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
     public long First { get; set; }
 
     /// <summary>After the stored events, keep emitting the events appended later, until Ctrl+C, -Until, -Timeout, or the store is frozen and drained.</summary>
-    [Parameter(ParameterSetName = ToPipelineSet)]
+    [Parameter]
     public SwitchParameter Follow { get; set; }
 
     /// <summary>With -Follow: how long to wait between reads once caught up (default 500 ms).</summary>
-    [Parameter(ParameterSetName = ToPipelineSet)]
+    [Parameter]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>With -Follow: stop following after this long.</summary>
-    [Parameter(ParameterSetName = ToPipelineSet)]
+    [Parameter]
     public TimeSpan Timeout { get; set; }
 
     /// <summary>Events per read while following: each read is short, and no lock is held between reads.</summary>
@@ -187,15 +188,16 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
                 SetCursorVariable(cursor);
                 break;
             case ToFileSet:
-                var outFile = ResolveFilePath(OutFile);
+                var outFile = ResolveFilePath(OutFile, literal: true);
                 BackupTarget single = null!;
                 Run(() => single = BackupTarget.SingleFile(outFile, IncludeSecrets), outFile);
+                RefuseCompressionOtherThanNamed(single.Compression);
                 if (!MayWrite(store, single, outFile, $"Export the {(IncludeSecrets ? "events and secrets" : "events")} of '{store.DisplayName}' as NDJSON with {System.IO.Path.GetFileName(single.ManifestFile)}")) return;
                 RunOnStore(store, () => cursor = ExportToBackup(store, filter, cursor, single).Cursor);
                 SetCursorVariable(cursor);
                 break;
             case ToDirectorySet:
-                var directory = ResolveFilePath(Directory);
+                var directory = ResolveFilePath(Directory, literal: true);
                 var folder = BackupTarget.Folder(directory, CompressionKind);
                 var what = IncludeSecrets ? "events and secrets" : "events";
                 if (!MayWrite(store, folder, directory, $"Export the {what} of '{store.DisplayName}' as {System.IO.Path.GetFileName(folder.EventsFile)} and {System.IO.Path.GetFileName(folder.SecretsFile)}")) return;
@@ -266,6 +268,17 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
                 ErrorIdPrefix + "OutputNotOurs", ErrorCategory.ResourceExists, foreign[0].Path));
         }
         return ShouldProcess(shownTarget, foreign.Count == 0 ? action : $"{action}, replacing what is not an export of ours as -Force asks ({named})");
+    }
+
+    /// <summary>A single file is compressed as its name says: -Compression with -OutFile must say the same.</summary>
+    private void RefuseCompressionOtherThanNamed(FileCompression named)
+    {
+        if (!MyInvocation.BoundParameters.ContainsKey(nameof(Compression)) || CompressionKind == named) return;
+        var extension = BackupFolder.Extension(CompressionKind);
+        ThrowTerminatingError(new ErrorRecord(
+            new ArgumentException($"-Compression {Compression} does not match -OutFile '{OutFile}', which names {(named == FileCompression.None ? "a plain file" : $"a {named} file")}: a single-file export is compressed as its name says. " +
+                (CompressionKind == FileCompression.None ? "Name the file without .gz or .zst, or leave -Compression out." : $"Name it '{OutFile}{extension}', or leave -Compression out.")),
+            ErrorIdPrefix + "ConflictingParameters", ErrorCategory.InvalidArgument, OutFile));
     }
 
     private void RefuseToClobber(string file)

@@ -17,7 +17,7 @@ public sealed class GetEventStoreCommand : StoreListCmdlet
             {
                 using var claim = ClaimStore(store, StoreUse.Step);
                 using var source = store.OpenSource();
-                WriteObject(source.Describe());
+                WriteStoreObject(source.Describe(), store);
             }
             catch (EventStoreException ex)
             {

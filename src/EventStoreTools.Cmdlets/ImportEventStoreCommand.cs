@@ -4,6 +4,7 @@ using EventStoreTools.Core.Backups;
 using EventStoreTools.Core.Files;
 using EventStoreTools.Core.Incremental;
 using EventStoreTools.Core.Ndjson;
+using EventStoreTools.Core.Parameters;
 using EventStoreTools.Core.Writes;
 
 namespace EventStoreTools.Cmdlets;
@@ -13,16 +14,13 @@ namespace EventStoreTools.Cmdlets;
 /// counters, versions and timestamps, all in one transaction. With -Incremental it is reSolve's
 /// incrementalImport instead (begin, push everything, commit), also in one transaction.
 /// </summary>
-[Cmdlet(VerbsData.Import, "EventStore", DefaultParameterSetName = FromPipelineSet,
-    SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsData.Import, "EventStore", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(EventImportResult), typeof(IncrementalImportSummary))]
 public sealed class ImportEventStoreCommand : EventSelectingCmdlet
 {
     private const string FromPipelineSet = "FromPipeline";
     private const string FromFileSet = "FromFile";
     private const string FromDirectorySet = "FromDirectory";
-    /// <summary>The suffix of the parameter sets that take -LiteralPath instead of -Path.</summary>
-    private const string Literal = "Literal";
 
     private IEventStore? _store;
     // A property, not a field: a field of a core value type would make loading this public type load the core,
@@ -55,18 +53,14 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
     private long _existingEventCount;
 
     /// <summary>The one store to write; a wildcard must match one file (or none: the name is then taken as it is).</summary>
-    [Parameter(Position = 0, ParameterSetName = FromPipelineSet)]
-    [Parameter(Position = 0, ParameterSetName = FromFileSet)]
-    [Parameter(Position = 0, ParameterSetName = FromDirectorySet)]
+    [Parameter(Position = 0)]
     [Alias("Store")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
 
     /// <summary>The one store to write, named exactly. Not taken from the pipeline: the pipeline carries events.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = FromPipelineSet + Literal)]
-    [Parameter(Mandatory = true, ParameterSetName = FromFileSet + Literal)]
-    [Parameter(Mandatory = true, ParameterSetName = FromDirectorySet + Literal)]
+    [Parameter]
     [Alias("PSPath", "LP")]
     [ValidateNotNullOrEmpty]
     public string LiteralPath { get; set; } = "";
@@ -76,32 +70,38 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
     protected override bool StorePathsAreLiteral => LiteralPath.Length > 0;
 
     /// <summary>Where the events come from: FromPipeline, FromFile or FromDirectory, whichever path parameter named the store.</summary>
-    private string Source => ParameterSetName.EndsWith(Literal, StringComparison.Ordinal) ? ParameterSetName[..^Literal.Length] : ParameterSetName;
+    private string Source => InFile.Length > 0 ? FromFileSet : Directory.Length > 0 ? FromDirectorySet : FromPipelineSet;
+
+    protected override IEnumerable<ParameterRule> ParameterRules =>
+    [
+        ParameterRule.OneOf("the events come from one place: the pipeline, -InFile or -Directory.", nameof(InputObject), nameof(InFile), nameof(Directory)),
+        ParameterRule.Needs(nameof(Encoding), "it is the charset of the file read.", nameof(InFile)),
+        ParameterRule.OneOf("each is a way to write into a store that holds events: -Append adds to them, -Replace drops them first, -Incremental adds only what the store lacks.", nameof(Append), nameof(Replace), nameof(Incremental)),
+        ParameterRule.NotWith(nameof(Incremental), "a backup folder restores a whole store. To add what a store lacks, give the backup's events file with -InFile -Incremental.", nameof(Directory)),
+        ParameterRule.Needs(nameof(CommitEvery), "batches of commits add to the store batch after batch.", nameof(Append)),
+        ParameterRule.Needs(nameof(CommitInterval), "batches of commits add to the store batch after batch.", nameof(Append)),
+        ParameterRule.NotWith(nameof(CommitEvery), "a backup folder is restored in one transaction, checked against its manifest.", nameof(Directory)),
+        ParameterRule.NotWith(nameof(CommitInterval), "a backup folder is restored in one transaction, checked against its manifest.", nameof(Directory)),
+    ];
 
     /// <summary>An event: one of ours, a PSCustomObject (ConvertFrom-Json, Import-Csv) or a hashtable.</summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = FromPipelineSet)]
-    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = FromPipelineSet + Literal)]
+    [Parameter(ValueFromPipeline = true)]
     [AllowNull]
     public PSObject? InputObject { get; set; }
 
     /// <summary>Read reSolve's NDJSON export format (keys in any order) from this file.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = FromFileSet)]
-    [Parameter(Mandatory = true, ParameterSetName = FromFileSet + Literal)]
-    [SupportsWildcards]
+    [Parameter]
     [ValidateNotNullOrEmpty]
     public string InFile { get; set; } = "";
 
     /// <summary>The charset -InFile is written in (UTF-8 by default; a byte-order mark wins).</summary>
-    [Parameter(ParameterSetName = FromFileSet)]
-    [Parameter(ParameterSetName = FromFileSet + Literal)]
+    [Parameter]
     [InputEncodingTransformation]
     [ArgumentCompleter(typeof(InputEncodingCompleter))]
     public System.Text.Encoding? Encoding { get; set; }
 
     /// <summary>Restore reSolve's backup layout from this folder: events.db and secrets.db (both NDJSON, both required).</summary>
-    [Parameter(Mandatory = true, ParameterSetName = FromDirectorySet)]
-    [Parameter(Mandatory = true, ParameterSetName = FromDirectorySet + Literal)]
-    [SupportsWildcards]
+    [Parameter]
     [ValidateNotNullOrEmpty]
     public string Directory { get; set; } = "";
 
@@ -124,25 +124,16 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
     /// Import only what the store lacks (reSolve's incrementalImport): duplicates and events older than the
     /// newest stored one are skipped, new events get thread counters and versions after the stored ones.
     /// </summary>
-    [Parameter(ParameterSetName = FromPipelineSet)]
-    [Parameter(ParameterSetName = FromPipelineSet + Literal)]
-    [Parameter(ParameterSetName = FromFileSet)]
-    [Parameter(ParameterSetName = FromFileSet + Literal)]
+    [Parameter]
     public SwitchParameter Incremental { get; set; }
 
     /// <summary>With -Append: commit after every this many events, so an unbounded input holds no long transaction.</summary>
-    [Parameter(ParameterSetName = FromPipelineSet)]
-    [Parameter(ParameterSetName = FromPipelineSet + Literal)]
-    [Parameter(ParameterSetName = FromFileSet)]
-    [Parameter(ParameterSetName = FromFileSet + Literal)]
+    [Parameter]
     [ValidateRange(1, int.MaxValue)]
     public int CommitEvery { get; set; }
 
     /// <summary>With -Append: commit the events received so far once this long has passed since the batch began, also when no more arrive.</summary>
-    [Parameter(ParameterSetName = FromPipelineSet)]
-    [Parameter(ParameterSetName = FromPipelineSet + Literal)]
-    [Parameter(ParameterSetName = FromFileSet)]
-    [Parameter(ParameterSetName = FromFileSet + Literal)]
+    [Parameter]
     public TimeSpan CommitInterval { get; set; }
 
     private bool Batched => CommitEvery > 0 || CommitInterval > TimeSpan.Zero;
@@ -160,20 +151,11 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
     protected override void BeginProcessing()
     {
         using var narration = Narrate();
-        if (Batched && (!Append || Incremental))
+        RefuseConflictingParameters();
+        if (Source == FromPipelineSet && !MyInvocation.ExpectingInput && !MyInvocation.BoundParameters.ContainsKey(nameof(InputObject)))
         {
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-CommitEvery and -CommitInterval commit batch after batch: use them with -Append (and without -Incremental)."),
-                ErrorIdPrefix + "ConflictingModes", ErrorCategory.InvalidArgument, null));
-        }
-        if (Append && Replace)
-        {
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException("Use -Append or -Replace, not both."),
-                ErrorIdPrefix + "ConflictingModes", ErrorCategory.InvalidArgument, null));
-        }
-        if (Incremental && (Append || Replace))
-        {
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Incremental adds what the store lacks: use it without -Append or -Replace."),
-                ErrorIdPrefix + "ConflictingModes", ErrorCategory.InvalidArgument, null));
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException("Give the events to import: pipe them in (Export-EventStore a.db | Import-EventStore b.db), or name an NDJSON or JSON file with -InFile, or a backup folder with -Directory."),
+                ErrorIdPrefix + "InputNotSpecified", ErrorCategory.InvalidArgument, null));
         }
         OpenBackup();
         _filter = BuildFilter();
@@ -209,6 +191,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
 
     protected override void ProcessRecord()
     {
+        if (Source != FromPipelineSet && MyInvocation.BoundParameters.ContainsKey(nameof(InputObject))) RefuseConflictingParameters();
         if (_skipped || Source != FromPipelineSet) return;
         if (InputObject is null)
         {
@@ -395,7 +378,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
     /// <summary>An import whose input file is the store would write into what it reads.</summary>
     private void RefuseInputIsStore()
     {
-        if (Source == FromFileSet) RefuseSameFileAsStore(_store!, ResolveFilePath(InFile, forReading: true));
+        if (Source == FromFileSet) RefuseSameFileAsStore(_store!, ResolveFilePath(InFile, literal: true, forReading: true));
         if (Source != FromDirectorySet) return;
         RefuseSameFileAsStore(_store!, _backup!.EventsFile);
         if (_backup.SecretsFile is not null) RefuseSameFileAsStore(_store!, _backup.SecretsFile);
@@ -411,7 +394,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
     private void OpenBackup()
     {
         if (Source == FromPipelineSet || (Source == FromFileSet && CompressedFile.IsStandardStream(InFile))) return;
-        var location = ResolveFilePath(Source == FromDirectorySet ? Directory : InFile, forReading: true);
+        var location = ResolveFilePath(Source == FromDirectorySet ? Directory : InFile, literal: true, forReading: true);
         Run(() => _backup = Source == FromDirectorySet ? BackupSet.OfFolder(location) : BackupSet.OfFile(location), location);
         if (Source == FromDirectorySet)
         {
@@ -515,7 +498,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
 
     /// <summary>Who may read the store if the import creates it (a restore is never more readable than its backup).</summary>
     private NewFileAccess NewStoreAccess() =>
-        NewFileAccess.ForNewStore(Source == FromDirectorySet, Source == FromFileSet && !CompressedFile.IsStandardStream(InFile) ? ResolveFilePath(InFile, forReading: true) : null);
+        NewFileAccess.ForNewStore(Source == FromDirectorySet, Source == FromFileSet && !CompressedFile.IsStandardStream(InFile) ? ResolveFilePath(InFile, literal: true, forReading: true) : null);
 
     /// <summary>A missing input fails before the store is written to or created.</summary>
     private void OpenInFile()

@@ -8,7 +8,7 @@ namespace EventStoreTools.Cmdlets;
 /// New-EventStore: creates an empty reSolve store (a SQLite file or a PostgreSQL schema, reSolve's tables), or one
 /// filled with a generated, repeatable sample of bank-account events and secrets, for trying the module and for tests.
 /// </summary>
-[Cmdlet(VerbsCommon.New, "EventStore", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
+[Cmdlet(VerbsCommon.New, "EventStore", SupportsShouldProcess = true)]
 [OutputType(typeof(EventStoreDescription))]
 public sealed class NewEventStoreCommand : OneStoreCmdlet
 {
@@ -45,7 +45,7 @@ public sealed class NewEventStoreCommand : OneStoreCmdlet
         {
             var description = EventStoreCreation.Create(store, sample, events => progress.Report(events, events, sample?.EventCount ?? 0), Cancellation);
             progress.Complete();
-            WriteObject(description);
+            WriteStoreObject(description, store);
         });
     }
 

@@ -2,22 +2,22 @@ using System.Management.Automation;
 
 namespace EventStoreTools.Cmdlets;
 
-/// <summary>A cmdlet that writes one store given by -Path (a wildcard must match one file) or -LiteralPath, not from the pipeline.</summary>
+/// <summary>
+/// A cmdlet that works on one store: -Path (a wildcard must match one file) or -LiteralPath, which a store object
+/// (Get-EventStore's, Start-IncrementalImport's, Get-ChildItem's) binds from the pipeline by its PSPath.
+/// </summary>
 public abstract class OneStoreCmdlet : EventStoreCmdlet
 {
-    protected const string PathSet = "Path";
-    protected const string LiteralPathSet = "LiteralPath";
-
     /// <summary>The one store; a wildcard must match one file.</summary>
-    [Parameter(Position = 0, ParameterSetName = PathSet)]
+    [Parameter(Position = 0)]
     [Alias("Store")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
 
     /// <summary>The one store, named exactly (wildcard characters included).</summary>
-    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet)]
-    [Alias("PSPath", "LP")]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP", "FullName")]
     [ValidateNotNullOrEmpty]
     public string LiteralPath { get; set; } = "";
 

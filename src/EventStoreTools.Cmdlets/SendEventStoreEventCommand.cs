@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Management.Automation;
+using EventStoreTools.Core.Parameters;
 using EventStoreTools.Core;
 using EventStoreTools.Core.Endpoints;
 using EventStoreTools.Core.Ndjson;
@@ -13,13 +14,10 @@ namespace EventStoreTools.Cmdlets;
 /// all-or-nothing guarantees hold. Derives from PSCmdlet, not EventStoreCmdlet, whose -ConnectionString and
 /// -Schema name a store this cmdlet never opens.
 /// </summary>
-[Cmdlet(VerbsCommunications.Send, "EventStoreEvent", DefaultParameterSetName = FromPipelineSet,
-    SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommunications.Send, "EventStoreEvent", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(EndpointImportResult))]
 public sealed class SendEventStoreEventCommand : PSCmdlet, IDisposable
 {
-    private const string FromPipelineSet = "FromPipeline";
-    private const string FromFileSet = "FromFile";
     private const string ErrorIdPrefix = "SendEventStoreEvent";
 
     private readonly CancellationTokenSource _stopping = new();
@@ -36,14 +34,21 @@ public sealed class SendEventStoreEventCommand : PSCmdlet, IDisposable
     public Uri Uri { get; set; } = null!;
 
     /// <summary>An event: one of ours, a PSCustomObject or a hashtable (timestamp, aggregateId, type, payload).</summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = FromPipelineSet)]
+    [Parameter(ValueFromPipeline = true)]
     [AllowNull]
     public PSObject? InputObject { get; set; }
 
     /// <summary>Read reSolve's NDJSON export format (or a JSON array of events) from this file.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = FromFileSet)]
+    [Parameter]
     [ValidateNotNullOrEmpty]
     public string InFile { get; set; } = "";
+
+    private bool FromFile => InFile.Length > 0;
+
+    private IEnumerable<ParameterRule> ParameterRules =>
+        [ParameterRule.OneOf("the events come from one place: the pipeline or -InFile.", nameof(InputObject), nameof(InFile))];
+
+    private void RefuseConflictingParameters() => ConflictingParameters.Refuse(this, ErrorIdPrefix, ParameterRules);
 
     /// <summary>Events per request.</summary>
     [Parameter]
@@ -82,6 +87,12 @@ public sealed class SendEventStoreEventCommand : PSCmdlet, IDisposable
 
     protected override void BeginProcessing()
     {
+        RefuseConflictingParameters();
+        if (!FromFile && !MyInvocation.ExpectingInput && !MyInvocation.BoundParameters.ContainsKey(nameof(InputObject)))
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException("Give the events to send: pipe them in (Export-EventStore a.db | Send-EventStoreEvent <uri>), or name an NDJSON or JSON file with -InFile."),
+                ErrorIdPrefix + "InputNotSpecified", ErrorCategory.InvalidArgument, null));
+        }
         _options = new EndpointImportOptions
         {
             Uri = Uri,
@@ -115,7 +126,8 @@ public sealed class SendEventStoreEventCommand : PSCmdlet, IDisposable
 
     protected override void ProcessRecord()
     {
-        if (_skipped || ParameterSetName != FromPipelineSet) return;
+        if (FromFile && MyInvocation.BoundParameters.ContainsKey(nameof(InputObject))) RefuseConflictingParameters();
+        if (_skipped || FromFile) return;
         if (InputObject is null)
         {
             ThrowTerminatingError(new ErrorRecord(new ArgumentNullException(nameof(InputObject), "A null event cannot be sent."),
@@ -128,7 +140,7 @@ public sealed class SendEventStoreEventCommand : PSCmdlet, IDisposable
     protected override void EndProcessing()
     {
         if (_skipped) return;
-        if (ParameterSetName == FromFileSet)
+        if (FromFile)
         {
             var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(InFile);
             Run(() =>

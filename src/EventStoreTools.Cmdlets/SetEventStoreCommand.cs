@@ -6,17 +6,8 @@ namespace EventStoreTools.Cmdlets;
 /// <summary>Set-EventStore: sets or removes reSolve's freeze marker (-Frozen), as reSolve's freeze() and unfreeze() do.</summary>
 [Cmdlet(VerbsCommon.Set, "EventStore", SupportsShouldProcess = true)]
 [OutputType(typeof(EventStoreDescription))]
-public sealed class SetEventStoreCommand : EventStoreCmdlet
+public sealed class SetEventStoreCommand : OneStoreCmdlet
 {
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("FullName", "Store")]
-    [ValidateNotNullOrEmpty]
-    public string Path { get; set; } = "";
-
-    protected override string[]? StorePaths => OnePath(Path);
-
-    protected override bool StorePathsAreLiteral => false;
-
     /// <summary>$true freezes the store (reSolve's saveEvent then fails), $false unfreezes it.</summary>
     [Parameter(Mandatory = true)]
     public bool Frozen { get; set; }
@@ -35,7 +26,7 @@ public sealed class SetEventStoreCommand : EventStoreCmdlet
             if (!store.SetFrozen(Frozen)) WriteVerbose($"The store {store.DisplayName} was already {(Frozen ? "frozen" : "unfrozen")}.");
             if (!PassThru) return;
             using var source = store.OpenSource();
-            WriteObject(source.Describe());
+            WriteStoreObject(source.Describe(), store);
         }, store.DisplayName);
     }
 }

@@ -3,15 +3,12 @@ using System.Management.Automation;
 namespace EventStoreTools.Cmdlets;
 
 /// <summary>
-/// A cmdlet that reads each of a list of stores: -Path with wildcards (piped paths bind here) or -LiteralPath
-/// (Get-ChildItem's output binds here by PSPath or FullName).
+/// A cmdlet that reads each of a list of stores: -Path with wildcards (piped path strings bind here) or -LiteralPath
+/// (a store object from Get-EventStore, or Get-ChildItem's output, binds here by PSPath or FullName).
 /// </summary>
 public abstract class StoreListCmdlet : EventStoreCmdlet
 {
-    protected const string PathSet = "Path";
-    protected const string LiteralPathSet = "LiteralPath";
-
-    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
+    [Parameter(Position = 0, ValueFromPipeline = true, ParameterSetName = PathSet)]
     [Alias("Store")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]

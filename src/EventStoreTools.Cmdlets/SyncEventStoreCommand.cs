@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using EventStoreTools.Core;
+using EventStoreTools.Core.Parameters;
 using EventStoreTools.Core.Writes;
 
 namespace EventStoreTools.Cmdlets;
@@ -13,20 +14,34 @@ namespace EventStoreTools.Cmdlets;
 [OutputType(typeof(MirrorResult))]
 public sealed class SyncEventStoreCommand : EventStoreCmdlet
 {
+    /// <summary>The source store (a wildcard must match one); -ConnectionString and -Schema name a PostgreSQL source instead.</summary>
     [Parameter(Position = 0)]
     [Alias("Source")]
+    [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
 
-    protected override string[]? StorePaths => OnePath(Path);
+    /// <summary>The source store, named exactly; Get-EventStore's and Get-ChildItem's output binds here by PSPath.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP", "FullName")]
+    [ValidateNotNullOrEmpty]
+    public string LiteralPath { get; set; } = "";
 
-    protected override bool StorePathsAreLiteral => false;
+    protected override string[]? StorePaths => OnePath(LiteralPath) ?? OnePath(Path);
 
-    /// <summary>The destination SQLite file (created when missing).</summary>
+    protected override bool StorePathsAreLiteral => LiteralPath.Length > 0;
+
+    /// <summary>The destination SQLite file (created when missing; a wildcard must match one file or none).</summary>
     [Parameter(Position = 1)]
     [Alias("Destination")]
+    [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string DestinationPath { get; set; } = "";
+
+    /// <summary>The destination SQLite file, named exactly.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string DestinationLiteralPath { get; set; } = "";
 
     /// <summary>A PostgreSQL destination: an Npgsql connection string, with -DestinationSchema.</summary>
     [Parameter]
@@ -37,6 +52,13 @@ public sealed class SyncEventStoreCommand : EventStoreCmdlet
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? DestinationSchema { get; set; }
+
+    /// <summary>With -DestinationConnectionString: the user name and password to log in with.</summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? DestinationCredential { get; set; }
+
+    private StoreParameters Destination => new("Destination", DestinationPath, DestinationLiteralPath, DestinationConnectionString, DestinationSchema, DestinationCredential);
 
     /// <summary>Keep copying what the source's writers append until Ctrl+C, -Timeout, or the source is frozen and drained.</summary>
     [Parameter]
@@ -67,13 +89,9 @@ public sealed class SyncEventStoreCommand : EventStoreCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    protected override void EndProcessing()
+    protected override void ProcessRecord()
     {
-        if (Verify && !Cutover)
-        {
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Verify checks the result of a cutover: use it with -Cutover."),
-                ErrorIdPrefix + "ConflictingOptions", ErrorCategory.InvalidArgument, null));
-        }
+        RefuseConflictingParameters();
         var source = OpenStore();
         var destination = OpenDestination();
         var action = Cutover ? "Mirror the events, then freeze the source and verify (cutover)" : Follow ? "Mirror the events and keep following" : "Mirror the events";
@@ -114,7 +132,7 @@ public sealed class SyncEventStoreCommand : EventStoreCmdlet
     /// <summary>A cutover that did not end leaves the application's store writable again (without Ctrl+C's token, which is cancelled by now).</summary>
     private void Unfreeze()
     {
-        var source = string.IsNullOrEmpty(Path) ? PostgresStore(ConnectionString!, Schema!) : StoreAt(ResolveFilePath(Path));
+        var source = StorePaths is { } paths ? StoreAt(ResolveFilePath(paths[0], StorePathsAreLiteral)) : PostgresStore(ConnectionString!, Schema!, Credential?.GetNetworkCredential());
         try
         {
             source.SetFrozen(false);
@@ -139,7 +157,10 @@ public sealed class SyncEventStoreCommand : EventStoreCmdlet
         }
     }
 
-    private IEventStore OpenDestination() =>
-        OpenStore(DestinationPath, DestinationConnectionString, DestinationSchema,
-            new StoreParameterNames("destination", "-DestinationPath", "-DestinationConnectionString", "-DestinationSchema"), "DestinationNotSpecified");
+    private IEventStore OpenDestination() => OpenStore(Destination, "destination", "DestinationNotSpecified");
+
+    protected override IEnumerable<ParameterRule> ParameterRules =>
+    [
+        ParameterRule.Needs(nameof(Verify), "it checks the result of a cutover.", nameof(Cutover)),
+    ];
 }

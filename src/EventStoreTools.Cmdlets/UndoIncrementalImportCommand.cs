@@ -8,7 +8,7 @@ namespace EventStoreTools.Cmdlets;
 /// never touched, and the import is named by its id, so it does not ask by default (ConfirmImpact Medium):
 /// it runs in catch blocks of unattended scripts, where a prompt would fail.
 /// </summary>
-[Cmdlet(VerbsCommon.Undo, "IncrementalImport", DefaultParameterSetName = PathSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommon.Undo, "IncrementalImport", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(IncrementalImportUndo))]
 public sealed class UndoIncrementalImportCommand : OneStoreCmdlet
 {

@@ -70,6 +70,19 @@ internal static class PostgresConnections
         _ => EventStoreErrorKind.InvalidInput,
     };
 
+    /// <summary>
+    /// A connection string without its password, and the user name and password it held (null when it held none): what
+    /// an output object may show, and the credential that goes with it.
+    /// </summary>
+    public static (string ConnectionString, NetworkCredential? Credential) WithoutPassword(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (string.IsNullOrEmpty(builder.Password)) return (builder.ConnectionString, null);
+        var credential = new NetworkCredential(builder.Username ?? "", builder.Password);
+        builder.Remove("Password");
+        return (builder.ConnectionString, credential);
+    }
+
     /// <summary>The connection string with a credential's user name and password in place of its own.</summary>
     public static string WithCredential(string connectionString, NetworkCredential? credential)
     {

@@ -26,6 +26,9 @@ public sealed class PostgresEventStore : IEventStore
 
     public string Schema { get; }
 
+    /// <summary>The connection string without its password, and the login it held: what an output object may carry.</summary>
+    public (string ConnectionString, NetworkCredential? Credential) ShownConnection => PostgresConnections.WithoutPassword(ConnectionString);
+
     public string DisplayName { get; }
 
     public string Identity => PostgresConnections.Identity(ConnectionString, Schema);
