@@ -11,31 +11,15 @@ namespace EventStoreTools.Cmdlets;
 /// </summary>
 [Cmdlet(VerbsCommon.Add, "IncrementalImport", SupportsShouldProcess = true)]
 [OutputType(typeof(IncrementalImportPushResult))]
-public sealed class AddIncrementalImportCommand : EventStoreCmdlet
+public sealed class AddIncrementalImportCommand : OneStoreCmdlet
 {
     private IEventStore? _store;
     private IIncrementalImportPush? _push;
     private ProgressReporter? _progress;
     private IDisposable? _claim;
 
-    /// <summary>The store of the import; a wildcard must match one file.</summary>
-    [Parameter(Position = 0)]
-    [Alias("Store")]
-    [SupportsWildcards]
-    [ValidateNotNullOrEmpty]
-    public string Path { get; set; } = "";
-
-    /// <summary>The store of the import, named exactly. Not taken from the pipeline: the pipeline carries events.</summary>
-    [Parameter]
-    [Alias("PSPath", "LP")]
-    [ValidateNotNullOrEmpty]
-    public string LiteralPath { get; set; } = "";
-
-    protected override string[]? StorePaths => OnePath(LiteralPath) ?? OnePath(Path);
-
-    protected override bool StorePathsAreLiteral => LiteralPath.Length > 0;
-
-    [Parameter(Mandatory = true)]
+    /// <summary>The open import: its id, or the session object of Start-IncrementalImport (bound from the pipeline by property name).</summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string ImportId { get; set; } = "";
 
@@ -52,39 +36,58 @@ public sealed class AddIncrementalImportCommand : EventStoreCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    protected override void BeginProcessing()
+    private bool _begun;
+    private string _importId = "";
+
+    /// <summary>
+    /// Opens the push when the first event comes (or at the end, for no events): a session piped in binds the store
+    /// and the import id only then.
+    /// </summary>
+    private void Begin()
     {
+        _begun = true;
+        _importId = ImportId;
         using var narration = Narrate();
         _store = OpenStore();
         var clearance = CheckWrite(_store, StoreWrite.PushIncrementalImport, Force);
-        if (!ShouldProcess(_store.DisplayName, $"Add events to the incremental import '{ImportId}'" + clearance.Note)) return;
+        if (!ShouldProcess(_store.DisplayName, $"Add events to the incremental import '{_importId}'" + clearance.Note)) return;
         _progress = new ProgressReporter(this, 1, $"Pushing events into the incremental import of {_store.DisplayName}");
         Run(() =>
         {
             // The push's transaction stays open until the input ends: its input must not be an export of the same store.
             _claim = ClaimStore(_store, StoreUse.PipelineTransaction);
             Proceed(clearance);
-            _push = _store.BeginIncrementalImportPush(ImportId);
+            _push = _store.BeginIncrementalImportPush(_importId);
         }, _store.DisplayName);
     }
 
     protected override void ProcessRecord()
     {
+        if (!_begun) Begin();
         if (_push is null) return;
         if (InputObject is null)
         {
             ThrowTerminatingError(new ErrorRecord(new ArgumentNullException(nameof(InputObject), "A null event cannot be imported."),
                 ErrorIdPrefix + "NullEvent", ErrorCategory.InvalidData, null));
         }
-        Run(() =>
+        // -InputObject given on the command line (when a session is piped in) holds all the events at once; the pipeline
+        // hands events one by one.
+        var events = InputObject!.BaseObject is System.Collections.IEnumerable list and not string and not System.Collections.IDictionary
+            ? list.Cast<object>().Select(PSObject.AsPSObject)
+            : [InputObject!];
+        foreach (var input in events)
         {
-            _push.Add(EventInputConverter.Convert(InputObject!, versionless: true, Warn));
-            _progress!.Report(_push.EventCount);
-        }, InputObject);
+            Run(() =>
+            {
+                _push.Add(EventInputConverter.Convert(input, versionless: true, Warn));
+                _progress!.Report(_push.EventCount);
+            }, input);
+        }
     }
 
     protected override void EndProcessing()
     {
+        if (!_begun) Begin();
         using var narration = Narrate();
         if (_push is null) return;
         Run(() =>
@@ -92,9 +95,9 @@ public sealed class AddIncrementalImportCommand : EventStoreCmdlet
             Cancellation.ThrowIfCancellationRequested();
             _push.Commit();
         }, _store!.DisplayName);
-        Tell($"Pushed {_push.EventCount:N0} events into the incremental import {ImportId} of {_store.DisplayName} in {_progress!.Elapsed.TotalSeconds:0.000} s.");
+        Tell($"Pushed {_push.EventCount:N0} events into the incremental import {_importId} of {_store.DisplayName} in {_progress!.Elapsed.TotalSeconds:0.000} s.");
         _progress!.Complete();
-        if (PassThru) WriteObject(new IncrementalImportPushResult(_store.DisplayName, ImportId, _push.EventCount));
+        if (PassThru) WriteStoreObject(new IncrementalImportPushResult(_store.DisplayName, _importId, _push.EventCount), _store);
     }
 
     protected override void Dispose(bool disposing)

@@ -238,7 +238,7 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
     protected IEventStore OpenStore(StoreParameters store, string storeWord, string failure)
     {
         RefuseUnclearStore(store, storeWord, failure);
-        return store.IsSqlite ? OpenStore(store.LiteralPath ?? store.Path!, store.LiteralPath is not null) : OpenPostgresStore(store);
+        return store.IsSqlite ? OpenStore(string.IsNullOrEmpty(store.LiteralPath) ? store.Path! : store.LiteralPath, !string.IsNullOrEmpty(store.LiteralPath)) : OpenPostgresStore(store);
     }
 
     /// <summary>Refuses a store not named completely, or named two ways.</summary>

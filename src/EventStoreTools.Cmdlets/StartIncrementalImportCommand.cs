@@ -1,12 +1,13 @@
 using System.Management.Automation;
 using EventStoreTools.Core;
+using EventStoreTools.Core.Incremental;
 using EventStoreTools.Core.Writes;
 
 namespace EventStoreTools.Cmdlets;
 
-/// <summary>Start-IncrementalImport: opens an incremental import in a store and writes its id.</summary>
+/// <summary>Start-IncrementalImport: opens an incremental import in a store and writes it as a session object (its text is the import id).</summary>
 [Cmdlet(VerbsLifecycle.Start, "IncrementalImport", SupportsShouldProcess = true)]
-[OutputType(typeof(string))]
+[OutputType(typeof(IncrementalImportSession))]
 public sealed class StartIncrementalImportCommand : OneStoreCmdlet
 {
     /// <summary>Write into a frozen store anyway, with a warning (it stays frozen).</summary>
@@ -21,10 +22,13 @@ public sealed class StartIncrementalImportCommand : OneStoreCmdlet
         StoreWriteClearance? clearance = null;
         if (!RunOnListedStore(() => clearance = StoreWriteGuard.Check(store, StoreWrite.StartIncrementalImport, Force), store.DisplayName)) return;
         if (!ShouldProcess(store.DisplayName, "Start an incremental import" + clearance!.Note)) return;
+        string? importId = null;
         RunOnListedStore(store, () =>
         {
             Proceed(clearance);
-            WriteObject(store.StartIncrementalImport());
+            importId = store.StartIncrementalImport();
         });
+        // Written once the store is let go: the next command of the pipeline (Add-IncrementalImport) writes to it.
+        if (importId is not null) WriteStoreObject(new IncrementalImportSession(store.DisplayName, importId), store);
     }
 }

@@ -29,6 +29,9 @@ internal static class StoreObject
                 if ((credential ?? AsPSCredential(fromConnectionString)) is { } login) wrapped.Properties.Add(new PSNoteProperty("Credential", login));
                 break;
         }
+        // The open import of a store's description names the store too, so that it can be piped on by itself.
+        if (output is EventStoreDescription { IncrementalImport: { } session })
+            wrapped.Properties.Add(new PSNoteProperty(nameof(EventStoreDescription.IncrementalImport), Of(session, store, credential)));
         return wrapped;
     }
 

@@ -12,7 +12,7 @@ namespace EventStoreTools.Cmdlets;
 [OutputType(typeof(IncrementalImportUndo))]
 public sealed class UndoIncrementalImportCommand : OneStoreCmdlet
 {
-    /// <summary>The import to drop; without it, whatever import is open (reSolve's rollback).</summary>
+    /// <summary>The import to drop: its id, or the session object of Start-IncrementalImport or Get-EventStore; without it, whatever import is open (reSolve's rollback).</summary>
     [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string? ImportId { get; set; }

@@ -32,6 +32,9 @@ public sealed record EventStoreDescription
 
     public bool HasOpenIncrementalImport => IncrementalImportId is not null;
 
+    /// <summary>The open incremental import as an object that Add-, Complete- and Undo-IncrementalImport take; null when none is open.</summary>
+    public Incremental.IncrementalImportSession? IncrementalImport => IncrementalImportId is null ? null : new(Store, IncrementalImportId);
+
     /// <summary>The cursor after the newest event of every thread: an export with it reads only later events.</summary>
     public required ResolveCursor LatestCursor { get; init; }
 

@@ -20,7 +20,7 @@ BeforeAll {
     # The incremental fixtures' base store with an open import that holds one pushed event; returns the path and id.
     function New-OpenImportStore([string] $Path = (New-TestPath "open-$([guid]::NewGuid().ToString('N')).db")) {
         Import-EventStore $Path -InFile (Join-Path $Fixtures 'incremental/base.export.ndjson') | Out-Null
-        $id = Start-IncrementalImport $Path
+        $id = (Start-IncrementalImport $Path).ImportId
         New-PushEvent 0 | Add-IncrementalImport $Path -ImportId $id
         $Path, $id
     }

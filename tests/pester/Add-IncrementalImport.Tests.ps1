@@ -3,7 +3,7 @@ BeforeAll { . (Join-Path $PSScriptRoot 'TestHelpers.ps1') }
 Describe 'Add-IncrementalImport' {
     BeforeEach {
         $script:store = New-IncrementalBaseStore
-        $script:id = Start-IncrementalImport $store
+        $script:id = (Start-IncrementalImport $store).ImportId
     }
 
     It 'pushes PSCustomObjects, hashtables and typed events, from several commands, durably' {

@@ -34,7 +34,7 @@ Describe 'Backups on PostgreSQL' -Tag 'Postgres' {
     It 'Test-EventStore reports an open incremental import in a PostgreSQL schema' {
         $schema = New-TestSchema
         Import-EventStore -ConnectionString $Pg -Schema $schema -InFile $Export | Out-Null
-        $id = Start-IncrementalImport -ConnectionString $Pg -Schema $schema
+        $id = (Start-IncrementalImport -ConnectionString $Pg -Schema $schema).ImportId
         $result = Test-EventStore -ConnectionString $Pg -Schema $schema -Quick
         $result.OpenIncrementalImportId | Should -Be $id
         $result.IsValid | Should -BeTrue

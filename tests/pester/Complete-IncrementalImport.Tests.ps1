@@ -9,7 +9,7 @@ Describe 'Complete-IncrementalImport' {
         @{ Case = 'equal-latest-ts'; Imported = 1; Duplicates = 0 }
     ) {
         $store = New-IncrementalBaseStore
-        $id = Start-IncrementalImport $store
+        $id = (Start-IncrementalImport $store).ImportId
         Get-Content (Get-IncrementalInput $Case) | ConvertFrom-Json | Add-IncrementalImport $store -ImportId $id
         $summary = Complete-IncrementalImport $store -ImportId $id -WarningVariable warnings
         $summary | Should -BeOfType [EventStoreTools.Core.Incremental.IncrementalImportSummary]
@@ -25,7 +25,7 @@ Describe 'Complete-IncrementalImport' {
     It 'skips older events with one warning that counts them and gives the newest stored timestamp' {
         $store = New-IncrementalBaseStore
         $newest = (Get-EventStore $store).LastTimestamp
-        $id = Start-IncrementalImport $store
+        $id = (Start-IncrementalImport $store).ImportId
         @(
             @{ timestamp = $newest - 1; aggregateId = 'old-1'; type = 'T' }
             @{ timestamp = 5; aggregateId = 'old-2'; type = 'T' }
@@ -46,7 +46,7 @@ Describe 'Complete-IncrementalImport' {
         $stored = Export-EventStore $store | Select-Object -First 1
         $reordered = [ordered]@{}
         $stored.Payload.Keys | Sort-Object -Descending | ForEach-Object { $reordered[$_] = $stored.Payload[$_] }
-        $id = Start-IncrementalImport $store
+        $id = (Start-IncrementalImport $store).ImportId
         @{ timestamp = $stored.Timestamp; aggregateId = $stored.AggregateId; type = $stored.Type; payload = $reordered } | Add-IncrementalImport $store -ImportId $id
         (Complete-IncrementalImport $store -ImportId $id).SkippedDuplicates | Should -Be 1
     }
@@ -54,7 +54,7 @@ Describe 'Complete-IncrementalImport' {
     It 'is a no-op when the same import runs again' {
         $store = New-IncrementalBaseStore
         foreach ($run in 1, 2) {
-            $id = Start-IncrementalImport $store
+            $id = (Start-IncrementalImport $store).ImportId
             Get-Content (Get-IncrementalInput 'dups-and-new') | ConvertFrom-Json | Add-IncrementalImport $store -ImportId $id
             $summary = Complete-IncrementalImport $store -ImportId $id
         }
@@ -65,7 +65,7 @@ Describe 'Complete-IncrementalImport' {
 
     It 'leaves the store unchanged and the pushed events in place when the commit fails; a retry commits' {
         $store = New-IncrementalBaseStore
-        $id = Start-IncrementalImport $store
+        $id = (Start-IncrementalImport $store).ImportId
         Get-Content (Get-IncrementalInput 'new-only') | ConvertFrom-Json | Add-IncrementalImport $store -ImportId $id
         Invoke-SqliteQuery $store "CREATE TRIGGER refuse BEFORE INSERT ON events BEGIN SELECT RAISE(ABORT, 'refused by a trigger'); END" | Out-Null
         $before = Get-StoreRows $store
@@ -79,7 +79,7 @@ Describe 'Complete-IncrementalImport' {
 
     It 'fails on a wrong id and changes nothing; -WhatIf changes nothing' {
         $store = New-IncrementalBaseStore
-        $id = Start-IncrementalImport $store
+        $id = (Start-IncrementalImport $store).ImportId
         Get-Content (Get-IncrementalInput 'new-only') | ConvertFrom-Json | Add-IncrementalImport $store -ImportId $id
         $before = (Get-FileHash $store).Hash
         { Complete-IncrementalImport $store -ImportId 'nope' -ErrorAction Stop } |

@@ -85,7 +85,7 @@ Describe 'Cmdlets that take stores from the pipeline go on after a bad one' {
         $b = Copy-Fixture 'resolve-lite-600.db' 'start-b.db'
         Set-EventStore $frozen -Frozen $true
         $e = $null
-        $ids = [pscustomobject]@{ Path = $a }, [pscustomobject]@{ Path = $frozen }, [pscustomobject]@{ Path = $b } |
+        $ids = [pscustomobject]@{ FullName = $a }, [pscustomobject]@{ FullName = $frozen }, [pscustomobject]@{ FullName = $b } |
             Start-IncrementalImport -ErrorVariable e 2>$null
         $ids.Count | Should -Be 2
         $e.Count | Should -Be 1

@@ -111,7 +111,7 @@ Describe 'Top-level number payloads (issue 12, item 1)' {
         $summary.Imported | Should -Be 0
         $summary.SkippedDuplicates | Should -Be $Doubles.Count
 
-        $id = Start-IncrementalImport $store
+        $id = (Start-IncrementalImport $store).ImportId
         Get-Content $NumberExport | ConvertFrom-Json -AsHashtable | Add-IncrementalImport $store -ImportId $id
         Assert-StoredDoubles (Get-PendingPayloads $store)
         (Complete-IncrementalImport $store -ImportId $id).SkippedDuplicates | Should -Be $Doubles.Count
@@ -150,7 +150,7 @@ Describe 'Payload text as JavaScript writes it (issue 12, items 2-4)' {
         $incremental = New-EmptyStore 'incremental.db'
         Import-EventStore $incremental -InFile (Write-Lines (New-TestPath 'in.ndjson') $line) -Incremental | Out-Null
         Get-Payloads $incremental | Should -BeExactly $Expected
-        $id = Start-IncrementalImport $incremental
+        $id = (Start-IncrementalImport $incremental).ImportId
         @{ timestamp = 5000; aggregateId = 'b'; type = 'T'; payloadJson = $Given } | Add-IncrementalImport $incremental -ImportId $id
         Get-PendingPayloads $incremental | Should -BeExactly $Expected
     }
@@ -210,7 +210,7 @@ Describe 'Odd but accepted values (issue 12, items 5 and 6)' {
 
         $incremental = New-EmptyStore 'incremental.db'
         (Import-EventStore $incremental -InFile $inFile -Incremental).Imported | Should -Be 1
-        $id = Start-IncrementalImport $incremental
+        $id = (Start-IncrementalImport $incremental).ImportId
         @{ timestamp = 5000; aggregateId = 'b'; type = '' } | Add-IncrementalImport $incremental -ImportId $id
         (Complete-IncrementalImport $incremental -ImportId $id).Imported | Should -Be 1
         Invoke-SqliteQuery $incremental "SELECT count(*) FROM events WHERE type = ''" | Should -Be 2
@@ -277,7 +277,7 @@ Describe 'Payloads nested deeper than SQLite''s JSON limit (issue 11, item 11)' 
         @{ Path = '-InFile' }, @{ Path = 'the pipeline' }, @{ Path = '-Incremental -InFile' }, @{ Path = 'Add-IncrementalImport' }
     ) {
         $store = New-EmptyStore 'deep.db'
-        $id = if ($Path -eq 'Add-IncrementalImport') { Start-IncrementalImport $store }
+        $id = if ($Path -eq 'Add-IncrementalImport') { (Start-IncrementalImport $store).ImportId }
         $run = {
             param([string] $Payload, [long] $Counter)
             $line = Format-ExportLine $Counter $Payload
@@ -369,7 +369,7 @@ Describe 'PostgreSQL payload text (issue 12, items 3, 5, 8; issue 11, item 11)' 
         # 'a',1,'T','{"k":2}' is 19 bytes, plus reSolve's 66 reserved.
         Invoke-PostgresQuery $Pg "SELECT ""eventSize"" FROM ""$schema"".""events""" | Should -Be 85
 
-        $id = Start-IncrementalImport -ConnectionString $Pg -Schema $schema
+        $id = (Start-IncrementalImport -ConnectionString $Pg -Schema $schema).ImportId
         @{ timestamp = 5000; aggregateId = 'a'; type = 'T'; payloadJson = '{"k":1,"k":2}' } | Add-IncrementalImport -ConnectionString $Pg -Schema $schema -ImportId $id
         # 5000,'a','T','{"k":2}' is 22 bytes.
         Invoke-PostgresQuery $Pg "SELECT ""eventSize"" FROM ""$schema"".""events-incremental-import""" | Should -Be 88

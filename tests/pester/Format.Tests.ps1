@@ -25,7 +25,7 @@ Describe 'Format views' {
         $compare = Compare-EventStore $source $copy -Summary | Out-String -Width 120
         $compare | Should -Match 'Identical +Reference +Difference +Equal +Missing +Extra +Changed +Renumbered +Secrets -/\+/~ +Elapsed Stores'
         $compare | Should -Match 'True +600 +600 +600 +0 +0 +0 +0 +0/0/0 +\d+\.\d{3} s '
-        $id = Start-IncrementalImport $copy
+        $id = (Start-IncrementalImport $copy).ImportId
         $push = New-TestEvent -Timestamp 5000000000000 | Add-IncrementalImport $copy -ImportId $id -PassThru | Out-String -Width 120
         $push | Should -Match 'Pushed ImportId +Store'
         $push | Should -Match "1 $([regex]::Escape($id))"

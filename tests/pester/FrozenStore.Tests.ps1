@@ -58,7 +58,7 @@ BeforeAll {
     # A store with one event pushed into an open import (so that Add- and Complete-IncrementalImport have one), then frozen.
     function New-FrozenStore([string] $Engine) {
         $store = New-Store $Engine
-        $id = Start-IncrementalImport @store
+        $id = (Start-IncrementalImport @store).ImportId
         & $NewEvent | Add-IncrementalImport @store -ImportId $id
         Set-EventStore @store -Frozen $true
         $store, $id
@@ -170,7 +170,7 @@ Describe '-Replace keeps the store frozen and respects an open incremental impor
         @{ Engine = 'PostgreSQL' }
     ) {
         $store = New-Store $Engine
-        $id = Start-IncrementalImport @store
+        $id = (Start-IncrementalImport @store).ImportId
         & $NewEvent | Add-IncrementalImport @store -ImportId $id
         $before = Get-StoreState $store
 

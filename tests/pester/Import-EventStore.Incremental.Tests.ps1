@@ -65,7 +65,7 @@ Describe 'Import-EventStore -Incremental' {
         $file = New-TestPath 'repeat.ndjson'
         Export-EventStore $source -OutFile $file
         (Import-EventStore $target -InFile $file -Incremental -WarningAction SilentlyContinue).CollapsedRepeats | Should -Be 1
-        $id = Start-IncrementalImport $target
+        $id = (Start-IncrementalImport $target).ImportId
         Export-EventStore $source | Add-IncrementalImport $target -ImportId $id | Out-Null
         $summary = Complete-IncrementalImport $target -ImportId $id -WarningVariable warned -WarningAction SilentlyContinue
         $summary.CollapsedRepeats | Should -Be 1
@@ -86,7 +86,7 @@ Describe 'Import-EventStore -Incremental' {
 
     It 'leaves an import it did not start alone' {
         $store = New-IncrementalBaseStore
-        $id = Start-IncrementalImport $store
+        $id = (Start-IncrementalImport $store).ImportId
         { Import-EventStore $store -InFile (Get-IncrementalInput 'new-only') -Incremental -ErrorAction Stop } |
             Should -Throw -ErrorId 'ImportEventStoreImportAlreadyOpen,EventStoreTools.Cmdlets.ImportEventStoreCommand'
         (Get-EventStore $store).IncrementalImportId | Should -BeExactly $id
@@ -95,7 +95,7 @@ Describe 'Import-EventStore -Incremental' {
     It 'refuses -Append and -Replace, and changes nothing with -WhatIf' {
         $store = New-IncrementalBaseStore
         { Import-EventStore $store -InFile (Get-IncrementalInput 'new-only') -Incremental -Append -ErrorAction Stop } |
-            Should -Throw -ErrorId 'ImportEventStoreConflictingModes,EventStoreTools.Cmdlets.ImportEventStoreCommand'
+            Should -Throw -ErrorId 'ImportEventStoreConflictingParameters,EventStoreTools.Cmdlets.ImportEventStoreCommand'
         $hash = (Get-FileHash $store).Hash
         # The dry run (issue 14) reports what a commit would do, and writes nothing.
         $run = Invoke-Captured { Import-EventStore $store -InFile (Get-IncrementalInput 'new-only') -Incremental -WhatIf }

@@ -275,7 +275,7 @@ threadId,threadCounter,timestamp,aggregateId,aggregateVersion,type,payload
         $warnings[0].Message | Should -Match 'plain words'
 
         $store = New-IncrementalBaseStore 'csv-incremental.db'
-        $id = Start-IncrementalImport $store
+        $id = (Start-IncrementalImport $store).ImportId
         @'
 timestamp,aggregateId,type,payload
 5000000000000,csv-agg,CSV,"{""n"":1}"

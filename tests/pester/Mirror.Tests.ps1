@@ -334,7 +334,7 @@ Describe 'Import-EventStore -Append -CommitEvery / -CommitInterval' -Tag 'Mirror
     }
 
     It 'refuses them without -Append' {
-        { New-TestEvent | Import-EventStore (New-MirrorPath 'no-append.db') -CommitEvery 10 -ErrorAction Stop } | Should -Throw -ErrorId 'ImportEventStoreConflictingModes*'
+        { New-TestEvent | Import-EventStore (New-MirrorPath 'no-append.db') -CommitEvery 10 -ErrorAction Stop } | Should -Throw -ErrorId 'ImportEventStoreConflictingParameters*'
     }
 }
 

@@ -28,7 +28,7 @@ Describe 'Paths' {
         (Get-EventStore -PSPath 'c[1].db').EventCount | Should -Be 600
         # An object with only a FullName (no PSPath) binds there too, taken literally.
         ([pscustomobject]@{ FullName = (Join-Path $folder 'c[1].db') } | Get-EventStore).EventCount | Should -Be 600
-        $id = Get-ChildItem -LiteralPath 'c[1].db' | Start-IncrementalImport
+        $id = (Get-ChildItem -LiteralPath 'c[1].db' | Start-IncrementalImport).ImportId
         (Undo-IncrementalImport -LiteralPath 'c[1].db' -ImportId $id -PassThru).DroppedCount | Should -Be 0
     }
 
@@ -46,13 +46,11 @@ Describe 'Paths' {
         $record.TargetObject | Should -Be './*.db'
         Assert-ErrorRecord (Get-ErrorRecord { Start-IncrementalImport ./*.db }) 'Start-IncrementalImport' 'AmbiguousPath' 'InvalidArgument'
         Assert-ErrorRecord (Get-ErrorRecord { Compare-EventStore ./*.db a.db }) 'Compare-EventStore' 'AmbiguousPath' 'InvalidArgument'
-        Assert-ErrorRecord (Get-ErrorRecord { Import-EventStore n.db -InFile ./*.db }) 'Import-EventStore' 'AmbiguousPath' 'InvalidArgument'
         Get-FolderSnapshot $folder | Should -Be $before
     }
 
     It 'a reading wildcard that matches one file reads it; a writing one that matches nothing is taken as the name' {
         Export-EventStore a.db -OutFile one.ndjson -First 1
-        @(Import-EventStore n.db -InFile ./o*.ndjson).ImportedCount | Should -Be 1
         (@() | Import-EventStore ./a?.db -Append).ImportedCount | Should -Be 0
         Test-Path -LiteralPath './a?.db' | Should -BeTrue
         Import-EventStore 'new`[1`].db' -InFile ./one.ndjson | Out-Null
@@ -65,8 +63,6 @@ Describe 'Paths' {
     It 'a writing wildcard that matches another name is refused with WildcardMatchedOtherName by <Command>, and nothing is written' -ForEach @(
         @{ Command = 'Import-EventStore'; Run = { Import-EventStore 'st[1].db' -InFile one.ndjson -Replace -Force } }
         @{ Command = 'Import-EventStore'; Run = { @() | Import-EventStore ./s?1.db -Append } }
-        @{ Command = 'Export-EventStore'; Run = { Export-EventStore a.db -OutFile 'o[n]e.ndjson' } }
-        @{ Command = 'Export-EventStore'; Run = { Export-EventStore a.db -Directory 'b[k]' } }
         @{ Command = 'New-EventStore'; Run = { New-EventStore 'st[1].db' } }
         @{ Command = 'Start-IncrementalImport'; Run = { Start-IncrementalImport 'st[1].db' } }
         @{ Command = 'Set-EventStore'; Run = { Set-EventStore 'st[1].db' -Frozen $true } }
@@ -90,6 +86,19 @@ Describe 'Paths' {
         (Import-EventStore 'st`[2`].db' -InFile one.ndjson).ImportedCount | Should -Be 1
         (Get-EventStore -LiteralPath 'st[1].db', 'st[2].db').EventCount | Should -Be 1, 1
         (Get-FileHash st1.db).Hash | Should -Be $st1
+    }
+
+    It '-InFile, -OutFile and -Directory name files, taken as they are (as Invoke-WebRequest''s -InFile and -OutFile): a name with wildcard characters is that name' {
+        Export-EventStore a.db -OutFile 'o[n]e.ndjson' -First 2
+        Test-Path -LiteralPath 'o[n]e.ndjson' | Should -BeTrue
+        Test-Path -LiteralPath 'one.ndjson' | Should -BeFalse
+        Export-EventStore a.db -Directory 'b[k]' -First 3
+        Test-Path -LiteralPath 'b[k]/events.db' | Should -BeTrue
+        (Import-EventStore n1.db -InFile 'o[n]e.ndjson').ImportedCount | Should -Be 2
+        (Import-EventStore n2.db -Directory 'b[k]').ImportedCount | Should -Be 3
+        # A pattern is a name too: './o*.ndjson' is no file, however many files it would match.
+        Assert-ErrorRecord (Get-ErrorRecord { Import-EventStore n3.db -InFile ./o*.ndjson }) 'Import-EventStore' 'InputNotFound' 'ObjectNotFound'
+        Test-Path n3.db | Should -BeFalse
     }
 
     It 'several stores into one -OutFile or -Directory are refused before anything is written' {

@@ -80,7 +80,7 @@ Describe 'Incremental import into PostgreSQL stores' -Tag 'Postgres' {
         Get-PgDump $oneShot | Should -BeExactly $expected
 
         $steps = New-PgBaseStore
-        $id = Start-IncrementalImport -ConnectionString $Pg -Schema $steps
+        $id = (Start-IncrementalImport -ConnectionString $Pg -Schema $steps).ImportId
         Get-Content (Get-IncrementalInput $Case) | ConvertFrom-Json | Add-IncrementalImport -ConnectionString $Pg -Schema $steps -ImportId $id
         (Complete-IncrementalImport -ConnectionString $Pg -Schema $steps -ImportId $id).Imported | Should -Be $Imported
         Get-PgDump $steps | Should -BeExactly $expected
@@ -108,7 +108,7 @@ Describe 'Incremental import into PostgreSQL stores' -Tag 'Postgres' {
     It 'skips older events with one warning and imports one with the newest stored timestamp' {
         $schema = New-PgBaseStore
         $newest = (Get-EventStore -ConnectionString $Pg -Schema $schema).LastTimestamp
-        $id = Start-IncrementalImport -ConnectionString $Pg -Schema $schema
+        $id = (Start-IncrementalImport -ConnectionString $Pg -Schema $schema).ImportId
         @(
             @{ timestamp = $newest - 1; aggregateId = 'old-1'; type = 'T' }
             @{ timestamp = 5; aggregateId = 'old-2'; type = 'T' }
@@ -166,7 +166,7 @@ Describe 'Incremental import into PostgreSQL stores' -Tag 'Postgres' {
     It 'leaves the store unchanged and the pushed events in place when the commit fails; a retry commits' {
         $schema = New-PgBaseStore
         $before = Get-PgDump $schema
-        $id = Start-IncrementalImport -ConnectionString $Pg -Schema $schema
+        $id = (Start-IncrementalImport -ConnectionString $Pg -Schema $schema).ImportId
         Get-Content (Get-IncrementalInput 'new-only') | ConvertFrom-Json | Add-IncrementalImport -ConnectionString $Pg -Schema $schema -ImportId $id
         Invoke-PostgresQuery $Pg @"
 CREATE FUNCTION "$schema".refuse() RETURNS trigger LANGUAGE plpgsql AS `$`$ BEGIN RAISE EXCEPTION 'refused by a trigger'; END `$`$;
@@ -187,7 +187,7 @@ CREATE TRIGGER refuse BEFORE INSERT ON "$schema"."events" FOR EACH ROW EXECUTE F
     It 'drops the pushed events with Undo-IncrementalImport, never stored ones' {
         $schema = New-PgBaseStore
         $before = Get-PgDump $schema
-        $id = Start-IncrementalImport -ConnectionString $Pg -Schema $schema
+        $id = (Start-IncrementalImport -ConnectionString $Pg -Schema $schema).ImportId
         Get-Content (Get-IncrementalInput 'new-only') | ConvertFrom-Json | Add-IncrementalImport -ConnectionString $Pg -Schema $schema -ImportId $id
         $undone = Undo-IncrementalImport -ConnectionString $Pg -Schema $schema -ImportId $id -PassThru
         ($undone.ImportId, $undone.DroppedCount) | Should -Be @($id, 5)
@@ -199,7 +199,7 @@ CREATE TRIGGER refuse BEFORE INSERT ON "$schema"."events" FOR EACH ROW EXECUTE F
 
     It 'refuses a second start and names the open import; Get-EventStore shows it' {
         $schema = New-PgBaseStore
-        $id = Start-IncrementalImport -ConnectionString $Pg -Schema $schema
+        $id = (Start-IncrementalImport -ConnectionString $Pg -Schema $schema).ImportId
         $id | Should -Match '^[A-Za-z0-9]+$'
         (Get-EventStore -ConnectionString $Pg -Schema $schema).IncrementalImportId | Should -BeExactly $id
         $failure = { Start-IncrementalImport -ConnectionString $Pg -Schema $schema -ErrorAction Stop } |
@@ -212,7 +212,7 @@ CREATE TRIGGER refuse BEFORE INSERT ON "$schema"."events" FOR EACH ROW EXECUTE F
 
     It 'fails on a wrong id with reSolve''s message and keeps the open import' {
         $schema = New-PgBaseStore
-        $id = Start-IncrementalImport -ConnectionString $Pg -Schema $schema
+        $id = (Start-IncrementalImport -ConnectionString $Pg -Schema $schema).ImportId
         $failure = { @{ timestamp = 1; aggregateId = 'a'; type = 'T' } | Add-IncrementalImport -ConnectionString $Pg -Schema $schema -ImportId 'wrong' -ErrorAction Stop } |
             Should -Throw -ErrorId 'AddIncrementalImportImportNotFound,EventStoreTools.Cmdlets.AddIncrementalImportCommand' -PassThru
         $failure.Exception.Message | Should -BeExactly 'Incremental importId=wrong does not exist.'

@@ -15,7 +15,7 @@ BeforeAll {
     # The base store with an open import holding 200k pushed events, all newer than the stored ones.
     $script:PendingStore = Join-Path $Shared 'pending.db'
     Copy-Item $BaseStore $PendingStore
-    $script:PendingImportId = Start-IncrementalImport $PendingStore
+    $script:PendingImportId = (Start-IncrementalImport $PendingStore).ImportId
     Add-GeneratedPendingEvents $PendingStore $PendingCount
     # 100k events to push, newer than the base store's, as a store and as NDJSON.
     $script:PushSource = Join-Path $Shared 'push-source.db'
@@ -66,7 +66,7 @@ Describe 'kill -9 of a process pushing into an incremental import' -Tag Fault {
         @{ Delay = (Get-Random -Maximum 1200) }, @{ Delay = (Get-Random -Minimum 1200 -Maximum 3000) }
     ) {
         $store = Copy-SharedStore $BaseStore (New-CaseFolder)
-        $id = Start-IncrementalImport $store
+        $id = (Start-IncrementalImport $store).ImportId
         $finished = Invoke-KilledWriter $store "Export-EventStore '$PushSource' | Add-IncrementalImport '$store' -ImportId '$id'" $Delay
         Assert-AllOrNone (Get-PendingCount $store) 0 $PushCount $finished
         (Get-EventStore $store).IncrementalImportId | Should -BeExactly $id
@@ -150,7 +150,7 @@ Describe '-WhatIf touches nothing in an incremental import' {
            Run = { param($store, $id) Invoke-Captured { Import-EventStore $store -InFile $PushNdjson -Incremental -WhatIf | Where-Object WhatIf -NE $true } } }
     ) {
         $store = Copy-SharedStore $BaseStore (New-CaseFolder)
-        $id = if ($WithOpenImport) { Start-IncrementalImport $store }
+        $id = if ($WithOpenImport) { (Start-IncrementalImport $store).ImportId }
         if ($id) { @{ timestamp = 4400000000000; aggregateId = 'pending'; type = 'T' } | Add-IncrementalImport $store -ImportId $id }
         $before = (Get-FileHash $store).Hash
         $run = & $Run $store $id

@@ -75,7 +75,7 @@ Describe 'Test-EventStore' {
     It 'reports the freeze marker and an open incremental import without calling the store invalid' {
         $store = Copy-Fixture 'resolve-lite-600.db'
         # The import is opened first: a frozen store refuses to start one.
-        $id = Start-IncrementalImport $store
+        $id = (Start-IncrementalImport $store).ImportId
         Invoke-SqliteQuery $store 'CREATE TABLE "events-freeze" ("surrogate" BIGINT NOT NULL)'
         $result = Test-EventStore $store
         $result.IsValid | Should -BeTrue

@@ -4,7 +4,7 @@ Describe 'Undo-IncrementalImport' {
     BeforeEach {
         $script:store = New-IncrementalBaseStore
         $script:before = Get-StoreRows $store
-        $script:id = Start-IncrementalImport $store
+        $script:id = (Start-IncrementalImport $store).ImportId
         Get-Content (Get-IncrementalInput 'new-only') | ConvertFrom-Json | Add-IncrementalImport $store -ImportId $id
     }
 
@@ -44,7 +44,7 @@ Describe 'Undo-IncrementalImport' {
     It 'runs the try/catch pattern of the README: an error drops the pushed events' {
         Undo-IncrementalImport $store -ImportId $id
         $caught = $null
-        $importId = Start-IncrementalImport $store
+        $importId = (Start-IncrementalImport $store).ImportId
         try {
             @(
                 @{ timestamp = 4102445800000; aggregateId = 'a'; type = 'T' }
