@@ -19,6 +19,7 @@ public sealed class AddIncrementalImportCommand : OneStoreCmdlet
     private IDisposable? _claim;
 
     [Parameter(Mandatory = true)]
+    [ArgumentCompleter(typeof(ImportIdCompleter))]
     [ValidateNotNullOrEmpty]
     public string ImportId { get; set; } = "";
 

@@ -475,8 +475,13 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
         foreach (var warning in clearance.Warnings) WriteWarning(warning);
     }
 
+    /// <summary>What to do instead, when a core failure's way on depends on how this cmdlet was called; null when its message says it.</summary>
+    protected virtual string? NextStep(EventStoreException ex) => null;
+
     protected ErrorRecord ToErrorRecord(EventStoreException ex, object? target = null)
     {
+        if (NextStep(ex) is { } step)
+            ex = new EventStoreException(ex.Kind, $"{ex.Message} {step}", ex) { Event = ex.Event, LineNumber = ex.LineNumber, Line = ex.Line };
         object? errorTarget = ex.LineNumber is { } line
             ? new InputLine(line, ex.Line ?? "")
             : ex.Event ?? target;

@@ -14,6 +14,7 @@ public sealed class UndoIncrementalImportCommand : OneStoreCmdlet
 {
     /// <summary>The import to drop; without it, whatever import is open (reSolve's rollback).</summary>
     [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(ImportIdCompleter))]
     [ValidateNotNullOrEmpty]
     public string? ImportId { get; set; }
 

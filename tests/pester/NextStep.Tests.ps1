@@ -1,0 +1,94 @@
+# Errors that say the next step (issue 26): a refusal names what to do instead, and a partial restore that selects
+# nothing warns instead of succeeding silently.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    $script:Store = Copy-Fixture 'resolve-lite-600.db' 'source.db'
+    $script:Export = New-TestPath 'source.ndjson'
+    Export-EventStore $Store -OutFile $Export
+}
+
+Describe 'A refusal says what to do instead' {
+    It 'a duplicate event under -Append says to use -Incremental to skip the events the store holds' {
+        $target = Copy-Fixture 'resolve-lite-600.db' 'append-twice.db'
+        $before = (Get-FileHash $target).Hash
+        $record = Get-ErrorRecord { Import-EventStore $target -InFile $Export -Append }
+        Assert-ErrorRecord $record 'Import-EventStore' 'DuplicateEvent' 'ResourceExists'
+        $record.Exception.Message | Should -Match 'in the store or earlier in the input'
+        $record.Exception.Message | Should -Match 'use -Incremental instead of -Append'
+        (Get-FileHash $target).Hash | Should -Be $before
+        # The advice is for -Append: a duplicate within the input of a new store does not get it.
+        $record = Get-ErrorRecord { @((New-TestEvent), (New-TestEvent)) | Import-EventStore (New-TestPath 'twice.db') }
+        Assert-ErrorRecord $record 'Import-EventStore' 'DuplicateEvent' 'ResourceExists'
+        $record.Exception.Message | Should -Not -Match '-Incremental'
+    }
+
+    It 'a SQLite file given as -InFile is told to be read as a store, whatever its name' {
+        $file = New-TestPath 'looks-like-an-export.ndjson'
+        Copy-Item $Store $file
+        $target = New-TestPath 'from-sqlite.db'
+        $record = Get-ErrorRecord { Import-EventStore $target -InFile $file }
+        Assert-ErrorRecord $record 'Import-EventStore' 'UnsupportedInputFormat' 'InvalidType'
+        $record.Exception.Message | Should -Match 'is a SQLite database \(a store\)'
+        $record.Exception.Message | Should -Match 'Export-EventStore -Path .* \| Import-EventStore -Path <target>'
+        $record.Exception.Message | Should -Not -Match 'UTF-8'
+        Test-Path $target | Should -BeFalse
+    }
+
+    It '<Format> data (by its magic bytes) is refused, naming gzip .gz and zstd .zst' -ForEach @(
+        @{ Format = 'lz4'; Bytes = [byte[]](0x04, 0x22, 0x4d, 0x18, 0x64, 0x40, 0xa7) }
+        @{ Format = '7-Zip'; Bytes = [byte[]](0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c, 0x00, 0x04) }
+        @{ Format = 'bzip2'; Bytes = [System.Text.Encoding]::ASCII.GetBytes('BZh91AY&SY') }
+    ) {
+        $file = New-TestPath "magic-$Format.ndjson"
+        [IO.File]::WriteAllBytes($file, $Bytes)
+        $target = New-TestPath "magic-$Format.db"
+        $record = Get-ErrorRecord { Import-EventStore $target -InFile $file }
+        Assert-ErrorRecord $record 'Import-EventStore' 'UnsupportedInputFormat' 'InvalidType'
+        $record.Exception.Message | Should -Match "is $Format data, which this module does not read \(it reads plain NDJSON, gzip \.gz and zstd \.zst\)"
+        $record.Exception.Message | Should -Match 'Decompress it first'
+        Test-Path $target | Should -BeFalse
+    }
+
+    It 'a file named <Name>, a compression without magic bytes, is refused with UnsupportedCompression instead of being read as text' -ForEach @(
+        @{ Name = 'export.ndjson.br' }, @{ Name = 'export.ndjson.lzma' }
+    ) {
+        $file = New-TestPath $Name
+        [IO.File]::WriteAllBytes($file, [byte[]](0x1b, 0xff, 0x3f, 0x00, 0x61, 0x62))
+        $target = New-TestPath 'named.db'
+        $record = Get-ErrorRecord { Import-EventStore $target -InFile $file }
+        Assert-ErrorRecord $record 'Import-EventStore' 'UnsupportedCompression' 'InvalidArgument'
+        $record.Exception.Message | Should -Match 'does not read \(it reads plain NDJSON, gzip \.gz and zstd \.zst\)'
+        $record.Exception.Message | Should -Match 'rename it to \.ndjson'
+        Test-Path $target | Should -BeFalse
+    }
+}
+
+Describe 'A partial restore that selects nothing warns' {
+    It '<Source> with <Named> imports nothing and warns, naming the filters and the events read' -ForEach @(
+        @{ Source = '-InFile'; Filter = @{ EventType = 'user_created' }; Named = "-EventType 'user_created'" }
+        @{ Source = '-Directory'; Filter = @{ AggregateId = 'nobody'; Since = '2024-01-31T12:00:00.123Z' }; Named = "-AggregateId 'nobody' -Since 2024-01-31T12:00:00.123Z" }
+        @{ Source = '-InFile -Incremental'; Filter = @{ Until = 0 }; Named = '-Until 1970-01-01T00:00:00.000Z' }
+    ) {
+        $target = New-TestPath "nothing-$(Get-Random).db"
+        $warnings = $null
+        $result = switch ($Source) {
+            '-InFile' { Import-EventStore $target -InFile $Export @Filter -WarningVariable warnings -WarningAction SilentlyContinue }
+            '-Directory' {
+                $backup = Join-Path $TestDrive "backup-$(Get-Random)"
+                Export-EventStore $Store -Directory $backup -IncludeSecrets
+                Import-EventStore $target -Directory $backup @Filter -WarningVariable warnings -WarningAction SilentlyContinue
+            }
+            default { Import-EventStore $target -InFile $Export -Incremental @Filter -WarningVariable warnings -WarningAction SilentlyContinue }
+        }
+        $warnings.Count | Should -Be 1
+        "$($warnings[0])" | Should -BeLike "The filters $Named selected none of the 600 events read: nothing was imported. Check their values*"
+        if (Test-Path $target) { Get-EventCount $target | Should -Be 0 }
+    }
+
+    It 'a filter that selects some events does not warn' {
+        $warnings = $null
+        $result = Import-EventStore (New-TestPath 'some.db') -InFile $Export -EventType 'USER_*' -WarningVariable warnings
+        $result.ImportedCount | Should -BeGreaterThan 0
+        $warnings | Should -BeNullOrEmpty
+    }
+}
