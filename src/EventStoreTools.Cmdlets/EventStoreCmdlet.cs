@@ -63,7 +63,7 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
         var paths = ResolvePaths(path, literal, out var pattern);
         if (pattern is not null && paths.Count == 0)
         {
-            WriteError(new ErrorRecord(new ItemNotFoundException($"No store matches '{path}'."),
+            WriteError(new ErrorRecord(new ItemNotFoundException($"No store matches '{path}'. Check the path: a wildcard pattern matches only files that exist."),
                 ErrorIdPrefix + "StoreNotFound", ErrorCategory.ObjectNotFound, path));
         }
         return paths;

@@ -92,3 +92,26 @@ Describe 'A partial restore that selects nothing warns' {
         $warnings | Should -BeNullOrEmpty
     }
 }
+
+Describe 'Refusals of paths say what to give instead' {
+    It '<Case> fails with <ErrorId>, saying <Step>' -ForEach @(
+        @{ Case = 'a store in a folder that does not exist'; Command = 'Import-EventStore'; ErrorId = 'StoreNotFound'; Category = 'ObjectNotFound'; Step = 'Create the folder first'
+            Run = { Import-EventStore (Join-Path $TestDrive 'no-folder/new.db') -InFile $Export } }
+        @{ Case = 'a store that does not exist'; Command = 'Get-EventStore'; ErrorId = 'StoreNotFound'; Category = 'ObjectNotFound'; Step = 'create the store with New-EventStore or Import-EventStore'
+            Run = { Get-EventStore -LiteralPath (Join-Path $TestDrive 'absent.db') -ErrorAction Stop } }
+        @{ Case = 'an NDJSON export given as a store'; Command = 'Export-EventStore'; ErrorId = 'NotAnEventStore'; Category = 'InvalidType'; Step = 'to read an NDJSON export, use Import-EventStore -InFile'
+            Run = { Export-EventStore -LiteralPath $Export -ErrorAction Stop } }
+        @{ Case = 'a folder given as a store'; Command = 'Export-EventStore'; ErrorId = 'InvalidStorePath'; Category = 'InvalidArgument'; Step = 'to restore a backup folder, use Import-EventStore -Directory'
+            Run = { Export-EventStore -LiteralPath $TestDrive -ErrorAction Stop } }
+        @{ Case = 'a folder given as -InFile'; Command = 'Import-EventStore'; ErrorId = 'InputNotFound'; Category = 'ObjectNotFound'; Step = 'use -Directory instead of -InFile'
+            Run = { Import-EventStore (Join-Path $TestDrive 'from-folder.db') -InFile $TestDrive } }
+        @{ Case = '-NoClobber on a file that exists'; Command = 'Export-EventStore'; ErrorId = 'OutFileExists'; Category = 'ResourceExists'; Step = 'leave out -NoClobber to replace it'
+            Run = { Export-EventStore $Store -OutFile $Export -NoClobber } }
+        @{ Case = 'a wildcard that matches no store'; Command = 'Export-EventStore'; ErrorId = 'StoreNotFound'; Category = 'ObjectNotFound'; Step = 'a wildcard pattern matches only files that exist'
+            Run = { Export-EventStore (Join-Path $TestDrive 'none-*.db') -ErrorAction Stop } }
+    ) {
+        $record = Get-ErrorRecord $Run
+        Assert-ErrorRecord $record $Command $ErrorId $Category
+        $record.Exception.Message | Should -Match ([regex]::Escape($Step))
+    }
+}

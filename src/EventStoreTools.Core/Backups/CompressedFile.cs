@@ -72,7 +72,7 @@ public static class CompressedFile
     {
         if (IsStandardStream(path)) return Decompress(Console.OpenStandardInput(), "standard input", FileCompression.None);
         if (Directory.Exists(path))
-            throw new EventStoreException(EventStoreErrorKind.InputNotFound, $"The input file '{path}' is a directory.");
+            throw new EventStoreException(EventStoreErrorKind.InputNotFound, $"The input file '{path}' is a directory. To restore a backup folder, use -Directory instead of -InFile.");
         FileStream file;
         try
         {
