@@ -14,7 +14,7 @@ An id that does not name the open import fails with "Incremental importId=<id> d
         ConnectionString = 'A PostgreSQL store (reSolve''s eventstore-postgresql) instead of a SQLite file: an Npgsql connection string. Use with -Schema.'
         Schema = 'With -ConnectionString: the schema that holds the store (reSolve''s databaseName option).'
         Credential = 'With -ConnectionString: the user name and password to log in with (Get-Credential, or a PSCredential from SecretManagement''s Get-Secret as it is); they replace any user and password of the connection string. A refused login fails with AddIncrementalImportAuthenticationFailed (AuthenticationError), an unreachable server with AddIncrementalImportConnectionFailed (ConnectionError); the password never appears in a message, a -Verbose line or an error.'
-        ImportId    = 'The id that Start-IncrementalImport wrote.'
+        ImportId    = 'The id that Start-IncrementalImport wrote. Tab completes it with the open import of the store named before it on the line (-Path, -LiteralPath, or -ConnectionString and -Schema).'
         InputObject = 'An event from the pipeline: an event object, a PSCustomObject or a hashtable with timestamp, aggregateId, type and payload.'
         PassThru    = 'Write an object with the store, the import id and the number of events pushed.'
     }

@@ -18,7 +18,7 @@ It writes a summary: store, import id, events pushed, imported, skipped as dupli
         ConnectionString = 'A PostgreSQL store (reSolve''s eventstore-postgresql) instead of a SQLite file: an Npgsql connection string. Use with -Schema.'
         Schema = 'With -ConnectionString: the schema that holds the store (reSolve''s databaseName option).'
         Credential = 'With -ConnectionString: the user name and password to log in with (Get-Credential, or a PSCredential from SecretManagement''s Get-Secret as it is); they replace any user and password of the connection string. A refused login fails with CompleteIncrementalImportAuthenticationFailed (AuthenticationError), an unreachable server with CompleteIncrementalImportConnectionFailed (ConnectionError); the password never appears in a message, a -Verbose line or an error.'
-        ImportId = 'The id that Start-IncrementalImport wrote. Also taken from the pipeline.'
+        ImportId = 'The id that Start-IncrementalImport wrote. Also taken from the pipeline. Tab completes it with the open import of the store named before it on the line (-Path, -LiteralPath, or -ConnectionString and -Schema).'
     }
     Notes       = @'
 Errors: every error ends the command (terminating); on failure the store is unchanged and the pushed events stay. A frozen store is refused with CompleteIncrementalImportStoreFrozen (PermissionDenied) before anything is written, unless -Force; -WhatIf says so. Undo-IncrementalImport works on a frozen store: it drops pending events, not stored ones.
