@@ -22,43 +22,21 @@ Describe 'A refusal says what to do instead' {
         $record.Exception.Message | Should -Not -Match '-Incremental'
     }
 
-    It 'a SQLite file given as -InFile is told to be read as a store, whatever its name' {
-        $file = New-TestPath 'looks-like-an-export.ndjson'
-        Copy-Item $Store $file
-        $target = New-TestPath 'from-sqlite.db'
-        $record = Get-ErrorRecord { Import-EventStore $target -InFile $file }
-        Assert-ErrorRecord $record 'Import-EventStore' 'UnsupportedInputFormat' 'InvalidType'
-        $record.Exception.Message | Should -Match 'is a SQLite database \(a store\)'
-        $record.Exception.Message | Should -Match 'Export-EventStore -Path .* \| Import-EventStore -Path <target>'
-        $record.Exception.Message | Should -Not -Match 'UTF-8'
-        Test-Path $target | Should -BeFalse
-    }
-
-    It '<Format> data (by its magic bytes) is refused, naming gzip .gz and zstd .zst' -ForEach @(
-        @{ Format = 'lz4'; Bytes = [byte[]](0x04, 0x22, 0x4d, 0x18, 0x64, 0x40, 0xa7) }
-        @{ Format = '7-Zip'; Bytes = [byte[]](0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c, 0x00, 0x04) }
-        @{ Format = 'bzip2'; Bytes = [System.Text.Encoding]::ASCII.GetBytes('BZh91AY&SY') }
+    It '<Name> is refused with <ErrorId>, naming gzip .gz and zstd .zst, instead of being read as text' -ForEach @(
+        @{ Name = 'lz4 data'; FileName = 'export.ndjson'; Bytes = [byte[]](0x04, 0x22, 0x4d, 0x18, 0x64, 0x40, 0xa7); ErrorId = 'UnsupportedInputFormat'; Category = 'InvalidType'; Step = 'is lz4 data, which this module does not read.*Decompress it first' }
+        @{ Name = '7-Zip data'; FileName = 'export.ndjson'; Bytes = [byte[]](0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c, 0x00, 0x04); ErrorId = 'UnsupportedInputFormat'; Category = 'InvalidType'; Step = 'is 7-Zip data, which this module does not read.*Decompress it first' }
+        @{ Name = 'bzip2 data'; FileName = 'export.ndjson'; Bytes = [System.Text.Encoding]::ASCII.GetBytes('BZh91AY&SY'); ErrorId = 'UnsupportedInputFormat'; Category = 'InvalidType'; Step = 'is bzip2 data, which this module does not read.*Decompress it first' }
+        # Brotli and lzma have no magic bytes: the name is all there is to go by.
+        @{ Name = 'a file named .br'; FileName = 'export.ndjson.br'; Bytes = [byte[]](0x1b, 0xff, 0x3f, 0x00, 0x61, 0x62); ErrorId = 'UnsupportedCompression'; Category = 'InvalidArgument'; Step = "ends in '.br'.*rename it to \.ndjson" }
+        @{ Name = 'a file named .lzma'; FileName = 'export.ndjson.lzma'; Bytes = [byte[]](0x5d, 0x00, 0x00, 0x80, 0x00, 0x61); ErrorId = 'UnsupportedCompression'; Category = 'InvalidArgument'; Step = "ends in '.lzma'.*rename it to \.ndjson" }
     ) {
-        $file = New-TestPath "magic-$Format.ndjson"
+        $file = Join-Path (New-Item -ItemType Directory (Join-Path $TestDrive "format-$(Get-Random)")) $FileName
         [IO.File]::WriteAllBytes($file, $Bytes)
-        $target = New-TestPath "magic-$Format.db"
+        $target = New-TestPath "format-$(Get-Random).db"
         $record = Get-ErrorRecord { Import-EventStore $target -InFile $file }
-        Assert-ErrorRecord $record 'Import-EventStore' 'UnsupportedInputFormat' 'InvalidType'
-        $record.Exception.Message | Should -Match "is $Format data, which this module does not read \(it reads plain NDJSON, gzip \.gz and zstd \.zst\)"
-        $record.Exception.Message | Should -Match 'Decompress it first'
-        Test-Path $target | Should -BeFalse
-    }
-
-    It 'a file named <Name>, a compression without magic bytes, is refused with UnsupportedCompression instead of being read as text' -ForEach @(
-        @{ Name = 'export.ndjson.br' }, @{ Name = 'export.ndjson.lzma' }
-    ) {
-        $file = New-TestPath $Name
-        [IO.File]::WriteAllBytes($file, [byte[]](0x1b, 0xff, 0x3f, 0x00, 0x61, 0x62))
-        $target = New-TestPath 'named.db'
-        $record = Get-ErrorRecord { Import-EventStore $target -InFile $file }
-        Assert-ErrorRecord $record 'Import-EventStore' 'UnsupportedCompression' 'InvalidArgument'
+        Assert-ErrorRecord $record 'Import-EventStore' $ErrorId $Category
         $record.Exception.Message | Should -Match 'does not read \(it reads plain NDJSON, gzip \.gz and zstd \.zst\)'
-        $record.Exception.Message | Should -Match 'rename it to \.ndjson'
+        $record.Exception.Message | Should -Match $Step
         Test-Path $target | Should -BeFalse
     }
 }

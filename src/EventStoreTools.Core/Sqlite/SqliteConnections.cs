@@ -134,7 +134,7 @@ internal static class SqliteConnections
     public static EventStoreException Translate(SqliteException ex, string path) => ex.SqliteErrorCode switch
     {
         26 => new EventStoreException(EventStoreErrorKind.NotAnEventStore, $"'{path}' is not a SQLite database. Give the path of a reSolve store (a SQLite file); to read an NDJSON export, use Import-EventStore -InFile or Test-EventStore.", ex),
-        5 or 6 => new EventStoreException(EventStoreErrorKind.StoreBusy, $"The store '{path}' is locked by another process: {ex.Message}. Run this again once that process has finished writing.", ex),
+        5 or 6 => new EventStoreException(EventStoreErrorKind.StoreBusy, $"The store '{path}' is locked by another process: {ex.Message.TrimEnd('.')}. Run this again once that process has finished writing.", ex),
         8 => new EventStoreException(EventStoreErrorKind.StoreReadOnly, $"The store '{path}' is read-only: {ex.Message}", ex),
         14 => new EventStoreException(EventStoreErrorKind.StoreNotFound, $"Cannot open the store '{path}': {ex.Message}", ex),
         _ => new EventStoreException(EventStoreErrorKind.StoreError, $"SQLite error on '{path}': {ex.Message}", ex),
