@@ -8,13 +8,13 @@ Events are our event objects, PSCustomObjects (ConvertFrom-Json, Import-Csv) or 
 An id that does not name the open import fails with "Incremental importId=<id> does not exist" (error id AddIncrementalImportImportNotFound). An empty pipeline pushes nothing and is not an error.
 '@
     Parameters  = @{
-        Force = 'Push the events into a frozen store anyway (reSolve''s "events-freeze" marker, set by Set-EventStore -Frozen $true or a cutover): the command warns, and the store stays frozen. Without -Force a frozen store is refused with AddIncrementalImportStoreFrozen (PermissionDenied) before anything is written; unfreeze it with Set-EventStore -Frozen $false.'
+        Force = 'Push the events into a frozen store anyway (reSolve''s "events-freeze" marker, set by Set-EventStore -Frozen or a cutover): the command warns, and the store stays frozen. Without -Force a frozen store is refused with AddIncrementalImportStoreFrozen (PermissionDenied) before anything is written; unfreeze it with Set-EventStore -Frozen:$false.'
         Path        = 'The SQLite store file holding the open import. Relative paths, ~ and PSDrives work. Wildcards must match one file (several fail with AddIncrementalImportAmbiguousPath; a pattern that matches nothing is taken as the name as it is; one that matches a file of another name, such as st[1].db matching st1.db, is refused with AddIncrementalImportWildcardMatchedOtherName). Only FileSystem paths are taken (Env:, Variable: and other providers are refused with AddIncrementalImportNotAFileSystemPath); blank names and NUL characters are refused with AddIncrementalImportInvalidPath.'
         LiteralPath = 'The SQLite store file holding the open import, named exactly: wildcard characters such as [ ] are part of the name. Aliases PSPath and LP.'
         ConnectionString = 'A PostgreSQL store (reSolve''s eventstore-postgresql) instead of a SQLite file: an Npgsql connection string. Use with -Schema.'
         Schema = 'With -ConnectionString: the schema that holds the store (reSolve''s databaseName option).'
         Credential = 'With -ConnectionString: the user name and password to log in with (Get-Credential, or a PSCredential from SecretManagement''s Get-Secret as it is); they replace any user and password of the connection string. A refused login fails with AddIncrementalImportAuthenticationFailed (AuthenticationError), an unreachable server with AddIncrementalImportConnectionFailed (ConnectionError); the password never appears in a message, a -Verbose line or an error.'
-        ImportId    = 'The id that Start-IncrementalImport wrote.'
+        ImportId    = 'The id that Start-IncrementalImport wrote. Tab completes it with the open import of the store named before it on the line (-Path, -LiteralPath, or -ConnectionString and -Schema).'
         InputObject = 'An event from the pipeline: an event object, a PSCustomObject or a hashtable with timestamp, aggregateId, type and payload.'
         PassThru    = 'Write an object with the store, the import id and the number of events pushed.'
     }

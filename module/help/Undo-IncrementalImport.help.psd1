@@ -13,7 +13,7 @@ It supports -WhatIf and -Confirm. It does not ask by default (ConfirmImpact Medi
         ConnectionString = 'A PostgreSQL store (reSolve''s eventstore-postgresql) instead of a SQLite file: an Npgsql connection string. Use with -Schema.'
         Schema = 'With -ConnectionString: the schema that holds the store (reSolve''s databaseName option).'
         Credential = 'With -ConnectionString: the user name and password to log in with (Get-Credential, or a PSCredential from SecretManagement''s Get-Secret as it is); they replace any user and password of the connection string. A refused login fails with UndoIncrementalImportAuthenticationFailed (AuthenticationError), an unreachable server with UndoIncrementalImportConnectionFailed (ConnectionError); the password never appears in a message, a -Verbose line or an error.'
-        ImportId = 'The id of the import to drop. Without it, the open import, whatever its id.'
+        ImportId = 'The id of the import to drop. Without it, the open import, whatever its id. Tab completes it with the open import of the store named before it on the line (-Path, -LiteralPath, or -ConnectionString and -Schema).'
         PassThru = 'Write an object with the store, the id of the dropped import and the number of pushed events dropped.'
     }
     Examples    = @(

@@ -20,6 +20,7 @@ public sealed class AddIncrementalImportCommand : OneStoreCmdlet
 
     /// <summary>The open import: its id, or the session object of Start-IncrementalImport (bound from the pipeline by property name).</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(ImportIdCompleter))]
     [ValidateNotNullOrEmpty]
     public string ImportId { get; set; } = "";
 

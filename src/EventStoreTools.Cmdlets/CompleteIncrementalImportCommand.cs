@@ -13,6 +13,7 @@ namespace EventStoreTools.Cmdlets;
 public sealed class CompleteIncrementalImportCommand : OneStoreCmdlet
 {
     [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(ImportIdCompleter))]
     [ValidateNotNullOrEmpty]
     public string ImportId { get; set; } = "";
 

@@ -21,17 +21,17 @@ public abstract class EventSelectingCmdlet : EventStoreCmdlet
     [SupportsWildcards]
     public string[]? AggregateId { get; set; }
 
-    /// <summary>Only events at or after this time (DateTime, date string or ms since epoch).</summary>
+    /// <summary>Only events at or after this time (DateTime, DateTimeOffset, ISO-8601 string or ms since epoch; see <see cref="EventTimeAttribute"/>).</summary>
     [Parameter]
     [EventTime]
-    public long Since { get; set; }
+    public DateTimeOffset Since { get; set; }
 
-    /// <summary>Only events at or before this time (DateTime, date string or ms since epoch).</summary>
+    /// <summary>Only events at or before this time (as <see cref="Since"/>).</summary>
     [Parameter]
     [EventTime]
-    public long Until { get; set; }
+    public DateTimeOffset Until { get; set; }
 
-    /// <summary>The filter of the selection parameters; -Since and -Until count only when given (0 is a valid time).</summary>
+    /// <summary>The filter of the selection parameters; -Since and -Until count only when given (1970-01-01 is a valid time).</summary>
     protected EventFilter SelectionFilter()
     {
         var bound = MyInvocation.BoundParameters;
@@ -39,8 +39,8 @@ public abstract class EventSelectingCmdlet : EventStoreCmdlet
         {
             EventTypes = EventType,
             AggregateIds = AggregateId,
-            Since = bound.ContainsKey(nameof(Since)) ? Since : null,
-            Until = bound.ContainsKey(nameof(Until)) ? Until : null,
+            Since = bound.ContainsKey(nameof(Since)) ? Since.ToUnixTimeMilliseconds() : null,
+            Until = bound.ContainsKey(nameof(Until)) ? Until.ToUnixTimeMilliseconds() : null,
         };
     }
 }

@@ -71,7 +71,7 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
         var paths = ResolvePaths(path, literal, out var pattern);
         if (pattern is not null && paths.Count == 0)
         {
-            WriteError(new ErrorRecord(new ItemNotFoundException($"No store matches '{path}'."),
+            WriteError(new ErrorRecord(new ItemNotFoundException($"No store matches '{path}'. Check the path: a wildcard pattern matches only files that exist."),
                 ErrorIdPrefix + "StoreNotFound", ErrorCategory.ObjectNotFound, path));
         }
         return paths;
@@ -487,8 +487,13 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
         foreach (var warning in clearance.Warnings) WriteWarning(warning);
     }
 
+    /// <summary>What to do instead, when a core failure's way on depends on how this cmdlet was called; null when its message says it.</summary>
+    protected virtual string? NextStep(EventStoreException ex) => null;
+
     protected ErrorRecord ToErrorRecord(EventStoreException ex, object? target = null)
     {
+        if (NextStep(ex) is { } step)
+            ex = new EventStoreException(ex.Kind, $"{ex.Message} {step}", ex) { Event = ex.Event, LineNumber = ex.LineNumber, Line = ex.Line };
         object? errorTarget = ex.LineNumber is { } line
             ? new InputLine(line, ex.Line ?? "")
             : ex.Event ?? target;

@@ -18,54 +18,16 @@ public abstract class EventValueCompleter : IArgumentCompleter
         var prefix = wordToComplete.Trim('\'', '"');
         try
         {
-            IEventStore store;
-            var literal = fakeBoundParameters["LiteralPath"] is not null;
-            if ((fakeBoundParameters["Path"] ?? fakeBoundParameters["LiteralPath"]) is { } pathValue)
-                store = EventStoreCmdlet.StoreAt(ResolveInCurrentRunspace(FirstText(pathValue), literal));
-            else if (fakeBoundParameters["ConnectionString"] is { } connectionString && fakeBoundParameters["Schema"] is { } schema)
-                store = EventStoreCmdlet.PostgresStore(Text(connectionString), Text(schema),
-                    (fakeBoundParameters["Credential"] as PSCredential ?? (fakeBoundParameters["Credential"] as PSObject)?.BaseObject as PSCredential)?.GetNetworkCredential());
-            else
-                return [];
+            if (CompletionStore.Named(fakeBoundParameters) is not { } store) return [];
             using var source = store.OpenSource();
-            return source.ListValues(Field, prefix, MaxCompletions)
-                .Select(value => new CompletionResult(Quote(value), value, CompletionResultType.ParameterValue, value))
-                .ToList();
+            return source.ListValues(Field, prefix, MaxCompletions).Select(CompletionStore.Result).ToList();
         }
-        catch (Exception ex) when (ex is EventStoreException or IOException or SessionStateException or NotSupportedException)
+        catch (Exception ex) when (CompletionStore.IsUnreadable(ex))
         {
             // Completion has no place to show an error: a missing or unreadable store completes nothing.
             return [];
         }
     }
-
-    /// <summary>
-    /// Completion runs on the pipeline thread of the runspace that asks, where only a nested pipeline may
-    /// use its session state (to resolve a relative path against the current location).
-    /// </summary>
-    private static string ResolveInCurrentRunspace(string path, bool literal)
-    {
-        using var shell = PowerShell.Create(RunspaceMode.CurrentRunspace);
-        shell.AddScript("""
-            param($path, $literal)
-            $paths = $ExecutionContext.SessionState.Path
-            if (-not $literal -and [WildcardPattern]::ContainsWildcardCharacters($path)) { @($paths.GetResolvedProviderPathFromPSPath($path, [ref]$null))[0] }
-            else { $paths.GetUnresolvedProviderPathFromPSPath($path) }
-            """).AddArgument(path).AddArgument(literal);
-        var resolved = shell.Invoke();
-        return resolved.Count == 1 && resolved[0]?.BaseObject is string text ? text : path;
-    }
-
-    /// <summary>The first of the store paths being typed (-Path takes several).</summary>
-    private static string FirstText(object value) =>
-        Text((value is PSObject ps ? ps.BaseObject : value) is IList { Count: > 0 } list ? list[0]! : value);
-
-    private static string Text(object value) => value is PSObject ps ? ps.BaseObject.ToString()! : value.ToString()!;
-
-    private static string Quote(string value) =>
-        value.Length > 0 && value.All(c => char.IsLetterOrDigit(c) || c is '_' or '-' or '.')
-            ? value
-            : "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
 }
 
 public sealed class EventTypeCompleter : EventValueCompleter

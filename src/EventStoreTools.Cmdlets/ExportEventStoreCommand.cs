@@ -285,7 +285,7 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
     {
         if (NoClobber && File.Exists(file))
         {
-            ThrowTerminatingError(new ErrorRecord(new IOException($"The file '{file}' already exists."),
+            ThrowTerminatingError(new ErrorRecord(new IOException($"The file '{file}' already exists, and -NoClobber keeps it. Choose another name, or leave out -NoClobber to replace it."),
                 ErrorIdPrefix + "OutFileExists", ErrorCategory.ResourceExists, file));
         }
     }

@@ -235,6 +235,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
                 }
             }
         }, _store!.DisplayName);
+        WarnWhenFilterSelectedNothing();
         if (!Batched)
         {
             RefuseToEmptyStore();
@@ -535,6 +536,27 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
         else _import!.Add(e);
     }
 
+    /// <summary>A partial restore whose filters matched no event read is most likely a mistyped filter: say so, with what was read.</summary>
+    private void WarnWhenFilterSelectedNothing()
+    {
+        if (_filter is null || AddedCount > 0) return;
+        WriteWarning($"The filters {DescribeFilters()} selected none of the {_filteredOut:N0} event{(_filteredOut == 1 ? "" : "s")} read: nothing was imported. " +
+            "Check their values against the input (-EventType and -AggregateId are case-sensitive; -Since and -Until are inclusive times, UTC when given without an offset).");
+    }
+
+    private string DescribeFilters()
+    {
+        var parts = new List<string>();
+        if (EventType is { Length: > 0 }) parts.Add("-EventType " + string.Join(", ", EventType.Select(t => $"'{t}'")));
+        if (AggregateId is { Length: > 0 }) parts.Add("-AggregateId " + string.Join(", ", AggregateId.Select(a => $"'{a}'")));
+        if (_filter!.Since is not null) parts.Add("-Since " + FormatTime(Since));
+        if (_filter.Until is not null) parts.Add("-Until " + FormatTime(Until));
+        return string.Join(" ", parts);
+    }
+
+    private static string FormatTime(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
     private long AddedCount => _session?.EventCount ?? (_dryRun ? _dryRunEventCount : _committedCount + (_import?.EventCount ?? 0));
 
     private void BeginIncremental()
@@ -564,6 +586,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
         {
             ImportInput();
             Cancellation.ThrowIfCancellationRequested();
+            WarnWhenFilterSelectedNothing();
             _progress!.Phase($"Committing {_session!.EventCount:N0} events");
             var summary = _dryRun ? _session.Preview() with { WhatIf = true } : _session.Complete();
             _progress.Complete();
@@ -587,7 +610,9 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
         var question = $"Drop {dropped} in '{target}' and replace them with the imported ones?";
         try
         {
-            return ShouldContinue(question, "Confirm -Replace");
+            // hasSecurityImpact: the prompt's default answer is No, so Enter alone drops nothing.
+            bool yesToAll = false, noToAll = false;
+            return ShouldContinue(question, "Confirm -Replace", hasSecurityImpact: true, ref yesToAll, ref noToAll);
         }
         catch (Exception ex) when (ex is PSInvalidOperationException or System.Management.Automation.Host.HostException)
         {
@@ -598,6 +623,11 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
             throw;
         }
     }
+
+    protected override string? NextStep(EventStoreException ex) =>
+        ex.Kind == EventStoreErrorKind.DuplicateEvent && Mode == ImportMode.Append
+            ? "To add only the events the store lacks, skipping those it already holds, use -Incremental instead of -Append."
+            : null;
 
     /// <summary>What a replace drops, for the confirmation (see <see cref="ReplaceDrop"/>).</summary>
     private string DescribeDrop()

@@ -8,9 +8,9 @@ namespace EventStoreTools.Cmdlets;
 [OutputType(typeof(EventStoreDescription))]
 public sealed class SetEventStoreCommand : OneStoreCmdlet
 {
-    /// <summary>$true freezes the store (reSolve's saveEvent then fails), $false unfreezes it.</summary>
+    /// <summary>-Frozen freezes the store (reSolve's saveEvent then fails), -Frozen:$false unfreezes it.</summary>
     [Parameter(Mandatory = true)]
-    public bool Frozen { get; set; }
+    public SwitchParameter Frozen { get; set; }
 
     /// <summary>Write the store's description afterwards.</summary>
     [Parameter]
@@ -23,7 +23,7 @@ public sealed class SetEventStoreCommand : OneStoreCmdlet
         // Stores piped in by property name are several inputs: one that fails does not stop the others.
         RunOnListedStore(() =>
         {
-            if (!store.SetFrozen(Frozen)) WriteVerbose($"The store {store.DisplayName} was already {(Frozen ? "frozen" : "unfrozen")}.");
+            if (!store.SetFrozen(Frozen.IsPresent)) WriteVerbose($"The store {store.DisplayName} was already {(Frozen ? "frozen" : "unfrozen")}.");
             if (!PassThru) return;
             using var source = store.OpenSource();
             WriteStoreObject(source.Describe(), store);

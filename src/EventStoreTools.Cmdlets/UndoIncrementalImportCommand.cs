@@ -14,6 +14,7 @@ public sealed class UndoIncrementalImportCommand : OneStoreCmdlet
 {
     /// <summary>The import to drop: its id, or the session object of Start-IncrementalImport or Get-EventStore; without it, whatever import is open (reSolve's rollback).</summary>
     [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(ImportIdCompleter))]
     [ValidateNotNullOrEmpty]
     public string? ImportId { get; set; }
 

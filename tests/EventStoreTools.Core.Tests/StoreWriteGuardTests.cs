@@ -49,7 +49,7 @@ public class StoreWriteGuardTests : IClassFixture<PostgresServerFixture>
         var clearance = StoreWriteGuard.Decide("s.db", new StoreWriteState(true, null), write, force: false);
         var refusal = Assert.IsType<EventStoreException>(clearance.Refusal);
         Assert.Equal(EventStoreErrorKind.StoreFrozen, refusal.Kind);
-        Assert.Contains("Set-EventStore -Frozen $false", refusal.Message);
+        Assert.Contains("Set-EventStore -Frozen:$false", refusal.Message);
         Assert.Contains("-Force", refusal.Message);
         Assert.Contains("Nothing was written", refusal.Message);
         Assert.Contains("frozen", clearance.Note);

@@ -102,7 +102,7 @@ Describe 'A real reSolve writer (tests/compat/writer.js)' -Tag 'Compat', 'Postgr
         }
         # Frozen as a cutover freezes it: Set-EventStore takes the write lock between two of the writer's saves (a
         # plain CREATE TABLE on SQLite could wait past its busy timeout while the writer keeps taking the lock).
-        $freeze = { Set-EventStore @parameters -Frozen $true }
+        $freeze = { Set-EventStore @parameters -Frozen }
         $first = Invoke-Writer $store $CloseInput
         $first[-1].done | Should -BeTrue
         $first[-1].frozen | Should -Be 0

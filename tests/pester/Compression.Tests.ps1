@@ -140,6 +140,7 @@ Describe 'Compression is told by the bytes, not the name' {
         Assert-ErrorRecord $record 'Import-EventStore' 'UnsupportedInputFormat' 'InvalidType'
         $record.Exception.Message | Should -Match 'is a SQLite database \(a store\), not an NDJSON export'
         $record.Exception.Message | Should -Match 'Export-EventStore -Path'
+        $record.Exception.Message | Should -Match 'Export-EventStore -Path .* \| Import-EventStore -Path <target>'
         $record.Exception.Message | Should -Not -Match 'UTF-8'
         Test-Path $target | Should -BeFalse
     }

@@ -73,7 +73,7 @@ Describe 'Cmdlets that take stores from the pipeline go on after a bad one' {
         $b = Copy-Fixture 'resolve-lite-600.db' 'set-b.db'
         $e = $null
         [pscustomobject]@{ FullName = $a }, [pscustomobject]@{ FullName = $Missing }, [pscustomobject]@{ FullName = $b } |
-            Set-EventStore -Frozen $true -ErrorVariable e 2>$null
+            Set-EventStore -Frozen -ErrorVariable e 2>$null
         $e.Count | Should -Be 1
         $e[0].FullyQualifiedErrorId | Should -Match '^SetEventStore'
         (Get-EventStore $a, $b).IsFrozen | Should -Be @($true, $true)
@@ -83,7 +83,7 @@ Describe 'Cmdlets that take stores from the pipeline go on after a bad one' {
         $a = Copy-Fixture 'resolve-lite-600.db' 'start-a.db'
         $frozen = Copy-Fixture 'resolve-lite-600.db' 'start-frozen.db'
         $b = Copy-Fixture 'resolve-lite-600.db' 'start-b.db'
-        Set-EventStore $frozen -Frozen $true
+        Set-EventStore $frozen -Frozen
         $e = $null
         $ids = [pscustomobject]@{ FullName = $a }, [pscustomobject]@{ FullName = $frozen }, [pscustomobject]@{ FullName = $b } |
             Start-IncrementalImport -ErrorVariable e 2>$null

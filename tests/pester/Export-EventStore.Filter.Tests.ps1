@@ -33,6 +33,37 @@ Describe 'Export-EventStore filters' {
         Export-EventStore $Store -Since $All[100].Time.ToString('o') -Until ([datetime]::SpecifyKind($All[200].Time.UtcDateTime, 'Unspecified')) | Keys | Should -Be $expected
     }
 
+    It 'keeps the millisecond of -Since and -Until given as <Form>, on Export and Import' -ForEach @(
+        @{ Form = 'milliseconds since epoch'; Time = 1706702400123 }
+        @{ Form = 'a string of milliseconds'; Time = '1706702400123' }
+        @{ Form = 'an ISO-8601 string in UTC'; Time = '2024-01-31T12:00:00.123Z' }
+        @{ Form = 'an ISO-8601 string with an offset'; Time = '2024-01-31T14:00:00.123+02:00' }
+        @{ Form = 'an ISO-8601 string without an offset (UTC)'; Time = '2024-01-31T12:00:00.123' }
+        @{ Form = 'a UTC DateTime'; Time = [DateTimeOffset]::FromUnixTimeMilliseconds(1706702400123).UtcDateTime }
+        @{ Form = 'a DateTime of unspecified kind (UTC)'; Time = [datetime]::SpecifyKind([DateTimeOffset]::FromUnixTimeMilliseconds(1706702400123).UtcDateTime, 'Unspecified') }
+        @{ Form = 'a local DateTime'; Time = [DateTimeOffset]::FromUnixTimeMilliseconds(1706702400123).LocalDateTime }
+        @{ Form = 'a DateTimeOffset'; Time = [DateTimeOffset]::FromUnixTimeMilliseconds(1706702400123).ToOffset('-05:00') }
+    ) {
+        $at = 1706702400123
+        $store = New-TestPath "ms-$(Get-Random).db"
+        @(-1, 0, 1) | ForEach-Object { New-TestEvent -Counter ($_ + 1) -Timestamp ($at + $_) -Aggregate "a$_" -Version 1 } | Import-EventStore $store | Out-Null
+        (Export-EventStore $store -Since $Time -Until $Time).Timestamp | Should -Be $at
+        (Export-EventStore $store -Since $Time).Timestamp | Should -Be @($at, ($at + 1))
+        (Export-EventStore $store -Until $Time).Timestamp | Should -Be @(($at - 1), $at)
+        $restored = New-TestPath "ms-restored-$(Get-Random).db"
+        $result = Export-EventStore $store | Import-EventStore $restored -Since $Time -Until $Time
+        $result.FilteredOutCount | Should -Be 2
+        (Export-EventStore $restored).Timestamp | Should -Be $at
+    }
+
+    It 'shows -Since and -Until as times in the syntax' {
+        foreach ($command in 'Export-EventStore', 'Import-EventStore') {
+            (Get-Command $command).Parameters['Since'].ParameterType | Should -Be ([DateTimeOffset])
+            (Get-Command $command).Parameters['Until'].ParameterType | Should -Be ([DateTimeOffset])
+            (Get-Command $command -Syntax) | Should -Match '-Since <DateTimeOffset>'
+        }
+    }
+
     It 'takes the first n events in read order' {
         Export-EventStore $Store -First 7 | Keys | Should -Be ($All | Select-Object -First 7 | Keys)
         Export-EventStore $Store -First 0 | Should -BeNullOrEmpty

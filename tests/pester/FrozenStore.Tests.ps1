@@ -60,7 +60,7 @@ BeforeAll {
         $store = New-Store $Engine
         $id = (Start-IncrementalImport @store).ImportId
         & $NewEvent | Add-IncrementalImport @store -ImportId $id
-        Set-EventStore @store -Frozen $true
+        Set-EventStore @store -Frozen
         $store, $id
     }
 }
@@ -80,7 +80,7 @@ Describe 'A frozen store refuses every write' -Tag 'Postgres' {
             $cmdlet = ($write.Key -split ' ')[0]
             Assert-ErrorRecord $err $cmdlet 'StoreFrozen' 'PermissionDenied'
             $err.Exception.Message | Should -Match 'is frozen' -Because $write.Key
-            $err.Exception.Message | Should -Match 'Set-EventStore -Frozen \$false' -Because $write.Key
+            $err.Exception.Message | Should -Match 'Set-EventStore -Frozen:\$false' -Because $write.Key
             $err.Exception.Message | Should -Match '-Force' -Because $write.Key
             Get-StoreState $store | Should -Be $before -Because $write.Key
         }
@@ -141,7 +141,7 @@ Describe 'A store frozen while it is written to' {
         # The second event freezes the store first, between the first batch's commit and the next batch.
         $err = Get-ErrorRecord {
             1..3 | ForEach-Object {
-                if ($_ -eq 2) { Set-EventStore $store -Frozen $true }
+                if ($_ -eq 2) { Set-EventStore $store -Frozen }
                 New-TestEvent -Thread 7 -Counter (100000 + $_) -Timestamp (4200000000000 + $_) -Aggregate "batch-$_"
             } | Import-EventStore $store -Append -CommitEvery 1
         }
@@ -156,7 +156,7 @@ Describe '-Replace keeps the store frozen and respects an open incremental impor
         @{ Engine = 'PostgreSQL' }
     ) {
         $store = New-Store $Engine
-        Set-EventStore @store -Frozen $true
+        Set-EventStore @store -Frozen
         $w = $null
         & $NewEvent | Import-EventStore @store -Replace -Force -WarningVariable w -WarningAction SilentlyContinue | Out-Null
         $w | Should -Match 'frozen'
@@ -188,5 +188,17 @@ Describe '-Replace keeps the store frozen and respects an open incremental impor
         $info.IncrementalImportId | Should -BeNullOrEmpty
         $info.EventCount | Should -Be 600
         $info.IsFrozen | Should -BeFalse
+    }
+}
+
+Describe 'Set-EventStore -Frozen is a switch' {
+    It '-Frozen freezes the store and -Frozen:$false unfreezes it; the syntax shows no value for it' {
+        $store = Copy-Fixture 'resolve-lite-600.db' 'switch.db'
+        Set-EventStore $store -Frozen
+        (Get-EventStore $store).IsFrozen | Should -BeTrue
+        Set-EventStore $store -Frozen:$false
+        (Get-EventStore $store).IsFrozen | Should -BeFalse
+        (Get-Command Set-EventStore).Parameters['Frozen'].ParameterType | Should -Be ([switch])
+        (Get-Command Set-EventStore -Syntax) | Should -Match '-Frozen(?! <)'
     }
 }

@@ -188,6 +188,18 @@ catch { `$_.FullyQualifiedErrorId; `$_.CategoryInfo.Category; `$_.Exception.Mess
         (Get-FileHash $target).Hash | Should -Be $before
     }
 
+    It 'asks with No as the default answer: Enter alone leaves the store as it was' {
+        $target = Copy-Fixture 'resolve-lite-600.db' 'replace-default.db'
+        $before = (Get-FileHash $target).Hash
+        $run = Invoke-Captured { New-TestEvent -Timestamp 1 -Payload 1 | Import-EventStore $target -Replace }
+        $run.Prompts.Count | Should -Be 1
+        $run.Prompts[0].Caption | Should -Be 'Confirm -Replace'
+        $run.Prompts[0].Message | Should -Match '^Drop 600 events, .* and replace them with the imported ones\?$'
+        $run.Prompts[0].DefaultChoice | Should -Be 'No'
+        $run.Output | Should -BeNullOrEmpty
+        (Get-FileHash $target).Hash | Should -Be $before
+    }
+
     It 'asks an interactive session, naming the events to drop; No leaves the store as it was' {
         $target = Copy-Fixture 'resolve-lite-600.db' 'replace-prompt.db'
         $before = (Get-FileHash $target).Hash

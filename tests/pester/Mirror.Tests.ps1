@@ -103,7 +103,7 @@ Describe 'Sync-EventStore -Follow mirrors a store that reSolve writes to' -Tag '
         Start-Sleep -Seconds 2
         $report = Stop-ResolveWriter $writer
         $source = $sides.From.Source
-        Set-EventStore @source -Frozen $true
+        Set-EventStore @source -Frozen
         $sync.WaitForExit(60000) | Should -BeTrue
 
         $sync.ExitCode | Should -Be 0 -Because $sync.Errors.Result
@@ -293,7 +293,7 @@ Describe 'Export-EventStore -Follow' -Tag 'Mirror', 'Postgres' {
     It 'ends once the store is frozen and drained' {
         $path = New-MirrorPath 'follow-frozen.db'
         New-TestEvent | Import-EventStore $path | Out-Null
-        Set-EventStore $path -Frozen $true
+        Set-EventStore $path -Frozen
         $clock = [System.Diagnostics.Stopwatch]::StartNew()
         @(Export-EventStore $path -Follow -Timeout 00:01:00).Count | Should -Be 1
         $clock.Elapsed.TotalSeconds | Should -BeLessThan 30

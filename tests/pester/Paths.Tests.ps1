@@ -65,7 +65,7 @@ Describe 'Paths' {
         @{ Command = 'Import-EventStore'; Run = { @() | Import-EventStore ./s?1.db -Append } }
         @{ Command = 'New-EventStore'; Run = { New-EventStore 'st[1].db' } }
         @{ Command = 'Start-IncrementalImport'; Run = { Start-IncrementalImport 'st[1].db' } }
-        @{ Command = 'Set-EventStore'; Run = { Set-EventStore 'st[1].db' -Frozen $true } }
+        @{ Command = 'Set-EventStore'; Run = { Set-EventStore 'st[1].db' -Frozen } }
     ) {
         Copy-Item a.db st1.db
         Export-EventStore a.db -OutFile one.ndjson -First 1

@@ -331,6 +331,23 @@ namespace EventStoreTools.Tests
         public override void NotifyEndApplication() { }
     }
 
+    /// <summary>A choice the host was asked to make: its caption, question, choices (without their ampersand) and the default taken.</summary>
+    public sealed class RecordedPrompt
+    {
+        public RecordedPrompt(string caption, string message, string[] choices, string defaultChoice)
+        {
+            Caption = caption;
+            Message = message;
+            Choices = choices;
+            DefaultChoice = defaultChoice;
+        }
+
+        public string Caption { get; }
+        public string Message { get; }
+        public string[] Choices { get; }
+        public string DefaultChoice { get; }
+    }
+
     public sealed class CapturingHostUserInterface : PSHostUserInterface
     {
         private readonly StringBuilder _line = new StringBuilder();
@@ -349,14 +366,31 @@ namespace EventStoreTools.Tests
         public override void WriteDebugLine(string message) => Append("DEBUG: " + message + "\n");
         public override void WriteProgress(long sourceId, ProgressRecord record) { }
 
-        // A test never answers: a prompt for input fails it, a choice takes its default (as -Confirm:$false would).
-        public override int PromptForChoice(string caption, string message, Collection<ChoiceDescription> choices, int defaultChoice) => defaultChoice;
+        /// <summary>Every choice asked, with the answer it got (its default).</summary>
+        public List<RecordedPrompt> Prompts { get; } = new List<RecordedPrompt>();
+
+        // A test never answers: a prompt for input fails it, a choice takes its default, as Enter alone would.
+        public override int PromptForChoice(string caption, string message, Collection<ChoiceDescription> choices, int defaultChoice)
+        {
+            var labels = new List<string>();
+            foreach (var choice in choices) labels.Add(choice.Label.Replace("&", ""));
+            Prompts.Add(new RecordedPrompt(caption, message, labels.ToArray(), defaultChoice < 0 ? null : labels[defaultChoice]));
+            return defaultChoice;
+        }
         public override Dictionary<string, PSObject> Prompt(string caption, string message, Collection<FieldDescription> descriptions) => throw NoInput();
         public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName) => throw NoInput();
         public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName,
             PSCredentialTypes allowedCredentialTypes, PSCredentialUIOptions options) => throw NoInput();
         public override string ReadLine() => throw NoInput();
         public override SecureString ReadLineAsSecureString() => throw NoInput();
+
+        /// <summary>The choices asked since the last call; starts afresh.</summary>
+        public RecordedPrompt[] TakePrompts()
+        {
+            var prompts = Prompts.ToArray();
+            Prompts.Clear();
+            return prompts;
+        }
 
         /// <summary>The lines written since the last call, a partly written last line included; starts afresh.</summary>
         public string[] TakeLines()
@@ -395,8 +429,9 @@ $script:CapturedAutomaticVariables = [System.Collections.Generic.HashSet[string]
 # expected -WhatIf messages and warnings are checked instead of printed. The caller's variables and script functions
 # that the block uses (and that those functions use) are copied in, objects by reference: assigning a variable inside
 # does not change the caller's. Pester's own commands (Should) are not there: assert on the result. Returns Output,
-# HostLines (every line written to the host), WhatIf (the host lines that start with "What if: "), Warnings (messages)
-# and Errors (records). A terminating error is thrown again here as its ErrorRecord, so `{ Invoke-Captured { ... } } |
+# HostLines (every line written to the host), WhatIf (the host lines that start with "What if: "), Prompts (every
+# choice asked, answered with its default as Enter alone would: Caption, Message, Choices, DefaultChoice), Warnings
+# (messages) and Errors (records). A terminating error is thrown again here as its ErrorRecord, so `{ Invoke-Captured { ... } } |
 # Should -Throw -ErrorId X` works; non-terminating ones are written to this error stream.
 # One runspace serves a test file (it is cached in its script scope); what was copied in is removed on the next call.
 function Invoke-Captured {
@@ -428,10 +463,12 @@ function Invoke-Captured {
     $output = $CapturedShell.Invoke()
     $failure = $proxy.PSVariable.GetValue('CapturedFailure')
     $hostLines = $CapturedHost.UI.TakeLines()
+    $prompts = $CapturedHost.UI.TakePrompts()
     $result = [pscustomobject]@{
         Output = @($output)
         HostLines = $hostLines
         WhatIf = @($hostLines -like 'What if: *')
+        Prompts = @($prompts)
         Warnings = @($CapturedShell.Streams.Warning | ForEach-Object Message)
         Errors = @($CapturedShell.Streams.Error)
     }

@@ -35,6 +35,10 @@ public static class CompressedFile
 
     public static bool IsStandardStream(string path) => path == StandardStreamPath;
 
+    /// <summary>The extension of a compression or archive the module neither writes nor reads, or null.</summary>
+    private static string? UnreadExtension(string path) =>
+        Path.GetExtension(path) is { Length: > 0 } extension && UnwrittenExtensions.Contains(extension, StringComparer.OrdinalIgnoreCase) ? extension : null;
+
     /// <summary>The compression a file's name promises (.gz, .zst), or none.</summary>
     public static FileCompression CompressionOf(string path) =>
         path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? FileCompression.GZip
@@ -49,8 +53,7 @@ public static class CompressedFile
     {
         var compression = CompressionOf(path);
         if (compression != FileCompression.None) return compression;
-        var extension = Path.GetExtension(path);
-        if (UnwrittenExtensions.Contains(extension, StringComparer.OrdinalIgnoreCase))
+        if (UnreadExtension(path) is { } extension)
         {
             throw new EventStoreException(EventStoreErrorKind.UnsupportedCompression,
                 $"'{path}' ends in '{extension}', a compression this module does not write. Name the file .gz (gzip) or .zst (Zstandard), " +
@@ -62,13 +65,14 @@ public static class CompressedFile
     /// <summary>
     /// The file's bytes, decompressed as its first bytes say (gzip, zstd, or plain). A damaged compressed file
     /// (truncated, a checksum that does not match, an empty .gz/.zst) fails with <see cref="EventStoreErrorKind.InvalidInput"/>;
-    /// a format the module cannot read (bzip2, xz, zip, a SQLite database) with <see cref="EventStoreErrorKind.UnsupportedInputFormat"/>.
+    /// a format the module cannot read (bzip2, xz, zip, a SQLite database) with <see cref="EventStoreErrorKind.UnsupportedInputFormat"/>;
+    /// a file without a known signature named for a compression it does not read (.br, .lzma, .tar) with <see cref="EventStoreErrorKind.UnsupportedCompression"/>.
     /// </summary>
     public static Stream OpenRead(string path)
     {
         if (IsStandardStream(path)) return Decompress(Console.OpenStandardInput(), "standard input", FileCompression.None);
         if (Directory.Exists(path))
-            throw new EventStoreException(EventStoreErrorKind.InputNotFound, $"The input file '{path}' is a directory.");
+            throw new EventStoreException(EventStoreErrorKind.InputNotFound, $"The input file '{path}' is a directory. To restore a backup folder, use -Directory instead of -InFile.");
         FileStream file;
         try
         {
@@ -117,6 +121,11 @@ public static class CompressedFile
                 return Decompress(whole, FileCompression.Zstandard, displayName);
             case FileContent.Empty when named != FileCompression.None:
                 throw Damaged(displayName, $"it is empty (0 bytes), and even an empty export compressed with {Name(named)} has a header. The file is damaged (a failed copy or a full disk?): take the backup again or use another copy");
+            case FileContent.Plain when named == FileCompression.None && UnreadExtension(displayName) is { } extension:
+                // Brotli, lzma and tar have no magic bytes to tell them by: their name is all there is.
+                throw new EventStoreException(EventStoreErrorKind.UnsupportedCompression,
+                    $"'{displayName}' ends in '{extension}', a compression or archive this module does not read (it reads plain NDJSON, gzip .gz and zstd .zst). " +
+                    $"Decompress it first, or pipe it in: '<tool> -dc {displayName} | pwsh -c \"Import-EventStore <store> -InFile -\"'; if it holds plain NDJSON, rename it to .ndjson.");
             case FileContent.Empty or FileContent.Plain when named == FileCompression.None:
                 return whole;
             case FileContent.Plain:
@@ -127,7 +136,7 @@ public static class CompressedFile
             default:
                 var format = FileSignature.Name(content);
                 throw new EventStoreException(EventStoreErrorKind.UnsupportedInputFormat,
-                    $"'{displayName}' is {format} data, which this module does not read (it reads plain NDJSON, gzip and zstd). Decompress it first, or pipe it in: '{format} -dc {displayName} | pwsh -c \"Import-EventStore <store> -InFile -\"'.");
+                    $"'{displayName}' is {format} data, which this module does not read (it reads plain NDJSON, gzip .gz and zstd .zst). Decompress it first, or pipe it in: '{format} -dc {displayName} | pwsh -c \"Import-EventStore <store> -InFile -\"'.");
         }
     }
 

@@ -54,7 +54,7 @@ public sealed class ComparisonSource : IDisposable
     public static ComparisonSource Open(string path, CancellationToken cancellation = default)
     {
         if (!CompressedFile.IsStandardStream(path) && !File.Exists(path) && !Directory.Exists(path))
-            throw new EventStoreException(EventStoreErrorKind.StoreNotFound, $"There is no store, export or backup folder at '{path}'.");
+            throw new EventStoreException(EventStoreErrorKind.StoreNotFound, $"There is no store, export or backup folder at '{path}'. Check the path.");
         switch (EventStoreVerifier.KindOf(path))
         {
             case StoreKind.SqliteFile:

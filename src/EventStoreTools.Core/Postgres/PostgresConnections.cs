@@ -145,7 +145,7 @@ internal static class PostgresConnections
     public static void RequireEventsTable(NpgsqlConnection connection, PostgresSchema schema, string displayName)
     {
         if (!SchemaExists(connection, schema))
-            throw new EventStoreException(EventStoreErrorKind.StoreNotFound, $"The PostgreSQL store {displayName} does not exist: there is no schema \"{schema.Name}\".");
+            throw new EventStoreException(EventStoreErrorKind.StoreNotFound, $"The PostgreSQL store {displayName} does not exist: there is no schema \"{schema.Name}\". Check -Schema, or create the store with New-EventStore or Import-EventStore.");
         if (!EventsTableExists(connection, schema))
             throw new EventStoreException(EventStoreErrorKind.NotAnEventStore,
                 $"The schema \"{schema.Name}\" of {displayName} is not a reSolve event store: it has no \"events\" table.");

@@ -58,7 +58,7 @@ internal static class SqliteConnections
         RequireNotDirectory(path);
         // Root may write a file without write permission; a file marked read-only is still not ours to change.
         if (File.Exists(path) && File.GetAttributes(path).HasFlag(FileAttributes.ReadOnly))
-            throw new EventStoreException(EventStoreErrorKind.StoreReadOnly, $"The store '{path}' is a read-only file.");
+            throw new EventStoreException(EventStoreErrorKind.StoreReadOnly, $"The store '{path}' is a read-only file. Make it writable, or write into a copy of it.");
         var connection = Open(path, SqliteOpenMode.ReadWriteCreate, storePath ?? path, cancellation);
         Execute(connection, "PRAGMA encoding='UTF-8'; PRAGMA synchronous=EXTRA; PRAGMA journal_mode=DELETE;");
         return connection;
@@ -133,8 +133,8 @@ internal static class SqliteConnections
 
     public static EventStoreException Translate(SqliteException ex, string path) => ex.SqliteErrorCode switch
     {
-        26 => new EventStoreException(EventStoreErrorKind.NotAnEventStore, $"'{path}' is not a SQLite database.", ex),
-        5 or 6 => new EventStoreException(EventStoreErrorKind.StoreBusy, $"The store '{path}' is locked by another process: {ex.Message}", ex),
+        26 => new EventStoreException(EventStoreErrorKind.NotAnEventStore, $"'{path}' is not a SQLite database. Give the path of a reSolve store (a SQLite file); to read an NDJSON export, use Import-EventStore -InFile or Test-EventStore.", ex),
+        5 or 6 => new EventStoreException(EventStoreErrorKind.StoreBusy, $"The store '{path}' is locked by another process: {ex.Message.TrimEnd('.')}. Run this again once that process has finished writing.", ex),
         8 => new EventStoreException(EventStoreErrorKind.StoreReadOnly, $"The store '{path}' is read-only: {ex.Message}", ex),
         14 => new EventStoreException(EventStoreErrorKind.StoreNotFound, $"Cannot open the store '{path}': {ex.Message}", ex),
         _ => new EventStoreException(EventStoreErrorKind.StoreError, $"SQLite error on '{path}': {ex.Message}", ex),
@@ -143,14 +143,14 @@ internal static class SqliteConnections
     private static void RequireNotDirectory(string path)
     {
         if (Directory.Exists(path))
-            throw new EventStoreException(EventStoreErrorKind.InvalidStorePath, $"The store path '{path}' is a directory, not a SQLite file.");
+            throw new EventStoreException(EventStoreErrorKind.InvalidStorePath, $"The store path '{path}' is a directory, not a SQLite file. Give the path of the store's file; to restore a backup folder, use Import-EventStore -Directory.");
     }
 
     private static void EnsureIsFile(string path)
     {
         RequireNotDirectory(path);
         if (!File.Exists(path))
-            throw new EventStoreException(EventStoreErrorKind.StoreNotFound, $"The store '{path}' does not exist.");
+            throw new EventStoreException(EventStoreErrorKind.StoreNotFound, $"The store '{path}' does not exist. Check the path, or create the store with New-EventStore or Import-EventStore.");
     }
 
     private static SqliteConnection Open(string path, SqliteOpenMode mode, string storePath, CancellationToken cancellation)

@@ -109,7 +109,7 @@ public sealed class SqliteEventImport : IEventImport
         var fullPath = Path.GetFullPath(path);
         var folder = Path.GetDirectoryName(fullPath)!;
         if (!Directory.Exists(folder))
-            throw new EventStoreException(EventStoreErrorKind.StoreNotFound, $"Cannot create the store '{path}': the folder '{folder}' does not exist.");
+            throw new EventStoreException(EventStoreErrorKind.StoreNotFound, $"Cannot create the store '{path}': the folder '{folder}' does not exist. Create the folder first (New-Item -ItemType Directory), or give a path in an existing folder.");
         return OwnedTemporaryFile.Create(fullPath, OwnedTemporaryFile.ImportSuffix, openedByPath: true, access);
     }
 

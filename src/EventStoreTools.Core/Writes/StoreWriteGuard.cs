@@ -101,11 +101,11 @@ public static class StoreWriteGuard
         {
             return new StoreWriteClearance(state, new EventStoreException(EventStoreErrorKind.StoreFrozen,
                 $"The store {store} is frozen (reSolve's \"events-freeze\" marker: its application may not write to it), so {Describe(write)} is refused. Nothing was written. " +
-                "Unfreeze it first with Set-EventStore -Frozen $false, or add -Force to write into it anyway (it stays frozen)."),
+                "Unfreeze it first with Set-EventStore -Frozen:$false, or add -Force to write into it anyway (it stays frozen)."),
                 warnings, " (refused: the store is frozen; -Force would write anyway)");
         }
         if (state.IsFrozen)
-            warnings.Add($"The store {store} is frozen; with -Force, {Describe(write)} goes on anyway. It stays frozen: its application still may not write to it until Set-EventStore -Frozen $false.");
+            warnings.Add($"The store {store} is frozen; with -Force, {Describe(write)} goes on anyway. It stays frozen: its application still may not write to it until Set-EventStore -Frozen:$false.");
         if (state.OpenIncrementalImportId is { } id)
         {
             if (!force)
