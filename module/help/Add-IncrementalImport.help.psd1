@@ -14,8 +14,8 @@ An id that does not name the open import fails with "Incremental importId=<id> d
         ConnectionString = 'A PostgreSQL store (reSolve''s eventstore-postgresql) instead of a SQLite file: an Npgsql connection string. Use with -Schema.'
         Schema = 'With -ConnectionString: the schema that holds the store (reSolve''s databaseName option).'
         Credential = 'With -ConnectionString: the user name and password to log in with (Get-Credential, or a PSCredential from SecretManagement''s Get-Secret as it is); they replace any user and password of the connection string. A refused login fails with AddIncrementalImportAuthenticationFailed (AuthenticationError), an unreachable server with AddIncrementalImportConnectionFailed (ConnectionError); the password never appears in a message, a -Verbose line or an error.'
-        ImportId    = 'The id that Start-IncrementalImport wrote. Tab completes it with the open import of the store named before it on the line (-Path, -LiteralPath, or -ConnectionString and -Schema).'
-        InputObject = 'An event from the pipeline: an event object, a PSCustomObject or a hashtable with timestamp, aggregateId, type and payload.'
+        ImportId    = 'The open import: the session that Start-IncrementalImport wrote (bound from the pipeline by property name) or its id string. Tab completes it with the open import of the store named before it on the line (-Path, -LiteralPath, or -ConnectionString and -Schema).'
+        InputObject = 'An event from the pipeline: an event object, a PSCustomObject or a hashtable with timestamp, aggregateId, type and payload. Given as a parameter (when a session comes through the pipeline), it takes an array of events, pushed in order.'
         PassThru    = 'Write an object with the store, the import id and the number of events pushed.'
     }
     Notes       = @'
@@ -29,6 +29,10 @@ Errors: every error ends the command (terminating): it pushes into one store in 
         @{
             Code    = 'Export-EventStore ./other.db | Add-IncrementalImport ./app.db -ImportId $id -PassThru'
             Remarks = 'Pushes every event of another store and shows how many were pushed.'
+        }
+        @{
+            Code    = 'Start-IncrementalImport ./app.db | Add-IncrementalImport -InputObject (Import-Csv ./rows.csv) -PassThru | Complete-IncrementalImport'
+            Remarks = 'Takes the session of Start-IncrementalImport from the pipeline (its store and ImportId by property name), with the events given as -InputObject, and passes its result on to Complete-IncrementalImport.'
         }
         @{
             Code    = '@{ timestamp = 1767225600000; aggregateId = ''user-1''; type = ''USER_CREATED''; payload = @{ name = ''Ana'' } } | Add-IncrementalImport ./app.db -ImportId $id'

@@ -18,15 +18,15 @@ It writes a summary: store, import id, events pushed, imported, skipped as dupli
         ConnectionString = 'A PostgreSQL store (reSolve''s eventstore-postgresql) instead of a SQLite file: an Npgsql connection string. Use with -Schema.'
         Schema = 'With -ConnectionString: the schema that holds the store (reSolve''s databaseName option).'
         Credential = 'With -ConnectionString: the user name and password to log in with (Get-Credential, or a PSCredential from SecretManagement''s Get-Secret as it is); they replace any user and password of the connection string. A refused login fails with CompleteIncrementalImportAuthenticationFailed (AuthenticationError), an unreachable server with CompleteIncrementalImportConnectionFailed (ConnectionError); the password never appears in a message, a -Verbose line or an error.'
-        ImportId = 'The id that Start-IncrementalImport wrote. Also taken from the pipeline. Tab completes it with the open import of the store named before it on the line (-Path, -LiteralPath, or -ConnectionString and -Schema).'
+        ImportId = 'The open import: the session that Start-IncrementalImport or Get-EventStore wrote, or its id string; taken from the pipeline too (a session binds by property name, with its store). Tab completes it with the open import of the store named before it on the line (-Path, -LiteralPath, or -ConnectionString and -Schema).'
     }
     Notes       = @'
 Errors: every error ends the command (terminating); on failure the store is unchanged and the pushed events stay. A frozen store is refused with CompleteIncrementalImportStoreFrozen (PermissionDenied) before anything is written, unless -Force; -WhatIf says so. Undo-IncrementalImport works on a frozen store: it drops pending events, not stored ones.
 '@
     Examples    = @(
         @{
-            Code    = 'Complete-IncrementalImport ./app.db -ImportId $id'
-            Remarks = 'Commits the import and shows the summary.'
+            Code    = '$import | Complete-IncrementalImport'
+            Remarks = 'Commits the import begun with $import = Start-IncrementalImport ./app.db and shows the summary (Complete-IncrementalImport ./app.db -ImportId $import does the same).'
         }
         @{
             Code    = @'

@@ -1,9 +1,9 @@
 @{
-    Synopsis    = 'Begins an incremental import into a reSolve event store and writes its import id.'
+    Synopsis    = 'Begins an incremental import into a reSolve event store and writes it as a session object (store, import id, start time).'
     Description = @'
-Start-IncrementalImport begins an incremental import (reSolve's beginIncrementalImport) in an existing eventstore-lite SQLite store (-Path) or eventstore-postgresql schema (-ConnectionString and -Schema) and writes its import id, a string in reSolve's format. Push events into it with Add-IncrementalImport (from one or several commands or processes), then commit it with Complete-IncrementalImport or drop it with Undo-IncrementalImport.
+Start-IncrementalImport begins an incremental import (reSolve's beginIncrementalImport) in an existing eventstore-lite SQLite store (-Path) or eventstore-postgresql schema (-ConnectionString and -Schema) and writes it as an IncrementalImportSession: Store, ImportId (a string in reSolve's format) and StartedAt (the time the id carries). Push events into it with Add-IncrementalImport (from one or several commands or processes), then commit it with Complete-IncrementalImport or drop it with Undo-IncrementalImport. The three take the session from the pipeline by property name (its ImportId, and the store by PSPath, or ConnectionString and Schema), or with -ImportId, which takes the session or its id string alike (the session's text is its id). The session can be resumed from another PowerShell process with the id alone, as reSolve's can.
 
-The import lives in reSolve's own table "events-incremental-import", which carries the id as reSolve writes it (in SQLite a comment in the table's SQL, in PostgreSQL the table's COMMENT), so reSolve sees an import begun here and the other way round. Only one import can be open in a store: a second start fails with "Previous incremental import is not finished" and names the open import (error id StartIncrementalImportImportAlreadyOpen). Get-EventStore shows the open import.
+The import lives in reSolve's own table "events-incremental-import", which carries the id as reSolve writes it (in SQLite a comment in the table's SQL, in PostgreSQL the table's COMMENT), so reSolve sees an import begun here and the other way round. Only one import can be open in a store: a second start fails with "Previous incremental import is not finished" and names the open import (error id StartIncrementalImportImportAlreadyOpen). Get-EventStore shows the open import as such a session (its IncrementalImport property).
 
 The store must exist and be a reSolve event store; an incremental import never creates one (use Import-EventStore for that).
 '@
@@ -22,18 +22,22 @@ Errors: a store that fails (missing, not a store, frozen: StartIncrementalImport
 '@
     Examples    = @(
         @{
-            Code    = '$id = Start-IncrementalImport ./app.db'
-            Remarks = 'Begins an import and keeps its id for Add-IncrementalImport, Complete-IncrementalImport and Undo-IncrementalImport.'
+            Code    = '$import = Start-IncrementalImport ./app.db'
+            Remarks = 'Begins an import and keeps the session for Add-IncrementalImport, Complete-IncrementalImport and Undo-IncrementalImport.'
+        }
+        @{
+            Code    = 'Start-IncrementalImport ./app.db | Add-IncrementalImport -InputObject (Import-Csv ./rows.csv) -PassThru | Complete-IncrementalImport'
+            Remarks = 'Begin, push and commit in one pipeline: each step binds the session the step before it writes.'
         }
         @{
             Code    = @'
-$id = Start-IncrementalImport ./app.db
+$import = Start-IncrementalImport ./app.db
 try {
-    Get-Content ./new-events.ndjson | ConvertFrom-Json -AsHashtable -DateKind String | Add-IncrementalImport ./app.db -ImportId $id
-    Complete-IncrementalImport ./app.db -ImportId $id
+    Get-Content ./new-events.ndjson | ConvertFrom-Json -AsHashtable -DateKind String | Add-IncrementalImport ./app.db -ImportId $import
+    $import | Complete-IncrementalImport
 }
 catch {
-    Undo-IncrementalImport ./app.db -ImportId $id
+    $import | Undo-IncrementalImport
     throw
 }
 '@
@@ -42,9 +46,9 @@ catch {
         @{
             Code    = @'
 $pg = 'Host=127.0.0.1;Port=5432;Username=app;Database=app'
-$id = Start-IncrementalImport -ConnectionString $pg -Schema app
-Export-EventStore ./new.db | Add-IncrementalImport -ConnectionString $pg -Schema app -ImportId $id
-Complete-IncrementalImport -ConnectionString $pg -Schema app -ImportId $id
+$import = Start-IncrementalImport -ConnectionString $pg -Schema app
+Export-EventStore ./new.db | Add-IncrementalImport -ConnectionString $pg -Schema app -ImportId $import
+$import | Complete-IncrementalImport
 '@
             Remarks = 'The same steps on a PostgreSQL store (reSolve''s eventstore-postgresql schema "app"); new events get thread ids and counters as reSolve''s PostgreSQL adapter gives them.'
         }

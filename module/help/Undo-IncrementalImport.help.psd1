@@ -18,8 +18,8 @@ It supports -WhatIf and -Confirm. It does not ask by default (ConfirmImpact Medi
     }
     Examples    = @(
         @{
-            Code    = 'Undo-IncrementalImport ./app.db -ImportId $id'
-            Remarks = 'Drops the import begun with $id = Start-IncrementalImport ./app.db.'
+            Code    = '$import | Undo-IncrementalImport'
+            Remarks = 'Drops the import begun with $import = Start-IncrementalImport ./app.db (the session names its store and id; Undo-IncrementalImport ./app.db -ImportId $import does the same).'
         }
         @{
             Code    = 'if ((Get-EventStore ./app.db).HasOpenIncrementalImport) { Undo-IncrementalImport ./app.db -PassThru }'
