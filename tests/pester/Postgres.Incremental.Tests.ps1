@@ -197,6 +197,19 @@ CREATE TRIGGER refuse BEFORE INSERT ON "$schema"."events" FOR EACH ROW EXECUTE F
             Should -Throw -ErrorId 'CompleteIncrementalImportImportNotFound,EventStoreTools.Cmdlets.CompleteIncrementalImportCommand'
     }
 
+    It 'a PostgreSQL session pipes from Start through Add to Complete, and a store object of Get-EventStore binds by ConnectionString and Schema' {
+        $schema = New-PgBaseStore
+        $before = (Get-EventStore -ConnectionString $Pg -Schema $schema).EventCount
+        $events = @(Get-Content (Get-IncrementalInput 'new-only') | ConvertFrom-Json)
+        $summary = Start-IncrementalImport -ConnectionString $Pg -Schema $schema | Add-IncrementalImport -InputObject $events -PassThru | Complete-IncrementalImport
+        $summary.ImportId | Should -Not -BeNullOrEmpty
+        $store = Get-EventStore -ConnectionString $Pg -Schema $schema
+        $store.EventCount | Should -Be ($before + 5)
+        $store.ConnectionString | Should -Not -Match 'Password'
+        @($store | Export-EventStore).Count | Should -Be ($before + 5)
+        ($store | Start-IncrementalImport | Undo-IncrementalImport -PassThru).DroppedCount | Should -Be 0
+    }
+
     It 'refuses a second start and names the open import; Get-EventStore shows it' {
         $schema = New-PgBaseStore
         $id = (Start-IncrementalImport -ConnectionString $Pg -Schema $schema).ImportId
