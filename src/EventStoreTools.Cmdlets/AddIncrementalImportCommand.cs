@@ -98,6 +98,9 @@ public sealed class AddIncrementalImportCommand : OneStoreCmdlet
         }, _store!.DisplayName);
         Tell($"Pushed {_push.EventCount:N0} events into the incremental import {_importId} of {_store.DisplayName} in {_progress!.Elapsed.TotalSeconds:0.000} s.");
         _progress!.Complete();
+        // The store is let go before the result goes on: the next command of the pipeline (Complete-IncrementalImport) writes to it.
+        _claim?.Dispose();
+        _claim = null;
         if (PassThru) WriteStoreObject(new IncrementalImportPushResult(_store.DisplayName, _importId, _push.EventCount), _store);
     }
 
