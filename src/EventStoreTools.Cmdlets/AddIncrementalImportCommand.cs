@@ -75,7 +75,7 @@ public sealed class AddIncrementalImportCommand : OneStoreCmdlet
             Cancellation.ThrowIfCancellationRequested();
             _push.Commit();
         }, _store!.DisplayName);
-        Tell($"Pushed {_push.EventCount:N0} events into the incremental import {ImportId} of {_store.DisplayName} in {_progress!.Elapsed.TotalSeconds:0.000} s.");
+        Tell($"Pushed {Quantity.Of(_push.EventCount, "event")} into the incremental import {ImportId} of {_store.DisplayName} in {_progress!.Elapsed.TotalSeconds:0.000} s.");
         _progress!.Complete();
         if (PassThru) WriteObject(new IncrementalImportPushResult(_store.DisplayName, ImportId, _push.EventCount));
     }

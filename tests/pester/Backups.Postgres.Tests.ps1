@@ -66,8 +66,8 @@ Describe 'Backups on PostgreSQL' -Tag 'Postgres' {
         $run.Warnings | Should -BeNullOrEmpty
         $summary = $run.Output
         $summary.WhatIf | Should -BeTrue
-        $summary.Imported | Should -Be 1
-        $summary.SkippedDuplicates | Should -Be 600
+        $summary.ImportedCount | Should -Be 1
+        $summary.SkippedDuplicateCount | Should -Be 600
         $after = Get-EventStore -ConnectionString $Pg -Schema $schema
         $after.EventCount | Should -Be 600
         $after.HasOpenIncrementalImport | Should -BeFalse

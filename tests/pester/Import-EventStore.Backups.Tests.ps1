@@ -95,17 +95,17 @@ Describe 'Import-EventStore -WhatIf' {
         $before = Get-FileHashText $store
         $run = Invoke-Captured { $incoming | Import-EventStore $store -Incremental -WhatIf }
         $run.WhatIf | Should -Be "What if: Performing the operation `"Import the events the store lacks (incremental import)`" on target `"$store`"."
-        $run.Warnings | Should -Match "^1 events were skipped because they are older than the newest stored event, timestamp $newest"
+        $run.Warnings | Should -Match "^1 event was skipped because it is older than the newest stored event, timestamp $newest"
         $dry = $run.Output
         $dry.WhatIf | Should -BeTrue
-        $dry.Imported | Should -Be 2
-        $dry.SkippedDuplicates | Should -Be 600
-        $dry.SkippedOlder | Should -Be 1
+        $dry.ImportedCount | Should -Be 2
+        $dry.SkippedDuplicateCount | Should -Be 600
+        $dry.SkippedOlderCount | Should -Be 1
         Get-FileHashText $store | Should -Be $before
         (Get-EventStore $store).HasOpenIncrementalImport | Should -BeFalse
         $real = $incoming | Import-EventStore $store -Incremental -WarningVariable warnings -WarningAction SilentlyContinue
         $warnings.Message | Should -Be $run.Warnings
         $real.WhatIf | Should -BeFalse
-        $real.Imported, $real.SkippedDuplicates, $real.SkippedOlder | Should -Be 2, 600, 1
+        $real.ImportedCount, $real.SkippedDuplicateCount, $real.SkippedOlderCount | Should -Be 2, 600, 1
     }
 }
