@@ -93,7 +93,7 @@ Describe 'Complete-IncrementalImport' {
     It 'shows the summary as a list' {
         $store = New-IncrementalBaseStore
         $text = Import-EventStore $store -InFile (Get-IncrementalInput 'dups-and-new') -Incremental | Format-List | Out-String
-        $text | Should -Match 'SkippedDuplicates\s*:\s*5'
+        $text | Should -Match 'SkippedDuplicateCount\s*:\s*5'
         $text | Should -Match 'NewestStoredTime\s*:\s*2100-01-01 00:15:55.817 UTC'
     }
 }

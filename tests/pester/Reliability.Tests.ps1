@@ -250,7 +250,7 @@ Describe '-WhatIf touches nothing' {
         $new = Join-Path $folder 'new.db'
         (Invoke-Captured { New-TestEvent | Import-EventStore $new -WhatIf }).WhatIf |
             Should -Be @("What if: Performing the operation `"Create an event store and import events`" on target `"$new`"."
-                "What if: Performing the operation `"Create the store and write 1 events`" on target `"$new`".")
+                "What if: Performing the operation `"Create the store and write 1 event`" on target `"$new`".")
         (Invoke-Captured { Import-EventStore $new -InFile $BigNdjson -WhatIf }).WhatIf[-1] |
             Should -Be "What if: Performing the operation `"Create the store and write $GeneratedCount events`" on target `"$new`"."
         Get-ChildItem $folder -Force | Should -BeNullOrEmpty
