@@ -1,7 +1,7 @@
 namespace EventStoreTools.Cmdlets;
 
 /// <summary>What Import-EventStore did.</summary>
-public sealed record EventImportResult(string Path, ImportAction Action, long ImportedCount, long PreviousCount, TimeSpan Elapsed)
+public sealed record EventImportResult(string Store, ImportAction Action, long ImportedCount, long PreviousCount, TimeSpan Elapsed)
 {
     /// <summary>Secrets restored from a backup folder (-Directory).</summary>
     public long ImportedSecretCount { get; init; }

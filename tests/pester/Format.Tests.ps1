@@ -20,7 +20,7 @@ Describe 'Format views' {
         $source = Copy-Fixture 'resolve-lite-600.db'
         $copy = New-TestPath 'copy.db'
         $import = Export-EventStore $source | Import-EventStore $copy | Out-String -Width 120
-        $import | Should -Match 'Action +Imported +Previous +Secrets +Elapsed Path'
+        $import | Should -Match 'Action +Imported +Previous +Secrets +Elapsed Store'
         $import | Should -Match 'Created +600 +0 +0 +\d+\.\d{3} s '
         $compare = Compare-EventStore $source $copy -Summary | Out-String -Width 120
         $compare | Should -Match 'Identical +: True'

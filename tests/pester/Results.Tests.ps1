@@ -83,6 +83,8 @@ Describe 'One family of results (issue 26)' {
         ($mirror.EventsCopied, $mirror.Batches, $mirror.ResumedFrom) | Should -Be @(600, 3, 0)
         $import = Export-EventStore $copy | Import-EventStore (New-TestPath 'old-mode.db')
         $import.Mode | Should -Be 'Created'
+        $import.Path | Should -Be $import.Store
+        $import.Path | Should -BeLike '*old-mode.db'
         $import.Action | Should -Be 'Created'
     }
 
