@@ -66,7 +66,7 @@ function Invoke-Build {
         New-Item -ItemType Directory -Path $native -Force | Out-Null
         Copy-Item (Join-Path $publish "runtimes/$rid/native/*") $native
     }
-    Copy-Item (Join-Path $Root 'module/EventStoreTools.psd1'), (Join-Path $Root 'module/EventStoreTools.format.ps1xml'), (Join-Path $Root 'LICENSE') $ModuleDir
+    Copy-Item (Join-Path $Root 'module/EventStoreTools.psd1'), (Join-Path $Root 'module/EventStoreTools.format.ps1xml'), (Join-Path $Root 'module/EventStoreTools.types.ps1xml'), (Join-Path $Root 'LICENSE') $ModuleDir
     New-Item -ItemType Directory -Path (Join-Path $ModuleDir 'en-US') | Out-Null
     Copy-Item (Join-Path $Root 'module/en-US/about_EventStoreTools.help.txt') (Join-Path $ModuleDir 'en-US')
     # Help is generated in a child pwsh: loading the module here would lock nothing on Linux but would on Windows.

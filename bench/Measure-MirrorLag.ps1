@@ -42,7 +42,7 @@ try {
     $done = $output.Result -split "`n" | Where-Object { $_ } | Select-Object -Last 1 | ConvertFrom-Json
     [pscustomobject]@{
         WriterEventsPerSecond = [math]::Round($done.saved / ($done.elapsedMs / 1000))
-        MirroredEvents        = $result.ResumedFrom + $result.EventsCopied
+        MirroredEvents        = $result.PreviousCount + $result.CopiedCount
         MedianLagMilliseconds = $result.MedianLagMilliseconds
         MaxLagMilliseconds    = $result.MaxLagMilliseconds
     }

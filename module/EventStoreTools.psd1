@@ -8,6 +8,7 @@
     Description          = 'Export, import and incrementally import reSolve event stores, SQLite files (eventstore-lite) and PostgreSQL schemas (eventstore-postgresql), from PowerShell, byte-compatible with reSolve. Needs PowerShell 7.6 or later (.NET 10).'
     PowerShellVersion    = '7.6'
     CompatiblePSEditions = @('Core')
+    TypesToProcess       = @('EventStoreTools.types.ps1xml')
     FormatsToProcess     = @('EventStoreTools.format.ps1xml')
     CmdletsToExport      = @(
         'Compare-EventStore'

@@ -3,13 +3,13 @@
     Description = @'
 Complete-IncrementalImport commits the open incremental import named by -ImportId (reSolve's commitIncrementalImport) in one transaction and closes it:
 
-- A pushed event equal to a stored one on timestamp, aggregateId, type and payload is a duplicate and is skipped. Payloads are compared as JSON values: key order and whitespace do not matter (as reSolve's PostgreSQL adapter compares them; its SQLite adapter compares text). Duplicates among the pushed events themselves are kept, as in reSolve. The rule ignores the version: when the pushed events repeat an event more often than the store holds it (an aggregate's identical events of one millisecond, say its version 1 and 2, into a store holding version 1), the extra copies are skipped too. They are counted in CollapsedRepeats, and one warning gives their number and the first of them; if they are distinct events, add them with Import-EventStore -Append, which keeps their versions.
+- A pushed event equal to a stored one on timestamp, aggregateId, type and payload is a duplicate and is skipped. Payloads are compared as JSON values: key order and whitespace do not matter (as reSolve's PostgreSQL adapter compares them; its SQLite adapter compares text). Duplicates among the pushed events themselves are kept, as in reSolve. The rule ignores the version: when the pushed events repeat an event more often than the store holds it (an aggregate's identical events of one millisecond, say its version 1 and 2, into a store holding version 1), the extra copies are skipped too. They are counted in CollapsedRepeatCount, and one warning gives their number and the first of them; if they are distinct events, add them with Import-EventStore -Append, which keeps their versions.
 - A pushed event that is not a duplicate and is older than the newest stored event is skipped, and one warning gives the number of such events and the newest stored timestamp. This is what reSolve's documentation says; reSolve's code rejects the whole batch instead. An event whose timestamp equals the newest stored one is imported.
 - The other events are written as reSolve's adapter for the store writes them, aggregateVersion continuing each aggregate in (timestamp, push) order. SQLite: threadId = timestamp % 256, threadCounter continuing each thread in that order. PostgreSQL: the events are ranked by (timestamp, push) order, and rank r gets threadId = r % 256 and threadCounter = the thread's largest stored counter + 1 + floor(r / 256); events-threads moves past them.
 
 Re-running an import that was already committed changes nothing: every event is a duplicate. If the commit fails, the store is left unchanged and the pushed events stay, so the commit can be run again (reSolve drops them); Undo-IncrementalImport drops them. The same holds when the commit is stopped with Ctrl+C (its running statement is interrupted and rolled back) or its process is killed.
 
-It writes a summary: store, import id, events pushed, imported, skipped as duplicates (CollapsedRepeats of them repeats collapsed into fewer stored copies, the first in FirstCollapsedRepeat), skipped as older, the newest stored time before the commit, and the time taken.
+It writes a summary: store, import id, events pushed, imported, skipped as duplicates (CollapsedRepeatCount of them repeats collapsed into fewer stored copies, the first in FirstCollapsedRepeat), skipped as older, the newest stored time before the commit, and the time taken.
 '@
     Parameters  = @{
         Force = 'Commit the import into a frozen store anyway (reSolve''s "events-freeze" marker, set by Set-EventStore -Frozen or a cutover): the command warns, and the store stays frozen. Without -Force a frozen store is refused with CompleteIncrementalImportStoreFrozen (PermissionDenied) before anything is written; unfreeze it with Set-EventStore -Frozen:$false.'
@@ -31,7 +31,7 @@ Errors: every error ends the command (terminating); on failure the store is unch
         @{
             Code    = @'
 $summary = Complete-IncrementalImport ./app.db -ImportId $id -WarningVariable older
-if ($summary.SkippedOlder) { Write-Host "$($summary.SkippedOlder) events were too old" }
+if ($summary.SkippedOlderCount) { Write-Host "$($summary.SkippedOlderCount) events were too old" }
 '@
             Remarks = 'Commits and looks at what was skipped.'
         }

@@ -96,7 +96,7 @@ public sealed class AddIncrementalImportCommand : OneStoreCmdlet
             Cancellation.ThrowIfCancellationRequested();
             _push.Commit();
         }, _store!.DisplayName);
-        Tell($"Pushed {_push.EventCount:N0} events into the incremental import {_importId} of {_store.DisplayName} in {_progress!.Elapsed.TotalSeconds:0.000} s.");
+        Tell($"Pushed {Quantity.Of(_push.EventCount, "event")} into the incremental import {_importId} of {_store.DisplayName} in {_progress!.Elapsed.TotalSeconds:0.000} s.");
         _progress!.Complete();
         // The store is let go before the result goes on: the next command of the pipeline (Complete-IncrementalImport) writes to it.
         _claim?.Dispose();

@@ -1,7 +1,7 @@
 namespace EventStoreTools.Cmdlets;
 
 /// <summary>What Import-EventStore did.</summary>
-public sealed record EventImportResult(string Path, string Mode, long ImportedCount, long PreviousCount, TimeSpan Elapsed)
+public sealed record EventImportResult(string Store, ImportAction Action, long ImportedCount, long PreviousCount, TimeSpan Elapsed)
 {
     /// <summary>Secrets restored from a backup folder (-Directory).</summary>
     public long ImportedSecretCount { get; init; }
@@ -9,9 +9,6 @@ public sealed record EventImportResult(string Path, string Mode, long ImportedCo
     /// <summary>Events read but left out by -EventType, -AggregateId, -Since or -Until (a partial restore).</summary>
     public long FilteredOutCount { get; init; }
 
-    /// <summary>True for a dry run (-WhatIf): ImportedCount is what would be written; nothing was.</summary>
+    /// <summary>True for a dry run (-WhatIf): Action and ImportedCount are what the import would do; nothing was written.</summary>
     public bool WhatIf { get; init; }
-
-    /// <summary>What the import does to the target: Create, Append, Replace, or Refuse (a store with events, without -Append or -Replace).</summary>
-    public string? TargetAction { get; init; }
 }

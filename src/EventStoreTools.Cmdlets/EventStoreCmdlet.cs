@@ -44,7 +44,7 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
         if (paths.Count > 1)
         {
             ThrowTerminatingError(new ErrorRecord(
-                new ArgumentException($"The path '{path}' matches {paths.Count} items ({string.Join(", ", paths.Take(3))}{(paths.Count > 3 ? ", ..." : "")}); it must name one. Use -LiteralPath or escape wildcard characters with `."),
+                new ArgumentException($"The path '{path}' matches {Quantity.Of(paths.Count, "item")} ({string.Join(", ", paths.Take(3))}{(paths.Count > 3 ? ", ..." : "")}); it must name one. Use -LiteralPath or escape wildcard characters with `."),
                 ErrorIdPrefix + "AmbiguousPath", ErrorCategory.InvalidArgument, path));
         }
         if (pattern is null) return paths[0];
@@ -102,7 +102,7 @@ public abstract class EventStoreCmdlet : PSCmdlet, IDisposable
             throw;
         }
         RequireFileSystem(provider, path);
-        Tell($"'{path}' matches {matches.Count} item(s): {string.Join(", ", matches)}.");
+        Tell($"'{path}' matches {Quantity.Of(matches.Count, "item")}: {string.Join(", ", matches)}.");
         return [.. matches];
     }
 

@@ -446,7 +446,7 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
             progress.Report(writer.EventCount, writer.EventCount, total);
         }
         writer.Flush();
-        if (!silent) Tell($"Wrote {writer.EventCount:N0} events as NDJSON to '{outName}'.");
+        if (!silent) Tell($"Wrote {Quantity.Of(writer.EventCount, "event")} as NDJSON to '{outName}'.");
         progress.Complete();
         return new ExportedEvents(advanced, writer.EventCount, first, last);
     }
@@ -491,7 +491,7 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
         foreach (var removed in target.Remove) Tell($"Removed '{removed}': a file of the backup this one replaces.");
         if (manifest.SecretsLeftOut > 0)
         {
-            WriteWarning($"The store '{store.DisplayName}' has {manifest.SecretsLeftOut} secret{(manifest.SecretsLeftOut == 1 ? "" : "s")}, which this backup leaves out (its manifest says so). To keep them, export with -IncludeSecrets.");
+            WriteWarning($"The store '{store.DisplayName}' has {Quantity.Of(manifest.SecretsLeftOut, "secret")}, which this backup leaves out (its manifest says so). To keep them, export with -IncludeSecrets.");
         }
         return events.Exported;
     }

@@ -25,7 +25,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
     private IEventStore? _store;
     // A property, not a field: a field of a core value type would make loading this public type load the core,
     // which pwsh does before the module's resolver is in place (see ModuleInitializer).
-    private ImportMode Mode => Replace ? ImportMode.Replace : Append ? ImportMode.Append : ImportMode.FailIfNotEmpty;
+    private ImportMode Mode => Replace ? ImportMode.Replace : Append ? ImportMode.Append : ImportMode.IntoEmptyStore;
     private IEventImport? _import;
     private NdjsonEventReader? _inFile;
     /// <summary>The backup read (-Directory, or -InFile of a file): its manifest and what was read, checked before the commit.</summary>
@@ -34,6 +34,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
     private ProgressReporter? _progress;
     private IDisposable? _claim;
     private bool _skipped;
+    private bool _storeExisted;
     private StoreWriteClearance? _clearance;
 
     // Batched commits (-CommitEvery, -CommitInterval): the open batch, what earlier batches committed, and a timer
@@ -174,7 +175,11 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
         }
         _progress = new ProgressReporter(this, 1, $"Importing events into {_store.DisplayName}");
         OpenInFile();
-        Run(() => WriteRemovedTemporaryFiles(_store.RemoveStaleTemporaryFiles()), _store.DisplayName);
+        Run(() =>
+        {
+            _storeExisted = _store.Exists();
+            WriteRemovedTemporaryFiles(_store.RemoveStaleTemporaryFiles());
+        }, _store.DisplayName);
         if (_dryRun) return;
         if (Batched)
         {
@@ -241,13 +246,15 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
             RefuseToEmptyStore();
             Run(() =>
             {
-                _progress!.Phase($"Committing {_import!.EventCount:N0} events");
+                _progress!.Phase($"Committing {Quantity.Of(_import!.EventCount, "event")}");
                 _import.Commit();
             }, _store.DisplayName);
         }
         _progress!.Complete();
-        Tell($"Imported {AddedCount:N0} events into {_store.DisplayName} (mode {Mode}; {_previousCount ?? _import?.ExistingEventCount ?? 0:N0} events before) in {_progress.Elapsed.TotalSeconds:0.000} s.");
-        WriteObject(new EventImportResult(_store.DisplayName, Mode.ToString(), AddedCount, _previousCount ?? _import?.ExistingEventCount ?? 0, _progress.Elapsed)
+        var action = !_storeExisted ? ImportAction.Created : Mode == ImportMode.Replace ? ImportAction.Replaced : ImportAction.Appended;
+        var previousCount = _previousCount ?? _import?.ExistingEventCount ?? 0;
+        Tell($"Imported {Quantity.Of(AddedCount, "event")} into {_store.DisplayName} ({action.ToString().ToLowerInvariant()}; {Quantity.Of(previousCount, "event")} before) in {_progress.Elapsed.TotalSeconds:0.000} s.");
+        WriteObject(new EventImportResult(_store.DisplayName, action, AddedCount, previousCount, _progress.Elapsed)
         {
             ImportedSecretCount = _import?.SecretCount ?? 0,
             FilteredOutCount = _filteredOut,
@@ -336,27 +343,28 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
         }, _store!.DisplayName);
         _progress!.Complete();
         var emptiesStore = Mode == ImportMode.Replace && ReplaceDrop.WouldEmpty(_existingEventCount, _dryRunEventCount);
-        var action = _clearance!.Refusal is not null || (emptiesStore && !Force) ? "Refuse"
-            : !_store.Exists() ? "Create"
-            : Mode == ImportMode.Replace ? "Replace"
-            : Mode == ImportMode.Append || _existingEventCount == 0 ? "Append"
-            : "Refuse";
-        var what = _clearance.Refusal is not null ? $"Write nothing{_clearance.Note}; {_dryRunEventCount} events were read" : action switch
+        var action = _clearance!.Refusal is not null || (emptiesStore && !Force) ? ImportAction.Refused
+            : !_store.Exists() ? ImportAction.Created
+            : Mode == ImportMode.Replace ? ImportAction.Replaced
+            : Mode == ImportMode.Append || _existingEventCount == 0 ? ImportAction.Appended
+            : ImportAction.Refused;
+        var events = Quantity.Of(_dryRunEventCount, "event");
+        var stored = Quantity.Of(_existingEventCount, "event");
+        var what = _clearance.Refusal is not null ? $"Write nothing{_clearance.Note}; {events} {Quantity.Noun(_dryRunEventCount, "was", "were")} read" : action switch
         {
-            "Create" => $"Create the store and write {_dryRunEventCount} events",
-            "Replace" => $"Replace its {_existingEventCount} events with {_dryRunEventCount} events",
-            "Append" => $"Append {_dryRunEventCount} events to its {_existingEventCount} events",
-            _ when emptiesStore => $"Replace its {_existingEventCount} events with 0 events (refused: the input holds no events; add -Force to empty the store)",
-            _ => $"Refuse: it holds {_existingEventCount} events (use -Append or -Replace); {_dryRunEventCount} events were read",
+            ImportAction.Created => $"Create the store and write {events}",
+            ImportAction.Replaced => $"Replace its {stored} with {events}",
+            ImportAction.Appended => $"Append {events} to its {stored}",
+            _ when emptiesStore => $"Replace its {stored} with 0 events (refused: the input holds no events; add -Force to empty the store)",
+            _ => $"Refuse: it holds {stored} (use -Append or -Replace); {events} {Quantity.Noun(_dryRunEventCount, "was", "were")} read",
         };
         // Says the counts where -WhatIf speaks (the host), and outputs them for scripts.
-        ShouldProcess(_store.DisplayName, what + (_filteredOut > 0 ? $" ({_filteredOut} left out by the filters)" : ""));
-        WriteObject(new EventImportResult(_store.DisplayName, Mode.ToString(), _dryRunEventCount, _existingEventCount, _progress.Elapsed)
+        ShouldProcess(_store.DisplayName, what + (_filteredOut > 0 ? $" ({Quantity.Of(_filteredOut, "event")} left out by the filters)" : ""));
+        WriteObject(new EventImportResult(_store.DisplayName, action, _dryRunEventCount, _existingEventCount, _progress.Elapsed)
         {
             ImportedSecretCount = _dryRunSecretCount,
             FilteredOutCount = _filteredOut,
             WhatIf = true,
-            TargetAction = action,
         });
     }
 
@@ -422,9 +430,9 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
         }
         if (_backup.Manifest is not { } manifest) return;
         if (manifest.SecretsLeftOut > 0)
-            WriteWarning($"The backup '{location}' was made without the {manifest.SecretsLeftOut} secret{(manifest.SecretsLeftOut == 1 ? "" : "s")} its store had: this import restores the events only. To keep secrets, back up with Export-EventStore -IncludeSecrets.");
+            WriteWarning($"The backup '{location}' was made without the {Quantity.Of(manifest.SecretsLeftOut, "secret")} its store had: this import restores the events only. To keep secrets, back up with Export-EventStore -IncludeSecrets.");
         else if (Incremental && manifest.SecretCount > 0)
-            WriteWarning($"The backup '{location}' holds {manifest.SecretCount} secret{(manifest.SecretCount == 1 ? "" : "s")}, which -Incremental does not restore (it imports events only). To restore them, import the backup without -Incremental into a new store.");
+            WriteWarning($"The backup '{location}' holds {Quantity.Of(manifest.SecretCount, "secret")}, which -Incremental does not restore (it imports events only). To restore them, import the backup without -Incremental into a new store.");
         // Batches are committed as they fill: the whole backup is checked before the first, by reading it once more.
         if (Batched) Run(() => BackupSet.OfFile(location).VerifyByReading(Cancellation), location);
     }
@@ -494,7 +502,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
             _progress!.Report(AddedCount, bytesRead, total);
         }
         _backup?.EndEvents();
-        Tell(reader.IsJsonArray ? $"Read {reader.LineNumber:N0} elements of a JSON array from the input file." : $"Read {reader.LineNumber:N0} lines from the input file.");
+        Tell(reader.IsJsonArray ? $"Read {Quantity.Of(reader.LineNumber, "element")} of a JSON array from the input file." : $"Read {Quantity.Of(reader.LineNumber, "line")} from the input file.");
     }
 
     /// <summary>Who may read the store if the import creates it (a restore is never more readable than its backup).</summary>
@@ -587,7 +595,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
             ImportInput();
             Cancellation.ThrowIfCancellationRequested();
             WarnWhenFilterSelectedNothing();
-            _progress!.Phase($"Committing {_session!.EventCount:N0} events");
+            _progress!.Phase($"Committing {Quantity.Of(_session!.EventCount, "event")}");
             var summary = _dryRun ? _session.Preview() with { WhatIf = true } : _session.Complete();
             _progress.Complete();
             IncrementalImportOutput.Write(this, summary with { Elapsed = _progress.Elapsed });
@@ -652,7 +660,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
     private void RefuseToEmptyStore()
     {
         if (Mode != ImportMode.Replace || !ReplaceDrop.WouldEmpty(_import!.ExistingEventCount, _import.EventCount)) return;
-        var message = $"The input holds no events, so -Replace would leave '{_store!.DisplayName}' empty, dropping its {_import.ExistingEventCount:N0} event{(_import.ExistingEventCount == 1 ? "" : "s")}.";
+        var message = $"The input holds no events, so -Replace would leave '{_store!.DisplayName}' empty, dropping its {Quantity.Of(_import.ExistingEventCount, "event")}.";
         if (Force)
         {
             WriteWarning(message + " -Force empties it.");

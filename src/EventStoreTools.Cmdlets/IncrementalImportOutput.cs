@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Management.Automation;
+using EventStoreTools.Core;
 using EventStoreTools.Core.Incremental;
 
 namespace EventStoreTools.Cmdlets;
@@ -13,20 +14,20 @@ internal static class IncrementalImportOutput
     /// </summary>
     public static void Write(EventStoreCmdlet cmdlet, IncrementalImportSummary summary)
     {
-        cmdlet.Tell($"Committed the incremental import {summary.ImportId} into {summary.Store}: {summary.Pushed:N0} pushed, {summary.Imported:N0} imported, "
-            + $"{summary.SkippedDuplicates:N0} duplicates and {summary.SkippedOlder:N0} older events skipped, in {summary.Elapsed.TotalSeconds:0.000} s.");
-        if (summary.SkippedOlder > 0)
+        cmdlet.Tell($"Committed the incremental import {summary.ImportId} into {summary.Store}: {Quantity.Of(summary.PushedCount, "event")} pushed, "
+            + $"{Quantity.Of(summary.ImportedCount, "event")} imported, {Quantity.Of(summary.SkippedDuplicateCount, "duplicate")} and {Quantity.Of(summary.SkippedOlderCount, "older event")} skipped, in {summary.Elapsed.TotalSeconds:0.000} s.");
+        if (summary.SkippedOlderCount > 0)
         {
             var newest = summary.NewestStoredTime is { } time
                 ? $"{summary.NewestStoredTimestamp} ({time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture)} UTC)"
                 : summary.NewestStoredTimestamp?.ToString(CultureInfo.InvariantCulture);
-            cmdlet.WriteWarning($"{summary.SkippedOlder} events were skipped because they are older than the newest stored event, timestamp {newest}.");
+            cmdlet.WriteWarning($"{Quantity.Of(summary.SkippedOlderCount, "event was", "events were")} skipped because {Quantity.Noun(summary.SkippedOlderCount, "it is", "they are")} older than the newest stored event, timestamp {newest}.");
         }
         if (summary.FirstCollapsedRepeat is { } repeat)
         {
             var payload = repeat.PayloadJson.Length > 100 ? repeat.PayloadJson[..100] + "…" : repeat.PayloadJson;
-            var counted = summary.CollapsedRepeats == 1 ? "1 event was skipped as a duplicate though the store holds it" : $"{summary.CollapsedRepeats} events were skipped as duplicates though the store holds them";
-            cmdlet.WriteWarning($"{counted} fewer times than the input: reSolve's duplicate rule "
+            var count = summary.CollapsedRepeatCount;
+            cmdlet.WriteWarning($"{Quantity.Of(count, "event was", "events were")} skipped as {Quantity.Noun(count, "a duplicate", "duplicates")} though the store holds {Quantity.Noun(count, "it", "them")} fewer times than the input: reSolve's duplicate rule "
                 + "(same timestamp, aggregateId, type and payload) ignores the version, so an aggregate's identical events of one millisecond collapse into the stored one. "
                 + $"First: aggregate '{repeat.AggregateId}', type '{repeat.Type}', timestamp {repeat.Timestamp}, payload {payload}. "
                 + "If they are distinct events, add them with Import-EventStore -Append, which keeps their versions.");

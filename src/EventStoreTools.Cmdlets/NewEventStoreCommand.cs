@@ -38,7 +38,7 @@ public sealed class NewEventStoreCommand : OneStoreCmdlet
         var store = OpenStore();
         var action = sample is null
             ? "Create an empty event store (reSolve's tables)"
-            : $"Create an event store with {Plural(sample.EventCount, "generated event")} over {Plural(sample.AggregateCount, "aggregate")} and {Plural(sample.SecretCount, "secret")}";
+            : $"Create an event store with {Quantity.Of(sample.EventCount, "generated event")} over {Quantity.Of(sample.AggregateCount, "aggregate")} and {Quantity.Of(sample.SecretCount, "secret")}";
         if (!ShouldProcess(store.DisplayName, action)) return;
         var progress = new ProgressReporter(this, 1, $"New-EventStore {store.DisplayName}");
         RunOnStore(store, () =>
@@ -65,6 +65,4 @@ public sealed class NewEventStoreCommand : OneStoreCmdlet
             ThrowTerminatingError(new ErrorRecord(new ArgumentException(problem), ErrorIdPrefix + "InvalidSample", ErrorCategory.InvalidArgument, null));
         return specification;
     }
-
-    private static string Plural(long count, string noun) => $"{count:N0} {noun}{(count == 1 ? "" : "s")}";
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Management.Automation;
+using EventStoreTools.Core;
 
 namespace EventStoreTools.Cmdlets;
 
@@ -36,7 +37,7 @@ internal sealed class ProgressReporter
         if (!_enabled || _clock.ElapsedMilliseconds < _nextReportAt) return;
         _nextReportAt = _clock.ElapsedMilliseconds + IntervalMilliseconds;
         var rate = events / Math.Max(_clock.Elapsed.TotalSeconds, 0.001);
-        _record.StatusDescription = status ?? $"{events:N0} events, {rate:N0} events/s";
+        _record.StatusDescription = status ?? $"{Quantity.Of(events, "event")}, {rate:N0} events/s";
         _record.PercentComplete = total > 0 ? (int)Math.Min(100, done * 100 / total) : -1;
         if (total > 0 && done > 0)
             _record.SecondsRemaining = (int)Math.Min(int.MaxValue, _clock.Elapsed.TotalSeconds * (total - done) / done);

@@ -119,7 +119,7 @@ public sealed class SendEventStoreEventCommand : PSCmdlet, IDisposable
         }
         Run(() => _import = new EndpointImport(_options, _stopping.Token)
         {
-            BatchSent = (batches, events) => _progress.Report(events, status: $"{events:N0} events in {batches:N0} batch{(batches == 1 ? "" : "es")} sent"),
+            BatchSent = (batches, events) => _progress.Report(events, status: $"{Quantity.Of(events, "event")} in {Quantity.Of(batches, "batch", "batches")} sent"),
             Retrying = WriteVerbose,
         });
     }
@@ -152,14 +152,14 @@ public sealed class SendEventStoreEventCommand : PSCmdlet, IDisposable
         if (_dryRun)
         {
             var batches = _options!.BatchesFor(_dryRunCount);
-            ShouldProcess(_options.DisplayUri, $"Send {_dryRunCount:N0} events in {batches:N0} batch{(batches == 1 ? "" : "es")} (up to {BatchSize:N0} each) to the application's import handler");
+            ShouldProcess(_options.DisplayUri, $"Send {Quantity.Of(_dryRunCount, "event")} in {Quantity.Of(batches, "batch", "batches")} (up to {BatchSize:N0} each) to the application's import handler");
             WriteObject(new EndpointImportResult { Uri = _options.DisplayUri, SentCount = _dryRunCount, BatchCount = batches, WhatIf = true });
             return;
         }
         EndpointImportResult? result = null;
         Run(() => result = _import!.Complete(), _options!.DisplayUri);
         _progress!.Complete();
-        WriteVerbose($"Sent {result!.SentCount:N0} events in {result.BatchCount:N0} batches to {result.Uri} ({result.RetryCount} retries) in {result.Elapsed.TotalSeconds:0.000} s.");
+        WriteVerbose($"Sent {Quantity.Of(result!.SentCount, "event")} in {Quantity.Of(result.BatchCount, "batch", "batches")} to {result.Uri} ({Quantity.Of(result.RetryCount, "retry", "retries")}) in {result.Elapsed.TotalSeconds:0.000} s.");
         WriteObject(result);
     }
 

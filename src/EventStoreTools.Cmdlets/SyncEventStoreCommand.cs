@@ -114,7 +114,7 @@ public sealed class SyncEventStoreCommand : EventStoreCmdlet
         var finished = false;
         try
         {
-            Run(() => mirror.Run(step => progress.Report(step.EventsCopied, step.EventsCopied, step.EventsCopied + step.LagEvents, Describe(step)), Cancellation),
+            Run(() => mirror.Run(step => progress.Report(step.CopiedCount, step.CopiedCount, step.CopiedCount + step.LagEvents, Describe(step)), Cancellation),
                 source.DisplayName);
             finished = true;
         }
@@ -127,7 +127,7 @@ public sealed class SyncEventStoreCommand : EventStoreCmdlet
     }
 
     private static string Describe(MirrorProgress step) =>
-        $"{step.EventsCopied:N0} events copied, {step.EventsPerSecond:N0} events/s; lag {step.LagEvents:N0} events, {step.LagSeconds:N1} s" + (step.CaughtUp ? " (caught up)" : "");
+        $"{Quantity.Of(step.CopiedCount, "event")} copied, {step.EventsPerSecond:N0} events/s; lag {Quantity.Of(step.LagEvents, "event")}, {step.LagSeconds:N1} s" + (step.CaughtUp ? " (caught up)" : "");
 
     /// <summary>A cutover that did not end leaves the application's store writable again (without Ctrl+C's token, which is cancelled by now).</summary>
     private void Unfreeze()

@@ -27,7 +27,7 @@ public sealed record MirrorOptions
 }
 
 /// <summary>Where a mirror stands after a batch, for the progress display.</summary>
-public sealed record MirrorProgress(long EventsCopied, long LagEvents, double LagSeconds, double EventsPerSecond, bool CaughtUp);
+public sealed record MirrorProgress(long CopiedCount, long LagEvents, double LagSeconds, double EventsPerSecond, bool CaughtUp);
 
 /// <summary>How the destination compares with the source at the end of a cutover.</summary>
 public sealed record MirrorVerification(bool Identical, bool Full, long SourceEventCount, long DestinationEventCount, EventDifference? FirstDifference);
@@ -37,11 +37,11 @@ public sealed class MirrorResult
 {
     public required string Source { get; init; }
     public required string Destination { get; init; }
-    public long EventsCopied { get; set; }
-    public long Batches { get; set; }
+    public long CopiedCount { get; set; }
+    public long BatchCount { get; set; }
 
     /// <summary>Events the destination held when the run began (what it resumed from).</summary>
-    public long ResumedFrom { get; set; }
+    public long PreviousCount { get; set; }
 
     /// <summary>The cursor after the last event of the destination: where a next run resumes.</summary>
     public string Cursor { get; set; } = "";
@@ -126,7 +126,7 @@ public sealed class EventStoreMirror
         if (FindDivergence(cancellation) is { } difference)
             throw new EventStoreException(EventStoreErrorKind.DestinationDiverged, DescribeDivergence(difference)) { Event = difference };
         _poller = new EventStorePoller(_source, DestinationCursor(cancellation), _options.BatchSize);
-        Result.ResumedFrom = _destinationCount;
+        Result.PreviousCount = _destinationCount;
         var caughtUpOnce = false;
         while (true)
         {
@@ -134,9 +134,9 @@ public sealed class EventStoreMirror
             CopySecretsAndEvents(page, recordLag: caughtUpOnce, cancellation);
             caughtUpOnce |= _poller.CaughtUp;
             var lastTimestamp = page.Count > 0 ? page[^1].Timestamp : (long?)null;
-            report(new MirrorProgress(Result.EventsCopied, Math.Max(0, _poller.SourceEventCount - _destinationCount),
+            report(new MirrorProgress(Result.CopiedCount, Math.Max(0, _poller.SourceEventCount - _destinationCount),
                 _poller.CaughtUp || lastTimestamp is null ? 0 : Math.Max(0, (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - lastTimestamp.Value) / 1000.0),
-                Result.EventsCopied / Math.Max(clock.Elapsed.TotalSeconds, 0.001), _poller.CaughtUp));
+                Result.CopiedCount / Math.Max(clock.Elapsed.TotalSeconds, 0.001), _poller.CaughtUp));
             if (!_poller.CaughtUp) continue;
             if (_poller.Drained) break;
             if (_options.Cutover)
@@ -193,9 +193,9 @@ public sealed class EventStoreMirror
             foreach (var e in page)
                 if (_lagSamples.Count < MaxLagSamples) _lagSamples.Add(committedAt - e.Timestamp);
         }
-        Result.EventsCopied += page.Count;
+        Result.CopiedCount += page.Count;
         _destinationCount += page.Count;
-        Result.Batches++;
+        Result.BatchCount++;
     }
 
     /// <summary>The source's secrets when the destination's differ from them, else null.</summary>
@@ -228,7 +228,7 @@ public sealed class EventStoreMirror
 
     private string DescribeMismatch(MirrorVerification verification) =>
         $"After the cutover the destination {_destination.DisplayName} differs from the source {_source.DisplayName} " +
-        $"({verification.SourceEventCount} events in the source, {verification.DestinationEventCount} in the destination)" +
+        $"({Quantity.Of(verification.SourceEventCount, "event")} in the source, {verification.DestinationEventCount:N0} in the destination)" +
         (verification.FirstDifference is { } difference ? $"; first difference: {DescribeDifference(difference)}" : ".");
 
     public static string DescribeDifference(EventDifference difference)

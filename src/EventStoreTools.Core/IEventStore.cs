@@ -173,8 +173,8 @@ public interface IEventImport : IDisposable
 /// <summary>What to do with a target store that already holds events.</summary>
 public enum ImportMode
 {
-    /// <summary>Refuse: nothing already stored is ever wiped or mixed by accident.</summary>
-    FailIfNotEmpty,
+    /// <summary>Import into a new or empty store only; refuse one that holds events: nothing already stored is ever wiped or mixed by accident.</summary>
+    IntoEmptyStore,
 
     /// <summary>Add the events to those already stored (reSolve's MAINTENANCE_MODE_MANUAL).</summary>
     Append,

@@ -48,7 +48,7 @@ public sealed class ResolveCursor
             throw Malformed($"Wrong size of cursor buffer: a cursor is {TextLength} base64 characters, and this one ({Describe(text)}) is not valid base64.");
         }
         if (buffer.Length != BufferLength)
-            throw Malformed($"Wrong size of cursor buffer: a cursor is {TextLength} base64 characters ({BufferLength} bytes), this one is {text.Length} characters ({buffer.Length} bytes).");
+            throw Malformed($"Wrong size of cursor buffer: a cursor is {TextLength} base64 characters ({BufferLength} bytes), this one is {Quantity.Of(text.Length, "character")} ({Quantity.Of(buffer.Length, "byte")}).");
         // Node's decoder skips stray characters; a cursor that does not re-encode to itself was damaged
         // (wrapped, padded, pasted with spaces), and resuming from a guess could skip events.
         if (Convert.ToBase64String(buffer) != text)

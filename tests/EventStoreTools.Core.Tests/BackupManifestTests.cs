@@ -97,7 +97,7 @@ public class BackupManifestTests
         Assert.Empty(manifest.Compare(Read(manifest, selected)));
         var widened = manifest with { EventCount = 3, FirstTimestamp = 100, Cursor = ManifestOf(Events).Cursor };
         var mismatches = widened.Compare(Read(widened, Events));
-        Assert.Contains(mismatches, m => m.Contains("1 events (the first at line 1) are outside the selection"));
+        Assert.Contains(mismatches, m => m.Contains("1 event (the first at line 1) is outside the selection"));
         Assert.Contains(mismatches, m => m.Contains("limited to 2"));
     }
 
@@ -110,7 +110,7 @@ public class BackupManifestTests
         var manifest = ManifestOf(Events) with { SecretCount = 2 };
         var content = Read(manifest, Events);
         content.SecretCount = 1;
-        Assert.Contains(manifest.Compare(content), m => m.Contains("1 secrets were read where the manifest says 2"));
+        Assert.Contains(manifest.Compare(content), m => m.Contains("1 secret was read where the manifest says 2"));
     }
 
     [Fact]

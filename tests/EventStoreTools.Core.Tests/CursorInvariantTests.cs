@@ -22,7 +22,7 @@ public class CursorInvariantTests
     private static string BackwardsStore(bool backwards = true)
     {
         var path = Path.Combine(TestFiles.NewDirectory(), "store.db");
-        using (var import = SqliteEventImport.Begin(path, ImportMode.FailIfNotEmpty))
+        using (var import = SqliteEventImport.Begin(path, ImportMode.IntoEmptyStore))
         {
             for (var i = 0; i < 40; i++) import.Add(Event(i % 4, i / 4, 1000 + i, $"agg-{i % 5}", i / 5 + 1));
             import.Commit();

@@ -157,7 +157,7 @@ public class EndpointImportTests
         Assert.Equal(400, error.StatusCode);
         Assert.Contains("batch 2 (events 3 to 3)", error.Message);
         Assert.Contains("Unexpected token in JSON", error.Message);
-        Assert.Contains("The 1 batches before it (2 events) were imported", error.Message);
+        Assert.Contains("The 1 batch before it (2 events) was imported", error.Message);
         Assert.True(error.ResponseBody!.Length <= 501);
     }
 

@@ -12,7 +12,7 @@ public class IncrementalImportTests
     private static string NewBaseStore()
     {
         var path = Path.Combine(TestFiles.NewDirectory(), "base.db");
-        using var import = SqliteEventImport.Begin(path, ImportMode.FailIfNotEmpty);
+        using var import = SqliteEventImport.Begin(path, ImportMode.IntoEmptyStore);
         foreach (var e in IncrementalFixtures.BaseEvents()) import.Add(e);
         import.Commit();
         return path;
@@ -53,7 +53,7 @@ public class IncrementalImportTests
         var summary = ImportIncrementally(store, input);
 
         Assert.Equal(File.ReadAllLines(TestFiles.Fixture($"incremental/{fixtureCase}.expected.dump.ndjson")), Dump(store.Path));
-        Assert.Equal((input.Count, imported, duplicates, 0L), (summary.Pushed, summary.Imported, summary.SkippedDuplicates, summary.SkippedOlder));
+        Assert.Equal((input.Count, imported, duplicates, 0L), (summary.PushedCount, summary.ImportedCount, summary.SkippedDuplicateCount, summary.SkippedOlderCount));
         Assert.Null(store.OpenIncrementalImportId());
     }
 
@@ -67,7 +67,7 @@ public class IncrementalImportTests
 
         var again = ImportIncrementally(store, input);
 
-        Assert.Equal((10L, 0L, 10L), (again.Pushed, again.Imported, again.SkippedDuplicates));
+        Assert.Equal((10L, 0L, 10L), (again.PushedCount, again.ImportedCount, again.SkippedDuplicateCount));
         Assert.Equal(after, Dump(store.Path));
     }
 
@@ -86,8 +86,8 @@ public class IncrementalImportTests
 
         var summary = ImportIncrementally(store, [reordered, changed]);
 
-        Assert.Equal((1L, 1L), (summary.SkippedDuplicates, summary.SkippedOlder));
-        Assert.Equal(0L, summary.Imported);
+        Assert.Equal((1L, 1L), (summary.SkippedDuplicateCount, summary.SkippedOlderCount));
+        Assert.Equal(0L, summary.ImportedCount);
     }
 
     [Fact]
@@ -95,13 +95,13 @@ public class IncrementalImportTests
     {
         var store = new SqliteEventStore(NewBaseStore());
         var (stored, pushed) = IncrementalFixtures.CollapsedRepeats((long)Scalar(store.Path, "SELECT max(timestamp) FROM events")!);
-        Assert.Equal(0L, ImportIncrementally(store, stored).CollapsedRepeats);
+        Assert.Equal(0L, ImportIncrementally(store, stored).CollapsedRepeatCount);
 
         var summary = ImportIncrementally(store, pushed);
 
-        Assert.Equal((6L, 1L, 5L, 2L), (summary.Pushed, summary.Imported, summary.SkippedDuplicates, summary.CollapsedRepeats));
+        Assert.Equal((6L, 1L, 5L, 2L), (summary.PushedCount, summary.ImportedCount, summary.SkippedDuplicateCount, summary.CollapsedRepeatCount));
         Assert.Equal(("rep", pushed[1].Timestamp, """{"b":2,"a":1}"""), (summary.FirstCollapsedRepeat!.AggregateId, summary.FirstCollapsedRepeat.Timestamp, summary.FirstCollapsedRepeat.PayloadJson));
-        Assert.Equal(0L, ImportIncrementally(store, IncrementalFixtures.BaseEvents().Take(3)).CollapsedRepeats);
+        Assert.Equal(0L, ImportIncrementally(store, IncrementalFixtures.BaseEvents().Take(3)).CollapsedRepeatCount);
     }
 
     [Fact]
@@ -113,7 +113,7 @@ public class IncrementalImportTests
 
         var summary = ImportIncrementally(store, [At(newest - 1, "old"), At(newest, "same"), At(newest + 5, "new"), At(1, "ancient")]);
 
-        Assert.Equal((4L, 2L, 0L, 2L, (long?)newest), (summary.Pushed, summary.Imported, summary.SkippedDuplicates, summary.SkippedOlder, summary.NewestStoredTimestamp));
+        Assert.Equal((4L, 2L, 0L, 2L, (long?)newest), (summary.PushedCount, summary.ImportedCount, summary.SkippedDuplicateCount, summary.SkippedOlderCount, summary.NewestStoredTimestamp));
         Assert.Equal(0L, Scalar(store.Path, "SELECT count(*) FROM events WHERE aggregateId IN ('old', 'ancient')"));
         Assert.Equal(2L, Scalar(store.Path, "SELECT count(*) FROM events WHERE aggregateId IN ('same', 'new')"));
     }
@@ -129,7 +129,7 @@ public class IncrementalImportTests
 
         var summary = ImportIncrementally(store, [e, e]);
 
-        Assert.Equal(2L, summary.Imported);
+        Assert.Equal(2L, summary.ImportedCount);
         Assert.Equal("1,2", Scalar(store.Path, "SELECT group_concat(aggregateVersion) FROM (SELECT aggregateVersion FROM events WHERE aggregateId='twice' ORDER BY 1)"));
         Assert.Equal($"{thread}:{counter + 1},{counter + 2}", Scalar(store.Path, "SELECT threadId || ':' || group_concat(threadCounter) FROM (SELECT threadId, threadCounter FROM events WHERE aggregateId='twice' ORDER BY 2)"));
     }
@@ -149,7 +149,7 @@ public class IncrementalImportTests
         Assert.Equal(id, store.OpenIncrementalImportId());
         Assert.Contains($"-- RESOLVE INCREMENTAL-IMPORT '{id}' OWNED TABLE", (string)Scalar(store.Path, "SELECT sql FROM sqlite_master WHERE name='events-incremental-import'")!);
         Assert.Equal(5L, Scalar(store.Path, """SELECT count(*) FROM "events-incremental-import" """));
-        Assert.Equal(5L, store.CompleteIncrementalImport(id).Imported);
+        Assert.Equal(5L, store.CompleteIncrementalImport(id).ImportedCount);
         Assert.Equal(File.ReadAllLines(TestFiles.Fixture("incremental/new-only.expected.dump.ndjson")), Dump(store.Path));
     }
 
@@ -194,7 +194,7 @@ public class IncrementalImportTests
         Assert.Equal(before, Dump(store.Path));
         Assert.Equal(id, store.OpenIncrementalImportId());
         Scalar(store.Path, "DROP TRIGGER refuse");
-        Assert.Equal(5L, store.CompleteIncrementalImport(id).Imported);
+        Assert.Equal(5L, store.CompleteIncrementalImport(id).ImportedCount);
         Assert.Equal(File.ReadAllLines(TestFiles.Fixture("incremental/new-only.expected.dump.ndjson")), Dump(store.Path));
     }
 
@@ -254,7 +254,7 @@ public class IncrementalImportTests
             Assert.Matches("^[A-Za-z0-9]+$", session.ImportId);
             foreach (var e in ReadInput("incremental/dups-and-new.input.ndjson")) session.Add(e);
             var summary = session.Complete();
-            Assert.Equal((10L, 5L, 5L), (summary.Pushed, summary.Imported, summary.SkippedDuplicates));
+            Assert.Equal((10L, 5L, 5L), (summary.PushedCount, summary.ImportedCount, summary.SkippedDuplicateCount));
         }
         Assert.Equal(File.ReadAllLines(TestFiles.Fixture("incremental/dups-and-new.expected.dump.ndjson")), Dump(store.Path));
         Assert.Null(store.OpenIncrementalImportId());
@@ -274,7 +274,7 @@ public class IncrementalImportTests
         using (var session = store.BeginIncrementalImport())
         {
             foreach (var e in ReadInput("incremental/dups-only.input.ndjson")) session.Add(e);
-            Assert.Equal(5L, session.Complete().SkippedDuplicates);
+            Assert.Equal(5L, session.Complete().SkippedDuplicateCount);
         }
         Assert.Equal(before, File.ReadAllBytes(store.Path));
         Assert.Null(store.OpenIncrementalImportId());

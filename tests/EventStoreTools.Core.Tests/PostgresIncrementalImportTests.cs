@@ -19,7 +19,7 @@ public class PostgresIncrementalImportTests : IClassFixture<PostgresServerFixtur
     private PostgresEventStore NewBaseStore()
     {
         var store = new PostgresEventStore(_server.ConnectionString, _server.NewSchema());
-        using var import = store.BeginImport(ImportMode.FailIfNotEmpty);
+        using var import = store.BeginImport(ImportMode.IntoEmptyStore);
         foreach (var e in IncrementalFixtures.BaseEvents()) import.Add(e);
         import.Commit();
         return store;
@@ -113,7 +113,7 @@ public class PostgresIncrementalImportTests : IClassFixture<PostgresServerFixtur
 
         var summary = ImportIncrementally(store, input);
 
-        Assert.Equal((input.Count, imported, duplicates, 0L), (summary.Pushed, summary.Imported, summary.SkippedDuplicates, summary.SkippedOlder));
+        Assert.Equal((input.Count, imported, duplicates, 0L), (summary.PushedCount, summary.ImportedCount, summary.SkippedDuplicateCount, summary.SkippedOlderCount));
         Assert.Equal(ExpectedPostgresDump(fixtureCase), Dump(store));
         Assert.Equal(ThreadsPastStoredEvents(store), Threads(store));
         Assert.Null(store.OpenIncrementalImportId());
@@ -164,7 +164,7 @@ public class PostgresIncrementalImportTests : IClassFixture<PostgresServerFixtur
         Assert.Equal(before, Dump(store));
         Assert.Equal(id, store.OpenIncrementalImportId());
         Assert.Equal(200_000L, Scalar($"""SELECT count(*) FROM "{store.Schema}"."events-incremental-import" """));
-        Assert.Equal(200_000L, store.CompleteIncrementalImport(id).Imported);
+        Assert.Equal(200_000L, store.CompleteIncrementalImport(id).ImportedCount);
     }
 
     [Fact]
@@ -178,7 +178,7 @@ public class PostgresIncrementalImportTests : IClassFixture<PostgresServerFixtur
 
         var again = ImportIncrementally(store, input);
 
-        Assert.Equal((10L, 0L, 10L, 0L), (again.Pushed, again.Imported, again.SkippedDuplicates, again.SkippedOlder));
+        Assert.Equal((10L, 0L, 10L, 0L), (again.PushedCount, again.ImportedCount, again.SkippedDuplicateCount, again.SkippedOlderCount));
         Assert.Equal(after, Dump(store));
         Assert.Equal(threads, Threads(store));
     }
@@ -195,7 +195,7 @@ public class PostgresIncrementalImportTests : IClassFixture<PostgresServerFixtur
         var summary = ImportIncrementally(store, [reordered, Pushed(stored.Timestamp, stored.AggregateId, """{"name":"other"}""", stored.Type),
             Pushed(newest - 1, "old"), Pushed(newest, "same", "null"), Pushed(newest + 5, "new"), Pushed(1, "ancient")]);
 
-        Assert.Equal((6L, 2L, 1L, 3L, (long?)newest), (summary.Pushed, summary.Imported, summary.SkippedDuplicates, summary.SkippedOlder, summary.NewestStoredTimestamp));
+        Assert.Equal((6L, 2L, 1L, 3L, (long?)newest), (summary.PushedCount, summary.ImportedCount, summary.SkippedDuplicateCount, summary.SkippedOlderCount, summary.NewestStoredTimestamp));
         Assert.Equal(1002L, Scalar($"""SELECT count(*) FROM "{store.Schema}"."events" """));
         Assert.Equal(2L, Scalar($"""SELECT count(*) FROM "{store.Schema}"."events" WHERE "aggregateId" IN ('same', 'new')"""));
         // reSolve's push: Buffer.byteLength(`${timestamp},'same','T','null'`) + 66; a null payload is JSONB null.
@@ -209,21 +209,21 @@ public class PostgresIncrementalImportTests : IClassFixture<PostgresServerFixtur
     {
         var store = NewBaseStore();
         var (stored, pushed) = IncrementalFixtures.CollapsedRepeats((long)Scalar($"""SELECT max("timestamp") FROM "{store.Schema}"."events" """)!);
-        Assert.Equal(0L, ImportIncrementally(store, stored).CollapsedRepeats);
+        Assert.Equal(0L, ImportIncrementally(store, stored).CollapsedRepeatCount);
 
         var summary = ImportIncrementally(store, pushed);
 
-        Assert.Equal((6L, 1L, 5L, 2L), (summary.Pushed, summary.Imported, summary.SkippedDuplicates, summary.CollapsedRepeats));
+        Assert.Equal((6L, 1L, 5L, 2L), (summary.PushedCount, summary.ImportedCount, summary.SkippedDuplicateCount, summary.CollapsedRepeatCount));
         // JSONB keeps no key order: the first repeat (the reordered push) reads back in JSONB's order.
         Assert.Equal(("rep", pushed[1].Timestamp, """{"a":1,"b":2}"""), (summary.FirstCollapsedRepeat!.AggregateId, summary.FirstCollapsedRepeat.Timestamp, summary.FirstCollapsedRepeat.PayloadJson));
-        Assert.Equal(0L, ImportIncrementally(store, IncrementalFixtures.BaseEvents().Take(3)).CollapsedRepeats);
+        Assert.Equal(0L, ImportIncrementally(store, IncrementalFixtures.BaseEvents().Take(3)).CollapsedRepeatCount);
     }
 
     [Fact]
     public void Numbers_by_global_rank_past_256_events_and_keeps_duplicates_within_one_import()
     {
         var store = new PostgresEventStore(_server.ConnectionString, _server.NewSchema());
-        using (var import = store.BeginImport(ImportMode.FailIfNotEmpty))
+        using (var import = store.BeginImport(ImportMode.IntoEmptyStore))
         {
             // Thread 1 holds counters 0..2, thread 0 nothing: the tails are per thread.
             for (var counter = 0; counter < 3; counter++)
@@ -235,7 +235,7 @@ public class PostgresIncrementalImportTests : IClassFixture<PostgresServerFixtur
 
         var summary = ImportIncrementally(store, events);
 
-        Assert.Equal((302L, 302L, 0L), (summary.Pushed, summary.Imported, summary.SkippedDuplicates));
+        Assert.Equal((302L, 302L, 0L), (summary.PushedCount, summary.ImportedCount, summary.SkippedDuplicateCount));
         string At(string aggregate) => (string)Scalar($"""SELECT "threadId" || ':' || "threadCounter" || ':' || "aggregateVersion" FROM "{store.Schema}"."events" WHERE "aggregateId" = '{aggregate}'""")!;
         Assert.Equal("0:0:1", At("agg299"));
         Assert.Equal("1:3:1", At("agg298"));
@@ -270,7 +270,7 @@ public class PostgresIncrementalImportTests : IClassFixture<PostgresServerFixtur
         using (var source = store.OpenSource())
             Assert.Equal(id, source.Describe().IncrementalImportId);
 
-        Assert.Equal(5L, store.CompleteIncrementalImport(id).Imported);
+        Assert.Equal(5L, store.CompleteIncrementalImport(id).ImportedCount);
         Assert.Equal(ExpectedPostgresDump("new-only"), Dump(store));
         Assert.Equal(false, Scalar($"SELECT to_regclass('{table}') IS NOT NULL"));
     }
@@ -327,7 +327,7 @@ public class PostgresIncrementalImportTests : IClassFixture<PostgresServerFixtur
         Assert.Equal(id, store.OpenIncrementalImportId());
         Assert.Equal(5L, Scalar($"""SELECT count(*) FROM "{store.Schema}"."events-incremental-import" """));
         Scalar($"""DROP TRIGGER refuse ON "{store.Schema}"."events" """);
-        Assert.Equal(5L, store.CompleteIncrementalImport(id).Imported);
+        Assert.Equal(5L, store.CompleteIncrementalImport(id).ImportedCount);
         Assert.Equal(ExpectedPostgresDump("new-only"), Dump(store));
     }
 
@@ -380,7 +380,7 @@ public class PostgresIncrementalImportTests : IClassFixture<PostgresServerFixtur
         Assert.Equal(ResolveImportId, store.OpenIncrementalImportId());
         Assert.Equal(EventStoreErrorKind.ImportAlreadyOpen, Assert.Throws<EventStoreException>(() => store.StartIncrementalImport()).Kind);
         Assert.Equal(5, store.PushIncrementalImport(ResolveImportId, ReadInput("incremental/new-only.input.ndjson")));
-        Assert.Equal(5L, store.CompleteIncrementalImport(ResolveImportId).Imported);
+        Assert.Equal(5L, store.CompleteIncrementalImport(ResolveImportId).ImportedCount);
         Assert.Equal(ExpectedPostgresDump("new-only"), Dump(store));
     }
 
@@ -388,12 +388,12 @@ public class PostgresIncrementalImportTests : IClassFixture<PostgresServerFixtur
     public void Imports_into_an_empty_store()
     {
         var store = new PostgresEventStore(_server.ConnectionString, _server.NewSchema());
-        using (var create = store.BeginImport(ImportMode.FailIfNotEmpty))
+        using (var create = store.BeginImport(ImportMode.IntoEmptyStore))
             create.Commit();
 
         var summary = ImportIncrementally(store, [Pushed(5, "b"), Pushed(3, "a"), Pushed(3, "a")]);
 
-        Assert.Equal((3L, 3L, 0L, 0L, (long?)null), (summary.Pushed, summary.Imported, summary.SkippedDuplicates, summary.SkippedOlder, summary.NewestStoredTimestamp));
+        Assert.Equal((3L, 3L, 0L, 0L, (long?)null), (summary.PushedCount, summary.ImportedCount, summary.SkippedDuplicateCount, summary.SkippedOlderCount, summary.NewestStoredTimestamp));
         Assert.Equal("0:0:3:a:1,1:0:3:a:2,2:0:5:b:1", Scalar($"""
             SELECT string_agg(concat_ws(':', "threadId", "threadCounter", "timestamp", "aggregateId", "aggregateVersion"), ',' ORDER BY "threadId")
             FROM "{store.Schema}"."events"

@@ -25,7 +25,7 @@ public class PostgresStoreTests : IClassFixture<PostgresServerFixture>
     private PostgresEventStore NewStore()
     {
         var store = new PostgresEventStore(_server.ConnectionString, _server.NewSchema());
-        using var import = store.BeginImport(ImportMode.FailIfNotEmpty);
+        using var import = store.BeginImport(ImportMode.IntoEmptyStore);
         for (var thread = 0; thread < 3; thread++)
         {
             for (var counter = 0; counter < 4; counter++)
@@ -84,7 +84,7 @@ public class PostgresStoreTests : IClassFixture<PostgresServerFixture>
     public void MatchesWildcardsCaseSensitivelyAndEscapesLikeCharacters()
     {
         var store = new PostgresEventStore(_server.ConnectionString, _server.NewSchema());
-        using (var import = store.BeginImport(ImportMode.FailIfNotEmpty))
+        using (var import = store.BeginImport(ImportMode.IntoEmptyStore))
         {
             string[] types = ["USER_CREATED", "USER_DELETED", "user_created", "ORDER_PLACED", "50%_OFF", "50X_OFF"];
             for (var i = 0; i < types.Length; i++) import.Add(Event(0, i, i, $"a{i}", 1, types[i]));
@@ -137,7 +137,7 @@ public class PostgresStoreTests : IClassFixture<PostgresServerFixture>
     public void ImportsSecretsWithTheirIdxBetweenEventsAndMovesTheSequencePastThem()
     {
         var store = new PostgresEventStore(_server.ConnectionString, _server.NewSchema());
-        using (var import = store.BeginImport(ImportMode.FailIfNotEmpty))
+        using (var import = store.BeginImport(ImportMode.IntoEmptyStore))
         {
             import.Add(Event(0, 0, 1));
             import.AddSecret(new ResolveSecret("s1", "id1", 5));
@@ -150,7 +150,7 @@ public class PostgresStoreTests : IClassFixture<PostgresServerFixture>
         }
         Assert.False(store.Exists());
 
-        using (var import = store.BeginImport(ImportMode.FailIfNotEmpty))
+        using (var import = store.BeginImport(ImportMode.IntoEmptyStore))
         {
             import.Add(Event(0, 0, 1));
             import.AddSecret(new ResolveSecret("s1", "id1", 5));
@@ -186,7 +186,7 @@ public class PostgresStoreTests : IClassFixture<PostgresServerFixture>
     {
         using var stop = new CancellationTokenSource();
         var store = new PostgresEventStore(_server.ConnectionString, _server.NewSchema(), stop.Token);
-        using (var import = store.BeginImport(ImportMode.FailIfNotEmpty))
+        using (var import = store.BeginImport(ImportMode.IntoEmptyStore))
         {
             // Enough events that sending the rest of the COPY and building the indexes take far longer than 50 ms.
             for (var i = 0; i < 300_000; i++)
@@ -226,7 +226,7 @@ public class PostgresStoreTests : IClassFixture<PostgresServerFixture>
     public void AnImportThatIsNotCommittedLeavesNothing()
     {
         var store = new PostgresEventStore(_server.ConnectionString, _server.NewSchema());
-        using (var import = store.BeginImport(ImportMode.FailIfNotEmpty))
+        using (var import = store.BeginImport(ImportMode.IntoEmptyStore))
             import.Add(Event(0, 0, 1));
         Assert.False(store.Exists());
     }
@@ -235,9 +235,9 @@ public class PostgresStoreTests : IClassFixture<PostgresServerFixture>
     public async Task ASecondImportWaitsForTheFirstThenRefuses()
     {
         var store = new PostgresEventStore(_server.ConnectionString, _server.NewSchema());
-        using var first = store.BeginImport(ImportMode.FailIfNotEmpty);
+        using var first = store.BeginImport(ImportMode.IntoEmptyStore);
         first.Add(Event(0, 0, 1));
-        var second = Task.Run(() => store.BeginImport(ImportMode.FailIfNotEmpty));
+        var second = Task.Run(() => store.BeginImport(ImportMode.IntoEmptyStore));
         Assert.NotSame(second, await Task.WhenAny(second, Task.Delay(300)));
         first.Commit();
         var ex = await Assert.ThrowsAsync<EventStoreException>(() => second.WaitAsync(TimeSpan.FromSeconds(10)));
@@ -248,7 +248,7 @@ public class PostgresStoreTests : IClassFixture<PostgresServerFixture>
     public void StoresATopLevelNullPayloadAsJsonbNull()
     {
         var store = new PostgresEventStore(_server.ConnectionString, _server.NewSchema());
-        using (var import = store.BeginImport(ImportMode.FailIfNotEmpty))
+        using (var import = store.BeginImport(ImportMode.IntoEmptyStore))
         {
             import.Add(Event(0, 0, 1));
             import.Commit();

@@ -84,7 +84,7 @@ public class SqliteFilterTests
     public void Secrets_round_trip_with_their_idx_and_key_order()
     {
         var target = Path.Combine(TestFiles.NewDirectory(), "secrets.db");
-        using (var import = SqliteEventImport.Begin(target, ImportMode.FailIfNotEmpty))
+        using (var import = SqliteEventImport.Begin(target, ImportMode.IntoEmptyStore))
         {
             import.AddSecret(new ResolveSecret("s3cr\"et", "user-1", 5));
             import.AddSecret(new ResolveSecret(null, "user-2", 6));
@@ -107,7 +107,7 @@ public class SqliteFilterTests
     {
         var copy = Path.Combine(TestFiles.NewDirectory(), "copy.db");
         var all = Read();
-        using (var import = SqliteEventImport.Begin(copy, ImportMode.FailIfNotEmpty))
+        using (var import = SqliteEventImport.Begin(copy, ImportMode.IntoEmptyStore))
         {
             foreach (var e in all.Skip(1))
             {

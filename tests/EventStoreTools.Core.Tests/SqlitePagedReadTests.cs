@@ -19,7 +19,7 @@ public class SqlitePagedReadTests
     private static string NewStoreWithTies()
     {
         var path = Path.Combine(TestFiles.NewDirectory(), "ties.db");
-        using (var import = SqliteEventImport.Begin(path, ImportMode.FailIfNotEmpty)) import.Commit();
+        using (var import = SqliteEventImport.Begin(path, ImportMode.IntoEmptyStore)) import.Commit();
         using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();

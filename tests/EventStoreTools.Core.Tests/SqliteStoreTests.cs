@@ -33,7 +33,7 @@ public class SqliteStoreTests
         return rows;
     }
 
-    private static void Copy(string source, string target, ImportMode mode = ImportMode.FailIfNotEmpty)
+    private static void Copy(string source, string target, ImportMode mode = ImportMode.IntoEmptyStore)
     {
         using var reader = SqliteEventReader.Open(source);
         using var import = SqliteEventImport.Begin(target, mode);
@@ -63,7 +63,7 @@ public class SqliteStoreTests
         var source = TestFiles.CopyFixture("resolve-lite-600.db");
         var target = Path.Combine(TestFiles.NewDirectory(), "imported.db");
         using (var reader = NdjsonEventReader.Open(TestFiles.Fixture("resolve-lite-600.export.ndjson")))
-        using (var import = SqliteEventImport.Begin(target, ImportMode.FailIfNotEmpty))
+        using (var import = SqliteEventImport.Begin(target, ImportMode.IntoEmptyStore))
         {
             foreach (var e in reader.ReadEvents()) import.Add(e);
             import.Commit();
@@ -75,7 +75,7 @@ public class SqliteStoreTests
     public void Creates_reSolve_schema_with_all_tables_and_indexes()
     {
         var target = Path.Combine(TestFiles.NewDirectory(), "new.db");
-        using (var import = SqliteEventImport.Begin(target, ImportMode.FailIfNotEmpty))
+        using (var import = SqliteEventImport.Begin(target, ImportMode.IntoEmptyStore))
             import.Commit();
         using var connection = new SqliteConnection($"Data Source={target};Pooling=False");
         connection.Open();
@@ -91,7 +91,7 @@ public class SqliteStoreTests
     public void Top_level_numbers_are_stored_as_numbers_and_read_back_exactly()
     {
         var target = Path.Combine(TestFiles.NewDirectory(), "numbers.db");
-        using (var import = SqliteEventImport.Begin(target, ImportMode.FailIfNotEmpty))
+        using (var import = SqliteEventImport.Begin(target, ImportMode.IntoEmptyStore))
         {
             var payloads = new[] { "123", "0.30000000000000004", "1e+21", "\"text\"", "null", "{\"a\":[]}" };
             for (var i = 0; i < payloads.Length; i++)
@@ -107,7 +107,7 @@ public class SqliteStoreTests
     public void Text_columns_keep_empty_and_non_ascii_strings_and_bad_payloads_are_refused()
     {
         var target = Path.Combine(TestFiles.NewDirectory(), "text.db");
-        using (var import = SqliteEventImport.Begin(target, ImportMode.FailIfNotEmpty))
+        using (var import = SqliteEventImport.Begin(target, ImportMode.IntoEmptyStore))
         {
             import.Add(new ResolveEvent { ThreadId = 0, ThreadCounter = 0, Timestamp = 1, AggregateId = "", AggregateVersion = 1, Type = "Überweisung ✓", PayloadJson = "\"\"" });
             import.Add(new ResolveEvent { ThreadId = 0, ThreadCounter = 1, Timestamp = 2, AggregateId = "№" + new string('x', 5000), AggregateVersion = 1, Type = "T", PayloadJson = "{\"a\":\"😀\"}" });
@@ -166,7 +166,7 @@ public class SqliteStoreTests
         }
 
         var target = Path.Combine(TestFiles.NewDirectory(), "payload.db");
-        using (var import = SqliteEventImport.Begin(target, ImportMode.FailIfNotEmpty))
+        using (var import = SqliteEventImport.Begin(target, ImportMode.IntoEmptyStore))
         {
             import.Add(e);
             import.Commit();
@@ -184,7 +184,7 @@ public class SqliteStoreTests
         var source = TestFiles.CopyFixture("resolve-lite-600.db");
         var target = TestFiles.CopyFixture("resolve-lite-600.db");
         var before = File.ReadAllBytes(target);
-        var ex = Assert.Throws<EventStoreException>(() => SqliteEventImport.Begin(target, ImportMode.FailIfNotEmpty));
+        var ex = Assert.Throws<EventStoreException>(() => SqliteEventImport.Begin(target, ImportMode.IntoEmptyStore));
         Assert.Equal(EventStoreErrorKind.TargetNotEmpty, ex.Kind);
         Assert.Equal(before, File.ReadAllBytes(target));
 
@@ -214,7 +214,7 @@ public class SqliteStoreTests
     public void A_failing_import_into_a_new_file_leaves_no_file()
     {
         var target = Path.Combine(TestFiles.NewDirectory(), "never.db");
-        using (var import = SqliteEventImport.Begin(target, ImportMode.FailIfNotEmpty))
+        using (var import = SqliteEventImport.Begin(target, ImportMode.IntoEmptyStore))
         {
             Assert.Throws<EventStoreException>(() => import.Add(new ResolveEvent { ThreadId = 256, Type = "T", AggregateVersion = 1 }));
         }
@@ -227,8 +227,8 @@ public class SqliteStoreTests
         var target = Path.Combine(TestFiles.NewDirectory(), "raced.db");
         var first = new ResolveEvent { ThreadId = 1, ThreadCounter = 0, Type = "FIRST", AggregateId = "a", AggregateVersion = 1 };
         var second = new ResolveEvent { ThreadId = 2, ThreadCounter = 0, Type = "SECOND", AggregateId = "b", AggregateVersion = 1 };
-        using (var winner = SqliteEventImport.Begin(target, ImportMode.FailIfNotEmpty))
-        using (var loser = SqliteEventImport.Begin(target, ImportMode.FailIfNotEmpty))
+        using (var winner = SqliteEventImport.Begin(target, ImportMode.IntoEmptyStore))
+        using (var loser = SqliteEventImport.Begin(target, ImportMode.IntoEmptyStore))
         {
             winner.Add(first);
             loser.Add(second);
@@ -289,7 +289,7 @@ public class SqliteStoreTests
     {
         var target = Path.Combine(TestFiles.NewDirectory(), "interrupted.db");
         using var stop = new CancellationTokenSource();
-        using (var import = SqliteEventImport.Begin(target, ImportMode.FailIfNotEmpty, stop.Token))
+        using (var import = SqliteEventImport.Begin(target, ImportMode.IntoEmptyStore, stop.Token))
         {
             // Enough events that building the secondary indexes takes far longer than the 20 ms before the stop.
             for (var i = 0; i < 300_000; i++)

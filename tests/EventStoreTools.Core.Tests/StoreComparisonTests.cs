@@ -209,7 +209,7 @@ public class StoreComparisonTests
     {
         var path = Path.Combine(TestFiles.NewDirectory(), "store.db");
         var store = new SqliteEventStore(path);
-        using (var import = store.BeginImport(ImportMode.FailIfNotEmpty))
+        using (var import = store.BeginImport(ImportMode.IntoEmptyStore))
         {
             AddAwkwardEvents(import);
             import.Commit();
@@ -283,7 +283,7 @@ public class PostgresStoreComparisonTests : IClassFixture<PostgresServerFixture>
         var sqlite = new SqliteEventStore(Path.Combine(TestFiles.NewDirectory(), "store.db"));
         foreach (IEventStore store in new IEventStore[] { postgres, sqlite })
         {
-            using var import = store.BeginImport(ImportMode.FailIfNotEmpty);
+            using var import = store.BeginImport(ImportMode.IntoEmptyStore);
             StoreComparisonTests.AddAwkwardEvents(import);
             import.Commit();
         }

@@ -146,11 +146,11 @@ public class StoreWriteGuardTests : IClassFixture<PostgresServerFixture>
         var mirror = new EventStoreMirror(source, destination, new MirrorOptions { BatchSize = 100, WriteIntoFrozenDestination = force });
         void FreezeAfterFirstBatch(MirrorProgress step)
         {
-            if (step.EventsCopied > 0 && !IsFrozen(destination)) destination.SetFrozen(true);
+            if (step.CopiedCount > 0 && !IsFrozen(destination)) destination.SetFrozen(true);
         }
         if (force)
         {
-            Assert.Equal(600, mirror.Run(FreezeAfterFirstBatch).EventsCopied);
+            Assert.Equal(600, mirror.Run(FreezeAfterFirstBatch).CopiedCount);
         }
         else
         {

@@ -141,7 +141,7 @@ Describe 'Add-IncrementalImport accepts' {
             [EventStoreTools.Core.ResolveEvent]@{ Timestamp = 4102446000005; AggregateId = 'pushed-5'; Type = 'PUSHED'; PayloadJson = '{"n":5}' }
         ) | Add-IncrementalImport $store -ImportId $id
         Get-PendingCount $store | Should -Be 6
-        (Complete-IncrementalImport $store -ImportId $id).Imported | Should -Be 6
+        (Complete-IncrementalImport $store -ImportId $id).ImportedCount | Should -Be 6
         $stored = Export-EventStore $store | Where-Object Type -eq 'PUSHED'
         $stored.AggregateId | Should -Be 'pushed-0', 'pushed-1', 'pushed-2', 'pushed-3', 'pushed-4', 'pushed-5'
         $stored.PayloadJson | Should -Be '{"n":0}', '{"n":1}', '{"b":1,"a":"x"}', '[1,2]', '"text"', '{"n":5}'
@@ -185,7 +185,7 @@ Describe 'Add-IncrementalImport accepts' {
     It 'the same event twice in one push, importing both as reSolve does' {
         (New-PushEvent 1), (New-PushEvent 1) | Add-IncrementalImport $store -ImportId $id
         $summary = Complete-IncrementalImport $store -ImportId $id
-        $summary.Imported | Should -Be 3
+        $summary.ImportedCount | Should -Be 3
         (Export-EventStore $store -AggregateId 'pushed-1').AggregateVersion | Should -Be 1, 2
     }
 
@@ -262,7 +262,7 @@ Describe 'Import-EventStore -Incremental -InFile ignores the stored-event fields
         @() | Import-EventStore $store | Out-Null
         $inFile = Join-Path $CorpusFolder "$Name.ndjson"
         $count = @(Get-Content $inFile).Count
-        (Import-EventStore $store -InFile $inFile -Incremental).Imported | Should -Be $count
+        (Import-EventStore $store -InFile $inFile -Incremental).ImportedCount | Should -Be $count
         $stored = @(Export-EventStore $store)
         $stored.Count | Should -Be $count
         $stored.ForEach({ $_.ThreadId -eq $_.Timestamp % 256 -and $_.AggregateVersion -ge 1 -and $_.ThreadCounter -ge 0 }) | Should -Not -Contain $false

@@ -16,7 +16,7 @@ Describe 'Add-IncrementalImport' {
         $result.ImportId | Should -BeExactly $id
         Get-PendingCount $store | Should -Be 5
         # In a fresh process, the pushed events are there to commit.
-        $output = Invoke-FreshPwsh "(Complete-IncrementalImport '$store' -ImportId '$id').Imported"
+        $output = Invoke-FreshPwsh "(Complete-IncrementalImport '$store' -ImportId '$id').ImportedCount"
         "$output".Trim() | Should -Be '5'
         Get-StoreDump $store | Should -BeExactly (Get-IncrementalExpected 'new-only')
     }
@@ -41,7 +41,7 @@ Describe 'Add-IncrementalImport' {
         @() | Add-IncrementalImport $store -ImportId $id
         (@() | Add-IncrementalImport $store -ImportId $id -PassThru).PushedCount | Should -Be 0
         Get-PendingCount $store | Should -Be 0
-        (Complete-IncrementalImport $store -ImportId $id).Imported | Should -Be 0
+        (Complete-IncrementalImport $store -ImportId $id).ImportedCount | Should -Be 0
     }
 
     It 'keeps none of a push that fails, and names the event' {

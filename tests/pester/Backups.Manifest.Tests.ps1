@@ -82,7 +82,7 @@ Describe 'A backup is checked against its manifest''s content' {
         $before = Get-Sha256 $target
         { Import-EventStore $target -Directory $Folder -Replace -Force -ErrorAction Stop } | Should -Throw -ErrorId $Mismatch
         Get-Sha256 $target | Should -Be $before
-        ((Test-EventStore $Folder).Problems | Where-Object Check -EQ 'Manifest').Message -join ' ' | Should -Match 'events.db: \d+ bytes where the manifest says'
+        ((Test-EventStore $Folder).Problems | Where-Object Check -EQ 'Manifest').Message -join ' ' | Should -Match 'events.db: [\d,]+ bytes where the manifest says'
 
         $manifest = Read-Manifest $ManifestPath
         $entry = $manifest.files | Where-Object role -EQ 'events'
@@ -137,8 +137,8 @@ Describe 'Single-file backups carry a manifest' {
         (Test-EventStore $file).IsValid | Should -BeTrue
         # Read whole (thread fields too) to check the cursor, and still an incremental import's input.
         $summary = Import-EventStore (Copy-Fixture 'resolve-lite-600.db' 'incremental-again.db') -InFile $file -Incremental
-        $summary.SkippedDuplicates | Should -Be 600
-        $summary.Imported | Should -Be 0
+        $summary.SkippedDuplicateCount | Should -Be 600
+        $summary.ImportedCount | Should -Be 0
     }
 
     It 'refuses a single-file backup (<Extension>) with one line removed on import, leaving the target, and Test-EventStore reports it' -ForEach @(

@@ -55,7 +55,7 @@ Describe 'Backups on PostgreSQL' -Tag 'Postgres' {
         $run = Invoke-Captured { Import-EventStore -ConnectionString $Pg -Schema $schema -InFile $Export -WhatIf }
         $run.WhatIf[-1] | Should -Match "^What if: Performing the operation `"Create the store and write 600 events`" on target `".* schema `"$schema`"`"\.$"
         $dry = $run.Output
-        $dry.TargetAction | Should -Be 'Create'
+        $dry.Action | Should -Be 'Created'
         $dry.ImportedCount | Should -Be 600
         (Invoke-PostgresQuery $Pg "SELECT count(*) FROM pg_namespace WHERE nspname = '$schema'")[0] | Should -Be 0
         Import-EventStore -ConnectionString $Pg -Schema $schema -InFile $Export | Out-Null
@@ -66,8 +66,8 @@ Describe 'Backups on PostgreSQL' -Tag 'Postgres' {
         $run.Warnings | Should -BeNullOrEmpty
         $summary = $run.Output
         $summary.WhatIf | Should -BeTrue
-        $summary.Imported | Should -Be 1
-        $summary.SkippedDuplicates | Should -Be 600
+        $summary.ImportedCount | Should -Be 1
+        $summary.SkippedDuplicateCount | Should -Be 600
         $after = Get-EventStore -ConnectionString $Pg -Schema $schema
         $after.EventCount | Should -Be 600
         $after.HasOpenIncrementalImport | Should -BeFalse

@@ -100,8 +100,8 @@ INSERT INTO events VALUES (255, 100000, 1, 'extra-aggregate', 1, 'EXTRA', 'null'
         $first.ReferenceEvent.PayloadJson | Should -Be $first.DifferenceEvent.PayloadJson
         "$($first.DifferenceEvent.ThreadId):$($first.DifferenceEvent.ThreadCounter)" | Should -Be $copyNumbering["$($first.AggregateId)|$($first.AggregateVersion)"]
         ($summary | Out-String -Width 200) | Should -Match "\b$renumbered\b"
-        $row = "Renumbered +$([regex]::Escape($first.AggregateId)) +$($first.AggregateVersion) +$($first.ChangedFields -join ', ') +GENERATED +" +
-            "$($first.ReferenceEvent.ThreadId):$($first.ReferenceEvent.ThreadCounter) -> $($first.DifferenceEvent.ThreadId):$($first.DifferenceEvent.ThreadCounter)"
+        $row = "Renumbered +$([regex]::Escape($first.AggregateId)) +$($first.AggregateVersion) $($first.ChangedFields -join ', ') \(" +
+            "$($first.ReferenceEvent.ThreadId):$($first.ReferenceEvent.ThreadCounter) -> $($first.DifferenceEvent.ThreadId):$($first.DifferenceEvent.ThreadCounter)\)"
         ($first | Out-String -Width 120) | Should -Match $row
     }
 

@@ -14,9 +14,9 @@ Describe 'Complete-IncrementalImport' {
         $summary = Complete-IncrementalImport $store -ImportId $id -WarningVariable warnings
         $summary | Should -BeOfType [EventStoreTools.Core.Incremental.IncrementalImportSummary]
         $summary.ImportId | Should -BeExactly $id
-        $summary.Imported | Should -Be $Imported
-        $summary.SkippedDuplicates | Should -Be $Duplicates
-        $summary.SkippedOlder | Should -Be 0
+        $summary.ImportedCount | Should -Be $Imported
+        $summary.SkippedDuplicateCount | Should -Be $Duplicates
+        $summary.SkippedOlderCount | Should -Be 0
         $warnings | Should -BeNullOrEmpty
         Get-StoreDump $store | Should -BeExactly (Get-IncrementalExpected $Case)
         (Get-EventStore $store).HasOpenIncrementalImport | Should -BeFalse
@@ -32,8 +32,8 @@ Describe 'Complete-IncrementalImport' {
             @{ timestamp = $newest; aggregateId = 'same-time'; type = 'T' }
         ) | Add-IncrementalImport $store -ImportId $id
         $summary = Complete-IncrementalImport $store -ImportId $id -WarningVariable warnings -WarningAction SilentlyContinue
-        $summary.SkippedOlder | Should -Be 2
-        $summary.Imported | Should -Be 1
+        $summary.SkippedOlderCount | Should -Be 2
+        $summary.ImportedCount | Should -Be 1
         $summary.NewestStoredTimestamp | Should -Be $newest
         $warnings.Count | Should -Be 1
         "$warnings" | Should -Match "^2 events .* older .*$newest"
@@ -48,7 +48,7 @@ Describe 'Complete-IncrementalImport' {
         $stored.Payload.Keys | Sort-Object -Descending | ForEach-Object { $reordered[$_] = $stored.Payload[$_] }
         $id = (Start-IncrementalImport $store).ImportId
         @{ timestamp = $stored.Timestamp; aggregateId = $stored.AggregateId; type = $stored.Type; payload = $reordered } | Add-IncrementalImport $store -ImportId $id
-        (Complete-IncrementalImport $store -ImportId $id).SkippedDuplicates | Should -Be 1
+        (Complete-IncrementalImport $store -ImportId $id).SkippedDuplicateCount | Should -Be 1
     }
 
     It 'is a no-op when the same import runs again' {
@@ -58,8 +58,8 @@ Describe 'Complete-IncrementalImport' {
             Get-Content (Get-IncrementalInput 'dups-and-new') | ConvertFrom-Json | Add-IncrementalImport $store -ImportId $id
             $summary = Complete-IncrementalImport $store -ImportId $id
         }
-        $summary.Imported | Should -Be 0
-        $summary.SkippedDuplicates | Should -Be 10
+        $summary.ImportedCount | Should -Be 0
+        $summary.SkippedDuplicateCount | Should -Be 10
         Get-StoreDump $store | Should -BeExactly (Get-IncrementalExpected 'dups-and-new')
     }
 
@@ -73,7 +73,7 @@ Describe 'Complete-IncrementalImport' {
         Get-StoreRows $store | Should -Be $before
         Get-PendingCount $store | Should -Be 5
         Invoke-SqliteQuery $store 'DROP TRIGGER refuse' | Out-Null
-        (Complete-IncrementalImport $store -ImportId $id).Imported | Should -Be 5
+        (Complete-IncrementalImport $store -ImportId $id).ImportedCount | Should -Be 5
         Get-StoreDump $store | Should -BeExactly (Get-IncrementalExpected 'new-only')
     }
 
@@ -93,7 +93,7 @@ Describe 'Complete-IncrementalImport' {
     It 'shows the summary as a list' {
         $store = New-IncrementalBaseStore
         $text = Import-EventStore $store -InFile (Get-IncrementalInput 'dups-and-new') -Incremental | Format-List | Out-String
-        $text | Should -Match 'SkippedDuplicates\s*:\s*5'
+        $text | Should -Match 'SkippedDuplicateCount\s*:\s*5'
         $text | Should -Match 'NewestStoredTime\s*:\s*2100-01-01 00:15:55.817 UTC'
     }
 }

@@ -93,7 +93,7 @@ Describe 'Backup folders (events.db and secrets.db)' {
         $target = Copy-Fixture 'resolve-lite-600.db' 'whatif-target.db'
         $before = (Get-FileHash $target).Hash
         $replace = Invoke-Captured { Import-EventStore $target -Directory $backup -Replace -WhatIf }
-        $replace.Output.TargetAction | Should -Be 'Replace'
+        $replace.Output.Action | Should -Be 'Replaced'
         $replace.WhatIf[-1] | Should -Be "What if: Performing the operation `"Replace its 600 events with 600 events`" on target `"$target`"."
         (Get-FileHash $target).Hash | Should -Be $before
         $new = New-TestPath 'whatif-new.db'

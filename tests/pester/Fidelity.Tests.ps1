@@ -108,13 +108,13 @@ Describe 'Top-level number payloads (issue 12, item 1)' {
         Add-StoredRows $store @(for ($i = 0; $i -lt $Doubles.Count; $i++) { @{ Payload = $Doubles[$i]; Counter = $i; Version = $i + 1; Timestamp = 1000 + $i } })
 
         $summary = Import-EventStore $store -InFile $NumberExport -Incremental
-        $summary.Imported | Should -Be 0
-        $summary.SkippedDuplicates | Should -Be $Doubles.Count
+        $summary.ImportedCount | Should -Be 0
+        $summary.SkippedDuplicateCount | Should -Be $Doubles.Count
 
         $id = (Start-IncrementalImport $store).ImportId
         Get-Content $NumberExport | ConvertFrom-Json -AsHashtable | Add-IncrementalImport $store -ImportId $id
         Assert-StoredDoubles (Get-PendingPayloads $store)
-        (Complete-IncrementalImport $store -ImportId $id).SkippedDuplicates | Should -Be $Doubles.Count
+        (Complete-IncrementalImport $store -ImportId $id).SkippedDuplicateCount | Should -Be $Doubles.Count
     }
 
     It 'stores <Text> as <Kind>, as reSolve''s SQLite does' -ForEach @(
@@ -189,8 +189,8 @@ Describe 'Payload text as JavaScript writes it (issue 12, items 2-4)' {
         Add-StoredRow $store -Payload '{"n":12345678901234567000,"m":18446744073709552000}' -Timestamp 1
         $line = '{"timestamp":1,"aggregateId":"a","type":"T","payload":{"n":12345678901234567000,"m":18446744073709551615}}'
         $summary = $line | ConvertFrom-Json | Import-EventStore $store -Incremental
-        $summary.SkippedDuplicates | Should -Be 1
-        $summary.Imported | Should -Be 0
+        $summary.SkippedDuplicateCount | Should -Be 1
+        $summary.ImportedCount | Should -Be 0
     }
 }
 
@@ -209,10 +209,9 @@ Describe 'Odd but accepted values (issue 12, items 5 and 6)' {
         (New-TestEvent -Type '' | Import-EventStore (New-TestPath 'hashtable.db')).ImportedCount | Should -Be 1
 
         $incremental = New-EmptyStore 'incremental.db'
-        (Import-EventStore $incremental -InFile $inFile -Incremental).Imported | Should -Be 1
-        $id = (Start-IncrementalImport $incremental).ImportId
-        @{ timestamp = 5000; aggregateId = 'b'; type = '' } | Add-IncrementalImport $incremental -ImportId $id
-        (Complete-IncrementalImport $incremental -ImportId $id).Imported | Should -Be 1
+        (Import-EventStore $incremental -InFile $inFile -Incremental).ImportedCount | Should -Be 1
+        $id = (Start-IncrementalImport $incremental).ImportId        @{ timestamp = 5000; aggregateId = 'b'; type = '' } | Add-IncrementalImport $incremental -ImportId $id
+        (Complete-IncrementalImport $incremental -ImportId $id).ImportedCount | Should -Be 1
         Invoke-SqliteQuery $incremental "SELECT count(*) FROM events WHERE type = ''" | Should -Be 2
     }
 
@@ -263,7 +262,7 @@ Describe 'A stored payload that is not JSON (issue 12 item 7, issue 11 item 10)'
         $store = New-EmptyStore 'corrupt.db'
         Add-StoredRow $store -Payload '{"a":' -Timestamp 1000
         $summary = @{ timestamp = 1000; aggregateId = 'a'; type = 'T'; payload = @{ a = 1 } } | Import-EventStore $store -Incremental
-        $summary.Imported | Should -Be 1
+        $summary.ImportedCount | Should -Be 1
     }
 }
 
@@ -317,8 +316,8 @@ Describe 'The README shows only lossless pipelines (issue 12, item 9)' {
         $before = Get-StoreRows $store
 
         $summary = Get-Content $export | ConvertFrom-Json -AsHashtable -DateKind String | Import-EventStore $store -Incremental
-        $summary.SkippedDuplicates | Should -Be 2
-        $summary.Imported | Should -Be 0
+        $summary.SkippedDuplicateCount | Should -Be 2
+        $summary.ImportedCount | Should -Be 0
         Get-StoreRows $store | Should -Be $before
 
         $copy = New-TestPath 'copy.db'

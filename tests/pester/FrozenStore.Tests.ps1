@@ -120,7 +120,7 @@ Describe 'A frozen store refuses every write' -Tag 'Postgres' {
         $store, $id = New-FrozenStore 'SQLite'
         $before = Get-StoreState $store
         $run = Invoke-Captured { Import-EventStore @store -InFile $ReferenceExport -Append -WhatIf }
-        $run.Output.TargetAction | Should -Be 'Refuse'
+        $run.Output.Action | Should -Be 'Refused'
         $run.WhatIf | Should -Match 'frozen'
         Get-StoreState $store | Should -Be $before
     }

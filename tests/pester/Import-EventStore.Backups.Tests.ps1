@@ -48,7 +48,7 @@ Describe 'Import-EventStore -WhatIf' {
         $run.WhatIf[-1] | Should -Be "What if: Performing the operation `"Create the store and write 600 events`" on target `"$target`"."
         $result = $run.Output
         $result.WhatIf | Should -BeTrue
-        $result.TargetAction | Should -Be 'Create'
+        $result.Action | Should -Be 'Created'
         $result.ImportedCount | Should -Be 600
         Test-Path $target | Should -BeFalse
     }
@@ -57,21 +57,21 @@ Describe 'Import-EventStore -WhatIf' {
         $store = Copy-Fixture 'resolve-lite-600.db'
         $before = Get-FileHashText $store
         $append = Invoke-Captured { Import-EventStore $store -InFile $Export -Append -WhatIf }
-        $append.Output.TargetAction | Should -Be 'Append'
+        $append.Output.Action | Should -Be 'Appended'
         $append.Output.PreviousCount | Should -Be 600
         $append.Output.ImportedCount | Should -Be 600
         $append.WhatIf[-1] | Should -Be "What if: Performing the operation `"Append 600 events to its 600 events`" on target `"$store`"."
         $replace = Invoke-Captured { Import-EventStore $store -InFile $Export -Replace -WhatIf }
-        $replace.Output.TargetAction | Should -Be 'Replace'
+        $replace.Output.Action | Should -Be 'Replaced'
         $replace.WhatIf[-1] | Should -Match '"Replace its 600 events with 600 events"'
         $refuse = Invoke-Captured { Import-EventStore $store -InFile $Export -WhatIf }
-        $refuse.Output.TargetAction | Should -Be 'Refuse'
+        $refuse.Output.Action | Should -Be 'Refused'
         $refuse.WhatIf[-1] | Should -Match '"Refuse: it holds 600 events \(use -Append or -Replace\); 600 events were read"'
         $folder = Join-Path $TestDrive 'whatif-folder'
         Export-EventStore $store -Directory $folder -IncludeSecrets
         $filtered = Invoke-Captured { Import-EventStore $store -Directory $folder -Append -WhatIf -EventType 'nothing-like-this' }
         $filtered.Output.ImportedCount | Should -Be 0
-        $filtered.WhatIf[-1] | Should -Match '"Append 0 events to its 600 events \(600 left out by the filters\)"'
+        $filtered.WhatIf[-1] | Should -Match '"Append 0 events to its 600 events \(600 events left out by the filters\)"'
         Get-FileHashText $store | Should -Be $before
     }
 
@@ -95,17 +95,17 @@ Describe 'Import-EventStore -WhatIf' {
         $before = Get-FileHashText $store
         $run = Invoke-Captured { $incoming | Import-EventStore $store -Incremental -WhatIf }
         $run.WhatIf | Should -Be "What if: Performing the operation `"Import the events the store lacks (incremental import)`" on target `"$store`"."
-        $run.Warnings | Should -Match "^1 events were skipped because they are older than the newest stored event, timestamp $newest"
+        $run.Warnings | Should -Match "^1 event was skipped because it is older than the newest stored event, timestamp $newest"
         $dry = $run.Output
         $dry.WhatIf | Should -BeTrue
-        $dry.Imported | Should -Be 2
-        $dry.SkippedDuplicates | Should -Be 600
-        $dry.SkippedOlder | Should -Be 1
+        $dry.ImportedCount | Should -Be 2
+        $dry.SkippedDuplicateCount | Should -Be 600
+        $dry.SkippedOlderCount | Should -Be 1
         Get-FileHashText $store | Should -Be $before
         (Get-EventStore $store).HasOpenIncrementalImport | Should -BeFalse
         $real = $incoming | Import-EventStore $store -Incremental -WarningVariable warnings -WarningAction SilentlyContinue
         $warnings.Message | Should -Be $run.Warnings
         $real.WhatIf | Should -BeFalse
-        $real.Imported, $real.SkippedDuplicates, $real.SkippedOlder | Should -Be 2, 600, 1
+        $real.ImportedCount, $real.SkippedDuplicateCount, $real.SkippedOlderCount | Should -Be 2, 600, 1
     }
 }

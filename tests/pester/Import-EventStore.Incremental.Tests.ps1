@@ -10,7 +10,7 @@ Describe 'Import-EventStore -Incremental' {
     ) {
         $fromFile = New-IncrementalBaseStore 'file.db'
         $summary = Import-EventStore $fromFile -InFile (Get-IncrementalInput $Case) -Incremental
-        $summary.Pushed | Should -Be @(Get-Content (Get-IncrementalInput $Case)).Count
+        $summary.PushedCount | Should -Be @(Get-Content (Get-IncrementalInput $Case)).Count
         Get-StoreDump $fromFile | Should -BeExactly (Get-IncrementalExpected $Case)
 
         $fromPipeline = New-IncrementalBaseStore 'pipeline.db'
@@ -24,11 +24,11 @@ Describe 'Import-EventStore -Incremental' {
         $copy = New-IncrementalBaseStore 'copy.db'
         Import-EventStore $original -InFile (Get-IncrementalInput 'new-only') -Incremental | Out-Null
         $first = Export-EventStore $original | Import-EventStore $copy -Incremental
-        $first.Imported | Should -Be 5
-        $first.SkippedDuplicates | Should -Be 1000
-        $first.CollapsedRepeats | Should -Be 0
+        $first.ImportedCount | Should -Be 5
+        $first.SkippedDuplicateCount | Should -Be 1000
+        $first.CollapsedRepeatCount | Should -Be 0
         $second = Export-EventStore $original | Import-EventStore $copy -Incremental
-        $second.Imported | Should -Be 0
+        $second.ImportedCount | Should -Be 0
         Get-StoreDump $copy | Should -BeExactly (Get-StoreDump $original)
     }
 
@@ -43,10 +43,10 @@ Describe 'Import-EventStore -Incremental' {
         Export-EventStore $source -First 1 | Import-EventStore $target | Out-Null
 
         $summary = Export-EventStore $source | Import-EventStore $target -Incremental -WarningVariable warned -WarningAction SilentlyContinue
-        $summary.Pushed | Should -Be 2
-        $summary.Imported | Should -Be 0
-        $summary.SkippedDuplicates | Should -Be 2
-        $summary.CollapsedRepeats | Should -Be 1
+        $summary.PushedCount | Should -Be 2
+        $summary.ImportedCount | Should -Be 0
+        $summary.SkippedDuplicateCount | Should -Be 2
+        $summary.CollapsedRepeatCount | Should -Be 1
         $summary.FirstCollapsedRepeat.AggregateId | Should -Be 'order-1'
         $warned | Should -HaveCount 1
         $warned[0].Message | Should -Match '^1 event was skipped as a duplicate though the store holds it fewer times than the input: reSolve''s duplicate rule .* ignores the version'
@@ -57,18 +57,17 @@ Describe 'Import-EventStore -Incremental' {
         $whole = New-TestPath 'repeat-whole.db'
         Copy-Item $source $whole
         $summary = Export-EventStore $source | Import-EventStore $whole -Incremental -WarningVariable warned -WarningAction SilentlyContinue
-        $summary.SkippedDuplicates | Should -Be 2
-        $summary.CollapsedRepeats | Should -Be 0
+        $summary.SkippedDuplicateCount | Should -Be 2
+        $summary.CollapsedRepeatCount | Should -Be 0
         $warned | Should -BeNullOrEmpty
 
         # The same from -InFile and through the step cmdlets.
         $file = New-TestPath 'repeat.ndjson'
         Export-EventStore $source -OutFile $file
-        (Import-EventStore $target -InFile $file -Incremental -WarningAction SilentlyContinue).CollapsedRepeats | Should -Be 1
-        $id = (Start-IncrementalImport $target).ImportId
-        Export-EventStore $source | Add-IncrementalImport $target -ImportId $id | Out-Null
+        (Import-EventStore $target -InFile $file -Incremental -WarningAction SilentlyContinue).CollapsedRepeatCount | Should -Be 1
+        $id = (Start-IncrementalImport $target).ImportId        Export-EventStore $source | Add-IncrementalImport $target -ImportId $id | Out-Null
         $summary = Complete-IncrementalImport $target -ImportId $id -WarningVariable warned -WarningAction SilentlyContinue
-        $summary.CollapsedRepeats | Should -Be 1
+        $summary.CollapsedRepeatCount | Should -Be 1
         $warned | Should -HaveCount 1
     }
 
@@ -102,7 +101,7 @@ Describe 'Import-EventStore -Incremental' {
         $run.WhatIf | Should -Be "What if: Performing the operation `"Import the events the store lacks (incremental import)`" on target `"$store`"."
         $dry = $run.Output
         $dry.WhatIf | Should -BeTrue
-        $dry.Imported | Should -Be 5
+        $dry.ImportedCount | Should -Be 5
         (Get-FileHash $store).Hash | Should -Be $hash
     }
 }

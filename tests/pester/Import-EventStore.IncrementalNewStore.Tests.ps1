@@ -9,7 +9,7 @@ Describe 'Import-EventStore -Incremental into a missing SQLite file' {
     It 'creates the store and imports every event, numbered as an incremental import into an empty store is' {
         $store = New-TestPath 'new-incremental.db'
         $summary = Import-EventStore $store -InFile $Batch -Incremental
-        $summary.Imported | Should -Be 5
+        $summary.ImportedCount | Should -Be 5
         $summary.Store | Should -Be $store
         # The same as an incremental import into an empty store that exists (made by New-EventStore).
         $empty = New-TestPath 'empty-first.db'
@@ -23,7 +23,7 @@ Describe 'Import-EventStore -Incremental into a missing SQLite file' {
     It 'creates nothing under -WhatIf, and nothing when the input is refused' {
         $store = New-TestPath 'whatif-incremental.db'
         $run = Invoke-Captured { Import-EventStore $store -InFile $Batch -Incremental -WhatIf }
-        $run.Output.Imported | Should -Be 5
+        $run.Output.ImportedCount | Should -Be 5
         $run.WhatIf | Should -Match "Create the store with reSolve's tables and import every event"
         $store | Should -Not -Exist
         $bad = New-TestPath 'bad.ndjson'
@@ -46,7 +46,7 @@ Describe 'Import-EventStore -Incremental into a missing PostgreSQL schema' -Tag 
     It 'creates the schema with reSolve''s tables and imports every event; -WhatIf and refused input create nothing' {
         $whatIf = New-TestSchema
         $run = Invoke-Captured { Import-EventStore -ConnectionString $Pg -Schema $whatIf -InFile $Batch -Incremental -WhatIf }
-        $run.Output.Imported | Should -Be 5
+        $run.Output.ImportedCount | Should -Be 5
         $run.WhatIf | Should -Match "Create the store with reSolve's tables"
         (Invoke-PostgresQuery $Pg "SELECT count(*) FROM pg_namespace WHERE nspname = '$whatIf'")[0] | Should -Be 0
 
@@ -56,7 +56,7 @@ Describe 'Import-EventStore -Incremental into a missing PostgreSQL schema' -Tag 
         (Invoke-PostgresQuery $Pg "SELECT count(*) FROM pg_namespace WHERE nspname = '$whatIf'")[0] | Should -Be 0
 
         $schema = New-TestSchema
-        (Import-EventStore -ConnectionString $Pg -Schema $schema -InFile $Batch -Incremental).Imported | Should -Be 5
+        (Import-EventStore -ConnectionString $Pg -Schema $schema -InFile $Batch -Incremental).ImportedCount | Should -Be 5
         $check = Test-EventStore -ConnectionString $Pg -Schema $schema
         $check.IsValid | Should -BeTrue
         $check.EventCount | Should -Be 5

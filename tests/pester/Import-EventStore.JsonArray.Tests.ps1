@@ -54,15 +54,15 @@ Describe 'Import-EventStore -InFile of a JSON array' {
         # A new event of the array older than the store's newest is skipped with a warning, in both forms alike.
         $fromArray = Import-EventStore $viaArray -InFile $array -Incremental -WarningVariable arrayWarnings -WarningAction SilentlyContinue
         $fromLines = Import-EventStore $viaLines -InFile $batchInput -Incremental -WarningVariable lineWarnings -WarningAction SilentlyContinue
-        $fromArray.Imported | Should -Be $fromLines.Imported
-        $fromArray.SkippedOlder | Should -Be $fromLines.SkippedOlder
+        $fromArray.ImportedCount | Should -Be $fromLines.ImportedCount
+        $fromArray.SkippedOlderCount | Should -Be $fromLines.SkippedOlderCount
         @($arrayWarnings).Count | Should -Be @($lineWarnings).Count
         Get-StoreRows $viaArray | Should -Be (Get-StoreRows $viaLines)
 
         $empty = New-TestPath 'empty.json'
         Set-Content $empty ' [ ] ' -NoNewline
         $before = (Get-FileHash $viaArray).Hash
-        (Import-EventStore $viaArray -InFile $empty -Incremental).Imported | Should -Be 0
+        (Import-EventStore $viaArray -InFile $empty -Incremental).ImportedCount | Should -Be 0
         (Get-FileHash $viaArray).Hash | Should -Be $before
     }
 

@@ -110,10 +110,10 @@ Describe 'Import-EventStore' {
         $target = Copy-Fixture 'resolve-lite-600.db'
         $before = (Get-FileHash $target).Hash
         $run = Invoke-Captured { New-TestEvent -Aggregate 'only' | Import-EventStore $target -Replace -WhatIf }
-        $run.Output.TargetAction | Should -Be 'Replace'
+        $run.Output.Action | Should -Be 'Replaced'
         $run.WhatIf | Should -Be @(
             "What if: Performing the operation `"Replace all events (drop 600 events, 0 snapshots and 0 subscribers (the store's 0 secrets stay) and re-create the events table)`" on target `"$target`"."
-            "What if: Performing the operation `"Replace its 600 events with 1 events`" on target `"$target`".")
+            "What if: Performing the operation `"Replace its 600 events with 1 event`" on target `"$target`".")
         (Get-FileHash $target).Hash | Should -Be $before
         New-TestEvent -Aggregate 'only' | Import-EventStore $target -Replace -Force | Out-Null
         (Export-EventStore $target).AggregateId | Should -Be 'only'
@@ -260,7 +260,7 @@ INSERT INTO secrets(idx, id, secret) VALUES (0, 'a', 's'), (1, 'b', 't'), (2, 'c
             else { Import-EventStore $target -InFile $empty -Replace -WhatIf }
         }
         $run.WhatIf[-1] | Should -BeLike '*"Replace its 600 events with 0 events (refused: the input holds no events; add -Force to empty the store)"*'
-        $run.Output.TargetAction | Should -Be 'Refuse'
+        $run.Output.Action | Should -Be 'Refused'
         (Get-FileHash $target).Hash | Should -Be $before
 
         $result = if ($fromPipeline) { @() | Import-EventStore $target -Replace -Force -WarningVariable w -WarningAction SilentlyContinue }

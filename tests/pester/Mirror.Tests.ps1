@@ -111,7 +111,7 @@ Describe 'Sync-EventStore -Follow mirrors a store that reSolve writes to' -Tag '
         $result.SourceFrozen | Should -BeTrue
         $saved = $report[-1].saved
         $saved | Should -BeGreaterThan 100
-        $result.EventsCopied | Should -Be $saved
+        $result.CopiedCount | Should -Be $saved
         $summary = Compare-Sides $sides
         $summary.Identical | Should -BeTrue
         $summary.ReferenceCount | Should -Be $saved
@@ -152,7 +152,7 @@ Describe 'Sync-EventStore killed with kill -9 and run again' -Tag 'Mirror', 'Pos
         $source = $sides.From.Source
         $destinationParameters = $sides.To.Destination
         $result = Sync-EventStore @source @destinationParameters
-        $result.ResumedFrom + $result.EventsCopied | Should -Be $saved
+        $result.PreviousCount + $result.CopiedCount | Should -Be $saved
         $summary = Compare-Sides $sides
         $summary.Identical | Should -BeTrue
         $summary.ReferenceCount | Should -Be $saved
@@ -264,8 +264,8 @@ Describe 'Sync-EventStore refuses a destination that is not a prefix of the sour
         $destination = New-MirrorPath 'prefix-good.db'
         Export-EventStore $Source -First 2 | Import-EventStore $destination | Out-Null
         $result = Sync-EventStore $Source -DestinationPath $destination
-        $result.ResumedFrom | Should -Be 2
-        $result.EventsCopied | Should -Be 1
+        $result.PreviousCount | Should -Be 2
+        $result.CopiedCount | Should -Be 1
         Get-StoreRows $destination | Should -Be (Get-StoreRows $Source)
     }
 }

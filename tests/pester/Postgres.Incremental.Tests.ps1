@@ -74,7 +74,7 @@ Describe 'Incremental import into PostgreSQL stores' -Tag 'Postgres' {
         $oneShot = New-PgBaseStore
         $summary = Import-EventStore -ConnectionString $Pg -Schema $oneShot -InFile (Get-IncrementalInput $Case) -Incremental -WarningVariable warnings
         $summary | Should -BeOfType [EventStoreTools.Core.Incremental.IncrementalImportSummary]
-        ($summary.Pushed, $summary.Imported, $summary.SkippedDuplicates, $summary.SkippedOlder) |
+        ($summary.PushedCount, $summary.ImportedCount, $summary.SkippedDuplicateCount, $summary.SkippedOlderCount) |
             Should -Be @($pushed, $Imported, $Duplicates, 0)
         $warnings | Should -BeNullOrEmpty
         Get-PgDump $oneShot | Should -BeExactly $expected
@@ -82,7 +82,7 @@ Describe 'Incremental import into PostgreSQL stores' -Tag 'Postgres' {
         $steps = New-PgBaseStore
         $id = (Start-IncrementalImport -ConnectionString $Pg -Schema $steps).ImportId
         Get-Content (Get-IncrementalInput $Case) | ConvertFrom-Json | Add-IncrementalImport -ConnectionString $Pg -Schema $steps -ImportId $id
-        (Complete-IncrementalImport -ConnectionString $Pg -Schema $steps -ImportId $id).Imported | Should -Be $Imported
+        (Complete-IncrementalImport -ConnectionString $Pg -Schema $steps -ImportId $id).ImportedCount | Should -Be $Imported
         Get-PgDump $steps | Should -BeExactly $expected
         (Get-EventStore -ConnectionString $Pg -Schema $steps).HasOpenIncrementalImport | Should -BeFalse
         # events-threads holds each thread's next counter, past the new events.
@@ -102,7 +102,7 @@ Describe 'Incremental import into PostgreSQL stores' -Tag 'Postgres' {
         (Get-Content $inFile -Raw) | Should -Not -Match ([regex]::Escape($stored.PayloadJson))
 
         $summary = Import-EventStore -ConnectionString $Pg -Schema $schema -InFile $inFile -Incremental
-        ($summary.Pushed, $summary.Imported, $summary.SkippedDuplicates, $summary.SkippedOlder) | Should -Be @(1, 0, 1, 0)
+        ($summary.PushedCount, $summary.ImportedCount, $summary.SkippedDuplicateCount, $summary.SkippedOlderCount) | Should -Be @(1, 0, 1, 0)
     }
 
     It 'skips older events with one warning and imports one with the newest stored timestamp' {
@@ -115,7 +115,7 @@ Describe 'Incremental import into PostgreSQL stores' -Tag 'Postgres' {
             @{ timestamp = $newest; aggregateId = 'same-time'; type = 'T' }
         ) | Add-IncrementalImport -ConnectionString $Pg -Schema $schema -ImportId $id
         $summary = Complete-IncrementalImport -ConnectionString $Pg -Schema $schema -ImportId $id -WarningVariable warnings -WarningAction SilentlyContinue
-        ($summary.Pushed, $summary.Imported, $summary.SkippedOlder, $summary.NewestStoredTimestamp) | Should -Be @(3, 1, 2, $newest)
+        ($summary.PushedCount, $summary.ImportedCount, $summary.SkippedOlderCount, $summary.NewestStoredTimestamp) | Should -Be @(3, 1, 2, $newest)
         $warnings.Count | Should -Be 1
         "$warnings" | Should -Match "^2 events .* older .*$newest"
         Export-EventStore -ConnectionString $Pg -Schema $schema -AggregateId 'old-*' | Should -BeNullOrEmpty
@@ -128,12 +128,12 @@ Describe 'Incremental import into PostgreSQL stores' -Tag 'Postgres' {
         $copy = New-PgBaseStore
         Import-EventStore -ConnectionString $Pg -Schema $original -InFile (Get-IncrementalInput 'new-only') -Incremental | Out-Null
         $first = Export-EventStore -ConnectionString $Pg -Schema $original | Import-EventStore -ConnectionString $Pg -Schema $copy -Incremental
-        ($first.Pushed, $first.Imported, $first.SkippedDuplicates, $first.CollapsedRepeats) | Should -Be @(1005, 5, 1000, 0)
+        ($first.PushedCount, $first.ImportedCount, $first.SkippedDuplicateCount, $first.CollapsedRepeatCount) | Should -Be @(1005, 5, 1000, 0)
         $after = Get-PgDump $copy
         $after | Should -BeExactly (Get-PgDump $original)
 
         $second = Export-EventStore -ConnectionString $Pg -Schema $original | Import-EventStore -ConnectionString $Pg -Schema $copy -Incremental
-        ($second.Imported, $second.SkippedDuplicates, $second.SkippedOlder) | Should -Be @(0, 1005, 0)
+        ($second.ImportedCount, $second.SkippedDuplicateCount, $second.SkippedOlderCount) | Should -Be @(0, 1005, 0)
         Get-PgDump $copy | Should -BeExactly $after
     }
 
@@ -150,7 +150,7 @@ Describe 'Incremental import into PostgreSQL stores' -Tag 'Postgres' {
 
         $summary = Export-EventStore -ConnectionString $Pg -Schema $source -AggregateId 'order-1' |
             Import-EventStore -ConnectionString $Pg -Schema $target -Incremental -WarningVariable warned -WarningAction SilentlyContinue
-        ($summary.Pushed, $summary.Imported, $summary.SkippedDuplicates, $summary.CollapsedRepeats) | Should -Be @(2, 0, 2, 1)
+        ($summary.PushedCount, $summary.ImportedCount, $summary.SkippedDuplicateCount, $summary.CollapsedRepeatCount) | Should -Be @(2, 0, 2, 1)
         $summary.FirstCollapsedRepeat.AggregateId | Should -Be 'order-1'
         $warned | Should -HaveCount 1
         $warned[0].Message | Should -Match '^1 event was skipped as a duplicate though the store holds it fewer times than the input: .*First: aggregate ''order-1'', type ''ITEM_ADDED'', timestamp 1700000005000'
@@ -159,7 +159,7 @@ Describe 'Incremental import into PostgreSQL stores' -Tag 'Postgres' {
         $whole = New-TestSchema
         Export-EventStore -ConnectionString $Pg -Schema $source | Import-EventStore -ConnectionString $Pg -Schema $whole | Out-Null
         $summary = Export-EventStore -ConnectionString $Pg -Schema $source | Import-EventStore -ConnectionString $Pg -Schema $whole -Incremental -WarningVariable warned -WarningAction SilentlyContinue
-        ($summary.SkippedDuplicates, $summary.CollapsedRepeats) | Should -Be @(3, 0)
+        ($summary.SkippedDuplicateCount, $summary.CollapsedRepeatCount) | Should -Be @(3, 0)
         $warned | Should -BeNullOrEmpty
     }
 
@@ -180,7 +180,7 @@ CREATE TRIGGER refuse BEFORE INSERT ON "$schema"."events" FOR EACH ROW EXECUTE F
         Get-PendingRows $schema | Should -Be 5
 
         Invoke-PostgresQuery $Pg "DROP TRIGGER refuse ON ""$schema"".""events""" | Out-Null
-        (Complete-IncrementalImport -ConnectionString $Pg -Schema $schema -ImportId $id).Imported | Should -Be 5
+        (Complete-IncrementalImport -ConnectionString $Pg -Schema $schema -ImportId $id).ImportedCount | Should -Be 5
         Get-PgDump $schema | Should -BeExactly (Get-PgIncrementalExpected 'new-only')
     }
 

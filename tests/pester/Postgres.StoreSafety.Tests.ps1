@@ -64,7 +64,7 @@ Describe 'PostgreSQL schemas whose tables are not reSolve''s' -Tag 'Postgres' {
         (Import-EventStore -ConnectionString $Pg -Schema $schema -InFile $ReferenceExport).ImportedCount | Should -Be 600
         (Import-EventStore -ConnectionString $Pg -Schema $schema -InFile $ReferenceExport -Replace -Force).ImportedCount | Should -Be 600
         (Get-EventStore -ConnectionString $Pg -Schema $schema).EventCount | Should -Be 600
-        (Import-EventStore -ConnectionString $Pg -Schema $schema -InFile $ReferenceExport -Incremental).SkippedDuplicates | Should -Be 600
+        (Import-EventStore -ConnectionString $Pg -Schema $schema -InFile $ReferenceExport -Incremental).SkippedDuplicateCount | Should -Be 600
     }
 }
 
@@ -103,7 +103,7 @@ Describe 'PostgreSQL connection strings' -Tag 'Postgres' {
         $multiplexing = "$Pg;Multiplexing=true"
         (Import-EventStore -ConnectionString $multiplexing -Schema $schema -InFile $ReferenceExport).ImportedCount | Should -Be 600
         @(Export-EventStore -ConnectionString $multiplexing -Schema $schema).Count | Should -Be 600
-        (Import-EventStore -ConnectionString $multiplexing -Schema $schema -InFile $ReferenceExport -Incremental).SkippedDuplicates | Should -Be 600
+        (Import-EventStore -ConnectionString $multiplexing -Schema $schema -InFile $ReferenceExport -Incremental).SkippedDuplicateCount | Should -Be 600
         (Get-EventStore -ConnectionString $multiplexing -Schema $schema).EventCount | Should -Be 600
     }
 

@@ -136,7 +136,7 @@ Describe 'PostgreSQL stores' -Tag 'Postgres' {
         Get-PgCount $schema | Should -Be 2
 
         $run = Invoke-Captured { New-TestEvent -Thread 2 -Aggregate 'third' | Import-EventStore -ConnectionString $Pg -Schema $schema -Replace -WhatIf }
-        $run.WhatIf[-1] | Should -Match "^What if: Performing the operation `"Replace its 2 events with 1 events`" on target `".* schema `"$schema`"`"\.$"
+        $run.WhatIf[-1] | Should -Match "^What if: Performing the operation `"Replace its 2 events with 1 event`" on target `".* schema `"$schema`"`"\.$"
         Get-PgCount $schema | Should -Be 2
         New-TestEvent -Thread 2 -Aggregate 'third' | Import-EventStore -ConnectionString $Pg -Schema $schema -Replace -Force | Out-Null
         Get-PgRows $schema | Should -Be @('2|0|1000|third|1|T')
@@ -183,7 +183,7 @@ Describe 'PostgreSQL stores' -Tag 'Postgres' {
         # The dry run's result (issue 14) is its only output.
         $source = Copy-Fixture 'resolve-lite-600.db'
         $run = Invoke-Captured { Export-EventStore $source | Import-EventStore -ConnectionString $Pg -Schema $schema -WhatIf }
-        $run.Output.TargetAction | Should -Be 'Create'
+        $run.Output.Action | Should -Be 'Created'
         $run.WhatIf[-1] | Should -Match "^What if: Performing the operation `"Create the store and write 600 events`" on target `".* schema `"$schema`"`"\.$"
         Invoke-PostgresQuery $Pg "SELECT 1 FROM pg_namespace WHERE nspname = '$schema'" | Should -BeNullOrEmpty
     }

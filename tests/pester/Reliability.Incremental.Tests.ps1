@@ -40,7 +40,7 @@ BeforeAll {
 
     # A command in a child pwsh that prints OK and what it imported, or the error id, for the concurrency tests.
     function Start-ChildCommand([string] $Command) {
-        Start-ChildPwsh "try { `$result = $Command -ErrorAction Stop; 'OK ' + `$result.Imported } catch { `$_.FullyQualifiedErrorId; exit 1 }"
+        Start-ChildPwsh "try { `$result = $Command -ErrorAction Stop; 'OK ' + `$result.ImportedCount } catch { `$_.FullyQualifiedErrorId; exit 1 }"
     }
 }
 
@@ -54,7 +54,7 @@ Describe 'kill -9 of a process committing an incremental import' -Tag Fault {
         if ((Get-EventCount $store) -eq $BaseCount) {
             (Get-EventStore $store).IncrementalImportId | Should -BeExactly $PendingImportId
             Get-PendingCount $store | Should -Be $PendingCount
-            (Complete-IncrementalImport $store -ImportId $PendingImportId).Imported | Should -Be $PendingCount
+            (Complete-IncrementalImport $store -ImportId $PendingImportId).ImportedCount | Should -Be $PendingCount
             Get-EventCount $store | Should -Be ($BaseCount + $PendingCount)
         }
         (Get-EventStore $store).HasOpenIncrementalImport | Should -BeFalse

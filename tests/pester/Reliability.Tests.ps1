@@ -229,18 +229,18 @@ while (-not (Test-Path '$stop')) {
 Describe '-WhatIf touches nothing' {
     It 'Import-EventStore <Mode> -WhatIf leaves an existing store byte for byte' -ForEach @(
         @{ Mode = '(default)'; Arguments = @{}; Says = 'Refuse: it holds 600 events' }
-        @{ Mode = '-Append'; Arguments = @{ Append = $true }; Says = 'Append {0} events to its 600 events' }
-        @{ Mode = '-Replace -Force'; Arguments = @{ Replace = $true; Force = $true }; Says = 'Replace its 600 events with {0} events' }
+        @{ Mode = '-Append'; Arguments = @{ Append = $true }; Says = 'Append {0} to its 600 events' }
+        @{ Mode = '-Replace -Force'; Arguments = @{ Replace = $true; Force = $true }; Says = 'Replace its 600 events with {0}' }
     ) {
         $store = Copy-Fixture 'resolve-lite-600.db' 'whatif.db'
         $before = (Get-FileHash $store).Hash
         # The dry run reads the input and reports (issue 14); its output and its last What-if line say so, and nothing is written.
         $one = Invoke-Captured { New-TestEvent -Counter 99 -Aggregate 'whatif' | Import-EventStore $store @Arguments -WhatIf }
         $one.Output.WhatIf | Should -BeTrue
-        $one.WhatIf[-1] | Should -BeLike "What if: Performing the operation `"$($Says -f 1)*`" on target `"$store`"."
+        $one.WhatIf[-1] | Should -BeLike "What if: Performing the operation `"$($Says -f '1 event')*`" on target `"$store`"."
         $big = Invoke-Captured { Import-EventStore $store -InFile $BigNdjson @Arguments -WhatIf }
         $big.Output.WhatIf | Should -BeTrue
-        $big.WhatIf[-1] | Should -BeLike "What if: Performing the operation `"$($Says -f $GeneratedCount)*`" on target `"$store`"."
+        $big.WhatIf[-1] | Should -BeLike "What if: Performing the operation `"$($Says -f ('{0:N0} events' -f $GeneratedCount))*`" on target `"$store`"."
         (Get-FileHash $store).Hash | Should -Be $before
         Test-Path "$store-journal" | Should -BeFalse
     }
@@ -250,9 +250,9 @@ Describe '-WhatIf touches nothing' {
         $new = Join-Path $folder 'new.db'
         (Invoke-Captured { New-TestEvent | Import-EventStore $new -WhatIf }).WhatIf |
             Should -Be @("What if: Performing the operation `"Create an event store and import events`" on target `"$new`"."
-                "What if: Performing the operation `"Create the store and write 1 events`" on target `"$new`".")
+                "What if: Performing the operation `"Create the store and write 1 event`" on target `"$new`".")
         (Invoke-Captured { Import-EventStore $new -InFile $BigNdjson -WhatIf }).WhatIf[-1] |
-            Should -Be "What if: Performing the operation `"Create the store and write $GeneratedCount events`" on target `"$new`"."
+            Should -Be "What if: Performing the operation `"Create the store and write $('{0:N0}' -f $GeneratedCount) events`" on target `"$new`"."
         Get-ChildItem $folder -Force | Should -BeNullOrEmpty
     }
 

@@ -97,7 +97,7 @@ Describe 'A thread whose timestamps decrease' -Tag 'Postgres' {
     It 'on <_>: Sync-EventStore -BatchSize 50 stops with SyncEventStoreThreadTimestampsDecrease, the destination whole up to there' -ForEach 'SQLite', 'PostgreSQL' {
         $healthy = New-Source $_
         $copy = New-TestPath "healthy-copy-$_.db"
-        (Sync-EventStore @healthy -DestinationPath $copy -BatchSize 50).EventsCopied | Should -Be 5000
+        (Sync-EventStore @healthy -DestinationPath $copy -BatchSize 50).CopiedCount | Should -Be 5000
 
         $source = New-Source $_ -Backwards
         $destination = New-TestPath "mirror-$_.db"

@@ -26,13 +26,13 @@ Describe '-Verbose and -Debug' {
     It 'Import-EventStore tells mode, events written, secondary indexes, commit and the rename of the new store' {
         $target = New-TestPath 'verbose.db'
         $lines = Get-VerboseLine { Import-EventStore $target -InFile (Join-Path $Fixtures 'incremental/base.export.ndjson') -Verbose }
-        ($lines -match 'Mode FailIfNotEmpty: created reSolve''s tables').Count | Should -Be 1
+        ($lines -match 'Created reSolve''s tables').Count | Should -Be 1
         ($lines -match 'Wrote 1,000 events and 0 secrets').Count | Should -Be 1
         ($lines -match 'Built the secondary indexes in \d+\.\d{3} s').Count | Should -Be 1
         ($lines -match 'Committed in \d+\.\d{3} s').Count | Should -Be 1
         ($lines -match "Renamed '.*\.verbose\.db\.[0-9a-f]{32}\.importing' to '.*verbose\.db'").Count | Should -Be 1
         $replace = Get-VerboseLine { Import-EventStore $target -InFile (Join-Path $Fixtures 'incremental/base.export.ndjson') -Replace -Force -Verbose }
-        ($replace -match 'Mode Replace: dropping the 1,000 stored events').Count | Should -Be 1
+        ($replace -match 'Replacing: dropping the stored 1,000 events').Count | Should -Be 1
     }
 
     It 'tells the reads of the worker thread of a pipeline export, and the counts of an incremental commit' {
@@ -41,12 +41,11 @@ Describe '-Verbose and -Debug' {
         $copy = New-IncrementalBaseStore 'copy.db'
         $lines = Get-VerboseLine { Export-EventStore $copy -Verbose | Import-EventStore $base -Incremental -Verbose }
         ($lines -match "Read 1,000 events from '.*copy\.db'").Count | Should -Be 1
-        ($lines -match 'Committed the incremental import .*: 1,000 pushed, 0 imported, 1,000 duplicates and 0 older events skipped').Count | Should -Be 1
-        $id = (Start-IncrementalImport $base).ImportId
-        $push = Get-VerboseLine { New-TestEvent -Timestamp 5000000000000 | Add-IncrementalImport $base -ImportId $id -Verbose }
-        ($push -match "Pushed 1 events into the incremental import $id of .*base\.db").Count | Should -Be 1
+        ($lines -match 'Committed the incremental import .*: 1,000 events pushed, 0 events imported, 1,000 duplicates and 0 older events skipped').Count | Should -Be 1
+        $id = (Start-IncrementalImport $base).ImportId        $push = Get-VerboseLine { New-TestEvent -Timestamp 5000000000000 | Add-IncrementalImport $base -ImportId $id -Verbose }
+        ($push -match "Pushed 1 event into the incremental import $id of .*base\.db").Count | Should -Be 1
         $commit = Get-VerboseLine { Complete-IncrementalImport $base -ImportId $id -Verbose }
-        ($commit -match 'Committed the incremental import .*: 1 pushed, 1 imported, 0 duplicates and 0 older events skipped').Count | Should -Be 1
+        ($commit -match 'Committed the incremental import .*: 1 event pushed, 1 event imported, 0 duplicates and 0 older events skipped').Count | Should -Be 1
     }
 
     It 'tells nothing without -Verbose, and the query with -Debug' {

@@ -147,22 +147,22 @@ public sealed record BackupManifest
             else if (expected.EffectiveRole != file.Role)
                 mismatches.Add($"{file.Name}: the manifest lists it as {expected.EffectiveRole ?? "an unknown file"}, but it was read as the {file.Role}.");
             else if (expected.Size != file.Size)
-                mismatches.Add($"{file.Name}: {file.Size} bytes where the manifest says {expected.Size} (truncated or changed).");
+                mismatches.Add($"{file.Name}: {Quantity.Of(file.Size, "byte")} where the manifest says {expected.Size:N0} (truncated or changed).");
             else if (!string.Equals(expected.Sha256, file.Sha256, StringComparison.OrdinalIgnoreCase))
                 mismatches.Add($"{file.Name}: its SHA-256 is {file.Sha256} where the manifest says {expected.Sha256} (the file was changed).");
         }
         if (read.EventCount != EventCount)
-            mismatches.Add($"{read.EventCount} events were read where the manifest says {EventCount}.");
+            mismatches.Add($"{Quantity.Of(read.EventCount, "event was", "events were")} read where the manifest says {EventCount:N0}.");
         if (read.SecretCount is { } secrets && secrets != SecretCount)
-            mismatches.Add($"{secrets} secrets were read where the manifest says {SecretCount}.");
+            mismatches.Add($"{Quantity.Of(secrets, "secret was", "secrets were")} read where the manifest says {SecretCount:N0}.");
         if (read.FirstTimestamp != FirstTimestamp || read.LastTimestamp != LastTimestamp)
             mismatches.Add($"The events run from {Show(read.FirstTimestamp)} to {Show(read.LastTimestamp)} where the manifest says {Show(FirstTimestamp)} to {Show(LastTimestamp)}.");
         if (Filter is not null && read.Cursor != Cursor)
             mismatches.Add("The cursor after the events read is not the manifest's cursor (events are missing, added or renumbered).");
         if (read.OutsideFilter > 0)
-            mismatches.Add($"{read.OutsideFilter} events (the first at line {read.FirstOutsideFilterLine}) are outside the selection the export was made with.");
+            mismatches.Add($"{Quantity.Of(read.OutsideFilter, "event")} (the first at line {read.FirstOutsideFilterLine}) {Quantity.Noun(read.OutsideFilter, "is", "are")} outside the selection the export was made with.");
         if (Filter?.First is { } first && read.EventCount > first)
-            mismatches.Add($"{read.EventCount} events were read where the export was limited to {first}.");
+            mismatches.Add($"{Quantity.Of(read.EventCount, "event was", "events were")} read where the export was limited to {first:N0}.");
         return mismatches;
 
         static string Show(long? timestamp) => timestamp is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms).ToString("yyyy-MM-dd HH:mm:ss.fff'Z'") + $" ({ms})" : "(none)";
@@ -180,7 +180,7 @@ public sealed record BackupManifest
             if (expected.Name.IndexOfAny(['/', '\\']) >= 0 || expected.Name is "." or ".." || !File.Exists(path))
                 mismatches.Add($"{expected.Name}: the file is missing.");
             else if (new FileInfo(path).Length is var size && size != expected.Size)
-                mismatches.Add($"{expected.Name}: {size} bytes where the manifest says {expected.Size} (truncated or changed).");
+                mismatches.Add($"{expected.Name}: {Quantity.Of(size, "byte")} where the manifest says {expected.Size:N0} (truncated or changed).");
         }
         return mismatches;
     }

@@ -81,7 +81,7 @@ public sealed class ComparisonSource : IDisposable
         {
             var store = new SqliteEventStore(Path.Combine(folder, "store.db"), cancellation);
             using (var reader = backup.OpenEvents())
-            using (var import = store.BeginImport(ImportMode.FailIfNotEmpty, Files.NewFileAccess.Private))
+            using (var import = store.BeginImport(ImportMode.IntoEmptyStore, Files.NewFileAccess.Private))
             {
                 foreach (var e in reader.ReadEvents())
                 {

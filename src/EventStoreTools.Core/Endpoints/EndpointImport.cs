@@ -134,8 +134,8 @@ public sealed class EndpointImport : IDisposable
     private EndpointException Failure(int count, int? status, string? body, Exception? failure, int tries)
     {
         var batch = $"batch {BatchCount + 1} (events {_firstOfBatch + 1:N0} to {_firstOfBatch + count:N0})";
-        var before = BatchCount == 0 ? "No batch was imported." : $"The {BatchCount:N0} batches before it ({SentCount:N0} events) were imported; sending everything again is safe, incrementalImport skips what the store holds.";
-        var triesText = tries == 1 ? "" : $" after {tries} tries";
+        var before = BatchCount == 0 ? "No batch was imported." : $"The {Quantity.Of(BatchCount, "batch", "batches")} before it ({Quantity.Of(SentCount, "event")}) {Quantity.Noun(BatchCount, "was", "were")} imported; sending everything again is safe, incrementalImport skips what the store holds.";
+        var triesText = tries == 1 ? "" : $" after {Quantity.Of(tries, "try", "tries")}";
         if (status is not { } code)
             return new EndpointException($"{_options.DisplayUri} did not answer {batch}{triesText}: {failure?.Message} {before} Check that the application runs and -Uri names its import handler, or raise -TimeoutSec.", null, null, failure);
         var next = code switch

@@ -7,26 +7,26 @@ public sealed record IncrementalImportSummary
     public required string ImportId { get; init; }
 
     /// <summary>Events pushed into the import, by every push.</summary>
-    public long Pushed { get; init; }
+    public long PushedCount { get; init; }
 
     /// <summary>Events written to the store.</summary>
-    public long Imported { get; init; }
+    public long ImportedCount { get; init; }
 
     /// <summary>Events equal to a stored one on timestamp, aggregateId, type and payload (as JSON values).</summary>
-    public long SkippedDuplicates { get; init; }
+    public long SkippedDuplicateCount { get; init; }
 
     /// <summary>
-    /// Of <see cref="SkippedDuplicates"/>, the events that repeat an event more often than the store holds it: reSolve's
+    /// Of <see cref="SkippedDuplicateCount"/>, the events that repeat an event more often than the store holds it: reSolve's
     /// duplicate rule ignores the version, so an aggregate's identical events of one millisecond (same type and payload)
     /// collapse into the stored one, though the input holds them at other versions.
     /// </summary>
-    public long CollapsedRepeats { get; init; }
+    public long CollapsedRepeatCount { get; init; }
 
-    /// <summary>The first of <see cref="CollapsedRepeats"/> in push order: its timestamp, aggregateId, type and payload (an incremental import reads nothing else).</summary>
+    /// <summary>The first of <see cref="CollapsedRepeatCount"/> in push order: its timestamp, aggregateId, type and payload (an incremental import reads nothing else).</summary>
     public ResolveEvent? FirstCollapsedRepeat { get; init; }
 
     /// <summary>Events, not duplicates, older than the newest event the store held before the commit.</summary>
-    public long SkippedOlder { get; init; }
+    public long SkippedOlderCount { get; init; }
 
     /// <summary>The newest timestamp the store held before the commit (null when it was empty).</summary>
     public long? NewestStoredTimestamp { get; init; }

@@ -55,13 +55,13 @@ public sealed class PostgresEventImport : IEventImport
         {
             _write.Execute($"CREATE SCHEMA IF NOT EXISTS {_schema.Quoted}");
             CreateEventStore();
-            EventStoreLog.Write($"Mode {mode}: created reSolve's tables in schema \"{_schema.Name}\"; the primary key and the indexes are built after the load.");
+            EventStoreLog.Write($"Created reSolve's tables in schema \"{_schema.Name}\"; the primary key and the indexes are built after the load.");
         }
         else if (mode == ImportMode.Replace)
         {
             // Reported, so that a replace says what it dropped.
             ExistingEventCount = (long)PostgresConnections.Scalar(connection, $"SELECT count(*) FROM {_schema.Events}")!;
-            EventStoreLog.Write($"Mode Replace: dropping the {ExistingEventCount:N0} stored events and re-creating the tables.");
+            EventStoreLog.Write($"Replacing: dropping the stored {Quantity.Of(ExistingEventCount, "event")} and re-creating the tables.");
             // reSolve's dropEvents drops the freeze marker too; a frozen store must come out of a replace frozen.
             var frozen = PostgresConnections.TableExists(connection, _schema, PostgresSchema.FreezeTable);
             foreach (var sql in _schema.DropEvents()) _write.Execute(sql);
@@ -72,10 +72,10 @@ public sealed class PostgresEventImport : IEventImport
         else
         {
             ExistingEventCount = (long)PostgresConnections.Scalar(connection, $"SELECT count(*) FROM {_schema.Events}")!;
-            if (ExistingEventCount > 0 && mode == ImportMode.FailIfNotEmpty)
+            if (ExistingEventCount > 0 && mode == ImportMode.IntoEmptyStore)
                 throw new EventStoreException(EventStoreErrorKind.TargetNotEmpty,
-                    $"The store {_write.DisplayName} already holds {ExistingEventCount} events. Use -Append to add to them or -Replace to replace them.");
-            EventStoreLog.Write($"Mode {mode}: the store holds {ExistingEventCount:N0} events.");
+                    $"The store {_write.DisplayName} already holds {Quantity.Of(ExistingEventCount, "event")}. Use -Append to add to them or -Replace to replace them.");
+            EventStoreLog.Write($"{(mode == ImportMode.Append ? "Appending" : "Importing into an empty store")}: the store holds {Quantity.Of(ExistingEventCount, "event")}.");
             if (ExistingEventCount == 0)
             {
                 // Building the indexes once after the load is much faster than keeping them up to date.
@@ -144,7 +144,7 @@ public sealed class PostgresEventImport : IEventImport
     {
         _write.Translated(() =>
         {
-            EventStoreLog.Write($"Wrote {EventCount:N0} events and {SecretCount:N0} secrets into {_write.DisplayName}.");
+            EventStoreLog.Write($"Wrote {Quantity.Of(EventCount, "event")} and {Quantity.Of(SecretCount, "secret")} into {_write.DisplayName}.");
             if (SecretCount > 0) _write.Execute(_schema.MoveSecretsSequenceForward);
             if (_rebuildIndexes)
             {

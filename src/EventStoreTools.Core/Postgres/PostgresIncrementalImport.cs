@@ -25,7 +25,7 @@ internal static partial class PostgresIncrementalImport
     /// continue each aggregate in the same order;</item>
     /// <item>events-threads moves past what was inserted, never back;</item>
     /// <item>duplicates that repeat an event more often than the store holds it are counted, the first in push
-    /// order returned (see <see cref="IncrementalImportSummary.CollapsedRepeats"/>): the n-th pushed copy of an event
+    /// order returned (see <see cref="IncrementalImportSummary.CollapsedRepeatCount"/>): the n-th pushed copy of an event
     /// the store holds fewer than n times. Only keys pushed more than once are looked at (grouped on the narrow
     /// columns first).</item>
     /// </list>
@@ -197,12 +197,12 @@ internal static partial class PostgresIncrementalImport
         {
             Store = write.DisplayName,
             ImportId = importId,
-            Pushed = pushed,
-            Imported = imported,
-            SkippedDuplicates = duplicates,
-            CollapsedRepeats = repeats,
+            PushedCount = pushed,
+            ImportedCount = imported,
+            SkippedDuplicateCount = duplicates,
+            CollapsedRepeatCount = repeats,
             FirstCollapsedRepeat = firstRepeat,
-            SkippedOlder = pushed - duplicates - imported,
+            SkippedOlderCount = pushed - duplicates - imported,
             NewestStoredTimestamp = newest,
             Elapsed = clock.Elapsed,
         };

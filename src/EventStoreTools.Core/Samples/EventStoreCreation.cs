@@ -23,7 +23,7 @@ public static class EventStoreCreation
         }
         // A store that holds secrets is its owner's only, as every file the module writes with secrets in it.
         var access = sample is { SecretCount: > 0 } ? Files.NewFileAccess.Private : null;
-        using (var import = store.BeginImport(ImportMode.FailIfNotEmpty, access))
+        using (var import = store.BeginImport(ImportMode.IntoEmptyStore, access))
         {
             if (sample is not null)
             {

@@ -17,7 +17,7 @@ public sealed record SampleStoreSpecification(long EventCount, int AggregateCoun
         EventCount < 0 ? "The number of events cannot be negative."
         : AggregateCount < 1 ? "A sample needs at least one aggregate."
         : SecretCount < 0 ? "The number of secrets cannot be negative."
-        : SecretCount > AggregateCount ? $"A sample has one secret per aggregate at most: {SecretCount} secrets for {AggregateCount} aggregates."
+        : SecretCount > AggregateCount ? $"A sample has one secret per aggregate at most: {Quantity.Of(SecretCount, "secret")} for {Quantity.Of(AggregateCount, "aggregate")}."
         : null;
 }
 

@@ -135,13 +135,13 @@ public sealed class SqliteEventImport : IEventImport
                     $"'{_path}' is a SQLite database of another schema: it has tables but no \"events\" table. Import into a new file instead.");
             SqliteStoreSchema.CreateEventStore(_connection, withEventIndexes: false);
             _rebuildIndexes = true;
-            EventStoreLog.Write($"Mode {mode}: created reSolve's tables in an empty store; secondary indexes are built after the load.");
+            EventStoreLog.Write($"Created reSolve's tables in an empty store; secondary indexes are built after the load.");
         }
         else if (mode == ImportMode.Replace)
         {
             // Reported, so that a replace says what it dropped.
             ExistingEventCount = (long)SqliteConnections.Scalar(_connection, """SELECT count(*) FROM "events" """)!;
-            EventStoreLog.Write($"Mode Replace: dropping the {ExistingEventCount:N0} stored events and re-creating the events table.");
+            EventStoreLog.Write($"Replacing: dropping the stored {Quantity.Of(ExistingEventCount, "event")} and re-creating the events table.");
             // reSolve's dropEvents drops the freeze marker too; a frozen store must come out of a replace frozen.
             var frozen = SqliteConnections.TableExists(_connection, SqliteSchema.FreezeTable);
             SqliteStoreSchema.DropEvents(_connection);
@@ -152,10 +152,10 @@ public sealed class SqliteEventImport : IEventImport
         else
         {
             ExistingEventCount = (long)SqliteConnections.Scalar(_connection, """SELECT count(*) FROM "events" """)!;
-            if (ExistingEventCount > 0 && mode == ImportMode.FailIfNotEmpty)
+            if (ExistingEventCount > 0 && mode == ImportMode.IntoEmptyStore)
                 throw new EventStoreException(EventStoreErrorKind.TargetNotEmpty,
-                    $"The store '{_path}' already holds {ExistingEventCount} events. Use -Append to add to them or -Replace to replace them.");
-            EventStoreLog.Write($"Mode {mode}: the store holds {ExistingEventCount:N0} events.");
+                    $"The store '{_path}' already holds {Quantity.Of(ExistingEventCount, "event")}. Use -Append to add to them or -Replace to replace them.");
+            EventStoreLog.Write($"{(mode == ImportMode.Append ? "Appending" : "Importing into an empty store")}: the store holds {Quantity.Of(ExistingEventCount, "event")}.");
             if (ExistingEventCount == 0)
             {
                 // Building the secondary indexes once after the load is much faster than keeping them up to date.
@@ -244,7 +244,7 @@ public sealed class SqliteEventImport : IEventImport
     {
         try
         {
-            EventStoreLog.Write($"Wrote {EventCount:N0} events and {SecretCount:N0} secrets into '{_path}'.");
+            EventStoreLog.Write($"Wrote {Quantity.Of(EventCount, "event")} and {Quantity.Of(SecretCount, "secret")} into '{_path}'.");
             if (_rebuildIndexes) BuildEventIndexes();
             var clock = Stopwatch.StartNew();
             SqliteConnections.ScalarWhenNotBusy(_connection, "COMMIT", _cancellation);

@@ -156,12 +156,12 @@ internal static partial class SqliteIncrementalImport
         {
             Store = path,
             ImportId = importId,
-            Pushed = pushed,
-            Imported = imported,
-            SkippedDuplicates = duplicates,
-            CollapsedRepeats = repeats.Count,
+            PushedCount = pushed,
+            ImportedCount = imported,
+            SkippedDuplicateCount = duplicates,
+            CollapsedRepeatCount = repeats.Count,
             FirstCollapsedRepeat = repeats.First,
-            SkippedOlder = older,
+            SkippedOlderCount = older,
             NewestStoredTimestamp = newest,
             Elapsed = clock.Elapsed,
         };
@@ -187,7 +187,7 @@ internal static partial class SqliteIncrementalImport
     /// Records in a temporary table the pending events that are not imported: duplicates of a stored event
     /// (same timestamp, aggregateId, type, and payload as a JSON value), then events older than the newest
     /// stored one. Duplicates within the import are kept, as in reSolve. Also counts the duplicates that repeat an
-    /// event more often than the store holds it (see <see cref="IncrementalImportSummary.CollapsedRepeats"/>).
+    /// event more often than the store holds it (see <see cref="IncrementalImportSummary.CollapsedRepeatCount"/>).
     /// </summary>
     private static (long Duplicates, long Older, CollapsedRepeats Repeats) MarkSkipped(SqliteConnection connection, long? newest, CancellationToken cancellation)
     {

@@ -140,7 +140,7 @@ internal sealed class SqliteIncrementalImportPush : IIncrementalImportPush, IInc
         {
             var summary = SqliteIncrementalImport.CompleteOn(_connection, _path, ImportId, clock, _cancellation, _largestPayloadBytes);
             // An import begun in this transaction that adds nothing leaves its store byte for byte as it was.
-            if (!commit || summary.Imported == 0 && _startedImport) SqliteConnections.RollBack(_connection);
+            if (!commit || summary.ImportedCount == 0 && _startedImport) SqliteConnections.RollBack(_connection);
             else SqliteIncrementalImport.CommitWrite(_connection, _cancellation);
             _finished = true;
             return summary;

@@ -28,7 +28,7 @@ internal sealed class SqliteNewStoreIncrementalImport : IIncrementalImportSessio
         var workFile = SqliteEventImport.NewStoreWorkFile(path, access: null);
         try
         {
-            using (var schema = SqliteEventImport.Begin(workFile.Path, ImportMode.FailIfNotEmpty, cancellation)) schema.Commit();
+            using (var schema = SqliteEventImport.Begin(workFile.Path, ImportMode.IntoEmptyStore, cancellation)) schema.Commit();
             EventStoreLog.Write($"Created reSolve's tables in '{workFile.Path}', which becomes '{path}' when the incremental import completes.");
             return new SqliteNewStoreIncrementalImport(path, workFile, SqliteIncrementalImportPush.BeginWithNewImport(workFile.Path, cancellation));
         }

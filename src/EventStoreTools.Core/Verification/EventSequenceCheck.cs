@@ -87,12 +87,12 @@ internal sealed class EventSequenceCheck(StoreCheckResult result, bool checkRead
             if (threadGaps.Count > 0)
             {
                 var (threadId, counters) = threadGaps[0];
-                result.Note($"{Counted(threadGaps.Count, "thread does", "threads do")} not start at 0 or have gaps (first: thread {threadId}, threadCounter {counters.FirstMissing} missing): {Why}");
+                result.Note($"{Quantity.Of(threadGaps.Count, "thread does", "threads do")} not start at 0 or have gaps (first: thread {threadId}, threadCounter {counters.FirstMissing} missing): {Why}");
             }
             if (aggregateGaps.Count > 0)
             {
                 var (aggregateId, versions) = aggregateGaps[0];
-                result.Note($"{Counted(aggregateGaps.Count, "aggregate does", "aggregates do")} not start at version 1 or have gaps (first: '{aggregateId}', version {versions.FirstMissing} missing): {Why}");
+                result.Note($"{Quantity.Of(aggregateGaps.Count, "aggregate does", "aggregates do")} not start at version 1 or have gaps (first: '{aggregateId}', version {versions.FirstMissing} missing): {Why}");
             }
         }
         result.IncompleteThreadCount = threadGaps.Count;
@@ -103,8 +103,6 @@ internal sealed class EventSequenceCheck(StoreCheckResult result, bool checkRead
         result.FirstTimestamp = _firstTimestamp;
         result.LastTimestamp = _lastTimestamp;
     }
-
-    private static string Counted(int count, string one, string many) => $"{count} {(count == 1 ? one : many)}";
 
     private void Report(ResolveEvent e, long? lineNumber, string check, string message) =>
         result.Add(new StoreCheckProblem(check, message)

@@ -97,8 +97,8 @@ public static class EventStoreVerifier
         foreach (var mismatch in mismatches) result.Add(new StoreCheckProblem("Manifest", mismatch));
         if (mismatches.Count == 0)
         {
-            var secretsNote = manifest.SecretsLeftOut > 0 ? $"secrets left out ({manifest.SecretsLeftOut} in the source)" : $"{manifest.SecretCount} secrets";
-            result.Note($"Manifest: {manifest.EventCount} events, {secretsNote}, written {manifest.CreatedAt:u} by {manifest.Tool} {manifest.ToolVersion}.");
+            var secretsNote = manifest.SecretsLeftOut > 0 ? $"secrets left out ({manifest.SecretsLeftOut:N0} in the source)" : Quantity.Of(manifest.SecretCount, "secret");
+            result.Note($"Manifest: {Quantity.Of(manifest.EventCount, "event")}, {secretsNote}, written {manifest.CreatedAt:u} by {manifest.Tool} {manifest.ToolVersion}.");
         }
     }
 
@@ -168,7 +168,7 @@ public static class EventStoreVerifier
                 if (quick) return;
             }
             backup.EndEvents();
-        }, () => $"Reading {file ?? "the file"} stopped after {sequence.Count} events");
+        }, () => $"Reading {file ?? "the file"} stopped after {Quantity.Of(sequence.Count, "event")}");
         if (quick) return;
         sequence.Finish();
     }

@@ -13,10 +13,10 @@ public sealed record ReplaceDrop(EventStoreDescription Stored, bool DropsSecrets
     /// </summary>
     public string Describe()
     {
-        var dropped = $"{Count(Stored.EventCount, "event")}, {Count(Stored.SnapshotCount, "snapshot")} and {Count(Stored.SubscriberCount, "subscriber")}";
+        var dropped = $"{Quantity.Of(Stored.EventCount, "event")}, {Quantity.Of(Stored.SnapshotCount, "snapshot")} and {Quantity.Of(Stored.SubscriberCount, "subscriber")}";
         return DropsSecrets
-            ? $"{dropped}, and, if the backup holds secrets, {Count(Stored.SecretCount, "secret")}"
-            : $"{dropped} (the store's {Count(Stored.SecretCount, "secret")} {(Stored.SecretCount == 1 ? "stays" : "stay")})";
+            ? $"{dropped}, and, if the backup holds secrets, {Quantity.Of(Stored.SecretCount, "secret")}"
+            : $"{dropped} (the store's {Quantity.Of(Stored.SecretCount, "secret")} {Quantity.Noun(Stored.SecretCount, "stays", "stay")})";
     }
 
     /// <summary>
@@ -24,6 +24,4 @@ public sealed record ReplaceDrop(EventStoreDescription Stored, bool DropsSecrets
     /// empty file or a pipeline whose first command failed is far more often a mistake than a wish to empty the store.
     /// </summary>
     public static bool WouldEmpty(long existingEvents, long importedEvents) => existingEvents > 0 && importedEvents == 0;
-
-    private static string Count(long count, string noun) => $"{count:N0} {noun}{(count == 1 ? "" : "s")}";
 }
