@@ -210,7 +210,8 @@ Describe 'Odd but accepted values (issue 12, items 5 and 6)' {
 
         $incremental = New-EmptyStore 'incremental.db'
         (Import-EventStore $incremental -InFile $inFile -Incremental).ImportedCount | Should -Be 1
-        $id = (Start-IncrementalImport $incremental).ImportId        @{ timestamp = 5000; aggregateId = 'b'; type = '' } | Add-IncrementalImport $incremental -ImportId $id
+        $id = (Start-IncrementalImport $incremental).ImportId
+        @{ timestamp = 5000; aggregateId = 'b'; type = '' } | Add-IncrementalImport $incremental -ImportId $id
         (Complete-IncrementalImport $incremental -ImportId $id).ImportedCount | Should -Be 1
         Invoke-SqliteQuery $incremental "SELECT count(*) FROM events WHERE type = ''" | Should -Be 2
     }

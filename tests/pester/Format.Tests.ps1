@@ -26,7 +26,8 @@ Describe 'Format views' {
         $compare | Should -Match 'Identical +: True'
         $compare | Should -Match 'EqualCount +: 600'
         $compare | Should -Match 'Secrets missing/extra/changed : 0/0/0'
-        $id = (Start-IncrementalImport $copy).ImportId        $push = New-TestEvent -Timestamp 5000000000000 | Add-IncrementalImport $copy -ImportId $id -PassThru | Out-String -Width 120
+        $id = (Start-IncrementalImport $copy).ImportId
+        $push = New-TestEvent -Timestamp 5000000000000 | Add-IncrementalImport $copy -ImportId $id -PassThru | Out-String -Width 120
         $push | Should -Match 'Pushed ImportId +Store'
         $push | Should -Match "1 $([regex]::Escape($id))"
         $undo = Undo-IncrementalImport $copy -ImportId $id -PassThru | Out-String -Width 120

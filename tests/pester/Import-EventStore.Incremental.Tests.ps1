@@ -65,7 +65,8 @@ Describe 'Import-EventStore -Incremental' {
         $file = New-TestPath 'repeat.ndjson'
         Export-EventStore $source -OutFile $file
         (Import-EventStore $target -InFile $file -Incremental -WarningAction SilentlyContinue).CollapsedRepeatCount | Should -Be 1
-        $id = (Start-IncrementalImport $target).ImportId        Export-EventStore $source | Add-IncrementalImport $target -ImportId $id | Out-Null
+        $id = (Start-IncrementalImport $target).ImportId
+        Export-EventStore $source | Add-IncrementalImport $target -ImportId $id | Out-Null
         $summary = Complete-IncrementalImport $target -ImportId $id -WarningVariable warned -WarningAction SilentlyContinue
         $summary.CollapsedRepeatCount | Should -Be 1
         $warned | Should -HaveCount 1

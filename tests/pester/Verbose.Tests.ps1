@@ -42,7 +42,8 @@ Describe '-Verbose and -Debug' {
         $lines = Get-VerboseLine { Export-EventStore $copy -Verbose | Import-EventStore $base -Incremental -Verbose }
         ($lines -match "Read 1,000 events from '.*copy\.db'").Count | Should -Be 1
         ($lines -match 'Committed the incremental import .*: 1,000 events pushed, 0 events imported, 1,000 duplicates and 0 older events skipped').Count | Should -Be 1
-        $id = (Start-IncrementalImport $base).ImportId        $push = Get-VerboseLine { New-TestEvent -Timestamp 5000000000000 | Add-IncrementalImport $base -ImportId $id -Verbose }
+        $id = (Start-IncrementalImport $base).ImportId
+        $push = Get-VerboseLine { New-TestEvent -Timestamp 5000000000000 | Add-IncrementalImport $base -ImportId $id -Verbose }
         ($push -match "Pushed 1 event into the incremental import $id of .*base\.db").Count | Should -Be 1
         $commit = Get-VerboseLine { Complete-IncrementalImport $base -ImportId $id -Verbose }
         ($commit -match 'Committed the incremental import .*: 1 event pushed, 1 event imported, 0 duplicates and 0 older events skipped').Count | Should -Be 1
