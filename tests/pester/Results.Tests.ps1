@@ -18,7 +18,8 @@ BeforeAll {
         $imported = Export-EventStore $store | Import-EventStore $copy
         $added = New-TestEvent -Timestamp 4102444800000 -Aggregate 'f0c5b2a4-3d1e-4b7a-9c2d-5e6f7a8b9c0d' -Type 'SHOPPING_CART_ITEM_ADDED' -Payload @{ sku = 'A-1'; quantity = 2 }
         $incremental = $added | Import-EventStore $copy -Incremental
-        $id = (Start-IncrementalImport $copy).ImportId
+        $session = Start-IncrementalImport $copy
+        $id = $session.ImportId
         $pushed = New-TestEvent -Timestamp 4102444900000 | Add-IncrementalImport $copy -ImportId $id -PassThru
         $undone = Undo-IncrementalImport $copy -ImportId $id -PassThru
         $sent = Invoke-Captured { Export-EventStore $copy | Send-EventStoreEvent 'http://127.0.0.1:9/api/import-events' -WhatIf }
@@ -28,6 +29,7 @@ BeforeAll {
             'EventStoreTools.Core.Incremental.IncrementalImportSummary'      = $incremental
             'EventStoreTools.Cmdlets.IncrementalImportPushResult'            = $pushed
             'EventStoreTools.Core.Incremental.IncrementalImportUndo'         = $undone
+            'EventStoreTools.Core.Incremental.IncrementalImportSession'      = $session
             'EventStoreTools.Core.Comparison.EventStoreComparisonSummary'    = Compare-EventStore $store $copy -Summary
             'EventStoreTools.Core.Comparison.StoreDifference'                = @(Compare-EventStore $store $copy)
             'EventStoreTools.Core.EventStoreDescription'                     = Get-EventStore $copy

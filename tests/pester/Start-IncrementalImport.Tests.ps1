@@ -45,7 +45,7 @@ Describe 'Start-IncrementalImport' {
 
     It 'a session pipes from Start through Add to Complete: the events are imported' {
         $store = New-IncrementalBaseStore
-        $events = @(Export-EventStore (Join-Path $Fixtures 'resolve-lite-600.db') -First 5 | ForEach-Object { @{ timestamp = 4102444800000 + $_.Timestamp % 1000; aggregateId = "new-$($_.AggregateId)"; type = $_.Type; payload = $_.Payload } })
+        $events = @(Export-EventStore (Join-Path $Fixtures 'resolve-lite-600.db') -First 5 | ForEach-Object { @{ timestamp = 4300000000000 + $_.Timestamp % 1000; aggregateId = "new-$($_.AggregateId)"; type = $_.Type; payload = $_.Payload } })
         $before = (Get-EventStore $store).EventCount
         $summary = Start-IncrementalImport $store | Add-IncrementalImport -InputObject $events -PassThru | Complete-IncrementalImport
         $summary.ImportId | Should -Not -BeNullOrEmpty
@@ -57,7 +57,7 @@ Describe 'Start-IncrementalImport' {
         $store = New-IncrementalBaseStore
         $before = Get-StoreRows $store
         $session = Start-IncrementalImport $store
-        @{ timestamp = 4102444800000; aggregateId = 'x'; type = 'T'; payload = @{} } | Add-IncrementalImport $store -ImportId $session
+        @{ timestamp = 4300000000000; aggregateId = 'x'; type = 'T'; payload = @{} } | Add-IncrementalImport $store -ImportId $session
         ($session | Undo-IncrementalImport -PassThru).DroppedCount | Should -Be 1
         (Get-EventStore $store).HasOpenIncrementalImport | Should -BeFalse
         Get-StoreRows $store | Should -Be $before
@@ -66,7 +66,7 @@ Describe 'Start-IncrementalImport' {
     It 'Get-EventStore shows the open import as a session that pipes on by itself, and an id string still works' {
         $store = New-IncrementalBaseStore
         $id = (Start-IncrementalImport $store).ImportId
-        @{ timestamp = 4102444800000; aggregateId = 'y'; type = 'T'; payload = 1 } | Add-IncrementalImport $store -ImportId $id
+        @{ timestamp = 4300000000000; aggregateId = 'y'; type = 'T'; payload = 1 } | Add-IncrementalImport $store -ImportId $id
         $open = (Get-EventStore $store).IncrementalImport
         $open.ImportId | Should -BeExactly $id
         ($open | Complete-IncrementalImport).ImportId | Should -BeExactly $id
@@ -79,7 +79,7 @@ Describe 'Start-IncrementalImport' {
         $id = Invoke-FreshPwsh "(Start-IncrementalImport '$store').ImportId"
         $id = @($id)[-1].Trim()
         (Get-EventStore $store).IncrementalImportId | Should -BeExactly $id
-        Invoke-FreshPwsh "@{ timestamp = 4102444800000; aggregateId = 'z'; type = 'T'; payload = 2 } | Add-IncrementalImport '$store' -ImportId '$id'" | Out-Null
+        Invoke-FreshPwsh "@{ timestamp = 4300000000000; aggregateId = 'z'; type = 'T'; payload = 2 } | Add-IncrementalImport '$store' -ImportId '$id'" | Out-Null
         (Get-EventStore $store).IncrementalImport | Complete-IncrementalImport | Out-Null
         (Get-EventStore $store).EventCount | Should -Be ($before + 1)
     }
