@@ -69,6 +69,12 @@ function Invoke-Build {
     Copy-Item (Join-Path $Root 'module/EventStoreTools.psd1'), (Join-Path $Root 'module/EventStoreTools.format.ps1xml'), (Join-Path $Root 'module/EventStoreTools.types.ps1xml'), (Join-Path $Root 'LICENSE') $ModuleDir
     New-Item -ItemType Directory -Path (Join-Path $ModuleDir 'en-US') | Out-Null
     Copy-Item (Join-Path $Root 'module/en-US/about_EventStoreTools.help.txt') (Join-Path $ModuleDir 'en-US')
+    # The task pages a user looks up in PowerShell become about_EventStoreTools_* topics; the README and the docs
+    # travel too, so the package carries the same text the repository shows (the README's links reach docs/).
+    & (Join-Path $Root 'module/help/New-AboutHelp.ps1') -DocsDirectory (Join-Path $Root 'docs') -OutDirectory (Join-Path $ModuleDir 'en-US')
+    Copy-Item (Join-Path $Root 'README.md') $ModuleDir
+    New-Item -ItemType Directory -Path (Join-Path $ModuleDir 'docs') | Out-Null
+    Copy-Item (Join-Path $Root 'docs/*.md') (Join-Path $ModuleDir 'docs')
     # Help is generated in a child pwsh: loading the module here would lock nothing on Linux but would on Windows.
     Invoke-Native { dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'module/help/New-MamlHelp.ps1') -ModulePath (Join-Path $ModuleDir 'EventStoreTools.psd1') -OutFile (Join-Path $ModuleDir 'en-US/EventStoreTools.dll-Help.xml') }
     Write-Host "Built $ModuleDir"

@@ -70,6 +70,26 @@ Describe 'The module package' {
         finally { $zip.Dispose() }
     }
 
+    It 'carries the README, the docs pages and the help topics generated from them, as the repository has them' {
+        Add-Type -AssemblyName System.IO.Compression.FileSystem
+        $zip = [System.IO.Compression.ZipFile]::OpenRead($Package.FullName)
+        try {
+            $names = $zip.Entries.FullName
+            foreach ($file in @(Get-Item (Join-Path $RepoRoot 'README.md')) + @(Get-ChildItem (Join-Path $RepoRoot 'docs') -Filter '*.md')) {
+                $name = [System.IO.Path]::GetRelativePath($RepoRoot, $file.FullName).Replace('\', '/')
+                $entry = $zip.GetEntry($name)
+                $entry | Should -Not -BeNullOrEmpty -Because "the package carries $name"
+                $reader = [System.IO.StreamReader]::new($entry.Open())
+                try { $reader.ReadToEnd() | Should -Be (Get-Content $file.FullName -Raw) -Because "$name is the repository's" }
+                finally { $reader.Dispose() }
+            }
+            foreach ($topic in 'Backups', 'IncrementalImport', 'PostgreSQL', 'LiveMigration', 'Recipes') {
+                $names | Should -Contain "en-US/about_EventStoreTools_$topic.help.txt"
+            }
+        }
+        finally { $zip.Dispose() }
+    }
+
     It 'lists its commands: Find-PSResource -CommandName finds the module in a local repository by each of them' {
         $commands = (Import-PowerShellDataFile $ModuleManifest).CmdletsToExport
         Register-PSResourceRepository -Name $RepositoryName -Uri $Repository -Trusted

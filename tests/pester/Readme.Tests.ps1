@@ -4,12 +4,11 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     . (Join-Path $PSScriptRoot 'PostgresServer.ps1')
+    . (Join-Path $PSScriptRoot 'MarkdownBlocks.ps1')
 
     # The text of every powershell block under a heading of the README.
     function Get-ReadmeBlock([string] $Heading) {
-        $readme = Get-Content (Join-Path $RepoRoot 'README.md') -Raw
-        $section = [regex]::Match($readme, '(?ms)^## ' + [regex]::Escape($Heading) + '\s*$(.*?)(?=^## |\z)').Groups[1].Value
-        [regex]::Matches($section, '(?ms)^```powershell\s*$(.*?)^```') | ForEach-Object { $_.Groups[1].Value }
+        (Get-MarkdownCodeBlock (Join-Path $RepoRoot 'README.md') $Heading | Where-Object Language -eq 'powershell').Code
     }
 }
 
@@ -43,11 +42,8 @@ Describe 'The README' -Tag 'Postgres' {
         $script | Should -Not -Be $tour[0]
         $folder = Join-Path $TestDrive 'newcomer'
         New-Item -ItemType Directory $folder | Out-Null
-        $scriptFile = Join-Path $folder 'tour.ps1'
-        Set-Content $scriptFile "`$ErrorActionPreference = 'Stop'`n$script"
-        $command = Get-PwshCommand
-        $output = & $command[0] @($command | Select-Object -Skip 1) -NoProfile -NonInteractive -WorkingDirectory $folder -File $scriptFile 2>&1 | ForEach-Object { "$_" }
-        $LASTEXITCODE | Should -Be 0 -Because ($output -join "`n")
+        $run = Invoke-ScriptInFolder $script $folder 'tour.ps1'
+        $run.ExitCode | Should -Be 0 -Because $run.Output
 
         $tourFolder = Join-Path $folder 'tour'
         $backup = Join-Path $tourFolder 'backup.ndjson.zst'

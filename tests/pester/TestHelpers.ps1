@@ -73,6 +73,16 @@ function Invoke-FreshPwsh([string] $Script) {
     & $exe @rest -NoProfile -NonInteractive -Command "`$ProgressPreference='SilentlyContinue'; Import-Module '$ModuleManifest'; $Script" 2>&1
 }
 
+# Runs code as a script file in a fresh pwsh started in a folder, stopping at its first error, as a user runs a
+# script with `pwsh -File`; returns the exit code and the output (both streams) as one text.
+function Invoke-ScriptInFolder([string] $Code, [string] $Folder, [string] $Name = 'script.ps1') {
+    $scriptFile = Join-Path $Folder $Name
+    Set-Content $scriptFile "`$ErrorActionPreference = 'Stop'`n$Code"
+    $command = Get-PwshCommand
+    $output = & $command[0] @($command | Select-Object -Skip 1) -NoProfile -NonInteractive -WorkingDirectory $Folder -File $scriptFile 2>&1 | ForEach-Object { "$_" }
+    [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = $output -join "`n" }
+}
+
 # The progress records a script writes, collected in-process (a console host does not render progress
 # when its output is redirected, so this is the only place to see it).
 function Get-ProgressRecord([string] $Script, [string] $Preference = 'Continue') {
