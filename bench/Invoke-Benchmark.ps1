@@ -314,8 +314,8 @@ else {
         }
     }
     # A JSON array of the same events (an application's import body) imports with memory within 10% of the NDJSON file's.
-    foreach ($row in @($rows | Where-Object Name -eq 'Import-EventStore -InFile (JSON array)')) {
-        $lines = $rows | Where-Object { $_.Name -eq 'Import-EventStore -InFile (NDJSON)' -and $_.Events -eq $row.Events } | Select-Object -First 1
+    foreach ($row in @($rows | Where-Object Scenario -eq 'Import-EventStore -InFile (JSON array)')) {
+        $lines = $rows | Where-Object { $_.Scenario -eq 'Import-EventStore -InFile (NDJSON)' -and $_.Events -eq $row.Events } | Select-Object -First 1
         if ($lines) { Set-TargetStatus $row @{ MaxPeakMB = 1.1 * $lines.PeakMB } }
     }
     if ($Scale) {
