@@ -119,15 +119,21 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
     [Parameter]
     public TimeSpan CommitInterval { get; set; }
 
-    private bool Batched => CommitEvery > 0 || CommitInterval > TimeSpan.Zero;
+    private ImportOptions? _options;
 
-    private EventFilter? _filter;
-
-    /// <summary>The partial-restore filter, or null when every event is imported.</summary>
-    private EventFilter? BuildFilter()
+    /// <summary>The import as the parameters ask it (whether it is a dry run is known once ShouldProcess is asked).</summary>
+    private ImportOptions BuildOptions()
     {
         var filter = SelectionFilter();
-        return filter.IsEmpty ? null : filter;
+        return new ImportOptions
+        {
+            Mode = Mode,
+            Incremental = Incremental,
+            Filter = filter.IsEmpty ? null : filter,
+            CommitEvery = CommitEvery,
+            CommitInterval = CommitInterval,
+            Force = Force,
+        };
     }
 
     protected override void BeginProcessing()
@@ -139,8 +145,8 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
             ThrowTerminatingError(new ErrorRecord(new ArgumentException("Give the events to import: pipe them in (Export-EventStore a.db | Import-EventStore b.db), or name an NDJSON or JSON file with -InFile, or a backup folder with -Directory."),
                 ErrorIdPrefix + "InputNotSpecified", ErrorCategory.InvalidArgument, null));
         }
+        _options = BuildOptions();
         OpenBackup();
-        _filter = BuildFilter();
         _store = OpenStore();
         RefuseInputIsStore();
         _clearance = CheckWrite(_store, Incremental ? StoreWrite.IncrementalImport : Mode == ImportMode.Replace ? StoreWrite.Replace : StoreWrite.Import, Force);
@@ -205,7 +211,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
             operation.EndBatches();
         }, _store!.DisplayName);
         WarnWhenFilterSelectedNothing();
-        if (!Batched)
+        if (!_options!.Batched)
         {
             RefuseToEmptyStore();
             Run(operation.Commit, _store.DisplayName);
@@ -222,17 +228,8 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
     /// <summary>The core's import (see <see cref="EventImportOperation"/>) as the parameters and the confirmation ask, with its input opened: a missing input fails before the store is written to or created.</summary>
     private void StartOperation()
     {
-        var options = new ImportOptions
-        {
-            Mode = Mode,
-            Incremental = Incremental,
-            Filter = _filter,
-            CommitEvery = CommitEvery,
-            CommitInterval = CommitInterval,
-            Force = Force,
-            DryRun = _dryRun,
-        };
-        _operation = new EventImportOperation(_store!, options, _backup, NewStoreAccess, new CmdletReport(this, _progress!), Cancellation);
+        _options = _options! with { DryRun = _dryRun };
+        _operation = new EventImportOperation(_store!, _options, _backup, NewStoreAccess, new CmdletReport(this, _progress), Cancellation);
         if (Source == ImportSource.Pipeline) return;
         // "-" is standard input, as in gzip and tar; resolved, it would name a file "-" in the current folder.
         Run(() => _operation.OpenInput(InFile, Encoding), _backup?.EventsFile ?? InFile);
@@ -286,17 +283,14 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
     }
 
     /// <summary>
-    /// The backup to read, checked as far as it can be before anything is read: a folder needs both files (as
-    /// reSolve's importEventStore does; checking first leaves no new store behind), and the files its manifest names
-    /// must be there with their sizes. The rest (hashes, counts, time range, cursor, selection) is checked as the
-    /// files are read, before the commit (<see cref="EventImportOperation.ImportInput"/>). A backup folder without a manifest, or a
-    /// backup made without the store's secrets, is imported with a warning.
+    /// The backup to read, checked as far as it can be before anything is read (see <see cref="BackupInput"/>): a
+    /// folder needs both files (as reSolve's importEventStore does; checking first leaves no new store behind).
     /// </summary>
     private void OpenBackup()
     {
-        if (Source == ImportSource.Pipeline || (Source == ImportSource.File && CompressedFile.IsStandardStream(InFile))) return;
+        if (!BackupInput.IsBackup(Source, InFile)) return;
         var location = ResolveFilePath(Source == ImportSource.Folder ? Directory : InFile, literal: true, forReading: true);
-        Run(() => _backup = Source == ImportSource.Folder ? BackupSet.OfFolder(location) : BackupSet.OfFile(location), location);
+        Run(() => _backup = BackupInput.Open(Source, location), location);
         if (Source == ImportSource.Folder)
         {
             foreach (var file in new[] { _backup!.EventsFile, _backup.SecretsFile! })
@@ -312,21 +306,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
                     ErrorIdPrefix + "BackupFileNotFound", ErrorCategory.ObjectNotFound, file));
             }
         }
-        Run(_backup!.VerifySizes, location);
-        // -InFile also takes any NDJSON (reSolve's exportEvents(), files made by hand): only a folder, which is a
-        // backup by its layout, warns; a file without a manifest is told with -Verbose (Test-EventStore notes both).
-        if (_backup.NoManifestWarning is { } noManifest)
-        {
-            if (Source == ImportSource.Folder) WriteWarning(noManifest);
-            else Tell(noManifest);
-        }
-        if (_backup.Manifest is not { } manifest) return;
-        if (manifest.SecretsLeftOut > 0)
-            WriteWarning($"The backup '{location}' was made without the {manifest.SecretsLeftOut} secret{(manifest.SecretsLeftOut == 1 ? "" : "s")} its store had: this import restores the events only. To keep secrets, back up with Export-EventStore -IncludeSecrets.");
-        else if (Incremental && manifest.SecretCount > 0)
-            WriteWarning($"The backup '{location}' holds {manifest.SecretCount} secret{(manifest.SecretCount == 1 ? "" : "s")}, which -Incremental does not restore (it imports events only). To restore them, import the backup without -Incremental into a new store.");
-        // Batches are committed as they fill: the whole backup is checked before the first, by reading it once more.
-        if (Batched) Run(() => BackupSet.OfFile(location).VerifyByReading(Cancellation), location);
+        Run(() => BackupInput.Check(_backup!, _options!, new CmdletReport(this), Cancellation), location);
     }
 
     /// <summary>Who may read the store if the import creates it (a restore is never more readable than its backup).</summary>
@@ -340,7 +320,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
     /// <summary>A partial restore whose filters matched no event read is most likely a mistyped filter: say so, with what was read.</summary>
     private void WarnWhenFilterSelectedNothing()
     {
-        if (_filter is null || _operation!.AddedCount > 0) return;
+        if (_options!.Filter is null || _operation!.AddedCount > 0) return;
         var filteredOut = _operation.FilteredOutCount;
         WriteWarning($"The filters {DescribeFilters()} selected none of the {filteredOut:N0} event{(filteredOut == 1 ? "" : "s")} read: nothing was imported. " +
             "Check their values against the input (-EventType and -AggregateId are case-sensitive; -Since and -Until are inclusive times, UTC when given without an offset).");
@@ -351,8 +331,8 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
         var parts = new List<string>();
         if (EventType is { Length: > 0 }) parts.Add("-EventType " + string.Join(", ", EventType.Select(t => $"'{t}'")));
         if (AggregateId is { Length: > 0 }) parts.Add("-AggregateId " + string.Join(", ", AggregateId.Select(a => $"'{a}'")));
-        if (_filter!.Since is not null) parts.Add("-Since " + FormatTime(Since));
-        if (_filter.Until is not null) parts.Add("-Until " + FormatTime(Until));
+        if (_options!.Filter!.Since is not null) parts.Add("-Since " + FormatTime(Since));
+        if (_options.Filter.Until is not null) parts.Add("-Until " + FormatTime(Until));
         return string.Join(" ", parts);
     }
 

@@ -224,4 +224,40 @@ public class ImportOperationTests
         Assert.Contains("12", EventImportOperation.DescribeDrop(new SqliteEventStore(path), dropsSecrets: true), StringComparison.Ordinal);
         Assert.Equal("all events", EventImportOperation.DescribeDrop(new SqliteEventStore(Path.Combine(TestFiles.NewDirectory(), "none.db")), dropsSecrets: false));
     }
+
+    [Fact]
+    public void What_a_backup_lacks_is_said_before_it_is_read()
+    {
+        var source = Store(6, new ResolveSecret("s1", "id1", 1));
+        var folder = Path.Combine(TestFiles.NewDirectory(), "backup");
+        new BackupExport(new SqliteEventStore(source), BackupTarget.Folder(folder, FileCompression.None),
+            ExportRead.Of(EventFilter.All, ResolveCursor.Start, false, null, false), includeSecrets: false, CompressionLevel.Fastest).Write(new RecordingReport(), CancellationToken.None);
+        Assert.True(BackupInput.IsBackup(ImportSource.Folder, ""));
+        Assert.False(BackupInput.IsBackup(ImportSource.File, "-"));
+        Assert.False(BackupInput.IsBackup(ImportSource.Pipeline, ""));
+
+        var report = new RecordingReport();
+        BackupInput.Check(BackupInput.Open(ImportSource.Folder, folder), new ImportOptions(), report, CancellationToken.None);
+        Assert.Equal([$"The backup '{folder}' was made without the 1 secret its store had: this import restores the events only. To keep secrets, back up with Export-EventStore -IncludeSecrets."], report.Warnings);
+
+        new BackupExport(new SqliteEventStore(source), BackupTarget.Folder(folder, FileCompression.None),
+            ExportRead.Of(EventFilter.All, ResolveCursor.Start, false, null, false), includeSecrets: true, CompressionLevel.Fastest).Write(new RecordingReport(), CancellationToken.None);
+        var incremental = new RecordingReport();
+        BackupInput.Check(BackupInput.Open(ImportSource.Folder, folder), new ImportOptions { Incremental = true }, incremental, CancellationToken.None);
+        Assert.StartsWith($"The backup '{folder}' holds 1 secret, which -Incremental does not restore", Assert.Single(incremental.Warnings));
+
+        File.Delete(Path.Combine(folder, BackupManifest.FileName));
+        var bare = new RecordingReport();
+        BackupInput.Check(BackupInput.Open(ImportSource.Folder, folder), new ImportOptions(), bare, CancellationToken.None);
+        Assert.Single(bare.Warnings);
+        Assert.Empty(bare.Told);
+
+        // A file's manifest names sizes: a file cut short is refused before it is read.
+        var file = Path.Combine(TestFiles.NewDirectory(), "events.ndjson");
+        new BackupExport(new SqliteEventStore(source), BackupTarget.SingleFile(file, includeSecrets: false),
+            ExportRead.Of(EventFilter.All, ResolveCursor.Start, false, null, false), false, CompressionLevel.Fastest).Write(new RecordingReport(), CancellationToken.None);
+        File.WriteAllLines(file, File.ReadAllLines(file)[..^1]);
+        var error = Assert.Throws<EventStoreException>(() => BackupInput.Check(BackupInput.Open(ImportSource.File, file), new ImportOptions(), new RecordingReport(), CancellationToken.None));
+        Assert.Equal(EventStoreErrorKind.BackupManifestMismatch, error.Kind);
+    }
 }
