@@ -5,22 +5,15 @@ namespace EventStoreTools.Core.Exports;
 /// invariant reSolve's cursor relies on (see <see cref="CursorRead"/>): a read that resumes from or hands out a
 /// cursor is; a whole export is not, since it reads every event in any thread's order.
 /// </summary>
-public sealed class ExportRead
+public sealed class ExportRead(EventFilter filter, ResolveCursor start, bool checksCursor)
 {
-    public ExportRead(EventFilter filter, ResolveCursor start, bool checksCursor)
-    {
-        Filter = filter;
-        Start = start;
-        ChecksCursor = checksCursor;
-    }
-
     /// <summary>The selection, resumed after the cursor's counters when one was given.</summary>
-    public EventFilter Filter { get; }
+    public EventFilter Filter => filter;
 
     /// <summary>The cursor the read begins at; an export to the pipeline advances it as events go out.</summary>
-    public ResolveCursor Start { get; }
+    public ResolveCursor Start => start;
 
-    public bool ChecksCursor { get; }
+    public bool ChecksCursor => checksCursor;
 
     /// <param name="selection">The selection parameters (types, aggregates, time range).</param>
     /// <param name="cursor">The cursor to resume from (<see cref="ResolveCursor.Start"/> when none).</param>
