@@ -1,3 +1,5 @@
+using EventStoreTools.Core.Imports;
+
 namespace EventStoreTools.Cmdlets;
 
 /// <summary>What Import-EventStore did.</summary>

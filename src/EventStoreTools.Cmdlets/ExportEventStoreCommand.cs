@@ -2,8 +2,7 @@ using System.IO.Compression;
 using System.Management.Automation;
 using EventStoreTools.Core;
 using EventStoreTools.Core.Backups;
-using EventStoreTools.Core.Files;
-using EventStoreTools.Core.Ndjson;
+using EventStoreTools.Core.Exports;
 using EventStoreTools.Core.Parameters;
 
 namespace EventStoreTools.Cmdlets;
@@ -17,10 +16,6 @@ namespace EventStoreTools.Cmdlets;
 [OutputType(typeof(ResolveEvent))]
 public sealed class ExportEventStoreCommand : EventSelectingCmdlet
 {
-    private const string ToPipelineSet = "ToPipeline";
-    private const string ToFileSet = "ToFile";
-    private const string ToDirectorySet = "ToDirectory";
-
     /// <summary>The stores of a file or folder export, known in full before anything is written.</summary>
     private readonly List<IEventStore> _storesToFile = [];
 
@@ -46,7 +41,7 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
     protected override bool StorePathsAreLiteral => LiteralPath is not null;
 
     /// <summary>Where the events go: a file (-OutFile), a backup folder (-Directory) or the pipeline.</summary>
-    private string Output => OutFile.Length > 0 ? ToFileSet : Directory.Length > 0 ? ToDirectorySet : ToPipelineSet;
+    private ExportOutput Output => ExportOutputs.Of(OutFile, Directory);
 
     protected override IEnumerable<ParameterRule> ParameterRules =>
     [
@@ -129,17 +124,15 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
     [Parameter]
     public TimeSpan Timeout { get; set; }
 
-    /// <summary>Events per read while following: each read is short, and no lock is held between reads.</summary>
-    private const int FollowPageSize = 10_000;
 
-    protected override bool Untold => Output == ToFileSet && CompressedFile.IsStandardStream(OutFile);
+    protected override bool Untold => Output == ExportOutput.StandardOutput;
 
     protected override void ProcessRecord()
     {
         using var narration = Narrate();
         foreach (var store in OpenStores())
         {
-            if (Output != ToPipelineSet)
+            if (Output.HoldsOneStore())
             {
                 _storesToFile.Add(store);
                 continue;
@@ -159,7 +152,7 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
     {
         using var narration = Narrate();
         if (_storesToFile.Count > 1)
-            RefuseSeveralStores($"one {(Output == ToFileSet ? "-OutFile" : "-Directory")} holds the export of one store: export each store to its own file or folder", _storesToFile.Select(s => s.DisplayName).ToArray());
+            RefuseSeveralStores($"one {(Output == ExportOutput.Folder ? "-Directory" : "-OutFile")} holds the export of one store: export each store to its own file or folder", _storesToFile.Select(s => s.DisplayName).ToArray());
         if (_storesToFile.Count == 1) Export(_storesToFile[0]);
     }
 
@@ -169,12 +162,10 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
 
     private void Export(IEventStore store)
     {
-        ResolveCursor cursor = ResolveCursor.Start;
-        Run(() => cursor = ResolveCursor.Parse(Cursor), Cursor);
-        var filter = BuildFilter(cursor);
+        var read = BuildRead();
         switch (Output)
         {
-            case ToFileSet when CompressedFile.IsStandardStream(OutFile):
+            case ExportOutput.StandardOutput:
                 // ShouldProcess writes its -Verbose line through the host, which in pwsh -c is standard output: the
                 // data's channel. It is asked only when -WhatIf or -Confirm asks for it.
                 if (IncludeSecrets)
@@ -184,29 +175,24 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
                 }
                 var asked = MyInvocation.BoundParameters.ContainsKey("WhatIf") || MyInvocation.BoundParameters.ContainsKey("Confirm");
                 if (asked && !ShouldProcess("standard output", $"Export the events of '{store.DisplayName}' as NDJSON")) return;
-                Run(() => cursor = ExportToStandardOutput(store, filter, cursor).Cursor, store.DisplayName);
+                ResolveCursor cursor = read.Start;
+                Run(() => cursor = NdjsonExport.ToStandardOutput(store, read, Cancellation).Cursor, store.DisplayName);
                 SetCursorVariable(cursor);
                 break;
-            case ToFileSet:
+            case ExportOutput.SingleFile:
                 var outFile = ResolveFilePath(OutFile, literal: true);
                 BackupTarget single = null!;
                 Run(() => single = BackupTarget.SingleFile(outFile, IncludeSecrets), outFile);
                 RefuseCompressionOtherThanNamed(single.Compression);
                 if (!MayWrite(store, single, outFile, $"Export the {(IncludeSecrets ? "events and secrets" : "events")} of '{store.DisplayName}' as NDJSON with {System.IO.Path.GetFileName(single.ManifestFile)}")) return;
-                RunOnStore(store, () => cursor = ExportToBackup(store, filter, cursor, single).Cursor);
-                SetCursorVariable(cursor);
+                ExportToBackup(store, read, single);
                 break;
-            case ToDirectorySet:
+            case ExportOutput.Folder:
                 var directory = ResolveFilePath(Directory, literal: true);
                 var folder = BackupTarget.Folder(directory, CompressionKind);
                 var what = IncludeSecrets ? "events and secrets" : "events";
                 if (!MayWrite(store, folder, directory, $"Export the {what} of '{store.DisplayName}' as {System.IO.Path.GetFileName(folder.EventsFile)} and {System.IO.Path.GetFileName(folder.SecretsFile)}")) return;
-                RunOnStore(store, () =>
-                {
-                    System.IO.Directory.CreateDirectory(directory);
-                    cursor = ExportToBackup(store, filter, cursor, folder).Cursor;
-                });
-                SetCursorVariable(cursor);
+                ExportToBackup(store, read, folder);
                 break;
             default:
                 _cursorWouldSkip = false;
@@ -218,10 +204,10 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
                     {
                         try
                         {
-                            if (Follow) FollowToPipeline(store, filter, cursor);
-                            else ExportToPipeline(store, filter, cursor);
+                            if (Follow) FollowToPipeline(store, read);
+                            else ExportToPipeline(store, read);
                         }
-                        catch (Exception ex) when (CursorWouldSkip(ex))
+                        catch (Exception ex) when (ExportRead.CursorWouldSkip(ex))
                         {
                             _cursorWouldSkip = true;
                             throw;
@@ -233,20 +219,19 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
                     // Events already written stay written (also when a downstream Select-Object -First stops
                     // the pipeline), so the cursor after them is the place to resume; unless it would pass over
                     // an event not written (a thread whose timestamps decrease), when the variable keeps what it held.
-                    if (!_cursorWouldSkip) SetCursorVariable(cursor);
+                    if (!_cursorWouldSkip) SetCursorVariable(read.Start);
                 }
                 break;
         }
     }
 
-    private EventFilter BuildFilter(ResolveCursor cursor)
+    /// <summary>The selection, -First and -Cursor as the core reads them; an invalid cursor is refused here.</summary>
+    private ExportRead BuildRead()
     {
+        ResolveCursor cursor = ResolveCursor.Start;
+        Run(() => cursor = ResolveCursor.Parse(Cursor), Cursor);
         var bound = MyInvocation.BoundParameters;
-        return SelectionFilter() with
-        {
-            ThreadCounters = bound.ContainsKey(nameof(Cursor)) && !cursor.IsStart ? cursor.Counters : null,
-            First = bound.ContainsKey(nameof(First)) ? First : null,
-        };
+        return ExportRead.Of(SelectionFilter(), cursor, bound.ContainsKey(nameof(Cursor)), bound.ContainsKey(nameof(First)) ? First : null, CursorVariable is not null);
     }
 
     /// <summary>
@@ -262,7 +247,7 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
         var named = string.Join("; ", foreign.Select(f => $"'{f.Path}' is {f.Description}"));
         if (foreign.Count > 0 && !Force)
         {
-            var parameter = Output == ToFileSet ? "-OutFile" : "-Directory";
+            var parameter = Output == ExportOutput.SingleFile ? "-OutFile" : "-Directory";
             ThrowTerminatingError(new ErrorRecord(
                 new IOException($"{named}, not an export or backup of EventStoreTools, and the export would replace it. Nothing was written. Choose another {parameter}, or add -Force to replace it."),
                 ErrorIdPrefix + "OutputNotOurs", ErrorCategory.ResourceExists, foreign[0].Path));
@@ -295,47 +280,22 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
         if (CursorVariable is not null) SessionState.PSVariable.Set(CursorVariable, cursor.ToString());
     }
 
-    /// <summary>Counts the events for the progress bar when that costs one cheap query (no filter but -First).</summary>
-    private static long ProgressTotal(IEventSource reader, EventFilter filter)
+    private void ExportToPipeline(IEventStore store, ExportRead read)
     {
-        if (filter with { First = null } != EventFilter.All) return 0;
-        var count = reader.CountEvents();
-        return filter.First is { } first ? Math.Min(first, count) : count;
-    }
-
-    /// <summary>
-    /// A read that resumes from or hands out a cursor is checked against the invariant reSolve's cursor relies on
-    /// (see <see cref="CursorRead"/>); a whole export is not, since it reads every event in any thread's order.
-    /// </summary>
-    private IEnumerable<ResolveEvent> Read(IEventSource reader, EventFilter filter, ResolveCursor cursor) =>
-        MyInvocation.BoundParameters.ContainsKey(nameof(Cursor)) || CursorVariable is not null
-            ? CursorRead.Checked(reader, filter, cursor.Counters, Cancellation)
-            : reader.ReadEvents(filter, Cancellation);
-
-    /// <summary>Whether an error of the read means that the cursor after the events written would skip one.</summary>
-    private static bool CursorWouldSkip(Exception ex) => ex is EventStoreException { Kind: EventStoreErrorKind.ThreadTimestampsDecrease };
-
-    private void ExportToPipeline(IEventStore store, EventFilter filter, ResolveCursor cursor)
-    {
-        using var reader = store.OpenSource();
+        var export = new PipelineExport(store, read, handsOutCursor: CursorVariable is not null);
         var progress = new ProgressReporter(this, 1, $"Exporting events from {store.DisplayName}");
-        var total = ProgressTotal(reader, filter);
-        // What was written, for a stop downstream (Select-Object -First), which the read itself does not see.
-        var written = CursorVariable is null ? null : new CursorRead(filter, cursor.Counters);
         long count = 0;
         try
         {
-            foreach (var e in Read(reader, filter, cursor).Ahead(e => e, eventsStayInside: false, Cancellation))
+            foreach (var e in export.Events(Cancellation))
             {
-                cursor.Advance(e);
-                written?.Add(e);
                 WriteObject(e);
-                progress.Report(++count, count, total);
+                progress.Report(++count, count, export.Total);
             }
         }
-        catch (PipelineStoppedException) when (written is not null && !Cancellation.IsCancellationRequested)
+        catch (PipelineStoppedException) when (export.ChecksStop && !Cancellation.IsCancellationRequested)
         {
-            CheckStopDownstream(store, written);
+            CheckStopDownstream(export);
             throw;
         }
         progress.Complete();
@@ -344,14 +304,12 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
     /// <summary>
     /// A command downstream stopped the export: the cursor after the events written is handed out unless it would
     /// pass over an event not written. The pipeline is stopping, so this cannot be an error; a warning says it.
-    /// The store is opened again: the stopped read's transaction on PostgreSQL was aborted by its cancelled query.
     /// </summary>
-    private void CheckStopDownstream(IEventStore store, CursorRead written)
+    private void CheckStopDownstream(PipelineExport export)
     {
         try
         {
-            using var reader = store.OpenSource();
-            written.CheckStop(reader, Cancellation);
+            export.CheckStop(Cancellation);
         }
         catch (EventStoreException ex)
         {
@@ -359,7 +317,7 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
             _cursorWouldSkip = true;
             try
             {
-                WriteWarning($"-CursorVariable {CursorVariable} was not set: {(CursorWouldSkip(ex) ? "" : "the cursor could not be checked: ")}{ex.Message}");
+                WriteWarning($"-CursorVariable {CursorVariable} was not set: {(ExportRead.CursorWouldSkip(ex) ? "" : "the cursor could not be checked: ")}{ex.Message}");
             }
             catch (PipelineStoppedException)
             {
@@ -368,139 +326,28 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
         }
     }
 
-    /// <summary>
-    /// Reads page after page with reSolve's cursor (see <see cref="EventStorePoller"/>) and waits between reads
-    /// once caught up. -Until ends it once a read that began after that time is done (reSolve stamps new events
-    /// with the current time, so none can come later); a frozen store ends it once drained.
-    /// </summary>
-    private void FollowToPipeline(IEventStore store, EventFilter filter, ResolveCursor cursor)
+    /// <summary>-Follow: the events as they come (see <see cref="FollowRead"/>), until it ends.</summary>
+    private void FollowToPipeline(IEventStore store, ExportRead read)
     {
-        var poller = new EventStorePoller(store, cursor, FollowPageSize, filter with { ThreadCounters = null, First = null });
+        var follow = new FollowRead(store, read, PollInterval, MyInvocation.BoundParameters.ContainsKey(nameof(Timeout)) ? Timeout : null);
         var progress = new ProgressReporter(this, 1, $"Following the events of {store.DisplayName}");
-        DateTimeOffset? deadline = MyInvocation.BoundParameters.ContainsKey(nameof(Timeout)) ? DateTimeOffset.UtcNow + Timeout : null;
         long count = 0;
-        while (true)
+        foreach (var e in follow.Events(Cancellation))
         {
-            var readAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-            foreach (var e in poller.NextPage(Cancellation))
-            {
-                cursor.Advance(e);
-                WriteObject(e);
-                progress.Report(++count);
-                if (count == filter.First) return;
-            }
-            if (!poller.CaughtUp) continue;
-            if (poller.Drained || readAt > filter.Until || DateTimeOffset.UtcNow >= deadline) break;
-            EventStorePoller.Wait(PollInterval, Cancellation);
+            WriteObject(e);
+            progress.Report(++count);
         }
         progress.Complete();
     }
 
-    /// <summary>What an export to a file wrote: the cursor after it (given only once the file is in place, so a failed export resumes from where it began), the count and the time range.</summary>
-    private sealed record ExportedEvents(ResolveCursor Cursor, long Count, long? FirstTimestamp, long? LastTimestamp);
-
-    /// <summary>The events into one output file, compressed as asked; also the file's manifest entry.</summary>
-    private (ExportedEvents Exported, BackupManifestFile File) ExportEvents(Stream file, IEventStore store, EventFilter filter, ResolveCursor cursor, string path, FileCompression compression)
+    /// <summary>A backup, folder or single file (see <see cref="BackupExport"/>); the cursor variable is set once it is in place.</summary>
+    private void ExportToBackup(IEventStore store, ExportRead read, BackupTarget target)
     {
-        ExportedEvents? exported = null;
-        var described = WriteCompressed(file, path, BackupManifestFile.EventsRole, compression, stream =>
-        {
-            using var writer = new NdjsonEventWriter(stream, ownsStream: false);
-            exported = ExportTo(writer, store, filter, cursor, path, silent: false);
-        });
-        return (exported!, described);
-    }
-
-    /// <summary>
-    /// Writes one output file through the compression its name asks for, hashing the bytes as they go to the file:
-    /// the manifest describes what was written, without reading it back.
-    /// </summary>
-    private BackupManifestFile WriteCompressed(Stream file, string path, string role, FileCompression compression, Action<Stream> write)
-    {
-        using var hashing = new HashingStream(file);
-        using (var compressed = CompressedFile.Compress(hashing, compression, CompressionLevel, leaveOpen: true))
-            write(compressed);
-        return hashing.Describe(System.IO.Path.GetFileName(path)) with { Role = role };
-    }
-
-    /// <summary>-OutFile -: NDJSON on the process's standard output, which then carries nothing else (no progress either).</summary>
-    private ExportedEvents ExportToStandardOutput(IEventStore store, EventFilter filter, ResolveCursor cursor)
-    {
-        using var writer = new NdjsonEventWriter(CompressedFile.OpenStandardOutput(), ownsStream: false);
-        return ExportTo(writer, store, filter, cursor, "standard output", silent: true);
-    }
-
-    private ExportedEvents ExportTo(NdjsonEventWriter writer, IEventStore store, EventFilter filter, ResolveCursor cursor, string outName, bool silent)
-    {
-        using var reader = store.OpenSource();
-        var progress = new ProgressReporter(this, 1, $"Exporting events from {store.DisplayName} to {outName}", silent);
-        var total = ProgressTotal(reader, filter);
-        var advanced = cursor.Clone();
-        long? first = null, last = null;
-        foreach (var e in Read(reader, filter, cursor).Ahead(e => e, eventsStayInside: true, Cancellation))
-        {
-            writer.Write(e);
-            advanced.Advance(e);
-            first ??= e.Timestamp;
-            last = e.Timestamp;
-            progress.Report(writer.EventCount, writer.EventCount, total);
-        }
-        writer.Flush();
-        if (!silent) Tell($"Wrote {Quantity.Of(writer.EventCount, "event")} as NDJSON to '{outName}'.");
+        var progress = new ProgressReporter(this, 1, $"Exporting events from {store.DisplayName} to {target.EventsFile}");
+        var backup = new BackupExport(store, target, read, IncludeSecrets, CompressionLevel);
+        ResolveCursor cursor = read.Start;
+        RunOnStore(store, () => cursor = backup.Write(new CmdletReport(this, progress), Cancellation).Cursor);
         progress.Complete();
-        return new ExportedEvents(advanced, writer.EventCount, first, last);
-    }
-
-    /// <summary>
-    /// A backup, folder or single file: events, secrets and the manifest that describes them (counts, time range,
-    /// cursor, selection, what became of the store's secrets, size and SHA-256 of each file as written), replacing
-    /// the old ones together and removing what an older backup left under other names (see <see cref="BackupTarget"/>).
-    /// </summary>
-    private ExportedEvents ExportToBackup(IEventStore store, EventFilter filter, ResolveCursor cursor, BackupTarget target)
-    {
-        using var output = BeginOutput(target.Files, target.Remove);
-        var events = ExportEvents(output.Stream(0), store, filter, cursor, target.EventsFile, target.Compression);
-        long secretCount = 0, sourceSecretCount;
-        BackupManifestFile? secrets = null;
-        using (var reader = store.OpenSource())
-        {
-            if (target.SecretsFile is not null)
-            {
-                secrets = WriteCompressed(output.Stream(1), target.SecretsFile, BackupManifestFile.SecretsRole, target.Compression,
-                    stream => secretCount = NdjsonSecrets.Write(stream, IncludeSecrets ? reader.ReadSecrets(Cancellation) : []));
-            }
-            sourceSecretCount = IncludeSecrets ? secretCount : reader.ReadSecrets(Cancellation).LongCount();
-        }
-        var manifest = new BackupManifest
-        {
-            ToolVersion = typeof(ExportEventStoreCommand).Assembly.GetName().Version?.ToString() ?? "",
-            CreatedAt = DateTimeOffset.UtcNow,
-            Store = store.DisplayName,
-            EventCount = events.Exported.Count,
-            SecretCount = secretCount,
-            SecretsIncluded = IncludeSecrets,
-            SourceSecretCount = sourceSecretCount,
-            FirstTimestamp = events.Exported.FirstTimestamp,
-            LastTimestamp = events.Exported.LastTimestamp,
-            Cursor = events.Exported.Cursor.ToString(),
-            Filter = BackupFilter.Of(filter, cursor),
-            Files = secrets is null ? [events.File] : [events.File, secrets],
-        };
-        manifest.Write(output.Stream(output.Count - 1));
-        CommitOutput(output);
-        foreach (var removed in target.Remove) Tell($"Removed '{removed}': a file of the backup this one replaces.");
-        if (manifest.SecretsLeftOut > 0)
-        {
-            WriteWarning($"The store '{store.DisplayName}' has {Quantity.Of(manifest.SecretsLeftOut, "secret")}, which this backup leaves out (its manifest says so). To keep them, export with -IncludeSecrets.");
-        }
-        return events.Exported;
-    }
-
-    /// <summary>Puts the written files in place together (see <see cref="AtomicFileOutput"/>), unless Ctrl+C came first.</summary>
-    private void CommitOutput(AtomicFileOutput output)
-    {
-        Cancellation.ThrowIfCancellationRequested();
-        output.Commit();
-        for (var i = 0; i < output.Count; i++) Tell($"Renamed '{output.TemporaryPath(i)}' to '{output.TargetPath(i)}'.");
+        SetCursorVariable(cursor);
     }
 }

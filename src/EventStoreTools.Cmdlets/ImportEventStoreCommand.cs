@@ -2,9 +2,10 @@ using System.Management.Automation;
 using EventStoreTools.Core;
 using EventStoreTools.Core.Backups;
 using EventStoreTools.Core.Files;
+using EventStoreTools.Core.Imports;
 using EventStoreTools.Core.Incremental;
-using EventStoreTools.Core.Ndjson;
 using EventStoreTools.Core.Parameters;
+using EventStoreTools.Core.Reporting;
 using EventStoreTools.Core.Writes;
 
 namespace EventStoreTools.Cmdlets;
@@ -18,40 +19,22 @@ namespace EventStoreTools.Cmdlets;
 [OutputType(typeof(EventImportResult), typeof(IncrementalImportSummary))]
 public sealed class ImportEventStoreCommand : EventSelectingCmdlet
 {
-    private const string FromPipelineSet = "FromPipeline";
-    private const string FromFileSet = "FromFile";
-    private const string FromDirectorySet = "FromDirectory";
-
     private IEventStore? _store;
     // A property, not a field: a field of a core value type would make loading this public type load the core,
     // which pwsh does before the module's resolver is in place (see ModuleInitializer).
     private ImportMode Mode => Replace ? ImportMode.Replace : Append ? ImportMode.Append : ImportMode.IntoEmptyStore;
-    private IEventImport? _import;
-    private NdjsonEventReader? _inFile;
+    private EventImportOperation? _operation;
     /// <summary>The backup read (-Directory, or -InFile of a file): its manifest and what was read, checked before the commit.</summary>
     private BackupSet? _backup;
-    private IIncrementalImportSession? _session;
     private ProgressReporter? _progress;
     private IDisposable? _claim;
     private bool _skipped;
     private bool _storeExisted;
     private StoreWriteClearance? _clearance;
 
-    // Batched commits (-CommitEvery, -CommitInterval): the open batch, what earlier batches committed, and a timer
-    // that commits a batch when input is sparse. The gate serializes the timer with the pipeline's adds.
-    private readonly object _batchGate = new();
-    private long _committedCount;
-    private long? _previousCount;
-    private DateTime _batchStartedAt;
-    private Timer? _commitTimer;
-    private Exception? _timerFailure;
-
     // -WhatIf reads the whole input (and, with -Incremental, works the commit out in a transaction rolled back)
     // to say what an import would do; nothing is written.
     private bool _dryRun;
-    private long _dryRunEventCount;
-    private long _dryRunSecretCount;
-    private long _existingEventCount;
 
     /// <summary>The one store to write; a wildcard must match one file (or none: the name is then taken as it is).</summary>
     [Parameter(Position = 0)]
@@ -70,8 +53,8 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
 
     protected override bool StorePathsAreLiteral => LiteralPath.Length > 0;
 
-    /// <summary>Where the events come from: FromPipeline, FromFile or FromDirectory, whichever path parameter named the store.</summary>
-    private string Source => InFile.Length > 0 ? FromFileSet : Directory.Length > 0 ? FromDirectorySet : FromPipelineSet;
+    /// <summary>Where the events come from: the pipeline, -InFile or -Directory.</summary>
+    private ImportSource Source => ImportSources.Of(InFile, Directory);
 
     protected override IEnumerable<ParameterRule> ParameterRules =>
     [
@@ -137,29 +120,34 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
     [Parameter]
     public TimeSpan CommitInterval { get; set; }
 
-    private bool Batched => CommitEvery > 0 || CommitInterval > TimeSpan.Zero;
+    private ImportOptions? _options;
 
-    private EventFilter? _filter;
-    private long _filteredOut;
-
-    /// <summary>The partial-restore filter, or null when every event is imported.</summary>
-    private EventFilter? BuildFilter()
+    /// <summary>The import as the parameters ask it (whether it is a dry run is known once ShouldProcess is asked).</summary>
+    private ImportOptions BuildOptions()
     {
         var filter = SelectionFilter();
-        return filter.IsEmpty ? null : filter;
+        return new ImportOptions
+        {
+            Mode = Mode,
+            Incremental = Incremental,
+            Filter = filter.IsEmpty ? null : filter,
+            CommitEvery = CommitEvery,
+            CommitInterval = CommitInterval,
+            Force = Force,
+        };
     }
 
     protected override void BeginProcessing()
     {
         using var narration = Narrate();
         RefuseConflictingParameters();
-        if (Source == FromPipelineSet && !MyInvocation.ExpectingInput && !MyInvocation.BoundParameters.ContainsKey(nameof(InputObject)))
+        if (Source == ImportSource.Pipeline && !MyInvocation.ExpectingInput && !MyInvocation.BoundParameters.ContainsKey(nameof(InputObject)))
         {
             ThrowTerminatingError(new ErrorRecord(new ArgumentException("Give the events to import: pipe them in (Export-EventStore a.db | Import-EventStore b.db), or name an NDJSON or JSON file with -InFile, or a backup folder with -Directory."),
                 ErrorIdPrefix + "InputNotSpecified", ErrorCategory.InvalidArgument, null));
         }
+        _options = BuildOptions();
         OpenBackup();
-        _filter = BuildFilter();
         _store = OpenStore();
         RefuseInputIsStore();
         _clearance = CheckWrite(_store, Incremental ? StoreWrite.IncrementalImport : Mode == ImportMode.Replace ? StoreWrite.Replace : StoreWrite.Import, Force);
@@ -174,30 +162,24 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
             return;
         }
         _progress = new ProgressReporter(this, 1, $"Importing events into {_store.DisplayName}");
-        OpenInFile();
+        StartOperation();
         Run(() =>
         {
             _storeExisted = _store.Exists();
-            WriteRemovedTemporaryFiles(_store.RemoveStaleTemporaryFiles());
+            RemovedTemporaryFiles.Tell(new CmdletReport(this, _progress), _store.RemoveStaleTemporaryFiles());
         }, _store.DisplayName);
         if (_dryRun) return;
-        if (Batched)
-        {
-            Run(ClaimForImport, _store.DisplayName);
-            if (CommitInterval > TimeSpan.Zero) _commitTimer = new Timer(_ => CommitWhenDue(), null, CommitInterval, CommitInterval);
-            return;
-        }
         Run(() =>
         {
             ClaimForImport();
-            _import = _store.BeginImport(Mode, NewStoreAccess());
+            _operation!.Begin();
         }, _store.DisplayName);
     }
 
     protected override void ProcessRecord()
     {
-        if (Source != FromPipelineSet && MyInvocation.BoundParameters.ContainsKey(nameof(InputObject))) RefuseConflictingParameters();
-        if (_skipped || Source != FromPipelineSet) return;
+        if (Source != ImportSource.Pipeline && MyInvocation.BoundParameters.ContainsKey(nameof(InputObject))) RefuseConflictingParameters();
+        if (_skipped || Source != ImportSource.Pipeline) return;
         if (InputObject is null)
         {
             ThrowTerminatingError(new ErrorRecord(new ArgumentNullException(nameof(InputObject), "A null event cannot be imported."),
@@ -205,8 +187,8 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
         }
         Run(() =>
         {
-            AddEvent(EventInputConverter.Convert(InputObject!, versionless: Incremental, Warn));
-            _progress!.Report(AddedCount);
+            _operation!.Add(EventInputConverter.Convert(InputObject!, versionless: Incremental, Warn));
+            _progress!.Report(_operation.AddedCount);
         }, InputObject);
         // Not held while the next event is read: a huge payload would be held twice.
         InputObject = null;
@@ -226,144 +208,56 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
             EndDryRun();
             return;
         }
+        var operation = _operation!;
         Run(() =>
         {
-            ImportInput();
+            operation.ImportInput();
             Cancellation.ThrowIfCancellationRequested();
-            if (Batched)
-            {
-                _commitTimer?.Dispose();
-                lock (_batchGate)
-                {
-                    RethrowTimerFailure();
-                    CommitBatch();
-                }
-            }
+            operation.EndBatches();
         }, _store!.DisplayName);
         WarnWhenFilterSelectedNothing();
-        if (!Batched)
+        if (!_options!.Batched)
         {
             RefuseToEmptyStore();
-            Run(() =>
-            {
-                _progress!.Phase($"Committing {Quantity.Of(_import!.EventCount, "event")}");
-                _import.Commit();
-            }, _store.DisplayName);
+            Run(operation.Commit, _store.DisplayName);
         }
         _progress!.Complete();
         var action = !_storeExisted ? ImportAction.Created : Mode == ImportMode.Replace ? ImportAction.Replaced : ImportAction.Appended;
-        var previousCount = _previousCount ?? _import?.ExistingEventCount ?? 0;
-        Tell($"Imported {Quantity.Of(AddedCount, "event")} into {_store.DisplayName} ({action.ToString().ToLowerInvariant()}; {Quantity.Of(previousCount, "event")} before) in {_progress.Elapsed.TotalSeconds:0.000} s.");
-        WriteObject(new EventImportResult(_store.DisplayName, action, AddedCount, previousCount, _progress.Elapsed)
+        Tell($"Imported {Quantity.Of(operation.AddedCount, "event")} into {_store.DisplayName} ({action.ToString().ToLowerInvariant()}; {Quantity.Of(operation.PreviousCount, "event")} before) in {_progress.Elapsed.TotalSeconds:0.000} s.");
+        WriteObject(new EventImportResult(_store.DisplayName, action, operation.AddedCount, operation.PreviousCount, _progress.Elapsed)
         {
-            ImportedSecretCount = _import?.SecretCount ?? 0,
-            FilteredOutCount = _filteredOut,
+            ImportedSecretCount = operation.SecretCount,
+            FilteredOutCount = operation.FilteredOutCount,
         });
     }
 
-    private void AddBatched(ResolveEvent e)
+    /// <summary>The core's import (see <see cref="EventImportOperation"/>) as the parameters and the confirmation ask, with its input opened: a missing input fails before the store is written to or created.</summary>
+    private void StartOperation()
     {
-        lock (_batchGate)
-        {
-            OpenBatch().Add(e);
-            if ((CommitEvery > 0 && _import!.EventCount >= CommitEvery) || BatchIsDue) CommitBatch();
-        }
-    }
-
-    /// <summary>The open batch, begun when the first event or secret after a commit comes (under the gate).</summary>
-    private IEventImport OpenBatch()
-    {
-        RethrowTimerFailure();
-        if (_import is null)
-        {
-            // Batches run as long as their input (a follow): a store frozen meanwhile stops the next, as at the start.
-            if (!Force) StoreWriteGuard.Check(_store!, StoreWrite.Import, force: false).ThrowIfRefused();
-            _import = _store!.BeginImport(ImportMode.Append, NewStoreAccess());
-            _previousCount ??= _import.ExistingEventCount;
-            _batchStartedAt = DateTime.UtcNow;
-        }
-        return _import;
-    }
-
-    private void AddBatchedSecret(ResolveSecret secret)
-    {
-        lock (_batchGate)
-        {
-            OpenBatch().AddSecret(secret);
-        }
-    }
-
-    private bool BatchIsDue => CommitInterval > TimeSpan.Zero && DateTime.UtcNow - _batchStartedAt >= CommitInterval;
-
-    /// <summary>
-    /// Commits the open batch, and opens the next only when an event comes: between batches no transaction (and,
-    /// on SQLite, no write lock) is held, so reSolve's writers go on.
-    /// </summary>
-    private void CommitBatch()
-    {
-        if (_import is null) return;
-        _import.Commit();
-        _committedCount += _import.EventCount;
-        _import.Dispose();
-        _import = null;
-    }
-
-    /// <summary>The timer's commit for sparse input; a failure is raised on the pipeline's thread at the next event or the end.</summary>
-    private void CommitWhenDue()
-    {
-        lock (_batchGate)
-        {
-            if (_timerFailure is not null || _import is null || !BatchIsDue) return;
-            try
-            {
-                CommitBatch();
-            }
-            catch (Exception ex)
-            {
-                _timerFailure = ex;
-            }
-        }
-    }
-
-    private void RethrowTimerFailure()
-    {
-        if (_timerFailure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(_timerFailure);
+        _options = _options! with { DryRun = _dryRun };
+        _operation = new EventImportOperation(_store!, _options, _backup, NewStoreAccess, new CmdletReport(this, _progress), Cancellation);
+        if (Source == ImportSource.Pipeline) return;
+        // "-" is standard input, as in gzip and tar; resolved, it would name a file "-" in the current folder.
+        Run(() => _operation.OpenInput(InFile, Encoding), _backup?.EventsFile ?? InFile);
     }
 
     private void EndDryRun()
     {
+        var operation = _operation!;
+        ImportPreview preview = null!;
         Run(() =>
         {
-            ImportInput();
-            if (_store!.Exists())
-            {
-                using var source = _store.OpenSource();
-                _existingEventCount = source.CountEvents();
-            }
+            operation.ImportInput();
+            preview = operation.Preview(_clearance!);
         }, _store!.DisplayName);
         _progress!.Complete();
-        var emptiesStore = Mode == ImportMode.Replace && ReplaceDrop.WouldEmpty(_existingEventCount, _dryRunEventCount);
-        var action = _clearance!.Refusal is not null || (emptiesStore && !Force) ? ImportAction.Refused
-            : !_store.Exists() ? ImportAction.Created
-            : Mode == ImportMode.Replace ? ImportAction.Replaced
-            : Mode == ImportMode.Append || _existingEventCount == 0 ? ImportAction.Appended
-            : ImportAction.Refused;
-        var events = Quantity.Of(_dryRunEventCount, "event");
-        var stored = Quantity.Of(_existingEventCount, "event");
-        var what = _clearance.Refusal is not null ? $"Write nothing{_clearance.Note}; {events} {Quantity.Noun(_dryRunEventCount, "was", "were")} read" : action switch
-        {
-            ImportAction.Created => $"Create the store and write {events}",
-            ImportAction.Replaced => $"Replace its {stored} with {events}",
-            ImportAction.Appended => $"Append {events} to its {stored}",
-            _ when emptiesStore => $"Replace its {stored} with 0 events (refused: the input holds no events; add -Force to empty the store)",
-            _ => $"Refuse: it holds {stored} (use -Append or -Replace); {events} {Quantity.Noun(_dryRunEventCount, "was", "were")} read",
-        };
+        var filteredOut = operation.FilteredOutCount;
         // Says the counts where -WhatIf speaks (the host), and outputs them for scripts.
-        ShouldProcess(_store.DisplayName, what + (_filteredOut > 0 ? $" ({Quantity.Of(_filteredOut, "event")} left out by the filters)" : ""));
-        WriteObject(new EventImportResult(_store.DisplayName, action, _dryRunEventCount, _existingEventCount, _progress.Elapsed)
+        ShouldProcess(_store.DisplayName, preview.Description + (filteredOut > 0 ? $" ({Quantity.Of(filteredOut, "event")} left out by the filters)" : ""));
+        WriteObject(new EventImportResult(_store.DisplayName, preview.Action, operation.AddedCount, preview.ExistingEventCount, _progress.Elapsed)
         {
-            ImportedSecretCount = _dryRunSecretCount,
-            FilteredOutCount = _filteredOut,
+            ImportedSecretCount = operation.SecretCount,
+            FilteredOutCount = filteredOut,
             WhatIf = true,
         });
     }
@@ -387,25 +281,22 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
     /// <summary>An import whose input file is the store would write into what it reads.</summary>
     private void RefuseInputIsStore()
     {
-        if (Source == FromFileSet) RefuseSameFileAsStore(_store!, ResolveFilePath(InFile, literal: true, forReading: true));
-        if (Source != FromDirectorySet) return;
+        if (Source == ImportSource.File) RefuseSameFileAsStore(_store!, ResolveFilePath(InFile, literal: true, forReading: true));
+        if (Source != ImportSource.Folder) return;
         RefuseSameFileAsStore(_store!, _backup!.EventsFile);
         if (_backup.SecretsFile is not null) RefuseSameFileAsStore(_store!, _backup.SecretsFile);
     }
 
     /// <summary>
-    /// The backup to read, checked as far as it can be before anything is read: a folder needs both files (as
-    /// reSolve's importEventStore does; checking first leaves no new store behind), and the files its manifest names
-    /// must be there with their sizes. The rest (hashes, counts, time range, cursor, selection) is checked as the
-    /// files are read, before the commit (<see cref="VerifyBackup"/>). A backup folder without a manifest, or a
-    /// backup made without the store's secrets, is imported with a warning.
+    /// The backup to read, checked as far as it can be before anything is read (see <see cref="BackupInput"/>): a
+    /// folder needs both files (as reSolve's importEventStore does; checking first leaves no new store behind).
     /// </summary>
     private void OpenBackup()
     {
-        if (Source == FromPipelineSet || (Source == FromFileSet && CompressedFile.IsStandardStream(InFile))) return;
-        var location = ResolveFilePath(Source == FromDirectorySet ? Directory : InFile, literal: true, forReading: true);
-        Run(() => _backup = Source == FromDirectorySet ? BackupSet.OfFolder(location) : BackupSet.OfFile(location), location);
-        if (Source == FromDirectorySet)
+        if (!BackupInput.IsBackup(Source, InFile)) return;
+        var location = ResolveFilePath(Source == ImportSource.Folder ? Directory : InFile, literal: true, forReading: true);
+        Run(() => _backup = BackupInput.Open(Source, location), location);
+        if (Source == ImportSource.Folder)
         {
             foreach (var file in new[] { _backup!.EventsFile, _backup.SecretsFile! })
             {
@@ -420,135 +311,23 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
                     ErrorIdPrefix + "BackupFileNotFound", ErrorCategory.ObjectNotFound, file));
             }
         }
-        Run(_backup!.VerifySizes, location);
-        // -InFile also takes any NDJSON (reSolve's exportEvents(), files made by hand): only a folder, which is a
-        // backup by its layout, warns; a file without a manifest is told with -Verbose (Test-EventStore notes both).
-        if (_backup.NoManifestWarning is { } noManifest)
-        {
-            if (Source == FromDirectorySet) WriteWarning(noManifest);
-            else Tell(noManifest);
-        }
-        if (_backup.Manifest is not { } manifest) return;
-        if (manifest.SecretsLeftOut > 0)
-            WriteWarning($"The backup '{location}' was made without the {Quantity.Of(manifest.SecretsLeftOut, "secret")} its store had: this import restores the events only. To keep secrets, back up with Export-EventStore -IncludeSecrets.");
-        else if (Incremental && manifest.SecretCount > 0)
-            WriteWarning($"The backup '{location}' holds {Quantity.Of(manifest.SecretCount, "secret")}, which -Incremental does not restore (it imports events only). To restore them, import the backup without -Incremental into a new store.");
-        // Batches are committed as they fill: the whole backup is checked before the first, by reading it once more.
-        if (Batched) Run(() => BackupSet.OfFile(location).VerifyByReading(Cancellation), location);
-    }
-
-    /// <summary>Refuses, before the commit, a backup whose files as read do not match its manifest.</summary>
-    private void VerifyBackup() => _backup?.Verify();
-
-    /// <summary>The events of -InFile or -Directory, then the backup's secrets, then the check against the manifest.</summary>
-    private void ImportInput()
-    {
-        if (Source == FromDirectorySet) OpenInFile();
-        if (Source != FromPipelineSet) ImportFile(_inFile!);
-        if (!Incremental) ImportSecrets();
-        VerifyBackup();
-    }
-
-    /// <summary>
-    /// Secrets with their idx, in the events' transaction. As in reSolve, -Replace replaces the stored secrets
-    /// only when the backup holds some: a backup made without secrets does not erase them.
-    /// </summary>
-    private void ImportSecrets()
-    {
-        if (_backup?.SecretsFile is null) return;
-        var first = true;
-        foreach (var secret in _backup.ReadSecrets())
-        {
-            Cancellation.ThrowIfCancellationRequested();
-            if (_dryRun)
-            {
-                _dryRunSecretCount++;
-                continue;
-            }
-            if (first && Mode == ImportMode.Replace) _import!.DropSecrets();
-            first = false;
-            if (Batched) AddBatchedSecret(secret);
-            else _import!.AddSecret(secret);
-        }
-    }
-
-    // A class, not a value tuple: ReadAhead over a reference type runs the core's precompiled (ReadyToRun) shared code,
-    // where an instantiation over a value tuple has none and waits for the JIT on the first import of a fresh pwsh.
-    private sealed record ReadLine(ResolveEvent Event, long LineNumber, long BytesRead);
-
-    private void ImportFile(NdjsonEventReader reader)
-    {
-        var total = reader.Length ?? 0;
-        // Parsed ahead on the other core; each event keeps the line and position it was read at.
-        // A backup with a manifest is read whole, thread fields included, to hold its cursor against the manifest's.
-        var lines = reader.ReadEvents(versionless: Incremental && _backup?.Manifest is null).Select(e => new ReadLine(e, reader.LineNumber, reader.BytesRead));
-        foreach (var (e, lineNumber, bytesRead) in lines.Ahead(line => line.Event, eventsStayInside: true, Cancellation))
-        {
-            Cancellation.ThrowIfCancellationRequested();
-            _backup?.Tally(e, lineNumber);
-            try
-            {
-                AddEvent(e);
-            }
-            catch (EventStoreException ex)
-            {
-                throw new EventStoreException(ex.Kind, $"Line {lineNumber}: {ex.Message}", ex)
-                {
-                    Event = e,
-                    LineNumber = lineNumber,
-                    Line = e.ToString(),
-                };
-            }
-            _progress!.Report(AddedCount, bytesRead, total);
-        }
-        _backup?.EndEvents();
-        Tell(reader.IsJsonArray ? $"Read {Quantity.Of(reader.LineNumber, "element")} of a JSON array from the input file." : $"Read {Quantity.Of(reader.LineNumber, "line")} from the input file.");
+        Run(() => BackupInput.Check(_backup!, _options!, new CmdletReport(this), Cancellation), location);
     }
 
     /// <summary>Who may read the store if the import creates it (a restore is never more readable than its backup).</summary>
     private NewFileAccess NewStoreAccess() =>
-        NewFileAccess.ForNewStore(Source == FromDirectorySet, Source == FromFileSet && !CompressedFile.IsStandardStream(InFile) ? ResolveFilePath(InFile, literal: true, forReading: true) : null);
-
-    /// <summary>A missing input fails before the store is written to or created.</summary>
-    private void OpenInFile()
-    {
-        if (Source == FromPipelineSet || _inFile is not null) return;
-        if (_backup is not null)
-        {
-            Run(() => _inFile = _backup.OpenEvents(Encoding), _backup.EventsFile);
-            return;
-        }
-        // "-" is standard input, as in gzip and tar; resolved, it would name a file "-" in the current folder.
-        Run(() => _inFile = NdjsonEventReader.Open(InFile, Encoding), InFile);
-    }
+        NewFileAccess.ForNewStore(Source == ImportSource.Folder, Source == ImportSource.File && !CompressedFile.IsStandardStream(InFile) ? ResolveFilePath(InFile, literal: true, forReading: true) : null);
 
     /// <summary>An import from the pipeline holds its transaction until its input ends: its input must not be an export of the same store.</summary>
     private void ClaimForImport() =>
-        _claim = ClaimStore(_store!, Source == FromPipelineSet ? StoreUse.PipelineTransaction : StoreUse.Step);
-
-    private void AddEvent(ResolveEvent e)
-    {
-        if (_filter is not null && !_filter.Matches(e))
-        {
-            _filteredOut++;
-            return;
-        }
-        if (_dryRun && _session is null)
-        {
-            // The checks the store would make on each event, so a dry run fails where the import would.
-            EventValidation.RequireStorable(e);
-            _dryRunEventCount++;
-        }
-        else if (_session is not null) _session.Add(e);
-        else if (Batched) AddBatched(e);
-        else _import!.Add(e);
-    }
+        _claim = ClaimStore(_store!, Source == ImportSource.Pipeline ? StoreUse.PipelineTransaction : StoreUse.Step);
 
     /// <summary>A partial restore whose filters matched no event read is most likely a mistyped filter: say so, with what was read.</summary>
     private void WarnWhenFilterSelectedNothing()
     {
-        if (_filter is null || AddedCount > 0) return;
-        WriteWarning($"The filters {DescribeFilters()} selected none of the {_filteredOut:N0} event{(_filteredOut == 1 ? "" : "s")} read: nothing was imported. " +
+        if (_options!.Filter is null || _operation!.AddedCount > 0) return;
+        var filteredOut = _operation.FilteredOutCount;
+        WriteWarning($"The filters {DescribeFilters()} selected none of the {Quantity.Of(filteredOut, "event")} read: nothing was imported. " +
             "Check their values against the input (-EventType and -AggregateId are case-sensitive; -Since and -Until are inclusive times, UTC when given without an offset).");
     }
 
@@ -557,15 +336,13 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
         var parts = new List<string>();
         if (EventType is { Length: > 0 }) parts.Add("-EventType " + string.Join(", ", EventType.Select(t => $"'{t}'")));
         if (AggregateId is { Length: > 0 }) parts.Add("-AggregateId " + string.Join(", ", AggregateId.Select(a => $"'{a}'")));
-        if (_filter!.Since is not null) parts.Add("-Since " + FormatTime(Since));
-        if (_filter.Until is not null) parts.Add("-Until " + FormatTime(Until));
+        if (_options!.Filter!.Since is not null) parts.Add("-Since " + FormatTime(Since));
+        if (_options.Filter.Until is not null) parts.Add("-Until " + FormatTime(Until));
         return string.Join(" ", parts);
     }
 
     private static string FormatTime(DateTimeOffset time) =>
         time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
-
-    private long AddedCount => _session?.EventCount ?? (_dryRun ? _dryRunEventCount : _committedCount + (_import?.EventCount ?? 0));
 
     private void BeginIncremental()
     {
@@ -580,11 +357,11 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
             return;
         }
         _progress = new ProgressReporter(this, 1, $"Importing events incrementally into {_store.DisplayName}");
-        OpenInFile();
+        StartOperation();
         Run(() =>
         {
             ClaimForImport();
-            _session = _store.BeginIncrementalImport();
+            _operation!.Begin();
         }, _store.DisplayName);
     }
 
@@ -592,12 +369,11 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
     {
         Run(() =>
         {
-            ImportInput();
+            _operation!.ImportInput();
             Cancellation.ThrowIfCancellationRequested();
             WarnWhenFilterSelectedNothing();
-            _progress!.Phase($"Committing {Quantity.Of(_session!.EventCount, "event")}");
-            var summary = _dryRun ? _session.Preview() with { WhatIf = true } : _session.Complete();
-            _progress.Complete();
+            var summary = _operation.CompleteIncremental();
+            _progress!.Complete();
             IncrementalImportOutput.Write(this, summary with { Elapsed = _progress.Elapsed });
         }, _store!.DisplayName);
     }
@@ -638,20 +414,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
             : null;
 
     /// <summary>What a replace drops, for the confirmation (see <see cref="ReplaceDrop"/>).</summary>
-    private string DescribeDrop()
-    {
-        EventStoreDescription? stored = null;
-        try
-        {
-            using var source = _store!.OpenSource();
-            stored = source.Describe();
-        }
-        catch (EventStoreException)
-        {
-            // Not readable as a store: the import itself reports why.
-        }
-        return stored is null ? "all events" : new ReplaceDrop(stored, DropsSecrets: _backup?.SecretsFile is not null).Describe();
-    }
+    private string DescribeDrop() => EventImportOperation.DescribeDrop(_store!, dropsSecrets: _backup?.SecretsFile is not null);
 
     /// <summary>
     /// An input without events (an empty file, a pipeline whose first command failed) would leave -Replace an empty
@@ -659,8 +422,9 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
     /// </summary>
     private void RefuseToEmptyStore()
     {
-        if (Mode != ImportMode.Replace || !ReplaceDrop.WouldEmpty(_import!.ExistingEventCount, _import.EventCount)) return;
-        var message = $"The input holds no events, so -Replace would leave '{_store!.DisplayName}' empty, dropping its {Quantity.Of(_import.ExistingEventCount, "event")}.";
+        if (!_operation!.WouldEmptyStore) return;
+        var existing = _operation.ExistingEventCount;
+        var message = $"The input holds no events, so -Replace would leave '{_store!.DisplayName}' empty, dropping its {Quantity.Of(existing, "event")}.";
         if (Force)
         {
             WriteWarning(message + " -Force empties it.");
@@ -674,17 +438,8 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
     protected override void Dispose(bool disposing)
     {
         // Without a commit this rolls back: the store is left as it was (with -CommitEvery, as after its last batch).
-        _commitTimer?.Dispose();
-        lock (_batchGate)
-        {
-            _import?.Dispose();
-            _import = null;
-        }
-        _inFile?.Dispose();
-        _inFile = null;
-        // The one-shot incremental import is one transaction: without Complete nothing of it is left, not even the open import.
-        _session?.Dispose();
-        _session = null;
+        _operation?.Dispose();
+        _operation = null;
         _claim?.Dispose();
         _claim = null;
     }

@@ -1,4 +1,4 @@
-namespace EventStoreTools.Cmdlets;
+namespace EventStoreTools.Core.Imports;
 
 /// <summary>What Import-EventStore did (or, with -WhatIf, would do) to its target store.</summary>
 public enum ImportAction
