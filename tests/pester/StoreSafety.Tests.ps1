@@ -5,7 +5,7 @@ BeforeDiscovery {
     $EveryCommand = @(
         @{ Call = 'Export-EventStore'; Command = 'Export-EventStore'; Run = { param($path, $other) Export-EventStore $path -ErrorAction Stop } }
         @{ Call = 'Export-EventStore -OutFile'; Command = 'Export-EventStore'; Run = { param($path, $other) Export-EventStore $path -OutFile "$path.ndjson" } }
-        @{ Call = 'Export-EventStore -Directory -IncludeSecrets'; Command = 'Export-EventStore'; Run = { param($path, $other) Export-EventStore $path -Directory "$path.backup" -IncludeSecrets } }
+        @{ Call = 'Export-EventStore -Directory -IncludeSecrets'; Command = 'Export-EventStore'; Run = { param($path, $other) Export-EventStore $path -Directory "$path.backups/daily" -IncludeSecrets } }
         @{ Call = 'Get-EventStore'; Command = 'Get-EventStore'; Run = { param($path, $other) Get-EventStore $path -ErrorAction Stop } }
         @{ Call = 'Compare-EventStore (difference)'; Command = 'Compare-EventStore'; Run = { param($path, $other) Compare-EventStore $other $path } }
         @{ Call = 'Compare-EventStore -Summary (reference)'; Command = 'Compare-EventStore'; Run = { param($path, $other) Compare-EventStore $path $other -Summary } }
@@ -45,6 +45,8 @@ Describe 'A SQLite file whose tables are not reSolve''s' {
         Assert-ErrorRecord $err $Command 'NotAnEventStore' 'InvalidType'
         $err.Exception.Message | Should -Match 'not a reSolve event store'
         Get-FolderSnapshot $folder | Should -Be $before
+        # Nor a folder: a backup folder the export made (and its parents) goes with the failed export.
+        Get-ChildItem $folder -Recurse -Directory | Should -BeNullOrEmpty
     }
 
     It 'accepts reSolve''s own store, a store our import creates, and reSolve''s schema written in other letter case and spacing' {

@@ -17,7 +17,20 @@ public sealed class BackupExport(IEventStore store, BackupTarget target, ExportR
     /// <param name="report">Told each step; its progress counts the events written.</param>
     public ExportedEvents Write(IOperationReport report, CancellationToken cancellation)
     {
-        if (target.IsFolder) Directory.CreateDirectory(Path.GetDirectoryName(target.ManifestFile)!);
+        var created = target.IsFolder ? NewFolders.Create(Path.GetDirectoryName(target.ManifestFile)!) : [];
+        try
+        {
+            return WriteFiles(report, cancellation);
+        }
+        catch
+        {
+            NewFolders.RemoveEmpty(created);
+            throw;
+        }
+    }
+
+    private ExportedEvents WriteFiles(IOperationReport report, CancellationToken cancellation)
+    {
         using var output = BeginOutput(report);
         var (exported, eventsFile) = WriteEvents(output.Stream(0), report, cancellation);
         long secretCount = 0, sourceSecretCount;
