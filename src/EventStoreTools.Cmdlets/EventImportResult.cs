@@ -1,9 +1,9 @@
-using EventStoreTools.Core.Imports;
-
 namespace EventStoreTools.Cmdlets;
 
 /// <summary>What Import-EventStore did.</summary>
-public sealed record EventImportResult(string Store, ImportAction Action, long ImportedCount, long PreviousCount, TimeSpan Elapsed)
+/// <param name="Action">What the import did to its store: Created, Appended, Replaced, or (-WhatIf only) Refused; the
+/// core's ImportAction as text, since a core type here would load the core before the module's load context exists.</param>
+public sealed record EventImportResult(string Store, string Action, long ImportedCount, long PreviousCount, TimeSpan Elapsed)
 {
     /// <summary>Secrets restored from a backup folder (-Directory).</summary>
     public long ImportedSecretCount { get; init; }

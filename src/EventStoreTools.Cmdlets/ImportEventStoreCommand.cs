@@ -224,7 +224,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
         _progress!.Complete();
         var action = !_storeExisted ? ImportAction.Created : Mode == ImportMode.Replace ? ImportAction.Replaced : ImportAction.Appended;
         Tell($"Imported {Quantity.Of(operation.AddedCount, "event")} into {_store.DisplayName} ({action.ToString().ToLowerInvariant()}; {Quantity.Of(operation.PreviousCount, "event")} before) in {_progress.Elapsed.TotalSeconds:0.000} s.");
-        WriteObject(new EventImportResult(_store.DisplayName, action, operation.AddedCount, operation.PreviousCount, _progress.Elapsed)
+        WriteObject(new EventImportResult(_store.DisplayName, action.ToString(), operation.AddedCount, operation.PreviousCount, _progress.Elapsed)
         {
             ImportedSecretCount = operation.SecretCount,
             FilteredOutCount = operation.FilteredOutCount,
@@ -254,7 +254,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
         var filteredOut = operation.FilteredOutCount;
         // Says the counts where -WhatIf speaks (the host), and outputs them for scripts.
         ShouldProcess(_store.DisplayName, preview.Description + (filteredOut > 0 ? $" ({Quantity.Of(filteredOut, "event")} left out by the filters)" : ""));
-        WriteObject(new EventImportResult(_store.DisplayName, preview.Action, operation.AddedCount, preview.ExistingEventCount, _progress.Elapsed)
+        WriteObject(new EventImportResult(_store.DisplayName, preview.Action.ToString(), operation.AddedCount, preview.ExistingEventCount, _progress.Elapsed)
         {
             ImportedSecretCount = operation.SecretCount,
             FilteredOutCount = filteredOut,
