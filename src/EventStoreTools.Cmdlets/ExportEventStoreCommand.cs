@@ -36,7 +36,7 @@ public sealed class ExportEventStoreCommand : EventSelectingCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? LiteralPath { get; set; }
 
-    protected override string[]? StorePaths => LiteralPath ?? Path;
+    protected override string[]? StorePaths => LiteralPath ?? (PipedObjectNamesPostgresStore ? null : Path);
 
     protected override bool StorePathsAreLiteral => LiteralPath is not null;
 

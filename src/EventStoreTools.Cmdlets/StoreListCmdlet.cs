@@ -19,7 +19,7 @@ public abstract class StoreListCmdlet : EventStoreCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? LiteralPath { get; set; }
 
-    protected override string[]? StorePaths => LiteralPath ?? Path;
+    protected override string[]? StorePaths => LiteralPath ?? (PipedObjectNamesPostgresStore ? null : Path);
 
     protected override bool StorePathsAreLiteral => LiteralPath is not null;
 }

@@ -25,7 +25,7 @@ public class EventStoreLogTests
         Assert.Equal(600, previous);
         var lines = verbose.ToArray();
         Assert.Contains($"Opened the SQLite store '{store}' (read-only).", lines);
-        Assert.Contains("Mode Replace: dropping the 600 stored events and re-creating the events table.", lines);
+        Assert.Contains("Replacing: dropping the stored 600 events and re-creating the events table.", lines);
         Assert.Contains(lines, line => line.StartsWith($"Read 600 events from '{store}' in ", StringComparison.Ordinal));
         Assert.Contains(lines, line => line.StartsWith("Built the secondary indexes in ", StringComparison.Ordinal));
         Assert.Contains(lines, line => line.StartsWith("Committed in ", StringComparison.Ordinal));

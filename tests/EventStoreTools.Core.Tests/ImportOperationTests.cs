@@ -120,7 +120,7 @@ public class ImportOperationTests
         using (var create = Begin(NewPath(), new ImportOptions { DryRun = true }))
         {
             create.Add(Event(0));
-            Assert.Equal("Create the store and write 1 events", create.Preview(clearance).Description);
+            Assert.Equal("Create the store and write 1 event", create.Preview(clearance).Description);
         }
         Assert.Equal(5, Events(path).Count);
         // The store's checks run on each event, so a dry run fails where the import would.
