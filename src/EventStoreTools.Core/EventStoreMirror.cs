@@ -26,11 +26,12 @@ public sealed record MirrorOptions
     public bool WriteIntoFrozenDestination { get; init; }
 }
 
-/// <summary>Where a mirror stands after a batch, for the progress display.</summary>
-public sealed record MirrorProgress(long EventsCopied, long LagEvents, double LagSeconds, double EventsPerSecond, bool CaughtUp);
+/// <summary>Where a mirror stands after a batch, for the progress display; <see cref="Poll"/> says what the poll found and how long it took.</summary>
+public sealed record MirrorProgress(long EventsCopied, long LagEvents, double LagSeconds, double EventsPerSecond, bool CaughtUp, string Poll = "");
 
 /// <summary>How the destination compares with the source at the end of a cutover.</summary>
-public sealed record MirrorVerification(bool Identical, bool Full, long SourceEventCount, long DestinationEventCount, EventDifference? FirstDifference);
+/// <param name="SecretsIdentical">Whether both stores hold the same secret rows, deleted secrets (reSolve's rows with a null secret) included.</param>
+public sealed record MirrorVerification(bool Identical, bool Full, long SourceEventCount, long DestinationEventCount, EventDifference? FirstDifference, bool SecretsIdentical = true);
 
 /// <summary>What a mirror run did.</summary>
 public sealed class MirrorResult
@@ -40,13 +41,16 @@ public sealed class MirrorResult
     public long EventsCopied { get; set; }
     public long Batches { get; set; }
 
-    /// <summary>Events the destination held when the run began (what it resumed from).</summary>
+    /// <summary>Events the destination held when the run began (what it resumed from), counted by its cursor.</summary>
     public long ResumedFrom { get; set; }
 
     /// <summary>The cursor after the last event of the destination: where a next run resumes.</summary>
     public string Cursor { get; set; } = "";
 
     public bool SourceFrozen { get; set; }
+
+    /// <summary>Whether the destination had caught up with the source when the run ended (false when -Timeout ended it during the catch-up).</summary>
+    public bool CaughtUp { get; set; }
 
     /// <summary>Median time from an event's timestamp to its commit in the destination, in ms, over the events copied once the mirror had caught up.</summary>
     public double? MedianLagMilliseconds { get; set; }
@@ -63,20 +67,32 @@ public sealed class MirrorResult
 /// Keeps a destination store an exact copy of a source store (thread ids, counters, timestamps, versions,
 /// payloads, secrets), any engine to any engine. It resumes from the destination's own latest cursor, so no
 /// checkpoint is kept anywhere: each batch is one transaction on the destination, and a run killed at any moment
-/// leaves the destination at the end of a batch, from where the next run goes on. It refuses a destination that
-/// is not a prefix of the source before writing anything.
+/// leaves the destination at the end of a batch, from where the next run goes on. Before writing anything it checks
+/// the destination's tail against the source (each thread's last events), and refuses a destination that is not a
+/// prefix of the source there; what lies deeper only a cutover's -Verify or Compare-EventStore compare, so a restart
+/// costs the same at any size.
+/// Secret rows are copied as they are, a deleted secret as reSolve keeps it (a row with a null secret).
 /// </summary>
 public sealed class EventStoreMirror
 {
     // Lag samples kept for the median: plenty for a benchmark, bounded for a mirror that runs for days.
     private const int MaxLagSamples = 1_000_000;
 
+    /// <summary>Events per thread, up to its last, that a restart compares with the source (keys only, and the last one whole).</summary>
+    private const int TailEventsPerThread = 16;
+
+    /// <summary>
+    /// How often an idle follow compares the secrets (reSolve deletes a secret by setting it to null, which no index
+    /// shows); they are compared at once after each batch of events and when the run ends.
+    /// </summary>
+    private static readonly TimeSpan IdleSecretsInterval = TimeSpan.FromSeconds(5);
+
     private readonly IEventStore _source;
     private readonly IEventStore _destination;
     private readonly MirrorOptions _options;
     private readonly List<double> _lagSamples = [];
     private EventStorePoller? _poller;
-    private long _destinationCount;
+    private readonly System.Diagnostics.Stopwatch _sinceSecretsCompared = new();
 
     public EventStoreMirror(IEventStore source, IEventStore destination, MirrorOptions options)
     {
@@ -94,29 +110,43 @@ public sealed class EventStoreMirror
     public bool FrozeSource { get; private set; }
 
     /// <summary>
-    /// The first event in which the destination is not a prefix of the source: an event the destination holds
-    /// that the source lacks or holds differently, or a source event below the destination's cursor that the
-    /// destination lacks. Null when the destination is a prefix (or does not exist yet).
+    /// The first event in which the destination's tail is not a prefix of the source: among each thread's last
+    /// <see cref="TailEventsPerThread"/> events of the destination, one the source lacks or holds differently, or a
+    /// source event there that the destination lacks. Null when the tail agrees (or the destination does not exist yet).
     /// </summary>
     public EventDifference? FindDivergence(CancellationToken cancellation = default)
     {
         if (!_destination.Exists()) return null;
-        var counters = DestinationCursor(cancellation).Counters;
-        using var source = _source.OpenSource();
         using var destination = _destination.OpenSource();
-        var mirrored = source.ReadEventsByKey(cancellation).Where(e => e.ThreadCounter < counters[e.ThreadId]);
-        return new EventStoreComparison(mirrored, destination.ReadEventsByKey(cancellation), Payloads).Differences().FirstOrDefault();
+        var destinationLast = destination.ReadLastEventPerThread(cancellation);
+        using var source = _source.OpenSource();
+        var sourceLast = source.ReadLastEventPerThread(cancellation, below: CursorAfter(destinationLast).Counters).ToDictionary(e => e.ThreadId);
+        var sourceTail = new List<ResolveEvent>();
+        var destinationTail = new List<ResolveEvent>();
+        foreach (var last in destinationLast)
+        {
+            var from = Math.Max(0, last.ThreadCounter - TailEventsPerThread + 1);
+            destinationTail.AddRange(destination.ReadThreadKeys(last.ThreadId, from, last.ThreadCounter, cancellation));
+            destinationTail.Add(last);
+            sourceTail.AddRange(source.ReadThreadKeys(last.ThreadId, from, last.ThreadCounter, cancellation));
+            if (sourceLast.TryGetValue(last.ThreadId, out var sourceEvent) && sourceEvent.ThreadCounter == last.ThreadCounter) sourceTail.Add(sourceEvent);
+        }
+        return new EventStoreComparison(sourceTail, destinationTail, Payloads).Differences().FirstOrDefault();
+    }
+
+    private static ResolveCursor CursorAfter(IEnumerable<ResolveEvent> lastEventPerThread)
+    {
+        var cursor = ResolveCursor.Start;
+        foreach (var e in lastEventPerThread) cursor.Advance(e);
+        return cursor;
     }
 
     /// <summary>The cursor after the destination's newest event of every thread: where the copy resumes.</summary>
     private ResolveCursor DestinationCursor(CancellationToken cancellation)
     {
-        var cursor = ResolveCursor.Start;
-        if (!_destination.Exists()) return cursor;
+        if (!_destination.Exists()) return ResolveCursor.Start;
         using var destination = _destination.OpenSource();
-        foreach (var e in destination.ReadLastEventPerThread(cancellation)) cursor.Advance(e);
-        _destinationCount = destination.CountEvents();
-        return cursor;
+        return CursorAfter(destination.ReadLastEventPerThread(cancellation));
     }
 
     /// <summary>Copies, follows or cuts over as the options say; reports after each batch and each idle poll.</summary>
@@ -125,30 +155,36 @@ public sealed class EventStoreMirror
         var clock = System.Diagnostics.Stopwatch.StartNew();
         if (FindDivergence(cancellation) is { } difference)
             throw new EventStoreException(EventStoreErrorKind.DestinationDiverged, DescribeDivergence(difference)) { Event = difference };
-        _poller = new EventStorePoller(_source, DestinationCursor(cancellation), _options.BatchSize);
-        Result.ResumedFrom = _destinationCount;
+        var start = DestinationCursor(cancellation);
+        _poller = new EventStorePoller(_source, start, _options.BatchSize);
+        Result.ResumedFrom = start.Counters.Sum();
         var caughtUpOnce = false;
         while (true)
         {
             var page = _poller.NextPage(cancellation);
-            CopySecretsAndEvents(page, recordLag: caughtUpOnce, cancellation);
+            var ends = Ends();
+            var copyClock = System.Diagnostics.Stopwatch.StartNew();
+            var secretsDue = ends || page.Count > 0 || !_sinceSecretsCompared.IsRunning || _sinceSecretsCompared.Elapsed >= IdleSecretsInterval;
+            CopySecretsAndEvents(page, recordLag: caughtUpOnce, secretsDue, cancellation);
             caughtUpOnce |= _poller.CaughtUp;
             var lastTimestamp = page.Count > 0 ? page[^1].Timestamp : (long?)null;
-            report(new MirrorProgress(Result.EventsCopied, Math.Max(0, _poller.SourceEventCount - _destinationCount),
+            report(new MirrorProgress(Result.EventsCopied, _poller.EventsBehind,
                 _poller.CaughtUp || lastTimestamp is null ? 0 : Math.Max(0, (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - lastTimestamp.Value) / 1000.0),
-                Result.EventsCopied / Math.Max(clock.Elapsed.TotalSeconds, 0.001), _poller.CaughtUp));
+                Result.EventsCopied / Math.Max(clock.Elapsed.TotalSeconds, 0.001), _poller.CaughtUp,
+                $"Poll: {page.Count:N0} new events, {_poller.EventsBehind:N0} more behind{(_poller.SourceFrozen ? ", source frozen" : "")}; " +
+                $"read in {_poller.LastPageDuration.TotalMilliseconds:N1} ms, written in {copyClock.Elapsed.TotalMilliseconds:N1} ms."));
+            if (ends) break;
             if (!_poller.CaughtUp) continue;
-            if (_poller.Drained) break;
-            if (_options.Cutover)
+            if (_options.Cutover && !_poller.SourceFrozen)
             {
                 // Caught up with a live source: freeze it now, so the drain that follows is short.
                 FrozeSource = _source.SetFrozen(true);
                 continue;
             }
-            if (!_options.Follow || DateTimeOffset.UtcNow >= _options.Deadline) break;
             EventStorePoller.Wait(_options.PollInterval, cancellation);
         }
         Result.SourceFrozen = _poller.SourceFrozen;
+        Result.CaughtUp = _poller.CaughtUp;
         Result.Cursor = _poller.Cursor.ToString();
         if (_lagSamples.Count > 0)
         {
@@ -166,10 +202,21 @@ public sealed class EventStoreMirror
         return Result;
     }
 
-    /// <summary>One batch in one destination transaction: the page's events, and the secrets when they changed.</summary>
-    private void CopySecretsAndEvents(IReadOnlyList<ResolveEvent> page, bool recordLag, CancellationToken cancellation)
+    /// <summary>
+    /// Whether the page just read is the run's last: the source is drained, or (not in a cutover) the run is caught up
+    /// and not following, or its deadline has passed, which ends a follow during its catch-up too.
+    /// </summary>
+    private bool Ends()
     {
-        var secrets = ChangedSecrets(cancellation);
+        if (_poller!.Drained) return true;
+        if (_options.Cutover) return false;
+        return (_poller.CaughtUp && !_options.Follow) || DateTimeOffset.UtcNow >= _options.Deadline;
+    }
+
+    /// <summary>One batch in one destination transaction: the page's events, and the secrets when they changed.</summary>
+    private void CopySecretsAndEvents(IReadOnlyList<ResolveEvent> page, bool recordLag, bool compareSecrets, CancellationToken cancellation)
+    {
+        var secrets = compareSecrets ? ChangedSecrets(cancellation) : null;
         if (page.Count == 0 && secrets is null) return;
         // A follow runs for days: a destination frozen meanwhile stops it before the next batch, as at the start.
         StoreWriteGuard.Check(_destination, StoreWrite.Mirror, _options.WriteIntoFrozenDestination).ThrowIfRefused();
@@ -194,21 +241,24 @@ public sealed class EventStoreMirror
                 if (_lagSamples.Count < MaxLagSamples) _lagSamples.Add(committedAt - e.Timestamp);
         }
         Result.EventsCopied += page.Count;
-        _destinationCount += page.Count;
         Result.Batches++;
     }
 
-    /// <summary>The source's secrets when the destination's differ from them, else null.</summary>
+    /// <summary>The source's secret rows (deleted secrets included) when the destination's differ from them, else null.</summary>
     private List<ResolveSecret>? ChangedSecrets(CancellationToken cancellation)
     {
+        _sinceSecretsCompared.Restart();
         List<ResolveSecret> wanted;
-        using (var source = _source.OpenSource()) wanted = source.ReadSecrets(cancellation).ToList();
+        using (var source = _source.OpenSource()) wanted = source.ReadSecretsById(cancellation).ToList();
         if (!_destination.Exists()) return wanted.Count > 0 ? wanted : null;
         using var destination = _destination.OpenSource();
-        return destination.ReadSecrets(cancellation).SequenceEqual(wanted) ? null : wanted;
+        return destination.ReadSecretsById(cancellation).SequenceEqual(wanted) ? null : wanted;
     }
 
-    /// <summary>Counts and each thread's last event (or, when full, every event) of the destination against the source.</summary>
+    /// <summary>
+    /// Counts, secret rows and each thread's last event (or, when full, every event) of the destination against the
+    /// source.
+    /// </summary>
     public MirrorVerification Verify(bool full, CancellationToken cancellation = default)
     {
         using var source = _source.OpenSource();
@@ -219,7 +269,8 @@ public sealed class EventStoreMirror
         var first = comparison.Differences().FirstOrDefault();
         var sourceCount = source.CountEvents();
         var destinationCount = destination.CountEvents();
-        return new MirrorVerification(first is null && sourceCount == destinationCount, full, sourceCount, destinationCount, first);
+        var secretsIdentical = source.ReadSecretsById(cancellation).SequenceEqual(destination.ReadSecretsById(cancellation));
+        return new MirrorVerification(first is null && sourceCount == destinationCount && secretsIdentical, full, sourceCount, destinationCount, first, secretsIdentical);
     }
 
     private string DescribeDivergence(EventDifference difference) =>
@@ -228,7 +279,8 @@ public sealed class EventStoreMirror
 
     private string DescribeMismatch(MirrorVerification verification) =>
         $"After the cutover the destination {_destination.DisplayName} differs from the source {_source.DisplayName} " +
-        $"({verification.SourceEventCount} events in the source, {verification.DestinationEventCount} in the destination)" +
+        $"({verification.SourceEventCount} events in the source, {verification.DestinationEventCount} in the destination" +
+        (verification.SecretsIdentical ? ")" : "; their secret rows differ)") +
         (verification.FirstDifference is { } difference ? $"; first difference: {DescribeDifference(difference)}" : ".");
 
     public static string DescribeDifference(EventDifference difference)

@@ -133,8 +133,14 @@ public interface IEventSource : IDisposable
     /// <summary>Whether reSolve's freeze marker is present: one cheap query, for a reader that polls.</summary>
     bool IsFrozen();
 
-    /// <summary>The newest event (highest threadCounter) of every thread that has events, ordered by threadId.</summary>
-    IReadOnlyList<ResolveEvent> ReadLastEventPerThread(CancellationToken cancellation = default);
+    /// <summary>
+    /// The newest event (highest threadCounter) of every thread that has events, ordered by threadId, one index
+    /// lookup per thread; with <paramref name="below"/>, each thread's newest event below that cursor's counter.
+    /// </summary>
+    IReadOnlyList<ResolveEvent> ReadLastEventPerThread(CancellationToken cancellation = default, IReadOnlyList<long>? below = null);
+
+    /// <summary>What the store holds at or past a cursor (its 256 thread counters), by index lookups only: a poll that finds nothing costs the same at any size.</summary>
+    CursorBacklog ReadBacklog(IReadOnlyList<long> counters);
 
     /// <summary>Distinct values of a field starting with a prefix (wildcards allowed), sorted, for tab completion.</summary>
     IReadOnlyList<string> ListValues(EventField field, string prefix, int limit);
