@@ -87,11 +87,18 @@ public sealed class EventStoreMirror
     /// </summary>
     private static readonly TimeSpan IdleSecretsInterval = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long a catch-up keeps one destination transaction open across pages before it commits.</summary>
+    private static readonly TimeSpan CatchUpTransactionTime = TimeSpan.FromSeconds(1);
+
     private readonly IEventStore _source;
     private readonly IEventStore _destination;
     private readonly MirrorOptions _options;
     private readonly List<double> _lagSamples = [];
     private EventStorePoller? _poller;
+    private IEventImport? _batch;
+    private readonly System.Diagnostics.Stopwatch _batchAge = new();
+    private readonly List<long> _uncommittedTimestamps = [];
+    private bool _indexesEnsured;
     private readonly System.Diagnostics.Stopwatch _sinceSecretsCompared = new();
 
     public EventStoreMirror(IEventStore source, IEventStore destination, MirrorOptions options)
@@ -158,30 +165,15 @@ public sealed class EventStoreMirror
         var start = DestinationCursor(cancellation);
         _poller = new EventStorePoller(_source, start, _options.BatchSize);
         Result.ResumedFrom = start.Counters.Sum();
-        var caughtUpOnce = false;
-        while (true)
+        try
         {
-            var page = _poller.NextPage(cancellation);
-            var ends = Ends();
-            var copyClock = System.Diagnostics.Stopwatch.StartNew();
-            var secretsDue = ends || page.Count > 0 || !_sinceSecretsCompared.IsRunning || _sinceSecretsCompared.Elapsed >= IdleSecretsInterval;
-            CopySecretsAndEvents(page, recordLag: caughtUpOnce, secretsDue, cancellation);
-            caughtUpOnce |= _poller.CaughtUp;
-            var lastTimestamp = page.Count > 0 ? page[^1].Timestamp : (long?)null;
-            report(new MirrorProgress(Result.EventsCopied, _poller.EventsBehind,
-                _poller.CaughtUp || lastTimestamp is null ? 0 : Math.Max(0, (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - lastTimestamp.Value) / 1000.0),
-                Result.EventsCopied / Math.Max(clock.Elapsed.TotalSeconds, 0.001), _poller.CaughtUp,
-                $"Poll: {page.Count:N0} new events, {_poller.EventsBehind:N0} more behind{(_poller.SourceFrozen ? ", source frozen" : "")}; " +
-                $"read in {_poller.LastPageDuration.TotalMilliseconds:N1} ms, written in {copyClock.Elapsed.TotalMilliseconds:N1} ms."));
-            if (ends) break;
-            if (!_poller.CaughtUp) continue;
-            if (_options.Cutover && !_poller.SourceFrozen)
-            {
-                // Caught up with a live source: freeze it now, so the drain that follows is short.
-                FrozeSource = _source.SetFrozen(true);
-                continue;
-            }
-            EventStorePoller.Wait(_options.PollInterval, cancellation);
+            Copy(report, clock, cancellation);
+        }
+        finally
+        {
+            // A run that fails or is stopped mid-transaction leaves the destination at its last commit.
+            _batch?.Dispose();
+            _batch = null;
         }
         Result.SourceFrozen = _poller.SourceFrozen;
         Result.CaughtUp = _poller.CaughtUp;
@@ -202,6 +194,36 @@ public sealed class EventStoreMirror
         return Result;
     }
 
+    /// <summary>Polls and writes until the run ends (see <see cref="Ends"/>), reporting after each poll.</summary>
+    private void Copy(Action<MirrorProgress> report, System.Diagnostics.Stopwatch clock, CancellationToken cancellation)
+    {
+        var caughtUpOnce = false;
+        while (true)
+        {
+            var page = _poller.NextPage(cancellation);
+            var ends = Ends();
+            var copyClock = System.Diagnostics.Stopwatch.StartNew();
+            var secretsDue = ends || page.Count > 0 || !_sinceSecretsCompared.IsRunning || _sinceSecretsCompared.Elapsed >= IdleSecretsInterval;
+            Write(page, recordLag: caughtUpOnce, commit: ends || _poller.CaughtUp, secretsDue, cancellation);
+            caughtUpOnce |= _poller.CaughtUp;
+            var lastTimestamp = page.Count > 0 ? page[^1].Timestamp : (long?)null;
+            report(new MirrorProgress(Result.EventsCopied, _poller.EventsBehind,
+                _poller.CaughtUp || lastTimestamp is null ? 0 : Math.Max(0, (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - lastTimestamp.Value) / 1000.0),
+                Result.EventsCopied / Math.Max(clock.Elapsed.TotalSeconds, 0.001), _poller.CaughtUp,
+                $"Poll: {page.Count:N0} new events, {_poller.EventsBehind:N0} more behind{(_poller.SourceFrozen ? ", source frozen" : "")}; " +
+                $"read in {_poller.LastPageDuration.TotalMilliseconds:N1} ms, written in {copyClock.Elapsed.TotalMilliseconds:N1} ms."));
+            if (ends) break;
+            if (!_poller.CaughtUp) continue;
+            if (_options.Cutover && !_poller.SourceFrozen)
+            {
+                // Caught up with a live source: freeze it now, so the drain that follows is short.
+                FrozeSource = _source.SetFrozen(true);
+                continue;
+            }
+            EventStorePoller.Wait(_options.PollInterval, cancellation);
+        }
+    }
+
     /// <summary>
     /// Whether the page just read is the run's last: the source is drained, or (not in a cutover) the run is caught up
     /// and not following, or its deadline has passed, which ends a follow during its catch-up too.
@@ -213,35 +235,54 @@ public sealed class EventStoreMirror
         return (_poller.CaughtUp && !_options.Follow) || DateTimeOffset.UtcNow >= _options.Deadline;
     }
 
-    /// <summary>One batch in one destination transaction: the page's events, and the secrets when they changed.</summary>
-    private void CopySecretsAndEvents(IReadOnlyList<ResolveEvent> page, bool recordLag, bool compareSecrets, CancellationToken cancellation)
+    /// <summary>
+    /// Writes a page into the destination's open transaction (begun, with the secrets when they changed, when none is
+    /// open), and commits it when asked or once it has been open <see cref="CatchUpTransactionTime"/>: during a catch-up
+    /// a transaction spans several pages, as a commit costs about as much as a page of 1,000 events, and those commits
+    /// leave the secondary indexes to the commit once caught up (<see cref="IEventImport.DeferIndexBuild"/>), which
+    /// builds them once instead of row by row. The secrets are compared only between transactions, when the
+    /// destination has nothing uncommitted.
+    /// </summary>
+    private void Write(IReadOnlyList<ResolveEvent> page, bool recordLag, bool commit, bool secretsDue, CancellationToken cancellation)
     {
-        var secrets = compareSecrets ? ChangedSecrets(cancellation) : null;
-        if (page.Count == 0 && secrets is null) return;
-        // A follow runs for days: a destination frozen meanwhile stops it before the next batch, as at the start.
-        StoreWriteGuard.Check(_destination, StoreWrite.Mirror, _options.WriteIntoFrozenDestination).ThrowIfRefused();
-        using (var batch = _destination.BeginImport(ImportMode.Append))
+        // The run's first commit that is not deferred builds the indexes a killed run may have left out.
+        var ensureIndexes = commit && !_indexesEnsured && _destination.Exists();
+        if (_batch is null && (page.Count > 0 || secretsDue || ensureIndexes))
         {
-            foreach (var e in page)
-            {
-                cancellation.ThrowIfCancellationRequested();
-                batch.Add(e);
-            }
+            var secrets = ChangedSecrets(cancellation);
+            if (page.Count == 0 && secrets is null && !ensureIndexes) return;
+            // A follow runs for days: a destination frozen meanwhile stops it before the next batch, as at the start.
+            StoreWriteGuard.Check(_destination, StoreWrite.Mirror, _options.WriteIntoFrozenDestination).ThrowIfRefused();
+            _batch = _destination.BeginImport(ImportMode.Append);
+            _batchAge.Restart();
             if (secrets is not null)
             {
-                batch.DropSecrets();
-                foreach (var secret in secrets) batch.AddSecret(secret);
+                _batch.DropSecrets();
+                foreach (var secret in secrets) _batch.AddSecret(secret);
             }
-            batch.Commit();
+            secretsDue = false;
         }
-        var committedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        if (recordLag)
+        foreach (var e in page)
         {
-            foreach (var e in page)
-                if (_lagSamples.Count < MaxLagSamples) _lagSamples.Add(committedAt - e.Timestamp);
+            cancellation.ThrowIfCancellationRequested();
+            _batch!.Add(e);
+            if (recordLag) _uncommittedTimestamps.Add(e.Timestamp);
         }
-        Result.EventsCopied += page.Count;
+        if (_batch is null || !(commit || _batchAge.Elapsed >= CatchUpTransactionTime)) return;
+        // A commit in the middle of a catch-up leaves the secondary indexes to the commit once caught up.
+        if (!commit) _batch.DeferIndexBuild();
+        _batch.Commit();
+        _indexesEnsured |= commit;
+        var committedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        foreach (var timestamp in _uncommittedTimestamps)
+            if (_lagSamples.Count < MaxLagSamples) _lagSamples.Add(committedAt - timestamp);
+        _uncommittedTimestamps.Clear();
+        Result.EventsCopied += _batch.EventCount;
         Result.Batches++;
+        _batch.Dispose();
+        _batch = null;
+        // The last write of a run compares the secrets after its events, with nothing uncommitted.
+        if (commit && secretsDue) Write([], recordLag: false, commit: true, secretsDue: true, cancellation);
     }
 
     /// <summary>The source's secret rows (deleted secrets included) when the destination's differ from them, else null.</summary>

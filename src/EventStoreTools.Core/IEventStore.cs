@@ -173,6 +173,15 @@ public interface IEventImport : IDisposable
     /// <summary>Stores a secret keeping its idx, as reSolve's eventstore-lite importSecrets does.</summary>
     void AddSecret(ResolveSecret secret);
 
+    /// <summary>
+    /// Commits without building the events table's secondary indexes when this import would build them (a load into
+    /// an empty store, or into one that a deferred commit left without them), leaving them to the next import's
+    /// commit: a load committed in many transactions (Sync-EventStore's initial sync) builds them once, at its end,
+    /// instead of keeping them up to date row by row. Until then reSolve's unique (aggregateId, aggregateVersion) is
+    /// not enforced.
+    /// </summary>
+    void DeferIndexBuild();
+
     void Commit();
 }
 

@@ -36,6 +36,7 @@ public sealed class SqliteEventImport : IEventImport
     private int _threadId, _threadCounter, _timestamp, _aggregateId, _aggregateVersion, _type, _payload;
     private SqliteCommand? _insertSecret;
     private bool _rebuildIndexes;
+    private bool _deferIndexBuild;
     private bool _committed;
     private bool _published;
 
@@ -156,9 +157,10 @@ public sealed class SqliteEventImport : IEventImport
                 throw new EventStoreException(EventStoreErrorKind.TargetNotEmpty,
                     $"The store '{_path}' already holds {ExistingEventCount} events. Use -Append to add to them or -Replace to replace them.");
             EventStoreLog.Write($"Mode {mode}: the store holds {ExistingEventCount:N0} events.");
-            if (ExistingEventCount == 0)
+            // Building the secondary indexes once after the load is much faster than keeping them up to date; a store
+            // that a deferred commit left without them gets them at this commit (see DeferIndexBuild).
+            if (ExistingEventCount == 0 || !SqliteStoreSchema.HasEventIndexes(_connection))
             {
-                // Building the secondary indexes once after the load is much faster than keeping them up to date.
                 SqliteStoreSchema.DropEventIndexes(_connection);
                 _rebuildIndexes = true;
             }
@@ -240,12 +242,14 @@ public sealed class SqliteEventImport : IEventImport
         SecretCount++;
     }
 
+    public void DeferIndexBuild() => _deferIndexBuild = true;
+
     public void Commit()
     {
         try
         {
             EventStoreLog.Write($"Wrote {EventCount:N0} events and {SecretCount:N0} secrets into '{_path}'.");
-            if (_rebuildIndexes) BuildEventIndexes();
+            if (_rebuildIndexes && !_deferIndexBuild) BuildEventIndexes();
             var clock = Stopwatch.StartNew();
             SqliteConnections.ScalarWhenNotBusy(_connection, "COMMIT", _cancellation);
             _committed = true;
