@@ -177,8 +177,8 @@ public interface IEventImport : IDisposable
     /// Commits without building the events table's secondary indexes when this import would build them (a load into
     /// an empty store, or into one that a deferred commit left without them), leaving them to the next import's
     /// commit: a load committed in many transactions (Sync-EventStore's initial sync) builds them once, at its end,
-    /// instead of keeping them up to date row by row. Until then reSolve's unique (aggregateId, aggregateVersion) is
-    /// not enforced.
+    /// instead of keeping them up to date row by row. SQLite's table keeps its own UNIQUE(aggregateId, aggregateVersion);
+    /// on PostgreSQL that uniqueness is an index left out, checked when it is built.
     /// </summary>
     void DeferIndexBuild();
 

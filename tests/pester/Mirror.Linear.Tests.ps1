@@ -83,26 +83,29 @@ Describe 'Sync-EventStore keeps deleted secrets as reSolve keeps them' -Tag 'Mir
     }
 
     It 'a secret deleted while following reaches the mirror as a null row; Compare-EventStore notices that row missing' {
-        $source = New-TestPath 'secrets-follow.db'
-        Copy-Item $Source $source
+        $copy = New-TestPath 'secrets-follow.db'
+        Copy-Item $Source $copy
         $destination = New-TestPath 'secrets-follow-destination.db'
-        Sync-EventStore $source -DestinationPath $destination | Out-Null
-        Invoke-SqliteQuery $source "UPDATE secrets SET secret = NULL WHERE idx = 2" | Out-Null
-        Sync-EventStore $source -DestinationPath $destination -Follow -Timeout 00:00:01 | Out-Null
-        (Invoke-SqliteQuery $destination 'SELECT count(*) FROM secrets WHERE secret IS NULL')[0] | Should -Be 2
-        (Compare-EventStore $source $destination -Summary).Identical | Should -BeTrue
+        $child = Start-ChildPwsh "Sync-EventStore '$copy' -DestinationPath '$destination' -Follow -Timeout 00:00:20 -PollInterval 00:00:00.1 | Out-Null"
+        $nullRows = { try { (Invoke-SqliteQuery $destination 'SELECT count(*) FROM secrets WHERE secret IS NULL')[0] } catch { -1 } }
+        Wait-Until { (Test-Path $destination) -and (& $nullRows) -eq 1 } -Child $child -TimeoutSeconds 60
+        # Nothing else changes: an idle follow compares the secrets every few seconds.
+        Invoke-SqliteQuery $copy "UPDATE secrets SET secret = NULL WHERE idx = 2" | Out-Null
+        Wait-Until { (& $nullRows) -eq 2 } -Child $child -TimeoutSeconds 15
+        (Wait-ChildPwsh $child).ExitCode | Should -Be 0
+        (Compare-EventStore $copy $destination -Summary).Identical | Should -BeTrue
 
         Invoke-SqliteQuery $destination "DELETE FROM secrets WHERE idx = 2" | Out-Null
-        $summary = Compare-EventStore $source $destination -Summary
+        $summary = Compare-EventStore $copy $destination -Summary
         $summary.Identical | Should -BeFalse
         $summary.MissingSecretCount | Should -Be 1
     }
 
     It 'a cutover verifies the secret rows too' {
-        $source = New-TestPath 'secrets-cutover.db'
-        Copy-Item $Source $source
+        $copy = New-TestPath 'secrets-cutover.db'
+        Copy-Item $Source $copy
         $destination = New-TestPath 'secrets-cutover-destination.db'
-        $result = Sync-EventStore $source -DestinationPath $destination -Cutover -Verify
+        $result = Sync-EventStore $copy -DestinationPath $destination -Cutover -Verify
         $result.Verification.Identical | Should -BeTrue
         $result.Verification.SecretsIdentical | Should -BeTrue
         (Invoke-SqliteQuery $destination 'SELECT count(*) FROM secrets WHERE secret IS NULL')[0] | Should -Be 1
