@@ -50,6 +50,7 @@ try {
     $output = $writer.StandardOutput.ReadToEndAsync()
     while (-not (Test-Path $source)) { Start-Sleep -Milliseconds 20 }
     Start-Sleep -Milliseconds 500
+    $result = $null
     $result = if (-not $WithoutMirror) { Sync-EventStore $source -DestinationPath $destination -Follow -PollInterval $PollInterval -Timeout ([TimeSpan]::FromSeconds($Seconds)) }
     $writer.WaitForExit()
     $lines = @($output.Result -split "`n" | Where-Object { $_ } | ConvertFrom-Json)
@@ -60,8 +61,8 @@ try {
     [pscustomobject]@{
         WriterEventsPerSecond = [math]::Round($done.saved / ($done.elapsedMs / 1000))
         MirroredEvents        = if ($result) { $result.ResumedFrom + $result.EventsCopied }
-        MedianLagMilliseconds = $result?.MedianLagMilliseconds
-        MaxLagMilliseconds    = $result?.MaxLagMilliseconds
+        MedianLagMilliseconds = if ($result) { $result.MedianLagMilliseconds }
+        MaxLagMilliseconds    = if ($result) { $result.MaxLagMilliseconds }
         SaveGapP50            = Get-Percentile 0.5
         SaveGapP90            = Get-Percentile 0.9
         SaveGapP99            = Get-Percentile 0.99

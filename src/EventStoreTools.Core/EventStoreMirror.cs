@@ -175,8 +175,6 @@ public sealed class EventStoreMirror
             _batch?.Dispose();
             _batch = null;
         }
-        Result.SourceFrozen = _poller.SourceFrozen;
-        Result.CaughtUp = _poller.CaughtUp;
         Result.Cursor = _poller.Cursor.ToString();
         if (_lagSamples.Count > 0)
         {
@@ -194,33 +192,70 @@ public sealed class EventStoreMirror
         return Result;
     }
 
-    /// <summary>Polls and writes until the run ends (see <see cref="Ends"/>), reporting after each poll.</summary>
+    /// <summary>
+    /// Polls and writes until the run ends (see <see cref="Ends"/>), reporting after each poll. While catching up it
+    /// reads the next page while it writes this one (each still one short read), as the pipeline copy does.
+    /// </summary>
     private void Copy(Action<MirrorProgress> report, System.Diagnostics.Stopwatch clock, CancellationToken cancellation)
     {
         var caughtUpOnce = false;
-        while (true)
+        Task<PolledPage>? readAhead = null;
+        try
         {
-            var page = _poller.NextPage(cancellation);
-            var ends = Ends();
-            var copyClock = System.Diagnostics.Stopwatch.StartNew();
-            var secretsDue = ends || page.Count > 0 || !_sinceSecretsCompared.IsRunning || _sinceSecretsCompared.Elapsed >= IdleSecretsInterval;
-            Write(page, recordLag: caughtUpOnce, commit: ends || _poller.CaughtUp, secretsDue, cancellation);
-            caughtUpOnce |= _poller.CaughtUp;
-            var lastTimestamp = page.Count > 0 ? page[^1].Timestamp : (long?)null;
-            report(new MirrorProgress(Result.EventsCopied, _poller.EventsBehind,
-                _poller.CaughtUp || lastTimestamp is null ? 0 : Math.Max(0, (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - lastTimestamp.Value) / 1000.0),
-                Result.EventsCopied / Math.Max(clock.Elapsed.TotalSeconds, 0.001), _poller.CaughtUp,
-                $"Poll: {page.Count:N0} new events, {_poller.EventsBehind:N0} more behind{(_poller.SourceFrozen ? ", source frozen" : "")}; " +
-                $"read in {_poller.LastPageDuration.TotalMilliseconds:N1} ms, written in {copyClock.Elapsed.TotalMilliseconds:N1} ms."));
-            if (ends) break;
-            if (!_poller.CaughtUp) continue;
-            if (_options.Cutover && !_poller.SourceFrozen)
+            while (true)
             {
-                // Caught up with a live source: freeze it now, so the drain that follows is short.
-                FrozeSource = _source.SetFrozen(true);
-                continue;
+                PolledPage polled;
+                try
+                {
+                    polled = readAhead?.GetAwaiter().GetResult() ?? PolledPage.Next(_poller!, cancellation);
+                }
+                catch (EventStoreException)
+                {
+                    // A page the source refuses (a thread out of counter order) ends the run after the pages read before it.
+                    readAhead = null;
+                    Write([], recordLag: false, commit: true, secretsDue: false, cancellation);
+                    throw;
+                }
+                readAhead = null;
+                var ends = Ends(polled);
+                if (!ends && !polled.CaughtUp) readAhead = Task.Run(() => PolledPage.Next(_poller!, cancellation), cancellation);
+                var page = polled.Events;
+                var copyClock = System.Diagnostics.Stopwatch.StartNew();
+                var secretsDue = ends || page.Count > 0 || !_sinceSecretsCompared.IsRunning || _sinceSecretsCompared.Elapsed >= IdleSecretsInterval;
+                Write(page, recordLag: caughtUpOnce, commit: ends || polled.CaughtUp, secretsDue, cancellation);
+                caughtUpOnce |= polled.CaughtUp;
+                var lastTimestamp = page.Count > 0 ? page[^1].Timestamp : (long?)null;
+                report(new MirrorProgress(Result.EventsCopied, polled.EventsBehind,
+                    polled.CaughtUp || lastTimestamp is null ? 0 : Math.Max(0, (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - lastTimestamp.Value) / 1000.0),
+                    Result.EventsCopied / Math.Max(clock.Elapsed.TotalSeconds, 0.001), polled.CaughtUp,
+                    $"Poll: {page.Count:N0} new events, {polled.EventsBehind:N0} more behind{(polled.SourceFrozen ? ", source frozen" : "")}; " +
+                    $"read in {polled.Duration.TotalMilliseconds:N1} ms, written in {copyClock.Elapsed.TotalMilliseconds:N1} ms."));
+                if (ends)
+                {
+                    Result.SourceFrozen = polled.SourceFrozen;
+                    Result.CaughtUp = polled.CaughtUp;
+                    return;
+                }
+                if (!polled.CaughtUp) continue;
+                if (_options.Cutover && !polled.SourceFrozen)
+                {
+                    // Caught up with a live source: freeze it now, so the drain that follows is short.
+                    FrozeSource = _source.SetFrozen(true);
+                    continue;
+                }
+                EventStorePoller.Wait(_options.PollInterval, cancellation);
             }
-            EventStorePoller.Wait(_options.PollInterval, cancellation);
+        }
+        finally
+        {
+            // A page still being read when the run fails is waited for: no read of the source outlives the run.
+            try
+            {
+                readAhead?.Wait(CancellationToken.None);
+            }
+            catch (AggregateException)
+            {
+            }
         }
     }
 
@@ -228,11 +263,11 @@ public sealed class EventStoreMirror
     /// Whether the page just read is the run's last: the source is drained, or (not in a cutover) the run is caught up
     /// and not following, or its deadline has passed, which ends a follow during its catch-up too.
     /// </summary>
-    private bool Ends()
+    private bool Ends(PolledPage polled)
     {
-        if (_poller!.Drained) return true;
+        if (polled.Drained) return true;
         if (_options.Cutover) return false;
-        return (_poller.CaughtUp && !_options.Follow) || DateTimeOffset.UtcNow >= _options.Deadline;
+        return (polled.CaughtUp && !_options.Follow) || DateTimeOffset.UtcNow >= _options.Deadline;
     }
 
     /// <summary>
