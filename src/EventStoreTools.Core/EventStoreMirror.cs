@@ -87,6 +87,12 @@ public sealed class EventStoreMirror
     /// </summary>
     private static readonly TimeSpan IdleSecretsInterval = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How many times <see cref="MirrorOptions.BatchSize"/> a page of a catch-up holds: each page costs a few lookups
+    /// besides its events, and the reader still takes it in short reads (SQLite's of a few thousand rows each).
+    /// </summary>
+    private const int CatchUpPageFactor = 10;
+
     /// <summary>How long a catch-up keeps one destination transaction open across pages before it commits.</summary>
     private static readonly TimeSpan CatchUpTransactionTime = TimeSpan.FromSeconds(1);
 
@@ -200,6 +206,7 @@ public sealed class EventStoreMirror
     {
         var caughtUpOnce = false;
         Task<PolledPage>? readAhead = null;
+        var catchUpPage = (int)Math.Min(1_000_000L, (long)_options.BatchSize * CatchUpPageFactor);
         try
         {
             while (true)
@@ -207,18 +214,26 @@ public sealed class EventStoreMirror
                 PolledPage polled;
                 try
                 {
-                    polled = readAhead?.GetAwaiter().GetResult() ?? PolledPage.Next(_poller!, cancellation);
+                    polled = readAhead?.GetAwaiter().GetResult() ?? PolledPage.Next(_poller!, caughtUpOnce ? _options.BatchSize : catchUpPage, cancellation);
+                }
+                catch (EventStoreException) when (catchUpPage > _options.BatchSize)
+                {
+                    // The source refused a page of the catch-up (a thread out of counter order): it is read again batch by
+                    // batch, so that the batches before the refused one are written.
+                    readAhead = null;
+                    catchUpPage = _options.BatchSize;
+                    continue;
                 }
                 catch (EventStoreException)
                 {
-                    // A page the source refuses (a thread out of counter order) ends the run after the pages read before it.
+                    // A page the source refuses ends the run after the pages read before it.
                     readAhead = null;
                     Write([], recordLag: false, commit: true, secretsDue: false, cancellation);
                     throw;
                 }
                 readAhead = null;
                 var ends = Ends(polled);
-                if (!ends && !polled.CaughtUp) readAhead = Task.Run(() => PolledPage.Next(_poller!, cancellation), cancellation);
+                if (!ends && !polled.CaughtUp) readAhead = Task.Run(() => PolledPage.Next(_poller!, catchUpPage, cancellation), cancellation);
                 var page = polled.Events;
                 var copyClock = System.Diagnostics.Stopwatch.StartNew();
                 var secretsDue = ends || page.Count > 0 || !_sinceSecretsCompared.IsRunning || _sinceSecretsCompared.Elapsed >= IdleSecretsInterval;

@@ -48,8 +48,10 @@ public sealed class EventStorePoller
     /// to the first event past the cursor (<see cref="IEventSource.ReadBacklog"/>), so a page costs the same at the
     /// start of a large store as at its end, and a poll that finds nothing reads no events at all.
     /// </summary>
-    public IReadOnlyList<ResolveEvent> NextPage(CancellationToken cancellation = default)
+    /// <param name="pageSize">Events of this page at most (default: the poller's page size).</param>
+    public IReadOnlyList<ResolveEvent> NextPage(CancellationToken cancellation = default, int? pageSize = null)
     {
+        var size = pageSize ?? _pageSize;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         List<ResolveEvent> page = [];
         CursorBacklog backlog;
@@ -60,13 +62,13 @@ public sealed class EventStorePoller
             backlog = source.ReadBacklog(Cursor.Counters);
             if (backlog.First is { } first)
             {
-                var filter = _filter with { ThreadCounters = Cursor.IsStart ? null : Cursor.Counters, From = first, First = _pageSize };
+                var filter = _filter with { ThreadCounters = Cursor.IsStart ? null : Cursor.Counters, From = first, First = size };
                 page = CursorRead.Checked(source, filter, Cursor.Counters, cancellation).ToList();
             }
         }
         foreach (var e in page) Cursor.Advance(e);
         EventsBehind = Math.Max(0, backlog.EventCount - page.Count);
-        CaughtUp = page.Count < _pageSize;
+        CaughtUp = page.Count < size;
         LastPageDuration = clock.Elapsed;
         return page;
     }

@@ -9,9 +9,9 @@ public sealed record PolledPage(IReadOnlyList<ResolveEvent> Events, bool CaughtU
     /// <summary>Caught up with a frozen store: reSolve writes nothing more to it.</summary>
     public bool Drained => CaughtUp && SourceFrozen;
 
-    public static PolledPage Next(EventStorePoller poller, CancellationToken cancellation)
+    public static PolledPage Next(EventStorePoller poller, int pageSize, CancellationToken cancellation)
     {
-        var events = poller.NextPage(cancellation);
+        var events = poller.NextPage(cancellation, pageSize);
         return new PolledPage(events, poller.CaughtUp, poller.SourceFrozen, poller.EventsBehind, poller.LastPageDuration);
     }
 }

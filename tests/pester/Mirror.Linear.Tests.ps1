@@ -6,8 +6,8 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'PostgresServer.ps1')
     $script:Server = Start-TestPostgres
 
-    # 256 threads x 12 counters; each timestamp is shared by 3 counters of every thread (768 events), so batches of
-    # 1,000 end inside one timestamp.
+    # 256 threads x 12 counters; each timestamp is shared by 3 counters of every thread (768 events), so the pages of
+    # 1,000 events of a catch-up with -BatchSize 100 (10 batches a page) end inside one timestamp.
     function New-SharedTimestampStore([string] $Name) {
         $path = New-TestPath $Name
         @() | Import-EventStore $path | Out-Null
@@ -26,10 +26,10 @@ AfterAll {
 }
 
 Describe 'Sync-EventStore pages through the source with a seek' -Tag 'Mirror', 'Postgres' {
-    It 'SQLite to SQLite: batches that end inside one timestamp give an identical mirror, and -Verbose tells each poll' {
+    It 'SQLite to SQLite: pages that end inside one timestamp give an identical mirror, and -Verbose tells each poll' {
         $source = New-SharedTimestampStore 'shared-source.db'
         $destination = New-TestPath 'shared-destination.db'
-        $lines = Get-VerboseText { Sync-EventStore $source -DestinationPath $destination -BatchSize 1000 -Verbose | Out-Null }
+        $lines = Get-VerboseText { Sync-EventStore $source -DestinationPath $destination -BatchSize 100 -Verbose | Out-Null }
         (Compare-EventStore $source $destination -Summary).Identical | Should -BeTrue
         Get-StoreRows $destination | Should -Be (Get-StoreRows $source)
         $polls = @($lines | Where-Object { $_ -match 'Poll: ' })
@@ -41,12 +41,12 @@ Describe 'Sync-EventStore pages through the source with a seek' -Tag 'Mirror', '
     It 'SQLite to PostgreSQL and back: identical, row for row, in the read order' {
         $source = New-SharedTimestampStore 'shared-pg-source.db'
         $schema = New-TestSchema
-        $result = Sync-EventStore $source -DestinationConnectionString $Server.ConnectionString -DestinationSchema $schema -BatchSize 1000
+        $result = Sync-EventStore $source -DestinationConnectionString $Server.ConnectionString -DestinationSchema $schema -BatchSize 100
         $result.EventsCopied | Should -Be 3072
         (Compare-EventStore -ConnectionString $Server.ConnectionString -Schema $schema -DifferencePath $source -Summary).Identical | Should -BeTrue
 
         $back = New-TestPath 'shared-back.db'
-        $result = Sync-EventStore -ConnectionString $Server.ConnectionString -Schema $schema -DestinationPath $back -BatchSize 1000
+        $result = Sync-EventStore -ConnectionString $Server.ConnectionString -Schema $schema -DestinationPath $back -BatchSize 100
         $result.EventsCopied | Should -Be 3072
         Get-StoreRows $back | Should -Be (Get-StoreRows $source)
         (Export-EventStore $back | ConvertTo-Json -Compress) | Should -Be (Export-EventStore $source | ConvertTo-Json -Compress)
