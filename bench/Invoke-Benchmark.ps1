@@ -26,6 +26,12 @@ Only the PostgreSQL rows at 1M events: the server's own COPY (the floor), the co
 the NDJSON export from it and the incremental import.
 
 .EXAMPLE
+dotnet pwsh ./bench/Invoke-Benchmark.ps1 -ModulePath ./out/EventStoreTools/EventStoreTools.psd1 -MirrorOnly
+Only the mirror's rows at 10k and 1M events: the initial Sync-EventStore against the pipeline copy of the same store, the
+CPU of a caught-up Sync-EventStore -Follow and Export-EventStore -Follow per idle minute, and reSolve's writer's gaps
+between saves on the 1M store alone and with a follower (with the follower's lag).
+
+.EXAMPLE
 dotnet pwsh ./bench/Invoke-Benchmark.ps1 -ModulePath ./out/EventStoreTools/EventStoreTools.psd1 -CompressionOnly -CompressionSize 100000 -Runs 1
 Only the compression rows (plain, .gz and .zst exports and imports), at 100k events, once.
 #>
@@ -44,7 +50,11 @@ param(
     # The store size of the compression rows: the largest size unless given.
     [long] $CompressionSize,
     # Only the PostgreSQL rows, at the largest size (with -Scale: the incremental import into 10M).
-    [switch] $PostgresOnly
+    [switch] $PostgresOnly,
+    # Only the mirror's rows (see Measure-MirrorRows), at 10k and 1M events (with -Scale: 10k and 10M).
+    [switch] $MirrorOnly,
+    # With -MirrorOnly: how long each idle follower is measured.
+    [int] $IdleSeconds = 60
 )
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
@@ -54,7 +64,7 @@ $ModulePath = (Resolve-Path $ModulePath).Path
 $WorkDirectory = [IO.Path]::GetFullPath($WorkDirectory)
 $ResultFile = [IO.Path]::GetFullPath($ResultFile)
 # As [long] everywhere: the hashtables below are keyed by size, and an [int] key does not find a [long] one.
-$Sizes = [long[]]$(if ($CompressionOnly -and $CompressionSize) { , $CompressionSize } elseif ($Scale) { 1000000, 3000000, 10000000 } elseif ($Quick) { 10000, 100000 } else { 10000, 100000, 1000000 })
+$Sizes = [long[]]$(if ($CompressionOnly -and $CompressionSize) { , $CompressionSize } elseif ($MirrorOnly) { 10000, $(if ($Scale) { 10000000 } else { 1000000 }) } elseif ($Scale) { 1000000, 3000000, 10000000 } elseif ($Quick) { 10000, 100000 } else { 10000, 100000, 1000000 })
 # The incremental import adds this many events (half already stored) to the largest store.
 $IncrementalCount = if ($Quick) { 10000 } else { 100000 }
 $Data = Join-Path $WorkDirectory 'data'
@@ -270,8 +280,59 @@ function ConvertTo-JsonArrayFile([string] $Ndjson, [string] $Path) {
     finally { $reader.Dispose(); $writer.Dispose() }
 }
 
+# The mirror (issue 30): the initial Sync-EventStore of each size against the pipeline copy of the same store (target
+# 1.2x), the CPU of a caught-up follower per idle minute at each size (target: the same at every size, within 2x), and
+# reSolve's writer (tests/compat/writer.js at 200 events/s on a copy of the largest store) alone and with
+# Sync-EventStore -Follow: its gaps between saves (target p99 within 1.5x of alone) and the follower's lag.
+function Measure-MirrorRows {
+    foreach ($size in $Sizes) {
+        $arguments = @{ Source = $stores[$size]; Target = $target }
+        $pipeline = Measure-Scenario 'Export-EventStore | Import-EventStore (the bar)' 'Pipeline' $size $arguments $null
+        $pipeline.Ratio = 1
+        $pipeline.Note = 'x: x this copy'
+        $rows.Add($pipeline)
+        $sync = Measure-Scenario 'Sync-EventStore, initial sync into a new store' 'Sync' $size $arguments $null
+        $sync.Ratio = $sync.Seconds / $pipeline.Seconds
+        $sync.Target = if ($sync.Ratio -le 1.2) { 'met' } else { 'short: {0:N2}x the pipeline copy, {1:P0} over 1.2x' -f $sync.Ratio, ($sync.Ratio / 1.2 - 1) }
+        $rows.Add($sync)
+    }
+    $idle = foreach ($command in 'Sync', 'Export') {
+        foreach ($size in $Sizes) {
+            $measured = & (Join-Path $PSScriptRoot 'Measure-MirrorIdle.ps1') -ModulePath $ModulePath -Store $stores[$size] -Command $command -Seconds $IdleSeconds
+            Write-Host ("  {0,-40} {1,6}: {2:N3} CPU-s per idle minute" -f $measured.Command, (Format-Count $size), $measured.CpuSecondsPerIdleMinute)
+            $measured
+        }
+    }
+    foreach ($measured in $idle) {
+        $smallest = $idle | Where-Object { $_.Command -eq $measured.Command } | Select-Object -First 1
+        $ratio = $measured.CpuSecondsPerIdleMinute / [math]::Max($smallest.CpuSecondsPerIdleMinute, 0.001)
+        $rows.Add([pscustomobject]@{ Scenario = "$($measured.Command), caught up, nothing written"; Events = $measured.Events; Seconds = $null
+            EventsPerSecond = $null; MBPerSecond = $null; PeakMB = $null; Ratio = $null
+            Target = if ($ratio -le 2) { 'met' } else { 'short: {0:N1}x the smallest store''s' -f $ratio }
+            Note = ('{0:N3} CPU-s per idle minute ({1:N1}x the {2} store''s), a poll every 250 ms, measured over {3} s' -f $measured.CpuSecondsPerIdleMinute, $ratio, (Format-Count $smallest.Events), $IdleSeconds) })
+    }
+    if (-not (Get-Command node -ErrorAction Ignore) -or -not (Test-Path (Join-Path $PSScriptRoot '../tests/compat/node_modules/@resolve-js/eventstore-lite'))) {
+        Write-Host 'The writer rows need tests/compat''s packages (build.ps1 -Task Bench installs them).'
+        return
+    }
+    $alone = $null
+    foreach ($withMirror in $false, $true) {
+        $measured = & (Join-Path $PSScriptRoot 'Measure-MirrorLag.ps1') -ModulePath $ModulePath -SourceStore $stores[$largest] -Rate 200 -Seconds 30 -WithoutMirror:(-not $withMirror) -PollInterval ([TimeSpan]::FromMilliseconds(250))
+        $alone ??= $measured
+        $note = 'gaps between saves p50 {0} ms, p90 {1} ms, p99 {2} ms, max {3} ms' -f $measured.SaveGapP50, $measured.SaveGapP90, $measured.SaveGapP99, $measured.SaveGapMax
+        if ($withMirror) { $note += '; follower lag median {0} ms, worst {1} ms' -f $measured.MedianLagMilliseconds, $measured.MaxLagMilliseconds }
+        $rows.Add([pscustomobject]@{ Scenario = "reSolve's writer, 200 events/s requested, $(if ($withMirror) { 'with Sync-EventStore -Follow (250 ms polls)' } else { 'alone' })"
+            Events = $largest; Seconds = $null; EventsPerSecond = $measured.WriterEventsPerSecond; MBPerSecond = $null; PeakMB = $null; Ratio = $null
+            Target = if (-not $withMirror) { '' } elseif ($measured.SaveGapP99 -le 1.5 * $alone.SaveGapP99) { 'met' } else { 'short: p99 {0:N1}x alone' -f ($measured.SaveGapP99 / $alone.SaveGapP99) }
+            Note = $note })
+    }
+}
+
 if ($CompressionOnly) {
     Measure-Compression $largest
+}
+elseif ($MirrorOnly) {
+    Measure-MirrorRows
 }
 elseif ($PostgresOnly) {
     Export-EventStore $stores[$largest] -OutFile $ndjson
@@ -342,7 +403,7 @@ else {
     Measure-PostgresRows $largest -IncrementalOnly:$Scale
 }
 # The mirror's steady-state lag under reSolve's own writer (tests/compat/writer.js) at 1,000 events/s.
-if (-not $PostgresOnly -and -not $Scale) {
+if (-not $PostgresOnly -and -not $Scale -and -not $MirrorOnly) {
 $lag = & (Join-Path $PSScriptRoot 'Measure-MirrorLag.ps1') -ModulePath $ModulePath -Rate 1000 -Seconds 10
 $rows.Add([pscustomobject]@{ Scenario = 'Sync-EventStore -Follow lag, SQLite -> SQLite'; Events = $lag.MirroredEvents; Seconds = $null; EventsPerSecond = $lag.WriterEventsPerSecond
     MBPerSecond = $null; PeakMB = $null; Ratio = $null; Note = "lag median $($lag.MedianLagMilliseconds) ms, worst $($lag.MaxLagMilliseconds) ms (writer at 1,000 events/s requested)" })
@@ -351,7 +412,7 @@ Remove-Item $Scratch -Recurse -Force -ErrorAction Ignore
 
 function Format-Cell($Value, [string] $Format) { if ($null -eq $Value) { '' } else { $Value.ToString($Format, [cultureinfo]::InvariantCulture) } }
 
-$command = 'dotnet pwsh ./build.ps1 -Task Bench' + $(if ($CompressionOnly) { ' # Invoke-Benchmark.ps1 -CompressionOnly' } elseif ($PostgresOnly) { ' # Invoke-Benchmark.ps1 -PostgresOnly' + $(if ($Scale) { ' -Scale' }) } elseif ($Scale) { ' -Scale' } elseif ($Quick) { ' # Invoke-Benchmark.ps1 -Quick' } else { '' })
+$command = 'dotnet pwsh ./build.ps1 -Task Bench' + $(if ($CompressionOnly) { ' # Invoke-Benchmark.ps1 -CompressionOnly' } elseif ($MirrorOnly) { " # Invoke-Benchmark.ps1 -MirrorOnly -Runs $Runs" + $(if ($Scale) { ' -Scale' }) } elseif ($PostgresOnly) { ' # Invoke-Benchmark.ps1 -PostgresOnly' + $(if ($Scale) { ' -Scale' }) } elseif ($Scale) { ' -Scale' } elseif ($Quick) { ' # Invoke-Benchmark.ps1 -Quick' } else { '' })
 $table = @(
     "Measured $((Get-Date).ToUniversalTime().ToString('yyyy-MM-dd HH:mm')) UTC with ``$command``: median of $Runs runs, each in its own pwsh",
     "(times exclude pwsh start-up and Import-Module; peak RSS is the whole pwsh process, the highest of the runs)."

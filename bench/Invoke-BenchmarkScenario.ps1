@@ -11,7 +11,7 @@ param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)]
     [ValidateSet('Idle', 'Floor', 'FloorInReadOrder', 'Pipeline', 'ExportNdjson', 'ExportFile', 'ImportNdjson', 'ExportMeasure', 'Incremental',
-        'ToPostgres', 'FromPostgres', 'PostgresNdjson', 'PostgresIncremental', 'FirstCopy', 'PostgresFloor', 'NdjsonToPostgres', 'PostgresToPostgres')]
+        'ToPostgres', 'FromPostgres', 'PostgresNdjson', 'PostgresIncremental', 'FirstCopy', 'PostgresFloor', 'NdjsonToPostgres', 'PostgresToPostgres', 'Sync')]
     [string] $Scenario,
     [Parameter(Mandatory)] [string] $Source,
     [string] $Target,
@@ -56,6 +56,7 @@ switch ($Scenario) {
     'Floor' { Copy-EventsWithAttach -Source $Source -Target $Target }
     'FloorInReadOrder' { Copy-EventsWithAttach -Source $Source -Target $Target -InReadOrder }
     'Pipeline' { Export-EventStore $Source | Import-EventStore $Target | Out-Null }
+    'Sync' { Sync-EventStore $Source -DestinationPath $Target | Out-Null }
     'ExportNdjson' { Export-EventStore $Source -OutFile $Ndjson }
     # Compressed by the extension of $Ndjson (.gz, .zst) at $CompressionLevel.
     'ExportFile' { Export-EventStore $Source -OutFile $Ndjson -CompressionLevel $CompressionLevel }

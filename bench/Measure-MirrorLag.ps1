@@ -7,11 +7,17 @@ Starts tests/compat/writer.js (reSolve's eventstore-lite saveEvent in Node) appe
 -Rate events per second for -Seconds, while Sync-EventStore -Follow mirrors that store into another SQLite store
 in this process. The lag of an event is the time from its timestamp (reSolve stamps it with the time of the save)
 to the commit of its batch in the destination, over the events copied once the mirror had caught up. Returns the
-median and worst lag in ms and the rate the writer reached. Needs tests/compat's npm packages (build.ps1 -Task Test
+median and worst lag in ms, the rate the writer reached, and the gaps between the writer's consecutive saves (from
+the timestamps reSolve gave them: p50, p90, p99, max), which grow when a reader holds the store's lock. -SourceStore
+starts the writer on a copy of that store (1M events: what the application's store looks like), -WithoutMirror
+runs the writer alone, for its gaps without a follower. Needs tests/compat's npm packages (build.ps1 -Task Test
 installs them).
 
 .EXAMPLE
 dotnet pwsh ./bench/Measure-MirrorLag.ps1 -ModulePath ./out/EventStoreTools/EventStoreTools.psd1
+
+.EXAMPLE
+dotnet pwsh ./bench/Measure-MirrorLag.ps1 -ModulePath ./out/EventStoreTools/EventStoreTools.psd1 -SourceStore ./out/bench/data/events-1M.db -Rate 200 -Seconds 30 -WithoutMirror
 #>
 [CmdletBinding()]
 param(
@@ -19,6 +25,9 @@ param(
     [int] $Rate = 1000,
     [int] $Seconds = 10,
     [TimeSpan] $PollInterval = [TimeSpan]::FromMilliseconds(50),
+    # A store the writer appends to (copied first; the mirror, already caught up with it, follows from there).
+    [string] $SourceStore,
+    [switch] $WithoutMirror,
     [string] $WorkDirectory = (Join-Path ((Test-Path /dev/shm -PathType Container) ? '/dev/shm' : [IO.Path]::GetTempPath()) "est-lag-$([guid]::NewGuid().ToString('N'))")
 )
 $ErrorActionPreference = 'Stop'
@@ -29,7 +38,11 @@ $source = Join-Path $WorkDirectory 'app.db'
 $destination = Join-Path $WorkDirectory 'mirror.db'
 $node = (Get-Command node -CommandType Application | Select-Object -First 1).Source
 $start = [System.Diagnostics.ProcessStartInfo]::new($node)
-foreach ($argument in (Join-Path $PSScriptRoot '../tests/compat/writer.js'), '--engine', 'sqlite', '--file', $source, '--rate', $Rate, '--seconds', $Seconds, '--quiet') { $start.ArgumentList.Add("$argument") }
+if ($SourceStore) {
+    Copy-Item $SourceStore $source
+    if (-not $WithoutMirror) { Sync-EventStore $source -DestinationPath $destination | Out-Null }
+}
+foreach ($argument in (Join-Path $PSScriptRoot '../tests/compat/writer.js'), '--engine', 'sqlite', '--file', $source, '--rate', $Rate, '--seconds', $Seconds) { $start.ArgumentList.Add("$argument") }
 $start.RedirectStandardInput = $true
 $start.RedirectStandardOutput = $true
 try {
@@ -37,14 +50,23 @@ try {
     $output = $writer.StandardOutput.ReadToEndAsync()
     while (-not (Test-Path $source)) { Start-Sleep -Milliseconds 20 }
     Start-Sleep -Milliseconds 500
-    $result = Sync-EventStore $source -DestinationPath $destination -Follow -PollInterval $PollInterval -Timeout ([TimeSpan]::FromSeconds($Seconds))
+    $result = $null
+    $result = if (-not $WithoutMirror) { Sync-EventStore $source -DestinationPath $destination -Follow -PollInterval $PollInterval -Timeout ([TimeSpan]::FromSeconds($Seconds)) }
     $writer.WaitForExit()
-    $done = $output.Result -split "`n" | Where-Object { $_ } | Select-Object -Last 1 | ConvertFrom-Json
+    $lines = @($output.Result -split "`n" | Where-Object { $_ } | ConvertFrom-Json)
+    $done = $lines[-1]
+    $timestamps = @($lines | Where-Object { $_.PSObject.Properties['timestamp'] } | ForEach-Object { [long]$_.timestamp })
+    $gaps = @(for ($i = 1; $i -lt $timestamps.Count; $i++) { $timestamps[$i] - $timestamps[$i - 1] }) | Sort-Object
+    function Get-Percentile([double] $Share) { if ($gaps) { $gaps[[math]::Min($gaps.Count - 1, [int][math]::Floor($Share * $gaps.Count))] } }
     [pscustomobject]@{
         WriterEventsPerSecond = [math]::Round($done.saved / ($done.elapsedMs / 1000))
-        MirroredEvents        = $result.PreviousCount + $result.CopiedCount
-        MedianLagMilliseconds = $result.MedianLagMilliseconds
-        MaxLagMilliseconds    = $result.MaxLagMilliseconds
+        MirroredEvents        = if ($result) { $result.PreviousCount + $result.CopiedCount }
+        MedianLagMilliseconds = if ($result) { $result.MedianLagMilliseconds }
+        MaxLagMilliseconds    = if ($result) { $result.MaxLagMilliseconds }
+        SaveGapP50            = Get-Percentile 0.5
+        SaveGapP90            = Get-Percentile 0.9
+        SaveGapP99            = Get-Percentile 0.99
+        SaveGapMax            = $gaps ? $gaps[-1] : $null
     }
 }
 finally {

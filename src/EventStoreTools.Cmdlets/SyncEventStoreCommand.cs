@@ -114,7 +114,12 @@ public sealed class SyncEventStoreCommand : EventStoreCmdlet
         var finished = false;
         try
         {
-            Run(() => mirror.Run(step => progress.Report(step.CopiedCount, step.CopiedCount, step.CopiedCount + step.LagEvents, Describe(step)), Cancellation),
+            using var narration = Narrate();
+            Run(() => mirror.Run(step =>
+                {
+                    progress.Report(step.CopiedCount, step.CopiedCount, step.CopiedCount + step.LagEvents, Describe(step));
+                    Tell(step.Poll);
+                }, Cancellation),
                 source.DisplayName);
             finished = true;
         }

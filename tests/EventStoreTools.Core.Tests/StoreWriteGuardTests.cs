@@ -143,21 +143,29 @@ public class StoreWriteGuardTests : IClassFixture<PostgresServerFixture>
     {
         var source = new SqliteEventStore(TestFiles.CopyFixture("resolve-lite-600.db"));
         var destination = new SqliteEventStore(Path.Combine(TestFiles.NewDirectory(), "mirror.db"));
-        var mirror = new EventStoreMirror(source, destination, new MirrorOptions { BatchSize = 100, WriteIntoFrozenDestination = force });
+        var options = new MirrorOptions { BatchSize = 100, WriteIntoFrozenDestination = force, Follow = true, PollInterval = TimeSpan.FromMilliseconds(10), Deadline = DateTimeOffset.UtcNow.AddSeconds(3) };
+        var mirror = new EventStoreMirror(source, destination, options);
+        // Once the first transaction is committed, the destination is frozen and the source gets one more event.
         void FreezeAfterFirstBatch(MirrorProgress step)
         {
-            if (step.CopiedCount > 0 && !IsFrozen(destination)) destination.SetFrozen(true);
+            if (step.CopiedCount == 0 || IsFrozen(destination)) return;
+            destination.SetFrozen(true);
+            ResolveEvent last;
+            using (var read = source.OpenSource()) last = read.ReadLastEventPerThread()[0];
+            using var append = source.BeginImport(ImportMode.Append);
+            append.Add(new ResolveEvent { ThreadId = last.ThreadId, ThreadCounter = last.ThreadCounter + 1, Timestamp = 4102444800000, AggregateId = "after-the-freeze", AggregateVersion = 1, Type = "T", PayloadJson = "{}" });
+            append.Commit();
         }
         if (force)
         {
-            Assert.Equal(600, mirror.Run(FreezeAfterFirstBatch).CopiedCount);
+            Assert.Equal(601, mirror.Run(FreezeAfterFirstBatch).CopiedCount);
         }
         else
         {
             var refusal = Assert.Throws<EventStoreException>(() => mirror.Run(FreezeAfterFirstBatch));
             Assert.Equal(EventStoreErrorKind.StoreFrozen, refusal.Kind);
             using var copy = destination.OpenSource();
-            Assert.Equal(100, copy.CountEvents());
+            Assert.Equal(600, copy.CountEvents());
         }
         Assert.True(IsFrozen(destination));
     }

@@ -29,6 +29,12 @@ public sealed record EventFilter
     /// <summary>Only events with timestamp &lt;= this (ms since epoch), inclusive as in reSolve.</summary>
     public long? Until { get; init; }
 
+    /// <summary>
+    /// Only events at or after this position in read order: where a read seeks to in the timestamp index instead of
+    /// walking it from the start (a poller gives the first event past its cursor, see <see cref="CursorBacklog"/>).
+    /// </summary>
+    public ReadPosition? From { get; init; }
+
     /// <summary>At most this many events.</summary>
     public long? First { get; init; }
 
@@ -43,5 +49,6 @@ public sealed record EventFilter
         && (EventTypes is null || EventTypes.Any(pattern => WildcardPattern.IsMatch(pattern, e.Type)))
         && (AggregateIds is null || AggregateIds.Any(pattern => WildcardPattern.IsMatch(pattern, e.AggregateId)))
         && (Since is null || e.Timestamp >= Since)
-        && (Until is null || e.Timestamp <= Until);
+        && (Until is null || e.Timestamp <= Until)
+        && (From is null || From.IsAtOrBefore(e));
 }

@@ -37,23 +37,39 @@ public sealed class EventStorePoller
     /// <summary>Caught up with a frozen store: reSolve writes nothing more to it.</summary>
     public bool Drained => CaughtUp && SourceFrozen;
 
-    /// <summary>The store's event count at the last page (read in the same pass), for the lag.</summary>
-    public long SourceEventCount { get; private set; }
+    /// <summary>Events of the store past the cursor after the last page (counted by threadCounter), for the lag.</summary>
+    public long EventsBehind { get; private set; }
 
-    /// <summary>The next page of events after the cursor, in reSolve's read order; the cursor moves past them.</summary>
-    public IReadOnlyList<ResolveEvent> NextPage(CancellationToken cancellation = default)
+    /// <summary>How long the last page took, its read and the look-up before it.</summary>
+    public TimeSpan LastPageDuration { get; private set; }
+
+    /// <summary>
+    /// The next page of events after the cursor, in reSolve's read order; the cursor moves past them. The read seeks
+    /// to the first event past the cursor (<see cref="IEventSource.ReadBacklog"/>), so a page costs the same at the
+    /// start of a large store as at its end, and a poll that finds nothing reads no events at all.
+    /// </summary>
+    /// <param name="pageSize">Events of this page at most (default: the poller's page size).</param>
+    public IReadOnlyList<ResolveEvent> NextPage(CancellationToken cancellation = default, int? pageSize = null)
     {
-        List<ResolveEvent> page;
+        var size = pageSize ?? _pageSize;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        List<ResolveEvent> page = [];
+        CursorBacklog backlog;
         using (var source = _store.OpenSource())
         {
             // The marker is looked at before the read: when it was there, every write ended before the read began.
             SourceFrozen = source.IsFrozen();
-            var filter = _filter with { ThreadCounters = Cursor.IsStart ? null : Cursor.Counters, First = _pageSize };
-            page = CursorRead.Checked(source, filter, Cursor.Counters, cancellation).ToList();
-            SourceEventCount = source.CountEvents();
+            backlog = source.ReadBacklog(Cursor.Counters);
+            if (backlog.First is { } first)
+            {
+                var filter = _filter with { ThreadCounters = Cursor.IsStart ? null : Cursor.Counters, From = first, First = size };
+                page = CursorRead.Checked(source, filter, Cursor.Counters, cancellation).ToList();
+            }
         }
         foreach (var e in page) Cursor.Advance(e);
-        CaughtUp = page.Count < _pageSize;
+        EventsBehind = Math.Max(0, backlog.EventCount - page.Count);
+        CaughtUp = page.Count < size;
+        LastPageDuration = clock.Elapsed;
         return page;
     }
 

@@ -19,6 +19,7 @@ public sealed class PostgresEventImport : IEventImport
     private readonly string _copyEvents;
     private bool _rebuildIndexes;
     private bool _rebuildPrimaryKey;
+    private bool _deferIndexBuild;
 
     private PostgresEventImport(PostgresWriteTransaction write)
     {
@@ -76,9 +77,10 @@ public sealed class PostgresEventImport : IEventImport
                 throw new EventStoreException(EventStoreErrorKind.TargetNotEmpty,
                     $"The store {_write.DisplayName} already holds {Quantity.Of(ExistingEventCount, "event")}. Use -Append to add to them or -Replace to replace them.");
             EventStoreLog.Write($"{(mode == ImportMode.Append ? "Appending" : "Importing into an empty store")}: the store holds {Quantity.Of(ExistingEventCount, "event")}.");
-            if (ExistingEventCount == 0)
+            // Building the indexes once after the load is much faster than keeping them up to date; a store that a
+            // deferred commit left without them gets them at this commit (see DeferIndexBuild).
+            if (ExistingEventCount == 0 || !_schema.EventIndexes.All(index => PostgresConnections.TableExists(connection, _schema, index.Name)))
             {
-                // Building the indexes once after the load is much faster than keeping them up to date.
                 foreach (var sql in _schema.DropEventIndexes()) _write.Execute(sql);
                 _rebuildIndexes = true;
             }
@@ -140,13 +142,20 @@ public sealed class PostgresEventImport : IEventImport
         SecretCount++;
     }
 
+    public void DeferIndexBuild() => _deferIndexBuild = true;
+
     public void Commit()
     {
         _write.Translated(() =>
         {
             EventStoreLog.Write($"Wrote {Quantity.Of(EventCount, "event")} and {Quantity.Of(SecretCount, "secret")} into {_write.DisplayName}.");
             if (SecretCount > 0) _write.Execute(_schema.MoveSecretsSequenceForward);
-            if (_rebuildIndexes)
+            if (_rebuildIndexes && _deferIndexBuild)
+            {
+                // The primary key is never left out: reads by key (a mirror's resumption) need it.
+                if (_rebuildPrimaryKey) _write.Execute(_schema.AddEventsPrimaryKey);
+            }
+            else if (_rebuildIndexes)
             {
                 var clock = Stopwatch.StartNew();
                 // For this transaction only: the sorts of the index builds stay in memory (the default 64 MB

@@ -107,9 +107,40 @@ public sealed class PostgresEventReader : IEventSource
         }
     }
 
-    public IReadOnlyList<ResolveEvent> ReadLastEventPerThread(CancellationToken cancellation = default) =>
-        Stream(new NpgsqlCommand($"""SELECT DISTINCT ON ("threadId"){Columns}FROM {_schema.Events} ORDER BY "threadId" ASC, "threadCounter" DESC""", _connection),
-            ReadEvent, cancellation).ToList();
+    public IReadOnlyList<ResolveEvent> ReadLastEventPerThread(CancellationToken cancellation = default, IReadOnlyList<long>? below = null)
+    {
+        // One step down the primary key per thread (DISTINCT ON would read the whole table).
+        var command = new NpgsqlCommand($"""
+            SELECT e.* FROM {ThreadCounters} CROSS JOIN LATERAL
+              (SELECT{Columns}FROM {_schema.Events} WHERE "threadId" = c.thread AND "threadCounter" < c.counter ORDER BY "threadCounter" DESC LIMIT 1) AS e
+            ORDER BY e."threadId"
+            """, _connection);
+        AddThreadCounters(command, Enumerable.Range(0, PostgresSchema.ThreadCount).Select(thread => below?[thread] ?? long.MaxValue));
+        return Stream(command, ReadEvent, cancellation).ToList();
+    }
+
+    public CursorBacklog ReadBacklog(IReadOnlyList<long> counters)
+    {
+        // Per thread: its newest counter, and its first event at or past the cursor, each one step down the primary key.
+        var command = new NpgsqlCommand($"""
+            SELECT c.thread, c.counter,
+              (SELECT max("threadCounter") FROM {_schema.Events} WHERE "threadId" = c.thread),
+              f."timestamp", f."threadCounter"
+            FROM {ThreadCounters} LEFT JOIN LATERAL
+              (SELECT "timestamp", "threadCounter" FROM {_schema.Events} WHERE "threadId" = c.thread AND "threadCounter" >= c.counter ORDER BY "threadCounter" LIMIT 1) AS f ON true
+            """, _connection);
+        AddThreadCounters(command, counters);
+        return CursorBacklog.FromThreads(Stream(command, reader => (
+            reader.GetInt64(1),
+            reader.IsDBNull(2) ? (long?)null : reader.GetInt64(2),
+            reader.IsDBNull(3) ? null : new ReadPosition(reader.GetInt64(3), reader.GetInt64(4), (int)reader.GetInt64(0))), CancellationToken.None).ToList());
+    }
+
+    /// <summary>A table c(thread, counter) of every thread's counter, from the array parameter @counters.</summary>
+    private const string ThreadCounters = "(SELECT (n - 1) AS thread, counter FROM unnest(@counters::bigint[]) WITH ORDINALITY AS u(counter, n)) AS c";
+
+    private static void AddThreadCounters(NpgsqlCommand command, IEnumerable<long> counters) =>
+        command.Parameters.Add(new NpgsqlParameter("counters", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = counters.ToArray() });
 
     public IReadOnlyList<string> ListValues(EventField field, string prefix, int limit)
     {
@@ -223,7 +254,17 @@ public sealed class PostgresEventReader : IEventSource
             conditions.Add("""
                 "threadCounter" >= (@counters)[("threadId" + 1)::int]
                 """);
-            command.Parameters.Add(new NpgsqlParameter("counters", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = counters.ToArray() });
+            AddThreadCounters(command, counters);
+        }
+        if (filter.From is { } from)
+        {
+            // The leading range on "timestamp" alone starts the scan of the timestamp index there, not at its start.
+            conditions.Add("""
+                "timestamp" >= @fromTimestamp AND ("timestamp", "threadCounter", "threadId") >= (@fromTimestamp, @fromCounter, @fromThread)
+                """);
+            command.Parameters.AddWithValue("fromTimestamp", from.Timestamp);
+            command.Parameters.AddWithValue("fromCounter", from.ThreadCounter);
+            command.Parameters.AddWithValue("fromThread", (long)from.ThreadId);
         }
         if (filter.EventTypes is { } types)
             conditions.Add(ValueCondition(command, "type", "type", types));

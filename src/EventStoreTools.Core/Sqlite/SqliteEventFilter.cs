@@ -19,7 +19,9 @@ internal static class SqliteEventFilter
     {
         var conditions = new List<string>();
         if (after is not null)
-            AddAfterCondition(command, conditions, after);
+            AddPositionCondition(command, conditions, ReadPosition.Of(after), inclusive: false, "after");
+        if (filter.From is { } from)
+            AddPositionCondition(command, conditions, from, inclusive: true, "from");
         if (filter.ThreadCounters is { } counters)
             AddCursorCondition(command, conditions, counters);
         // An event type usually has a large share of the events: through the type index each page would sort all of
@@ -44,18 +46,19 @@ internal static class SqliteEventFilter
     }
 
     /// <summary>
-    /// (timestamp, threadCounter, threadId) after the event's, unique since (threadId, threadCounter) is the key.
-    /// The leading range on "timestamp" alone lets SQLite start in the timestamp index at the page's first row.
+    /// (timestamp, threadCounter, threadId) after the position (or at it), a full key since (threadId, threadCounter)
+    /// is the primary key. The leading range on "timestamp" alone lets SQLite start in the timestamp index there.
     /// </summary>
-    private static void AddAfterCondition(SqliteCommand command, List<string> conditions, ResolveEvent after)
+    private static void AddPositionCondition(SqliteCommand command, List<string> conditions, ReadPosition position, bool inclusive, string name)
     {
-        conditions.Add("""
-            "timestamp" >= $afterTimestamp AND ("timestamp" > $afterTimestamp OR "threadCounter" > $afterCounter
-              OR ("threadCounter" = $afterCounter AND "threadId" > $afterThread))
+        var threadComparison = inclusive ? ">=" : ">";
+        conditions.Add($"""
+            "timestamp" >= ${name}Timestamp AND ("timestamp" > ${name}Timestamp OR "threadCounter" > ${name}Counter
+              OR ("threadCounter" = ${name}Counter AND "threadId" {threadComparison} ${name}Thread))
             """);
-        command.Parameters.AddWithValue("$afterTimestamp", after.Timestamp);
-        command.Parameters.AddWithValue("$afterCounter", after.ThreadCounter);
-        command.Parameters.AddWithValue("$afterThread", (long)after.ThreadId);
+        command.Parameters.AddWithValue($"${name}Timestamp", position.Timestamp);
+        command.Parameters.AddWithValue($"${name}Counter", position.ThreadCounter);
+        command.Parameters.AddWithValue($"${name}Thread", (long)position.ThreadId);
     }
 
     /// <summary>

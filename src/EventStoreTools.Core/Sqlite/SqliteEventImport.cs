@@ -36,6 +36,7 @@ public sealed class SqliteEventImport : IEventImport
     private int _threadId, _threadCounter, _timestamp, _aggregateId, _aggregateVersion, _type, _payload;
     private SqliteCommand? _insertSecret;
     private bool _rebuildIndexes;
+    private bool _deferIndexBuild;
     private bool _committed;
     private bool _published;
 
@@ -156,9 +157,10 @@ public sealed class SqliteEventImport : IEventImport
                 throw new EventStoreException(EventStoreErrorKind.TargetNotEmpty,
                     $"The store '{_path}' already holds {Quantity.Of(ExistingEventCount, "event")}. Use -Append to add to them or -Replace to replace them.");
             EventStoreLog.Write($"{(mode == ImportMode.Append ? "Appending" : "Importing into an empty store")}: the store holds {Quantity.Of(ExistingEventCount, "event")}.");
-            if (ExistingEventCount == 0)
+            // Building the secondary indexes once after the load is much faster than keeping them up to date; a store
+            // that a deferred commit left without them gets them at this commit (see DeferIndexBuild).
+            if (ExistingEventCount == 0 || !SqliteStoreSchema.HasEventIndexes(_connection))
             {
-                // Building the secondary indexes once after the load is much faster than keeping them up to date.
                 SqliteStoreSchema.DropEventIndexes(_connection);
                 _rebuildIndexes = true;
             }
@@ -239,6 +241,8 @@ public sealed class SqliteEventImport : IEventImport
         }
         SecretCount++;
     }
+
+    public void DeferIndexBuild() => _deferIndexBuild = true;
 
     public void Commit()
     {

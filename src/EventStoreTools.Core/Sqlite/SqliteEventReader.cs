@@ -162,13 +162,45 @@ public sealed class SqliteEventReader : IEventSource
         }
     }
 
-    public IReadOnlyList<ResolveEvent> ReadLastEventPerThread(CancellationToken cancellation = default)
+    public IReadOnlyList<ResolveEvent> ReadLastEventPerThread(CancellationToken cancellation = default, IReadOnlyList<long>? below = null)
     {
         var command = _connection.CreateCommand();
-        command.CommandText = SelectColumns + """
-            AS e WHERE "threadCounter" = (SELECT max("threadCounter") FROM "events" WHERE "threadId" = e."threadId")
+        // One lookup in the primary key per thread (a correlated max over the whole table would scan it).
+        // CROSS JOIN keeps the 256 threads as the outer loop.
+        command.CommandText = ThreadCounterValues(thread => below?[thread] ?? long.MaxValue) + """
+            SELECT "threadId", "threadCounter", "timestamp", "aggregateId", "aggregateVersion", "type", "payload"
+            FROM "cursor" CROSS JOIN "events" ON "threadId" = "thread" AND "threadCounter" =
+              (SELECT e."threadCounter" FROM "events" AS e WHERE e."threadId" = "thread" AND e."threadCounter" < "counter" ORDER BY e."threadCounter" DESC LIMIT 1)
             """ + KeyOrder;
+        EventStoreLog.Debug($"Query: {command.CommandText}");
         return Stream(command, ReadEvent, cancellation).ToList();
+    }
+
+    public CursorBacklog ReadBacklog(IReadOnlyList<long> counters)
+    {
+        var command = _connection.CreateCommand();
+        // Per thread: its newest counter, and its first event at or past the cursor, each one step down the primary key.
+        command.CommandText = ThreadCounterValues(thread => counters[thread]) + """
+            SELECT "thread", "counter",
+              (SELECT "threadCounter" FROM "events" WHERE "threadId" = "thread" ORDER BY "threadCounter" DESC LIMIT 1),
+              (SELECT "timestamp" FROM "events" WHERE "threadId" = "thread" AND "threadCounter" >= "counter" ORDER BY "threadCounter" LIMIT 1),
+              (SELECT "threadCounter" FROM "events" WHERE "threadId" = "thread" AND "threadCounter" >= "counter" ORDER BY "threadCounter" LIMIT 1)
+            FROM "cursor"
+            """;
+        EventStoreLog.Debug($"Query: {command.CommandText}");
+        return CursorBacklog.FromThreads(Stream(command, reader => (
+            reader.GetInt64(1),
+            reader.IsDBNull(2) ? (long?)null : reader.GetInt64(2),
+            reader.IsDBNull(3) ? null : new ReadPosition(reader.GetInt64(3), reader.GetInt64(4), (int)reader.GetInt64(0))), CancellationToken.None).ToList());
+    }
+
+    /// <summary>A "cursor"("thread", "counter") table of every thread's counter, as literals (numbers only).</summary>
+    private static string ThreadCounterValues(Func<int, long> counter)
+    {
+        var values = new StringBuilder("""WITH "cursor"("thread", "counter") AS (VALUES """);
+        for (var thread = 0; thread < EventValidation.ThreadCount; thread++)
+            values.Append(thread == 0 ? "" : ", ").Append($"({thread}, {counter(thread)})");
+        return values.Append(") ").ToString();
     }
 
     public IReadOnlyList<string> ListValues(EventField field, string prefix, int limit)

@@ -78,6 +78,11 @@ internal static class SqliteStoreSchema
             SqliteConnections.Execute(connection, sql);
     }
 
+    /// <summary>Whether every secondary index of the events table is there.</summary>
+    public static bool HasEventIndexes(SqliteConnection connection) =>
+        SqliteSchema.EventIndexes.All(index => (long)SqliteConnections.Scalar(connection,
+            $"SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = '{index.Name}'")! == 1);
+
     public static void DropEventIndexes(SqliteConnection connection)
     {
         foreach (var (name, _) in SqliteSchema.EventIndexes)

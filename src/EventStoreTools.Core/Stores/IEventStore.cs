@@ -133,8 +133,14 @@ public interface IEventSource : IDisposable
     /// <summary>Whether reSolve's freeze marker is present: one cheap query, for a reader that polls.</summary>
     bool IsFrozen();
 
-    /// <summary>The newest event (highest threadCounter) of every thread that has events, ordered by threadId.</summary>
-    IReadOnlyList<ResolveEvent> ReadLastEventPerThread(CancellationToken cancellation = default);
+    /// <summary>
+    /// The newest event (highest threadCounter) of every thread that has events, ordered by threadId, one index
+    /// lookup per thread; with <paramref name="below"/>, each thread's newest event below that cursor's counter.
+    /// </summary>
+    IReadOnlyList<ResolveEvent> ReadLastEventPerThread(CancellationToken cancellation = default, IReadOnlyList<long>? below = null);
+
+    /// <summary>What the store holds at or past a cursor (its 256 thread counters), by index lookups only: a poll that finds nothing costs the same at any size.</summary>
+    CursorBacklog ReadBacklog(IReadOnlyList<long> counters);
 
     /// <summary>Distinct values of a field starting with a prefix (wildcards allowed), sorted, for tab completion.</summary>
     IReadOnlyList<string> ListValues(EventField field, string prefix, int limit);
@@ -166,6 +172,15 @@ public interface IEventImport : IDisposable
 
     /// <summary>Stores a secret keeping its idx, as reSolve's eventstore-lite importSecrets does.</summary>
     void AddSecret(ResolveSecret secret);
+
+    /// <summary>
+    /// Commits without building the events table's secondary indexes when this import would build them (a load into
+    /// an empty store, or into one that a deferred commit left without them), leaving them to the next import's
+    /// commit: a load committed in many transactions (Sync-EventStore's initial sync) builds them once, at its end,
+    /// instead of keeping them up to date row by row. SQLite's table keeps its own UNIQUE(aggregateId, aggregateVersion);
+    /// on PostgreSQL that uniqueness is an index left out, checked when it is built.
+    /// </summary>
+    void DeferIndexBuild();
 
     void Commit();
 }
