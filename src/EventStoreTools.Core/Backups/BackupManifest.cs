@@ -125,7 +125,9 @@ public sealed record BackupManifest
         {
             throw new EventStoreException(EventStoreErrorKind.BackupManifestMismatch, $"The backup manifest '{path}' is not valid: {ex.Message}", ex);
         }
-        catch (IOException ex) when (EventStoreTools.Core.Files.SharedFile.IsSharingViolation(ex))
+        // Another export swapping its files in moves the old manifest aside an instant before the new one takes its name:
+        // a manifest seen and then gone was being replaced, as one that refuses its open is.
+        catch (IOException ex) when (EventStoreTools.Core.Files.SharedFile.IsSharingViolation(ex) || ex is FileNotFoundException)
         {
             throw new EventStoreException(EventStoreErrorKind.BackupManifestMismatch,
                 $"The backup manifest '{path}' changed while it was read (another export was replacing it). Nothing was written. Run this again.", ex);
@@ -177,11 +179,26 @@ public sealed record BackupManifest
         foreach (var expected in Files)
         {
             var path = Path.Combine(directory, expected.Name);
-            if (expected.Name.IndexOfAny(['/', '\\']) >= 0 || expected.Name is "." or ".." || !File.Exists(path))
+            // Read once: a file that another export swaps out between a check and a read is missing, not an I/O error.
+            var size = expected.Name.IndexOfAny(['/', '\\']) >= 0 || expected.Name is "." or ".." ? null : SizeOf(path);
+            if (size is null)
                 mismatches.Add($"{expected.Name}: the file is missing.");
-            else if (new FileInfo(path).Length is var size && size != expected.Size)
-                mismatches.Add($"{expected.Name}: {Quantity.Of(size, "byte")} where the manifest says {expected.Size:N0} (truncated or changed).");
+            else if (size != expected.Size)
+                mismatches.Add($"{expected.Name}: {Quantity.Of(size.Value, "byte")} where the manifest says {expected.Size:N0} (truncated or changed).");
         }
         return mismatches;
+    }
+
+    private static long? SizeOf(string path)
+    {
+        try
+        {
+            var file = new FileInfo(path);
+            return file.Exists ? file.Length : null;
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
     }
 }

@@ -67,6 +67,11 @@ public sealed class BackupSet
     {
         var manifestPath = Path.Combine(directory, BackupManifest.FileName);
         var manifest = BackupManifest.ReadFile(manifestPath);
+        if (manifest is null && ManifestBeingWritten(directory))
+        {
+            throw new EventStoreException(EventStoreErrorKind.BackupManifestMismatch,
+                $"The backup folder '{directory}' is being written by another export (its manifest is being put in place). Nothing was written. Run this again once that export has ended.");
+        }
         if (manifest is not null)
         {
             var named = (string role, string fallback) => Path.Combine(directory, manifest.FileOf(role)?.Name ?? fallback);
@@ -75,6 +80,24 @@ public sealed class BackupSet
         }
         return new BackupSet(directory, true, manifestPath, null,
             OnlyCandidate(directory, BackupFolder.EventsFileName), OnlyCandidate(directory, BackupFolder.SecretsFileName));
+    }
+
+    /// <summary>
+    /// Whether an export is putting a manifest into the folder now: its new manifest is being written, or the old one
+    /// was moved aside an instant before the new one takes its name. The folder then looks, for that instant, like a
+    /// backup without a manifest, whose files are being swapped too.
+    /// </summary>
+    private static bool ManifestBeingWritten(string directory)
+    {
+        try
+        {
+            return Directory.EnumerateFiles(directory, $".{BackupManifest.FileName}.*")
+                .Any(file => file.EndsWith(OwnedTemporaryFile.ExportSuffix, StringComparison.Ordinal) || file.EndsWith(AtomicFileOutput.ReplacedSuffix, StringComparison.Ordinal));
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return false;
+        }
     }
 
     private static string OnlyCandidate(string directory, string name)
@@ -110,7 +133,17 @@ public sealed class BackupSet
     public NdjsonEventReader OpenEvents(System.Text.Encoding? encoding = null)
     {
         // Without a manifest there is nothing to hold the bytes against: read as any NDJSON file.
-        if (Manifest is null) return NdjsonEventReader.Open(EventsFile, encoding);
+        if (Manifest is null)
+        {
+            try
+            {
+                return NdjsonEventReader.Open(EventsFile, encoding);
+            }
+            catch (Exception ex) when (ReplacedMeanwhile(ex) is { } replaced)
+            {
+                throw replaced;
+            }
+        }
         _eventsHash = OpenHashed(EventsFile);
         _eventsName = Path.GetFileName(EventsFile);
         // Told by its magic bytes, as every reader of the module tells compression, whatever the name says.
@@ -133,7 +166,7 @@ public sealed class BackupSet
         if (SecretsFile is null) yield break;
         if (Manifest is null)
         {
-            foreach (var secret in NdjsonSecrets.Read(SecretsFile)) yield return secret;
+            foreach (var secret in Guarded(NdjsonSecrets.Read(SecretsFile))) yield return secret;
             yield break;
         }
         var hashed = OpenHashed(SecretsFile);
@@ -175,8 +208,50 @@ public sealed class BackupSet
     /// <summary>What does not match the manifest, after reading (nothing for a backup without one).</summary>
     public IReadOnlyList<string> Mismatches() => Manifest?.Compare(Content) ?? [];
 
-    /// <summary>Fails with <see cref="EventStoreErrorKind.BackupManifestMismatch"/> when what was read does not match the manifest.</summary>
-    public void Verify() => Fail(Mismatches());
+    /// <summary>
+    /// Fails with <see cref="EventStoreErrorKind.BackupManifestMismatch"/> when what was read does not match the manifest,
+    /// or, for a folder read without one, when an export put a manifest into it meanwhile (what was read may then mix two backups).
+    /// </summary>
+    public void Verify()
+    {
+        if (Manifest is null && ManifestAppeared) throw ReplacedWhileRead(null);
+        Fail(Mismatches());
+    }
+
+    /// <summary>Whether a folder read without a manifest has one now, or is being given one: an export is writing it.</summary>
+    private bool ManifestAppeared => IsFolder && (File.Exists(ManifestPath) || ManifestBeingWritten(Location));
+
+    private EventStoreException ReplacedWhileRead(Exception? cause) =>
+        new(EventStoreErrorKind.BackupManifestMismatch,
+            $"The backup folder '{Location}' changed while it was read: another export was writing it. Nothing was written. Run this again once that export has ended.", cause);
+
+    /// <summary>
+    /// A failure to read a file of a folder read without a manifest that comes from another export replacing the
+    /// folder (a file it holds locked, or one gone while an export puts its manifest in place), as the refusal it is.
+    /// </summary>
+    private EventStoreException? ReplacedMeanwhile(Exception ex) =>
+        (ex is IOException io && SharedFile.IsSharingViolation(io)) || (ex is EventStoreException { Kind: EventStoreErrorKind.InputNotFound or EventStoreErrorKind.StoreNotFound } && ManifestAppeared)
+            ? ReplacedWhileRead(ex)
+            : null;
+
+    private IEnumerable<ResolveSecret> Guarded(IEnumerable<ResolveSecret> secrets)
+    {
+        using var enumerator = secrets.GetEnumerator();
+        while (true)
+        {
+            bool more;
+            try
+            {
+                more = enumerator.MoveNext();
+            }
+            catch (Exception ex) when (ReplacedMeanwhile(ex) is { } replaced)
+            {
+                throw replaced;
+            }
+            if (!more) yield break;
+            yield return enumerator.Current;
+        }
+    }
 
     private void Fail(IReadOnlyList<string> mismatches)
     {
@@ -191,7 +266,9 @@ public sealed class BackupSet
         {
             return new HashingReadStream(SharedFile.OpenRead(path, 1 << 16, FileOptions.SequentialScan));
         }
-        catch (IOException ex) when (Manifest is not null && SharedFile.IsSharingViolation(ex))
+        // Another process holds the file to write it (SharedFile waited for it): an export is replacing the backup now,
+        // whether the manifest was seen or was itself being swapped when it was looked for.
+        catch (IOException ex) when (SharedFile.IsSharingViolation(ex))
         {
             throw new EventStoreException(EventStoreErrorKind.BackupManifestMismatch,
                 $"The backup '{Location}' changed while it was read: '{Path.GetFileName(path)}' was being replaced by another export. Nothing was written. Run this again.", ex);
