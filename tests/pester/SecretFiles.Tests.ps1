@@ -109,6 +109,8 @@ Import-EventStore '$restored/from-public.db' -InFile '$public' | Out-Null
         $start = [Diagnostics.ProcessStartInfo]::new('/bin/sh')
         $start.ArgumentList.Add('-c')
         $start.ArgumentList.Add("umask 0022 && TMPDIR='$scratch' exec $pwsh -NoProfile -NonInteractive -c `"$script`" < '$fifo'")
+        # The verdict comes back here, not into the test run's output.
+        $start.RedirectStandardOutput = $true
         $child = [Diagnostics.Process]::Start($start)
         try {
             $writer = [IO.StreamWriter]::new($fifo)
@@ -123,8 +125,10 @@ Import-EventStore '$restored/from-public.db' -InFile '$public' | Out-Null
             foreach ($file in & $copies) { Get-Mode $file.FullName | Should -Be '600' -Because $file.Name }
             $lines[300..($lines.Count - 1)] | ForEach-Object { $writer.Write("$_`n") }
             $writer.Dispose()
+            $verdict = $child.StandardOutput.ReadToEndAsync()
             $child.WaitForExit(60000) | Should -BeTrue
             $child.ExitCode | Should -Be 0
+            $verdict.Result.Trim() | Should -Be 'True' -Because 'the export read from standard input is the store'
             & $folders | Should -BeNullOrEmpty -Because 'the temporary copy and its folder are deleted'
         }
         finally {
