@@ -139,6 +139,7 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
 
     protected override void BeginProcessing()
     {
+        base.BeginProcessing();
         using var narration = Narrate();
         RefuseConflictingParameters();
         if (Source == ImportSource.Pipeline && !MyInvocation.ExpectingInput && !MyInvocation.BoundParameters.ContainsKey(nameof(InputObject)))
