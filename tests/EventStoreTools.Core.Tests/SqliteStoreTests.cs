@@ -87,6 +87,32 @@ public class SqliteStoreTests
         Assert.Equal(["aggregateId-idx", "aggregateIdAndVersion-idx", "aggregateVersion-idx", "events", "idx-index", "secrets", "snapshots", "subscribers", "timestamp-idx", "type-idx"], names);
     }
 
+    private static bool HasSecondaryIndexes(string store)
+    {
+        using var connection = new SqliteConnection($"Data Source={store};Pooling=False;Mode=ReadOnly");
+        connection.Open();
+        return SqliteStoreSchema.HasEventIndexes(connection);
+    }
+
+    [Fact]
+    public void A_deferred_commit_leaves_the_secondary_indexes_to_the_next_commit_that_is_not()
+    {
+        var source = TestFiles.CopyFixture("resolve-lite-600.db");
+        var target = Path.Combine(TestFiles.NewDirectory(), "mirror.db");
+        var events = new List<ResolveEvent>();
+        using (var reader = SqliteEventReader.Open(source))
+            events.AddRange(reader.ReadEvents());
+        foreach (var (part, deferred) in new[] { (0, true), (1, true), (2, false) })
+        {
+            using var import = SqliteEventImport.Begin(target, ImportMode.Append);
+            foreach (var e in events.Skip(part * 200).Take(200)) import.Add(e);
+            if (deferred) import.DeferIndexBuild();
+            import.Commit();
+            Assert.Equal(!deferred, HasSecondaryIndexes(target));
+        }
+        Assert.Equal(Rows(source), Rows(target));
+    }
+
     [Fact]
     public void Top_level_numbers_are_stored_as_numbers_and_read_back_exactly()
     {

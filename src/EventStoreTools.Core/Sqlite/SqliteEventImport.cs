@@ -249,7 +249,7 @@ public sealed class SqliteEventImport : IEventImport
         try
         {
             EventStoreLog.Write($"Wrote {Quantity.Of(EventCount, "event")} and {Quantity.Of(SecretCount, "secret")} into '{_path}'.");
-            if (_rebuildIndexes) BuildEventIndexes();
+            if (_rebuildIndexes && !_deferIndexBuild) BuildEventIndexes();
             var clock = Stopwatch.StartNew();
             SqliteConnections.ScalarWhenNotBusy(_connection, "COMMIT", _cancellation);
             _committed = true;
