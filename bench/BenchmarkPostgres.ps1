@@ -139,7 +139,7 @@ function Measure-PostgresRows($Size, [switch] $IncrementalOnly) {
         # Half of the events already stored, the other half newer; each run starts from the same store.
         $incrementalCount = [Math]::Min(100000, $Size / 10)
         $incrementalInput = Join-Path $Data "incremental-$(Format-Count $incrementalCount)-into-$(Format-Count $Size).db"
-        New-IncrementalStore $incrementalInput $source $Size $incrementalCount
+        New-IncrementalStore $incrementalInput $source $incrementalCount
         $newest = Get-PostgresNewestTimestamp $server.ConnectionString 'bench'
         $incrementalArguments = $pg.Clone()
         $incrementalArguments.Source = $incrementalInput

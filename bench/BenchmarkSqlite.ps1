@@ -48,64 +48,31 @@ function Set-WritePragmas($Connection) {
 }
 
 <#
-Fills an empty store (created by Import-EventStore) with $Count events in one INSERT ... SELECT:
-random GUID aggregate ids (about ten events each), several event types, ~220-byte nested payloads,
-thread ids and counters as reSolve hands them out, timestamps 37 ms apart.
-Event i (in time order) belongs to aggregate i % aggregates, version i / aggregates + 1. The rows are inserted in
-time order, as reSolve appends them, so the table is laid out as a store reSolve wrote (an export reads it in
-order); the unique index takes them at random pages, which a large page cache (this process only) absorbs.
+Writes a new store of $Count events with New-EventStore's generated sample (what a user's fixture stores are made
+with): bank accounts opened over time, one per ten events (at most 1,000,000), each event's account drawn at random
+so that reSolve's unique index (aggregateId, aggregateVersion) takes it at a random page as in a real store; payloads
+of a few dozen bytes to a few kilobytes with non-ASCII text; 100 secrets; rows in time order, as reSolve appends them.
 #>
-function Add-GeneratedEvents([string] $Path, [long] $Count, [long] $FirstNumber = 0) {
-    $aggregates = [Math]::Max(10, [long][Math]::Ceiling($Count / 10))
-    $connection = Open-BenchmarkDatabase $Path
-    try {
-        Set-WritePragmas $connection
-        Invoke-Sql $connection 'BEGIN IMMEDIATE' | Out-Null
-        Invoke-Sql $connection 'PRAGMA cache_size=-2097152' | Out-Null
-        $indexes = @(Get-SchemaStatements $connection | Where-Object { $_.Type -eq 'index' -and $_.Table -eq 'events' })
-        foreach ($index in $indexes) { Invoke-Sql $connection "DROP INDEX `"$($index.Name)`"" | Out-Null }
-        Invoke-Sql $connection @"
-CREATE TEMP TABLE aggregates(a INTEGER PRIMARY KEY, id TEXT);
-INSERT INTO aggregates(a, id)
-WITH RECURSIVE n(a) AS (SELECT 0 UNION ALL SELECT a + 1 FROM n WHERE a + 1 < $aggregates)
-SELECT a, lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-'
-    || substr('89ab', 1 + abs(random()) % 4, 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))
-FROM n;
-"@ | Out-Null
-        Invoke-Sql $connection @"
-INSERT INTO "events"("threadId", "threadCounter", "timestamp", "aggregateId", "aggregateVersion", "type", "payload")
-WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < $Count),
-numbered AS (SELECT i % $aggregates AS a, i / $aggregates + 1 AS version, $FirstNumber + i AS k, abs(random()) AS r FROM n)
-SELECT k % 256, k / 256, 1704067200000 + k * 37, (SELECT id FROM aggregates WHERE aggregates.a = numbered.a), version,
-    CASE WHEN version = 1 THEN 'ACCOUNT_OPENED'
-         ELSE CASE r % 4 WHEN 0 THEN 'DEPOSIT_MADE' WHEN 1 THEN 'WITHDRAWAL_MADE' WHEN 2 THEN 'ACCOUNT_RENAMED' ELSE 'STATEMENT_ISSUED' END
-    END,
-    json_object(
-        'amount', json_object('value', (r % 1000000) / 100.0, 'currency', 'EUR'),
-        'account', json_object('holder', 'Holder ' || (r % 9973), 'iban', printf('DE%020d', r % 100000000000000000)),
-        'tags', json_array('bench', k % 7, (k % 3) = 0),
-        'note', 'Überweisung №' || k || ' ✓',
-        'meta', json_object('source', 'generator', 'sequence', k))
-FROM numbered;
-"@ | Out-Null
-        foreach ($index in $indexes) { Invoke-Sql $connection $index.Sql | Out-Null }
-        Invoke-Sql $connection 'DROP TABLE temp.aggregates; COMMIT' | Out-Null
-    }
-    finally { $connection.Dispose() }
+function New-GeneratedEventStore([string] $Path, [long] $Count, [int] $Seed = 1) {
+    $aggregates = [int][Math]::Min(1000000, [Math]::Max(10, [Math]::Ceiling($Count / 10)))
+    New-EventStore -LiteralPath $Path -SampleEventCount $Count -AggregateCount $aggregates -Seed $Seed | Out-Null
 }
 
 <#
-The input of the incremental-import scenario: the newest $Count/2 events of $LargeStore (already stored)
-and $Count/2 new ones after them.
+The input of the incremental-import scenario: the newest $Count/2 events of $LargeStore (already stored) and
+$Count/2 new ones after them (another seed's sample, moved after the large store's newest event and thread counters).
 #>
-function Add-IncrementalInput([string] $Path, [string] $LargeStore, [long] $LargeCount, [long] $Count) {
+function New-IncrementalInput([string] $Path, [string] $LargeStore, [long] $Count) {
     $stored = [long]($Count / 2)
-    Add-GeneratedEvents -Path $Path -Count ($Count - $stored) -FirstNumber $LargeCount
+    New-GeneratedEventStore -Path $Path -Count ($Count - $stored) -Seed 2
     $connection = Open-BenchmarkDatabase $Path
     try {
         Set-WritePragmas $connection
         Invoke-Sql $connection "ATTACH DATABASE '$($LargeStore -replace "'", "''")' AS large" | Out-Null
         Invoke-Sql $connection @"
+UPDATE "events" SET
+    "timestamp" = "timestamp" + (SELECT max("timestamp") FROM large."events") - (SELECT min("timestamp") FROM main."events") + 1,
+    "threadCounter" = "threadCounter" + (SELECT max("threadCounter") FROM large."events") + 1;
 INSERT INTO "events" SELECT * FROM large."events" ORDER BY "timestamp" DESC, "threadCounter" DESC, "threadId" DESC LIMIT $stored
 "@ | Out-Null
         Invoke-Sql $connection 'DETACH DATABASE large' | Out-Null

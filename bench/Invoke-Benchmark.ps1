@@ -90,18 +90,16 @@ function New-GeneratedStore([string] $Path, [long] $Count) {
     Write-Host "Generating $(Format-Count $Count) events into $Path"
     $partial = "$Path.partial"
     Remove-Item $partial -ErrorAction Ignore
-    @() | Import-EventStore $partial | Out-Null
-    Add-GeneratedEvents -Path $partial -Count $Count
+    New-GeneratedEventStore -Path $partial -Count $Count
     Move-Item $partial $Path
 }
 
-function New-IncrementalStore([string] $Path, [string] $LargeStore, [long] $LargeCount, [long] $Count) {
+function New-IncrementalStore([string] $Path, [string] $LargeStore, [long] $Count) {
     if (Test-Path $Path) { return }
     Write-Host "Generating the incremental input: $(Format-Count $Count) events, half of them in $LargeStore"
     $partial = "$Path.partial"
     Remove-Item $partial -ErrorAction Ignore
-    @() | Import-EventStore $partial | Out-Null
-    Add-IncrementalInput -Path $partial -LargeStore $LargeStore -LargeCount $LargeCount -Count $Count
+    New-IncrementalInput -Path $partial -LargeStore $LargeStore -Count $Count
     Move-Item $partial $Path
 }
 
@@ -340,7 +338,7 @@ elseif ($PostgresOnly) {
 }
 else {
     $incrementalInput = Join-Path $Data "incremental-$(Format-Count $IncrementalCount)-into-$(Format-Count $largest).db"
-    New-IncrementalStore $incrementalInput $stores[$largest] $largest $IncrementalCount
+    New-IncrementalStore $incrementalInput $stores[$largest] $IncrementalCount
 
     $rows.Add((Measure-Scenario 'pwsh + module, idle (baseline memory)' 'Idle' 0 @{ Source = $stores[$Sizes[0]] } $null))
     # The scenarios run at every size after that size's floor, as a ratio to it. Arguments: the scenario's

@@ -12,7 +12,7 @@ With -SampleEventCount it fills the store with generated bank-account events, th
         Schema = 'With -ConnectionString: the schema to hold the store (reSolve''s databaseName option).'
         Credential = 'With -ConnectionString: the user name and password to log in with (Get-Credential, or a PSCredential from SecretManagement''s Get-Secret); the password never appears in a message, a -Verbose line or an error.'
         SampleEventCount = 'Fill the store with this many generated events. Default 0: an empty store. Millions are fine: they are generated as they are imported, with constant memory.'
-        AggregateCount = 'With -SampleEventCount: over how many aggregates (accounts) the events are spread, 1 to 100,000. Default: one per 50 events.'
+        AggregateCount = 'With -SampleEventCount: over how many aggregates (accounts) the events are spread, 1 to 1,000,000. Default: one per 50 events, at most 100,000.'
         SecretCount = 'With -SampleEventCount: how many accounts get a secret (their encryption key, with the account''s aggregate id as the secret id), 0 up to -AggregateCount. Default: every account, at most 100.'
         Seed = 'With -SampleEventCount: the seed of every random choice. Default 1. The same seed and counts give the same events and secrets, byte for byte.'
     }

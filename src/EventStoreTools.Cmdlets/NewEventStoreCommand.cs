@@ -17,14 +17,14 @@ public sealed class NewEventStoreCommand : OneStoreCmdlet
     [ValidateRange(0, long.MaxValue)]
     public long SampleEventCount { get; set; }
 
-    /// <summary>With -SampleEventCount: over how many aggregates the events are spread (default: one per 50 events, 1 to 100,000).</summary>
+    /// <summary>With -SampleEventCount: over how many aggregates the events are spread (default: one per 50 events, at most 100,000; 1 to 1,000,000).</summary>
     [Parameter]
-    [ValidateRange(1, 100_000)]
+    [ValidateRange(1, 1_000_000)]
     public int AggregateCount { get; set; }
 
     /// <summary>With -SampleEventCount: how many aggregates get a secret (default: every aggregate, at most 100).</summary>
     [Parameter]
-    [ValidateRange(0, 100_000)]
+    [ValidateRange(0, 1_000_000)]
     public int SecretCount { get; set; } = -1;
 
     /// <summary>With -SampleEventCount: the seed of the generator (default 1); the same seed and counts give the same events.</summary>
