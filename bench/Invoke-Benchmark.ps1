@@ -414,9 +414,9 @@ Remove-Item $Scratch -Recurse -Force -ErrorAction Ignore
 function Format-Cell($Value, [string] $Format) { if ($null -eq $Value) { '' } else { $Value.ToString($Format, [cultureinfo]::InvariantCulture) } }
 
 $command = 'dotnet pwsh ./build.ps1 -Task Bench' + $(if ($CompressionOnly) { ' # Invoke-Benchmark.ps1 -CompressionOnly' } elseif ($MirrorOnly) { " # Invoke-Benchmark.ps1 -MirrorOnly -Runs $Runs" + $(if ($Scale) { ' -Scale' }) } elseif ($PostgresOnly) { ' # Invoke-Benchmark.ps1 -PostgresOnly' + $(if ($Scale) { ' -Scale' }) } elseif ($Scale) { ' -Scale' } elseif ($Quick) { ' # Invoke-Benchmark.ps1 -Quick' } else { '' })
-$measured = (Get-Date).ToUniversalTime().ToString('yyyy-MM-dd HH:mm')
+$measuredAt = (Get-Date).ToUniversalTime().ToString('yyyy-MM-dd HH:mm')
 $table = @(
-    "Measured $measured UTC with ``$command``: median of $Runs runs, each in its own pwsh",
+    "Measured $measuredAt UTC with ``$command``: median of $Runs runs, each in its own pwsh",
     "(times exclude pwsh start-up and Import-Module; peak RSS is the whole pwsh process, the highest of the runs)."
     "SQLite $(Get-SqliteVersion) (Microsoft.Data.Sqlite of the module, for the cmdlets and the floor alike), $([Environment]::ProcessorCount) cores, $([Runtime.InteropServices.RuntimeInformation]::OSDescription), PowerShell $($PSVersionTable.PSVersion).",
     '',
@@ -437,7 +437,7 @@ Write-Host "`nWritten to $ResultFile"
 # The same rows as data, and drawn: events/s and peak memory against store size (bench/New-BenchmarkChart.ps1).
 . (Join-Path $PSScriptRoot 'BenchmarkRecords.ps1')
 $resultCsv = [IO.Path]::ChangeExtension($ResultFile, '.csv')
-$records = @($rows | ConvertTo-BenchmarkRecord -LargestStore $largest -Runs $Runs -Measured $measured -Command $command)
+$records = @($rows | ConvertTo-BenchmarkRecord -LargestStore $largest -Runs $Runs -Measured $measuredAt -Command $command)
 $records | Export-Csv $resultCsv -UseQuotes AsNeeded
 Write-Host "Written to $resultCsv"
 if ($records | Where-Object Operation) {
