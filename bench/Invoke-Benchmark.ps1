@@ -7,7 +7,8 @@ Generates stores of 10k, 100k and 1M events (once; kept in out/bench/data), then
 -Runs times, each run in its own pwsh under /usr/bin/time -v so its peak resident memory is its own,
 and reports the median time. The floor is SQLite's ATTACH + INSERT INTO ... SELECT into a new store with
 the same schema and pragmas, run by the same SQLite library; every scenario is also shown as a ratio to
-the floor of its size. The table goes to the console and to bench/results/latest.md.
+the floor of its size. The table goes to the console and to bench/results/latest.md, its rows as data to
+bench/results/latest.csv, and their chart (events/s and peak memory against store size) to bench/results/latest.svg.
 
 .EXAMPLE
 dotnet pwsh ./build.ps1 -Task Bench
@@ -411,8 +412,9 @@ Remove-Item $Scratch -Recurse -Force -ErrorAction Ignore
 function Format-Cell($Value, [string] $Format) { if ($null -eq $Value) { '' } else { $Value.ToString($Format, [cultureinfo]::InvariantCulture) } }
 
 $command = 'dotnet pwsh ./build.ps1 -Task Bench' + $(if ($CompressionOnly) { ' # Invoke-Benchmark.ps1 -CompressionOnly' } elseif ($MirrorOnly) { " # Invoke-Benchmark.ps1 -MirrorOnly -Runs $Runs" + $(if ($Scale) { ' -Scale' }) } elseif ($PostgresOnly) { ' # Invoke-Benchmark.ps1 -PostgresOnly' + $(if ($Scale) { ' -Scale' }) } elseif ($Scale) { ' -Scale' } elseif ($Quick) { ' # Invoke-Benchmark.ps1 -Quick' } else { '' })
+$measuredAt = (Get-Date).ToUniversalTime().ToString('yyyy-MM-dd HH:mm')
 $table = @(
-    "Measured $((Get-Date).ToUniversalTime().ToString('yyyy-MM-dd HH:mm')) UTC with ``$command``: median of $Runs runs, each in its own pwsh",
+    "Measured $measuredAt UTC with ``$command``: median of $Runs runs, each in its own pwsh",
     "(times exclude pwsh start-up and Import-Module; peak RSS is the whole pwsh process, the highest of the runs)."
     "SQLite $(Get-SqliteVersion) (Microsoft.Data.Sqlite of the module, for the cmdlets and the floor alike), $([Environment]::ProcessorCount) cores, $([Runtime.InteropServices.RuntimeInformation]::OSDescription), PowerShell $($PSVersionTable.PSVersion).",
     '',
@@ -429,3 +431,15 @@ $table | Set-Content $ResultFile
 Write-Host ''
 $table | Write-Host
 Write-Host "`nWritten to $ResultFile"
+
+# The same rows as data, and drawn: events/s and peak memory against store size (bench/New-BenchmarkChart.ps1).
+. (Join-Path $PSScriptRoot 'BenchmarkRecords.ps1')
+$resultCsv = [IO.Path]::ChangeExtension($ResultFile, '.csv')
+$records = @($rows | ConvertTo-BenchmarkRecord -LargestStore $largest -Runs $Runs -Measured $measuredAt -Command $command)
+$records | Export-Csv $resultCsv -UseQuotes AsNeeded
+Write-Host "Written to $resultCsv"
+if ($records | Where-Object Operation) {
+    $chart = [IO.Path]::ChangeExtension($ResultFile, '.svg')
+    & (Join-Path $PSScriptRoot 'New-BenchmarkChart.ps1') -ResultCsv $resultCsv -OutFile $chart
+    Write-Host "Drawn in $chart"
+}
