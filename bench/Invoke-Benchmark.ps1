@@ -282,7 +282,8 @@ function ConvertTo-JsonArrayFile([string] $Ndjson, [string] $Path) {
 # The mirror (issue 30): the initial Sync-EventStore of each size against the pipeline copy of the same store (target
 # 1.2x), the CPU of a caught-up follower per idle minute at each size (target: the same at every size, within 2x), and
 # reSolve's writer (tests/compat/writer.js at 200 events/s on a copy of the largest store) alone and with
-# Sync-EventStore -Follow: its gaps between saves (target p99 within 1.5x of alone) and the follower's lag.
+# Sync-EventStore -Follow: its gaps between saves (target p99 within 1.5x of alone) and the follower's lag. Then the
+# idle and writer rows again with the stores loaded into a throwaway PostgreSQL, mirrored into SQLite.
 function Measure-MirrorRows {
     foreach ($size in $Sizes) {
         $arguments = @{ Source = $stores[$size]; Target = $target }
@@ -295,32 +296,64 @@ function Measure-MirrorRows {
         $sync.Target = if ($sync.Ratio -le 1.2) { 'met' } else { 'short: {0:N2}x the pipeline copy, {1:P0} over 1.2x' -f $sync.Ratio, ($sync.Ratio / 1.2 - 1) }
         $rows.Add($sync)
     }
+    $sqliteStores = @{}
+    foreach ($size in $Sizes) { $sqliteStores[$size] = @{ Store = $stores[$size] } }
+    Add-MirrorIdleRows $sqliteStores ''
+    $writerReady = (Get-Command node -ErrorAction Ignore) -and (Test-Path (Join-Path $PSScriptRoot '../tests/compat/node_modules/@resolve-js/eventstore-lite'))
+    if ($writerReady) { Add-MirrorWriterRows @{ SourceStore = $stores[$largest] } '' }
+    else { Write-Host 'The writer rows need tests/compat''s packages (build.ps1 -Task Bench installs them).' }
+    $postgresBin = try { Get-PostgresBin } catch { $null }
+    if (-not $postgresBin) {
+        Write-Host 'The PostgreSQL mirror rows need PostgreSQL''s server binaries (build.ps1 -Task Bench installs them).'
+        return
+    }
+    $server = Start-TestPostgres -Durable -Bin $postgresBin
+    try {
+        $postgresStores = @{}
+        foreach ($size in $Sizes) {
+            Write-Host "Loading $(Format-Count $size) events into PostgreSQL for the mirror"
+            $postgres = @{ ConnectionString = $server.ConnectionString; Schema = "mirror_$size" }
+            Export-EventStore $stores[$size] | Import-EventStore @postgres -Replace -Force | Out-Null
+            $postgresStores[$size] = $postgres
+        }
+        Add-MirrorIdleRows $postgresStores ', PostgreSQL'
+        if ($writerReady) { Add-MirrorWriterRows $postgresStores[$largest] ', PostgreSQL' }
+    }
+    finally { Stop-TestPostgres $server }
+}
+
+# The rows of caught-up followers, Sync-EventStore -Follow and Export-EventStore -Follow, of each store of $Sources
+# (keyed by size; the source parameters of Measure-MirrorIdle.ps1); $Label marks the engine in the scenario's name.
+function Add-MirrorIdleRows([hashtable] $Sources, [string] $Label) {
     $idle = foreach ($command in 'Sync', 'Export') {
         foreach ($size in $Sizes) {
-            $measured = & (Join-Path $PSScriptRoot 'Measure-MirrorIdle.ps1') -ModulePath $ModulePath -Store $stores[$size] -Command $command -Seconds $IdleSeconds
-            Write-Host ("  {0,-40} {1,6}: {2:N3} CPU-s per idle minute" -f $measured.Command, (Format-Count $size), $measured.CpuSecondsPerIdleMinute)
+            $source = $Sources[$size]
+            $measured = & (Join-Path $PSScriptRoot 'Measure-MirrorIdle.ps1') -ModulePath $ModulePath @source -Command $command -Seconds $IdleSeconds
+            Write-Host ("  {0,-40} {1,-35} {2,6}: {3:N3} CPU-s per idle minute" -f $measured.Command, $measured.Direction, (Format-Count $size), $measured.CpuSecondsPerIdleMinute)
             $measured
         }
     }
     foreach ($measured in $idle) {
         $smallest = $idle | Where-Object { $_.Command -eq $measured.Command } | Select-Object -First 1
         $ratio = $measured.CpuSecondsPerIdleMinute / [math]::Max($smallest.CpuSecondsPerIdleMinute, 0.001)
-        $rows.Add([pscustomobject]@{ Scenario = "$($measured.Command), caught up, nothing written"; Events = $measured.Events; Seconds = $null
+        $rows.Add([pscustomobject]@{ Scenario = "$($measured.Command)$Label, caught up, nothing written"; Events = $measured.Events; Seconds = $null
             EventsPerSecond = $null; MBPerSecond = $null; PeakMB = $null; Ratio = $null
             Target = if ($ratio -le 2) { 'met' } else { 'short: {0:N1}x the smallest store''s' -f $ratio }
-            Note = ('{0:N3} CPU-s per idle minute ({1:N1}x the {2} store''s), a poll every 250 ms, measured over {3} s' -f $measured.CpuSecondsPerIdleMinute, $ratio, (Format-Count $smallest.Events), $IdleSeconds) })
+            Note = ('{0:N3} CPU-s per idle minute ({1:N1}x the {2} store''s), a poll every 250 ms, measured over {3} s, {4}' -f $measured.CpuSecondsPerIdleMinute, $ratio, (Format-Count $smallest.Events), $IdleSeconds, $measured.Direction) })
     }
-    if (-not (Get-Command node -ErrorAction Ignore) -or -not (Test-Path (Join-Path $PSScriptRoot '../tests/compat/node_modules/@resolve-js/eventstore-lite'))) {
-        Write-Host 'The writer rows need tests/compat''s packages (build.ps1 -Task Bench installs them).'
-        return
-    }
+}
+
+# reSolve's writer on the largest store ($Source: the source parameters of Measure-MirrorLag.ps1), alone and with a
+# follower; $Label marks the engine in the scenario's name.
+function Add-MirrorWriterRows([hashtable] $Source, [string] $Label) {
     $alone = $null
     foreach ($withMirror in $false, $true) {
-        $measured = & (Join-Path $PSScriptRoot 'Measure-MirrorLag.ps1') -ModulePath $ModulePath -SourceStore $stores[$largest] -Rate 200 -Seconds 30 -WithoutMirror:(-not $withMirror) -PollInterval ([TimeSpan]::FromMilliseconds(250))
+        $measured = & (Join-Path $PSScriptRoot 'Measure-MirrorLag.ps1') -ModulePath $ModulePath @Source -Rate 200 -Seconds 30 -WithoutMirror:(-not $withMirror) -PollInterval ([TimeSpan]::FromMilliseconds(250))
         $alone ??= $measured
         $note = 'gaps between saves p50 {0} ms, p90 {1} ms, p99 {2} ms, max {3} ms' -f $measured.SaveGapP50, $measured.SaveGapP90, $measured.SaveGapP99, $measured.SaveGapMax
-        if ($withMirror) { $note += '; follower lag median {0} ms, worst {1} ms' -f $measured.MedianLagMilliseconds, $measured.MaxLagMilliseconds }
-        $rows.Add([pscustomobject]@{ Scenario = "reSolve's writer, 200 events/s requested, $(if ($withMirror) { 'with Sync-EventStore -Follow (250 ms polls)' } else { 'alone' })"
+        if ($withMirror) { $note += '; follower lag median {0} ms, worst {1} ms; {2}' -f $measured.MedianLagMilliseconds, $measured.MaxLagMilliseconds, $measured.Direction }
+        Write-Host "  reSolve's writer$Label, $(if ($withMirror) { 'with a follower' } else { 'alone' }): $note"
+        $rows.Add([pscustomobject]@{ Scenario = "reSolve's writer$Label, 200 events/s requested, $(if ($withMirror) { 'with Sync-EventStore -Follow (250 ms polls)' } else { 'alone' })"
             Events = $largest; Seconds = $null; EventsPerSecond = $measured.WriterEventsPerSecond; MBPerSecond = $null; PeakMB = $null; Ratio = $null
             Target = if (-not $withMirror) { '' } elseif ($measured.SaveGapP99 -le 1.5 * $alone.SaveGapP99) { 'met' } else { 'short: p99 {0:N1}x alone' -f ($measured.SaveGapP99 / $alone.SaveGapP99) }
             Note = $note })
