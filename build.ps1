@@ -74,7 +74,8 @@ function Invoke-Build {
     & (Join-Path $Root 'module/help/New-AboutHelp.ps1') -DocsDirectory (Join-Path $Root 'docs') -OutDirectory (Join-Path $ModuleDir 'en-US')
     Copy-Item (Join-Path $Root 'README.md') $ModuleDir
     New-Item -ItemType Directory -Path (Join-Path $ModuleDir 'docs') | Out-Null
-    Copy-Item (Join-Path $Root 'docs/*.md') (Join-Path $ModuleDir 'docs')
+    # The pages and the charts they show.
+    Copy-Item (Join-Path $Root 'docs/*.md'), (Join-Path $Root 'docs/*.svg') (Join-Path $ModuleDir 'docs')
     # Help is generated in a child pwsh: loading the module here would lock nothing on Linux but would on Windows.
     Invoke-Native { dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'module/help/New-MamlHelp.ps1') -ModulePath (Join-Path $ModuleDir 'EventStoreTools.psd1') -OutFile (Join-Path $ModuleDir 'en-US/EventStoreTools.dll-Help.xml') }
     Write-Host "Built $ModuleDir"

@@ -70,12 +70,12 @@ Describe 'The module package' {
         finally { $zip.Dispose() }
     }
 
-    It 'carries the README, the docs pages and the help topics generated from them, as the repository has them' {
+    It 'carries the README, the docs pages, the charts they show and the help topics generated from them, as the repository has them' {
         Add-Type -AssemblyName System.IO.Compression.FileSystem
         $zip = [System.IO.Compression.ZipFile]::OpenRead($Package.FullName)
         try {
             $names = $zip.Entries.FullName
-            foreach ($file in @(Get-Item (Join-Path $RepoRoot 'README.md')) + @(Get-ChildItem (Join-Path $RepoRoot 'docs') -Filter '*.md')) {
+            foreach ($file in @(Get-Item (Join-Path $RepoRoot 'README.md')) + @(Get-ChildItem (Join-Path $RepoRoot 'docs') -Include '*.md', '*.svg' -Recurse)) {
                 $name = [System.IO.Path]::GetRelativePath($RepoRoot, $file.FullName).Replace('\', '/')
                 $entry = $zip.GetEntry($name)
                 $entry | Should -Not -BeNullOrEmpty -Because "the package carries $name"
