@@ -140,16 +140,22 @@ internal static partial class SqliteIncrementalImport
         // issue 11: a few times the largest payload), so a commit known to move one keeps SQLite's default cache.
         if (largestPushedPayloadBytes <= ResolveEvent.HugePayloadBytes)
             SqliteConnections.Execute(connection, $"PRAGMA cache_size={CommitCacheSizeKibibytes}");
+        var step = Stopwatch.StartNew();
         var pushed = (long)SqliteConnections.Scalar(connection, CountPending)!;
         var newest = SqliteConnections.Scalar(connection, """SELECT max("timestamp") FROM "events" """) as long?;
         var (duplicates, older, repeats) = MarkSkipped(connection, newest, cancellation);
         var imported = pushed - duplicates - older;
+        EventStoreLog.Write($"Compared {Quantity.Of(pushed, "pushed event")} with the store in {EventStoreLog.Seconds(step)}: {Quantity.Of(duplicates, "duplicate")}, {Quantity.Of(older, "older event")}.");
         cancellation.ThrowIfCancellationRequested();
         if (imported > 0)
         {
+            step.Restart();
             SqliteConnections.Execute(connection, NumberNewEvents);
             SqliteConnections.Execute(connection, IndexNewEvents);
+            EventStoreLog.Write($"Numbered {Quantity.Of(imported, "new event")} in {EventStoreLog.Seconds(step)}.");
+            step.Restart();
             SqliteConnections.Execute(connection, InsertNewEvents);
+            EventStoreLog.Write($"Inserted them in {EventStoreLog.Seconds(step)}.");
         }
         SqliteConnections.Execute(connection, DropPending);
         return new IncrementalImportSummary
