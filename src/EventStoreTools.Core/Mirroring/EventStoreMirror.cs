@@ -93,8 +93,16 @@ public sealed class EventStoreMirror
     /// </summary>
     private const int CatchUpPageFactor = 10;
 
-    /// <summary>How long a catch-up keeps one destination transaction open across pages before it commits.</summary>
-    private static readonly TimeSpan CatchUpTransactionTime = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// How long a catch-up keeps one destination transaction open across pages before it commits: a second per 300,000
+    /// events the destination holds, 1 to 30 s. Each commit writes every page the transaction changed twice (rollback
+    /// journal, then store) and syncs both, and in a large destination the random inserts into reSolve's unique index
+    /// change most of its pages within a second; longer transactions write them far fewer times. The initial sync of
+    /// 10M events took 381 s with 1 s transactions, 284 s with up to 10 s and 209 s with up to 30 s, against 208 s for
+    /// the pipeline copy's one transaction. A run killed meanwhile resumes after the last commit.
+    /// </summary>
+    private TimeSpan CatchUpTransactionTime =>
+        TimeSpan.FromSeconds(Math.Clamp((Result.PreviousCount + Result.CopiedCount) / 300_000.0, 1, 30));
 
     private readonly IEventStore _source;
     private readonly IEventStore _destination;
