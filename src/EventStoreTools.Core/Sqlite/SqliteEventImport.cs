@@ -120,10 +120,10 @@ public sealed class SqliteEventImport : IEventImport
         // this one's events and refuses, rather than interleaving with it.
         SqliteConnections.ScalarWhenNotBusy(_connection, "BEGIN IMMEDIATE", _cancellation);
         // 24 MB of page cache for the load (CREATE INDEX sorts in as much memory again). reSolve's unique index
-        // (aggregateId, aggregateVersion) takes each new GUID at a random page, ~65 MB of them at 1M events: measured
-        // on 1M events in random aggregate order, 96 MB loads in 18.0 s instead of 21-22 s (160 and 256 MB no faster),
-        // but the cache then also holds huge payloads' pages, and the memory bounds on huge lines and on many
-        // events (Memory.Tests.ps1) no longer hold.
+        // (aggregateId, aggregateVersion) takes each new event at a random page. A larger cache is no lever: 96 MB
+        // until the first huge payload loaded New-EventStore's 1M events in a median 12.8 s against 12.9 s, for 80 MB
+        // more peak (on the benchmark's former stores it had given 18.0 s against 21-22 s), and a cache that keeps
+        // huge payloads' pages breaks the memory bounds on huge lines (Memory.Tests.ps1).
         SqliteConnections.Execute(_connection, $"PRAGMA cache_size={BulkCacheSizeKibibytes}");
         var hasEvents = SqliteConnections.TableExists(_connection, SqliteSchema.EventsTable);
         // Before anything is dropped or written: -Replace of another application's "events" table must not drop it.
