@@ -49,6 +49,21 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
     [ValidateNotNullOrEmpty]
     public string LiteralPath { get; set; } = "";
 
+    /// <summary>A PostgreSQL store instead of a SQLite file: an Npgsql connection string, with -Schema. Not taken from the pipeline: the pipeline carries events.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public new string? ConnectionString { get => base.ConnectionString; set => base.ConnectionString = value; }
+
+    /// <summary>The PostgreSQL schema holding the store (reSolve's databaseName); with -ConnectionString.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public new string? Schema { get => base.Schema; set => base.Schema = value; }
+
+    /// <summary>With -ConnectionString: the user name and password to log in with (Get-Credential, Get-Secret).</summary>
+    [Parameter]
+    [Credential]
+    public new PSCredential? Credential { get => base.Credential; set => base.Credential = value; }
+
     protected override string[]? StorePaths => OnePath(LiteralPath) ?? OnePath(Path);
 
     protected override bool StorePathsAreLiteral => LiteralPath.Length > 0;

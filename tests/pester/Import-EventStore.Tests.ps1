@@ -30,6 +30,20 @@ Describe 'Import-EventStore' {
         (Export-EventStore $target | ForEach-Object { $_.PayloadJson }) | Should -Be ($lines | ForEach-Object { ($_ -split '"payload":', 2)[1] -replace '}$' })
     }
 
+    It 'takes nothing but events from the pipeline, so that the binder does not look each event over for store parameters' {
+        $pipelineParameters = (Get-Command Import-EventStore).Parameters.Values | Where-Object {
+            $_.Attributes | Where-Object { $_ -is [Parameter] -and ($_.ValueFromPipeline -or $_.ValueFromPipelineByPropertyName) }
+        }
+        $pipelineParameters.Name | Should -Be 'InputObject'
+        # Reshaped events may carry such columns; they are event properties, not the store.
+        $source = Copy-Fixture 'resolve-lite-600.db'
+        $target = New-TestPath 'reshaped.db'
+        $result = Export-EventStore $source | Select-Object *, @{ n = 'ConnectionString'; e = { 'Host=elsewhere' } }, @{ n = 'Schema'; e = { 'other' } } |
+            Import-EventStore $target
+        $result.ImportedCount | Should -Be 600
+        Get-StoreRows $target | Should -Be (Get-StoreRows $source)
+    }
+
     It 'accepts ordered hashtables from ConvertFrom-Json -AsHashtable' {
         $target = New-TestPath 'fromjson.db'
         Get-Content $ReferenceExport | ConvertFrom-Json -AsHashtable | Import-EventStore $target | Out-Null
