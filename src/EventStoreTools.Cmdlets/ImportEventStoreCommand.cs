@@ -49,17 +49,21 @@ public sealed class ImportEventStoreCommand : EventSelectingCmdlet
     [ValidateNotNullOrEmpty]
     public string LiteralPath { get; set; } = "";
 
-    /// <summary>A PostgreSQL store instead of a SQLite file: an Npgsql connection string, with -Schema. Not taken from the pipeline: the pipeline carries events.</summary>
+    // Every cmdlet's -ConnectionString, -Schema and -Credential (EventStoreCmdlet), but not taken from the pipeline by
+    // property name, as -LiteralPath is not: the pipeline carries events, and the binder would look each one over
+    // for the three properties.
+
+    /// <inheritdoc cref="EventStoreCmdlet.ConnectionString"/>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public new string? ConnectionString { get => base.ConnectionString; set => base.ConnectionString = value; }
 
-    /// <summary>The PostgreSQL schema holding the store (reSolve's databaseName); with -ConnectionString.</summary>
+    /// <inheritdoc cref="EventStoreCmdlet.Schema"/>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public new string? Schema { get => base.Schema; set => base.Schema = value; }
 
-    /// <summary>With -ConnectionString: the user name and password to log in with (Get-Credential, Get-Secret).</summary>
+    /// <inheritdoc cref="EventStoreCmdlet.Credential"/>
     [Parameter]
     [Credential]
     public new PSCredential? Credential { get => base.Credential; set => base.Credential = value; }
