@@ -75,7 +75,7 @@ Describe 'The module package' {
         $zip = [System.IO.Compression.ZipFile]::OpenRead($Package.FullName)
         try {
             $names = $zip.Entries.FullName
-            foreach ($file in @(Get-Item (Join-Path $RepoRoot 'README.md')) + @(Get-ChildItem (Join-Path $RepoRoot 'docs') -Include '*.md', '*.svg' -Recurse)) {
+            foreach ($file in @(Get-Item (Join-Path $RepoRoot 'README.md')) + @(Get-ChildItem (Join-Path $RepoRoot 'docs/*') -Include '*.md', '*.svg')) {
                 $name = [System.IO.Path]::GetRelativePath($RepoRoot, $file.FullName).Replace('\', '/')
                 $entry = $zip.GetEntry($name)
                 $entry | Should -Not -BeNullOrEmpty -Because "the package carries $name"
